@@ -1,0 +1,1 @@
+"""Organisations (the union hierarchy), users with roles, API tokens, and area-based access."""

@@ -1,0 +1,47 @@
+"""Audit endpoint: auditors (and administrators) browse the trail of their area, filtered and paginated."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Query, Router, Schema
+
+from .selectors import audit_list
+
+router = Router(tags=["audit"])
+
+
+class AuditFilters(Schema):
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime.datetime
+    actor_name: str
+    ip: str | None
+    user_agent: str
+    action: str
+    object_type: str
+    object_id: str
+    before: Any
+    after: Any
+
+
+class AuditPage(Schema):
+    items: list[AuditOut]
+    total: int
+    page: int
+
+
+@router.get("", response=AuditPage)
+def audit_entries(request, filters: Query[AuditFilters], page: int = 1, per_page: int = 50):
+    qs = audit_list(user=request.user, **filters.dict())
+    per_page, page = max(1, min(per_page, 200)), max(1, page)
+    return {"items": list(qs[(page - 1) * per_page: page * per_page]), "total": qs.count(), "page": page}

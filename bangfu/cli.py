@@ -1,0 +1,25 @@
+"""The `bangfu` command: the engine's subcommands, and Django's management commands for the service."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENGINE_COMMANDS = frozenset({"assess", "synth", "assess-table"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ENGINE_COMMANDS or not argv or argv[0] in {"-h", "--help"}:
+        from bangfu.policy.cli import main as engine_main
+
+        return engine_main(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bangfu", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

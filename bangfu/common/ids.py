@@ -1,0 +1,41 @@
+"""Resident ID numbers (居民身份证号码): validation with stdnum, facts derived from them, masking, generation."""
+
+from __future__ import annotations
+
+import datetime
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.cn import ric
+
+from .errors import ValidationFailed
+
+
+def normalise_id_number(value: str, *, field: str = "id_number") -> str:
+    """The compact, validated number (a trailing x becomes X), or ValidationFailed in Chinese."""
+    try:
+        return ric.validate(ric.compact(value or "").upper())
+    except StdnumError as exc:
+        raise ValidationFailed(f"身份证号码无效:{value}", field=field) from exc
+
+
+def birth_date_of(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def sex_of(number: str) -> str:
+    """`male` or `female`: the 17th digit is odd for men, even for women."""
+    return "male" if int(number[16]) % 2 else "female"
+
+
+def mask_id_number(number: str) -> str:
+    """3201**********1234: the first four and last four digits, the rest hidden."""
+    if not number:
+        return ""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def make_id_number(region: str, birth: datetime.date, sequence: int, sex: str) -> str:
+    """A valid 18-digit number for that region, birth date and sex; `sequence` picks among the 500 per sex."""
+    order = (sequence % 500) * 2 + 1 if sex == "male" else (sequence % 499 + 1) * 2
+    body = f"{region}{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")

@@ -1,0 +1,93 @@
+"""The one NinjaAPI at /api/v1/: routers of the apps, session and token auth, domain errors mapped to HTTP."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from bangfu.accounts.api import router as accounts_router
+from bangfu.accounts.services import token_authenticate
+from bangfu.audit.api import router as audit_router
+from bangfu.common.errors import DomainError
+from bangfu.registry.api import router as registry_router
+
+
+class MoneyAsNumberEncoder(NinjaJSONEncoder):
+    """Amounts are Decimal inside and JSON numbers outside (the assessment format says numbers, not strings)."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
+class MoneyAsNumberRenderer(JSONRenderer):
+    encoder_class = MoneyAsNumberEncoder
+
+
+def _token_user(request: HttpRequest, key: str):
+    user = token_authenticate(key) if key else None
+    if user is not None:
+        request.user = user
+    return user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        return _token_user(request, token)
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Token"
+
+    def authenticate(self, request, key):
+        return _token_user(request, key)
+
+
+api = NinjaAPI(
+    title="帮扶 API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/v1/openapi.json",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    renderer=MoneyAsNumberRenderer(),
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    body.update(exc.extra)
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.post("/v1/assessments", auth=None, tags=["assessments"], summary="测算一户家庭可享受的帮扶政策",
+          openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+              "schema": {"type": "object", "description": "见 spec/assessment.md 的输入文档"}}}}})
+def assessments(request: HttpRequest) -> HttpResponse:
+    """The assessment format, exactly: the raw body goes to the engine, whose rules alone decide 200 or 422.
+
+    It reads no stored data, so it needs no login, like the command line it mirrors.
+    """
+    from bangfu.policy import InputError, assess
+
+    try:
+        answer = assess(request.body)
+    except InputError as exc:
+        return JsonResponse({"detail": f"{exc.path}: {exc.message}"}, status=422)
+    return HttpResponse(json.dumps(answer, cls=MoneyAsNumberEncoder, ensure_ascii=False),
+                        content_type="application/json")
+
+
+api.add_router("/v1/accounts", accounts_router)
+api.add_router("/v1", registry_router)
+api.add_router("/v1/audit", audit_router)

@@ -1,0 +1,22 @@
+"""Production settings: secrets and hosts from the environment, HTTPS only."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+if "DJANGO_SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
+
+DEBUG = False
+HTTPS = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Secure-sessionid"
+CSRF_COOKIE_NAME = "__Secure-csrftoken"
+SECURE_SSL_REDIRECT = os.environ.get("BANGFU_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("BANGFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -1,0 +1,35 @@
+"""The policy engine of 苏政办发[2019]2号: households and a date in, every benefit with its article out.
+
+Pure Python and numpy: no Django, no database, no clock. A single household is a batch of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bangfu.policy.engine import evaluate
+from bangfu.policy.explain import answers
+from bangfu.policy.parameters import ParameterSet, default_parameters
+from bangfu.policy.schema import Household, InputError, parse_document
+from bangfu.policy.table import from_households
+
+
+def assess_households(households: list[Household], *, parameters: ParameterSet | None = None) -> list[dict]:
+    """Answers for already validated documents, evaluated as one batch."""
+    if not households:
+        return []
+    return answers(evaluate(from_households(households), parameters), households)
+
+
+def assess_many(documents: Iterable[Any], *, parameters: ParameterSet | None = None) -> list[dict]:
+    """Answers for many documents in one vectorised evaluation; the first bad document raises InputError."""
+    return assess_households([parse_document(d) for d in documents], parameters=parameters)
+
+
+def assess(document: Any, *, parameters: ParameterSet | None = None) -> dict:
+    """The answer for one document (a dict, or JSON text); bad input raises InputError naming the field."""
+    return assess_many([document], parameters=parameters)[0]
+
+
+__all__ = ["assess", "assess_many", "assess_households", "InputError", "ParameterSet", "default_parameters"]

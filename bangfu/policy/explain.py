@@ -1,0 +1,127 @@
+"""Answers in the exchange format, read off one evaluation: benefits, reasons for refusals, totals."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+
+from bangfu.policy.engine import Evaluation, RuleResult
+from bangfu.policy.schema import Household
+
+CENT = Decimal("0.01")
+PAID = frozenset({"cash", "subsidy"})
+
+
+def money(x: float) -> Decimal | None:
+    """Yuan rounded half-up to the fen; None for a null amount (NaN)."""
+    if x is None or math.isnan(x):
+        return None
+    return Decimal(repr(round(x, 6))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _plain(x: Any) -> Any:
+    """A JSON-ready figure: NaN is null, a whole float an int."""
+    if isinstance(x, float):
+        if math.isnan(x):
+            return None
+        return int(x) if x.is_integer() else round(x, 6)
+    return x
+
+
+def _shown(x: Any) -> Any:
+    """How a figure reads in an explanation (1000, 95.09, 0.5283)."""
+    if isinstance(x, Decimal):
+        return str(int(x)) if x == x.to_integral_value() else f"{x:.2f}"
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return str(x)
+    return x
+
+
+def _scalar(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _column(values: Any, rows: np.ndarray) -> list:
+    """Plain Python values of `values` (an array, or one scalar for every row) at `rows`."""
+    if isinstance(values, np.ndarray) and values.ndim:
+        return values[rows].tolist()
+    return [_scalar(values)] * len(rows)
+
+
+def _entries(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None) -> list[dict]:
+    rule, outcome = result.rule, result.outcome
+    amounts = [None] * len(rows) if outcome.amount is None else _column(outcome.amount, rows)
+    details = {k: _column(v, rows) for k, v in outcome.details.items()}
+    flags = {k: _column(v, rows) for k, v in outcome.illustrative.items()}
+    entries = []
+    for j, row in enumerate(rows.tolist()):
+        amount = None if amounts[j] is None else money(amounts[j])
+        figures = {k: _plain(v[j]) for k, v in details.items()}
+        shown = {k: _shown(v) for k, v in figures.items()}
+        illustrative = [k for k, v in flags.items() if v[j] and figures.get(k) is not None]
+        if illustrative:
+            figures["illustrative"] = illustrative
+        shown["amount"] = _shown(amount)
+        text = rule.explain(shown) if callable(rule.explain) else rule.explain.format(**shown)
+        entries.append({
+            "code": rule.code, "article": rule.article,
+            "member": member_ids[row] if rule.entity == "person" and member_ids else None,
+            "title": rule.title, "kind": rule.kind, "amount": amount, "details": figures,
+            "explanation": text,
+        })
+    return entries
+
+
+def _refusals(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None) -> list[dict]:
+    rule, outcome = result.rule, result.outcome
+    failed = result.first_failure(rows)
+    details: dict[str, list] | None = None
+    out = []
+    for j, row in enumerate(rows.tolist()):
+        reason = outcome.conditions[failed[j]][1]
+        if "{" in reason:
+            if details is None:
+                details = {k: [_shown(_plain(x)) for x in _column(v, rows)] for k, v in outcome.details.items()}
+            reason = reason.format(**{k: v[j] for k, v in details.items()})
+        out.append({
+            "code": rule.code, "article": rule.article,
+            "member": member_ids[row] if rule.entity == "person" and member_ids else None,
+            "reason": reason,
+        })
+    return out
+
+
+def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
+    """The spec's output document for each household of the evaluated batch, in batch order."""
+    pop = evaluation.population
+    benefits: list[list[dict]] = [[] for _ in households]
+    refused: list[list[dict]] = [[] for _ in households]
+    gate = {"household": evaluation.gate.entitled, "person": evaluation.gate.entitled[pop.hh]}
+    owner = {"household": list(range(pop.n_households)), "person": pop.hh.tolist()}
+    for result in evaluation.results:
+        entity = result.rule.entity
+        rows = np.flatnonzero(result.entitled)
+        for entry, row in zip(_entries(result, rows, pop.member_ids), rows.tolist(), strict=True):
+            benefits[owner[entity][row]].append(entry)
+        listed = gate[entity] & ~result.entitled
+        if result.outcome.listed is not None:
+            listed &= result.outcome.listed
+        rows = np.flatnonzero(listed)
+        if len(rows):
+            for entry, row in zip(_refusals(result, rows, pop.member_ids), rows.tolist(), strict=True):
+                refused[owner[entity][row]].append(entry)
+    out = []
+    for h, household in enumerate(households):
+        if not gate["household"][h]:
+            refused[h] = _refusals(evaluation.gate, np.array([h]), None)
+        total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None),
+                    Decimal("0.00"))
+        out.append({
+            "as_of": household.as_of.isoformat(), "region": household.region,
+            "category": household.category, "benefits": benefits[h], "not_eligible": refused[h],
+            "total_cash": total,
+        })
+    return out

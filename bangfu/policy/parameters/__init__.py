@@ -1,0 +1,194 @@
+"""Dated policy parameters, loaded from YAML: every value carries its reference, by province, city or county."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bangfu.policy.regions import PROVINCE, all_regions, get_region
+
+HERE = Path(__file__).parent
+STATUSES = ("confirmed", "illustrative")
+
+
+class ParameterError(ValueError):
+    """A parameter file that breaks the rules of the loader (a value without a reference, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    start: datetime.date
+    value: float | None  # None: from this date on, no figure is held
+    reference: dict
+    status: str = "confirmed"
+
+    @property
+    def illustrative(self) -> bool:
+        return self.status == "illustrative"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    unit: str
+    # region code (PROVINCE for the province) -> values sorted by start date
+    values: dict[str, tuple[Value, ...]] = field(default_factory=dict)
+
+    def _at_level(self, code: str, day: datetime.date) -> Value | None:
+        series = self.values.get(code)
+        if not series:
+            return None
+        i = bisect.bisect_right([v.start for v in series], day)
+        return series[i - 1] if i else None
+
+    def at(self, day: datetime.date, region: str = PROVINCE) -> Value | None:
+        """The value in force on `day` for `region`: its county's, else its city's, else the province's."""
+        chain = [region]
+        known = get_region(region)
+        if known is not None and not known.is_city:
+            chain.append(known.city_code)
+        if region != PROVINCE:
+            chain.append(PROVINCE)
+        for code in chain:
+            value = self._at_level(code, day)
+            if value is not None:
+                return value
+        return None
+
+
+def _parse_reference(name: str, start: datetime.date, raw: dict) -> dict:
+    reference = raw.get("reference")
+    ok = isinstance(reference, dict) and (
+        ("article" in reference and reference.get("quote")) or reference.get("document")
+    )
+    if not ok:
+        raise ParameterError(
+            f"{name} @ {start}: every value needs a reference (article and quote, or document)"
+        )
+    return reference
+
+
+def _parse_series(name: str, raw: dict) -> tuple[Value, ...]:
+    out = []
+    for start, entry in raw.items():
+        if not isinstance(start, datetime.date):
+            raise ParameterError(f"{name}: {start!r} is not a date (YYYY-MM-DD)")
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise ParameterError(f"{name} @ {start}: write {{value: …, reference: …}}")
+        value = entry["value"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ParameterError(f"{name} @ {start}: value {value!r} is not a number")
+        status = entry.get("status", "confirmed")
+        if status not in STATUSES:
+            raise ParameterError(f"{name} @ {start}: status should be one of {STATUSES}")
+        out.append(Value(start, None if value is None else float(value),
+                         _parse_reference(name, start, entry), status))
+    return tuple(sorted(out, key=lambda v: v.start))
+
+
+def parse_parameter(name: str, raw: dict) -> Parameter:
+    if not isinstance(raw, dict) or "values" not in raw:
+        raise ParameterError(f"{name}: a parameter needs `values`")
+    values = {PROVINCE: _parse_series(name, raw["values"])}
+    for code, series in (raw.get("regions") or {}).items():
+        code = str(code)
+        if get_region(code) is None:
+            raise ParameterError(f"{name}: {code} is not a Jiangsu city or county code")
+        values[code] = _parse_series(f"{name}[{code}]", series)
+    return Parameter(name, raw.get("description", ""), raw.get("unit", ""), values)
+
+
+def _files(root: Path) -> Iterator[tuple[str, Path]]:
+    for path in sorted(root.glob("*/*.yaml")):
+        yield f"{path.parent.name}.{path.stem}", path
+
+
+class ParameterSet:
+    """All parameters by full name (`<chapter>.<file>.<key>`), with vectorised lookups for the engine."""
+
+    def __init__(self, parameters: Iterable[Parameter]):
+        self._by_name = {p.name: p for p in parameters}
+        self._tables: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    @classmethod
+    def load(cls, root: Path = HERE) -> ParameterSet:
+        parameters = []
+        for prefix, path in _files(root):
+            with path.open(encoding="utf-8") as fh:
+                document = yaml.safe_load(fh) or {}
+            for key, raw in document.items():
+                parameters.append(parse_parameter(f"{prefix}.{key}", raw))
+        return cls(parameters)
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._by_name.values())
+
+    def with_value(self, name: str, region: str, value: Value) -> ParameterSet:
+        """A copy with one more dated value (an administrator's confirmation or a new standard)."""
+        parameter = self._by_name[name]
+        series = tuple(v for v in parameter.values.get(region, ()) if v.start != value.start)
+        values = dict(parameter.values)
+        values[region] = tuple(sorted((*series, value), key=lambda v: v.start))
+        return ParameterSet([*(p for p in self if p.name != name), replace(parameter, values=values)])
+
+    def table(self, name: str, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Arrays [day, region index] of value (NaN when none) and illustrative flag, and whether
+        both are the same in every cell (then a caller may use one scalar).
+
+        `days` are sorted unique datetime64[D]; a county's own series wins over its city's, a city's
+        over the province's, each on the days it has a value in force (a null value holds no figure).
+        """
+        key = (name, days.tobytes())
+        cached = self._tables.get(key)
+        if cached is not None:
+            return cached
+        regions = all_regions()
+        value = np.full((len(days), len(regions)), np.nan)
+        illustrative = np.zeros(value.shape, bool)
+        parameter = self._by_name[name]
+        city_of = np.array([r.city_code for r in regions])
+        codes = np.array([r.code for r in regions])
+        for code, series in sorted(parameter.values.items(), key=lambda kv: _level(kv[0])):
+            if not series:
+                continue
+            starts = np.array([v.start for v in series], dtype="datetime64[D]")
+            i = np.searchsorted(starts, days, side="right") - 1
+            has = i >= 0
+            vals = np.array([np.nan if v.value is None else v.value for v in series])[i]
+            ill = np.array([v.illustrative for v in series])[i]
+            level = _level(code)
+            mask = np.ones(len(regions), bool) if level == 0 else (city_of == code if level == 1 else codes == code)
+            cell = np.ix_(np.flatnonzero(has), np.flatnonzero(mask))
+            value[cell] = vals[has][:, None]
+            illustrative[cell] = ill[has][:, None]
+        illustrative &= ~np.isnan(value)
+        first = value.flat[0]
+        same = np.all(np.isnan(value)) if np.isnan(first) else np.all(value == first)
+        result = (value, illustrative, bool(same and np.all(illustrative == illustrative.flat[0])))
+        if len(self._tables) > 512:
+            self._tables.clear()
+        self._tables[key] = result
+        return result
+
+
+def _level(code: str) -> int:
+    """0 province, 1 city, 2 county: the order in which more specific values override."""
+    if code == PROVINCE:
+        return 0
+    return 1 if code.endswith("00") else 2
+
+
+@cache
+def default_parameters() -> ParameterSet:
+    return ParameterSet.load()

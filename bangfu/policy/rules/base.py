@@ -1,0 +1,177 @@
+"""What a rule is: conditions with their reasons, an amount and its figures, over arrays of a whole batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from bangfu.policy import dates
+from bangfu.policy import schema as s
+from bangfu.policy.parameters import ParameterSet
+from bangfu.policy.table import Population
+
+Kind = Literal["cash", "subsidy", "priority", "service", "eligibility"]
+Entity = Literal["household", "person"]
+Array = np.ndarray | np.generic | float | int | bool
+
+
+class Param(NamedTuple):
+    """A parameter for each row: value (NaN where none is held) and illustrative flag.
+
+    Each is a scalar when the value is the same everywhere, so that a province-wide figure
+    costs nothing per row.
+    """
+
+    value: Array
+    illustrative: Array
+
+
+@dataclass
+class Outcome:
+    """What a rule says for each row of its entity.
+
+    `conditions` are (mask, reason): the row is entitled when every mask holds, and the reason of
+    the first that fails is why not (a str.format template over the row's details).
+    `amount` is yuan per year (NaN: null; None: null everywhere). `listed` marks the rows for
+    which a refusal is worth reporting in `not_eligible` (None: all rows).
+    """
+
+    conditions: list[tuple[Array, str]]
+    amount: Array | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    illustrative: dict[str, Array] = field(default_factory=dict)
+    listed: Array | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    article: int
+    kind: Kind
+    entity: Entity
+    title: str
+    explain: str | Callable[[dict], str]
+    formula: Callable[[Ctx], Outcome]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, *, article: int, kind: Kind, entity: Entity, title: str,
+         explain: str | Callable[[dict], str]) -> Callable:
+    """Register a formula for a benefit code of the spec."""
+
+    def register(formula: Callable[[Ctx], Outcome]) -> Callable[[Ctx], Outcome]:
+        assert code not in REGISTRY, code
+        REGISTRY[code] = Rule(code, article, kind, entity, title, explain, formula)
+        return formula
+
+    return register
+
+
+def _any_of(column: np.ndarray, codes: list[int]) -> np.ndarray:
+    out = column == codes[0]
+    for code in codes[1:]:
+        out |= column == code
+    return out
+
+
+class Ctx:
+    """The batch under evaluation and the facts the rules share, each computed once."""
+
+    def __init__(self, population: Population, parameters: ParameterSet):
+        self.pop = population
+        self.parameters = parameters
+        as_of = population.as_of
+        if len(as_of) and (as_of == as_of[0]).all():
+            self.days, self._day = as_of[:1], np.zeros(len(as_of), np.intp)
+        else:
+            self.days, self._day = np.unique(as_of, return_inverse=True)
+        self._memo: dict[tuple, Any] = {}
+
+    def _memoised(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def hparam(self, name: str) -> Param:
+        """A parameter for each household, on its day and in its region."""
+        value, illustrative, same = self.parameters.table(name, self.days)
+        if same:
+            return Param(value.flat[0].item(), illustrative.flat[0].item())
+        return Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+
+    def pparam(self, name: str) -> Param:
+        """A parameter for each member, from their household's day and region."""
+        value, illustrative = self.hparam(name)
+        return Param(self.per_person(value), self.per_person(illustrative))
+
+    def per_person(self, household_values: Array) -> Array:
+        if isinstance(household_values, np.ndarray) and household_values.ndim:
+            return household_values[self.pop.hh]
+        return household_values
+
+    # -- facts about households ---------------------------------------------------------------
+
+    @cached_property
+    def extreme(self) -> np.ndarray:
+        return self.pop.category == s.CATEGORIES.index("extreme_hardship")
+
+    @cached_property
+    def household_size(self) -> np.ndarray:
+        return np.bincount(self.pop.hh, minlength=self.pop.n_households)
+
+    def has_cause(self, *causes: str) -> np.ndarray:
+        bits = sum(1 << s.CAUSES.index(c) for c in causes)
+        return (self.pop.causes & bits) != 0
+
+    # -- facts about members ------------------------------------------------------------------
+
+    @cached_property
+    def extreme_p(self) -> np.ndarray:
+        return self.extreme[self.pop.hh]
+
+    def relation(self, name: str) -> np.ndarray:
+        return self._memoised(("relation", name), lambda: self.pop.relation == s.RELATIONS.index(name))
+
+    def employment(self, name: str) -> np.ndarray:
+        return self._memoised(("employment", name),
+                              lambda: self.pop.employment == s.EMPLOYMENTS.index(name))
+
+    def stage(self, *names: str) -> np.ndarray:
+        return self._memoised(("stage", names),
+                              lambda: _any_of(self.pop.stage, [s.STAGES.index(n) for n in names]))
+
+    def institution(self, *names: str) -> np.ndarray:
+        return self._memoised(("institution", names), lambda: _any_of(
+            self.pop.institution, [s.INSTITUTIONS.index(n) for n in names]))
+
+    @cached_property
+    def in_school(self) -> np.ndarray:
+        return self.pop.stage > 0
+
+    @cached_property
+    def has_business(self) -> np.ndarray:
+        return self.pop.business > 0
+
+    @cached_property
+    def working_age(self) -> np.ndarray:
+        """Spec 'Working age': 16 to the statutory retirement age, with the 2025 reform."""
+        group = self.pop.group
+
+        def by_group(stem: str) -> Array:
+            values = [self.pparam(f"general.working_age.{stem}_{g}").value for g in s.RETIREMENT_GROUPS]
+            if all(isinstance(v, float) for v in values):
+                return np.array(values)[group]
+            return np.choose(group, values)
+
+        base = by_group("retirement_age")
+        delay = dates.delay_months(self.pop.birth, by_group("reform_first_cohort"),
+                                   by_group("reform_months_per_step"), by_group("reform_max_months"))
+        as_of = self.per_person(self.pop.as_of)
+        minimum = self.pparam("general.working_age.minimum_age").value
+        return dates.working_age(as_of, self.pop.birth, minimum, (base * 12).astype(np.int64) + delay)

@@ -1,0 +1,141 @@
+"""Columnar households and members: what the vectorised rules read, built from documents or Arrow tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from bangfu.policy import schema as s
+from bangfu.policy.regions import region_index
+
+NO_DATE = np.datetime64("NaT", "D")
+
+HOUSEHOLD_COLUMNS = ("as_of", "region", "category", "archived", "dibao", "dibao_edge", "monthly_income",
+                     "causes", "cpi")
+PERSON_COLUMNS = ("hh", "relation", "sex", "group", "birth", "employment", "work_ability", "willing",
+                  "disability", "poverty_target", "medical_insurance", "pension_insurance",
+                  "serious_illness", "stage", "school_year", "institution", "excellent", "business",
+                  "registered_on", "employees", "first_time", "premises", "other_rent_subsidy")
+
+
+@dataclass
+class Population:
+    """One row per household and one per member; members ordered by household, then as given.
+
+    Enumerations are small integers: the position of the value in the tuples of `schema`
+    (stage and business 0 mean none); `causes` is a bit mask over `schema.CAUSES`.
+    """
+
+    as_of: np.ndarray  # datetime64[D]
+    region: np.ndarray  # index into regions.all_regions()
+    category: np.ndarray
+    archived: np.ndarray
+    dibao: np.ndarray
+    dibao_edge: np.ndarray
+    monthly_income: np.ndarray
+    causes: np.ndarray
+    cpi: np.ndarray  # NaN where the document gave none
+    hh: np.ndarray  # household row of each member
+    relation: np.ndarray
+    sex: np.ndarray
+    group: np.ndarray  # retirement group, defaulted from sex
+    birth: np.ndarray
+    employment: np.ndarray
+    work_ability: np.ndarray
+    willing: np.ndarray
+    disability: np.ndarray  # 0: none, else grade 1-4
+    poverty_target: np.ndarray
+    medical_insurance: np.ndarray
+    pension_insurance: np.ndarray
+    serious_illness: np.ndarray
+    stage: np.ndarray
+    school_year: np.ndarray
+    institution: np.ndarray
+    excellent: np.ndarray
+    business: np.ndarray
+    registered_on: np.ndarray
+    employees: np.ndarray
+    first_time: np.ndarray
+    premises: np.ndarray
+    other_rent_subsidy: np.ndarray
+    member_ids: list[str] | None = None  # for answers; None in anonymous bulk runs
+
+    @property
+    def n_households(self) -> int:
+        return len(self.as_of)
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.hh)
+
+    def __post_init__(self) -> None:
+        names = {f.name for f in fields(self)} - {"member_ids"}
+        assert names == set(HOUSEHOLD_COLUMNS) | set(PERSON_COLUMNS), names
+
+
+_DTYPES = {
+    "as_of": "datetime64[D]", "region": np.int16, "category": np.int8, "archived": bool, "dibao": bool,
+    "dibao_edge": bool, "monthly_income": np.float64, "causes": np.int16, "cpi": np.float64,
+    "hh": np.int64, "relation": np.int8, "sex": np.int8, "group": np.int8, "birth": "datetime64[D]",
+    "employment": np.int8, "work_ability": np.int8, "willing": bool, "disability": np.int8,
+    "poverty_target": bool, "medical_insurance": bool, "pension_insurance": bool, "serious_illness": bool,
+    "stage": np.int8, "school_year": np.int16, "institution": np.int8, "excellent": bool,
+    "business": np.int8, "registered_on": "datetime64[D]", "employees": np.int32, "first_time": bool,
+    "premises": np.int8, "other_rent_subsidy": bool,
+}
+
+
+def _index(values: tuple[str, ...]) -> dict[str, int]:
+    return {v: i for i, v in enumerate(values)}
+
+
+_CAT, _REL, _SEX, _GRP = map(_index, (s.CATEGORIES, s.RELATIONS, s.SEXES, s.RETIREMENT_GROUPS))
+_EMP, _ABL, _STG, _INS = map(_index, (s.EMPLOYMENTS, s.WORK_ABILITIES, s.STAGES, s.INSTITUTIONS))
+_BUS, _PRM = _index(s.BUSINESS_KINDS), _index(s.PREMISES)
+_CAUSE_BIT = {c: 1 << i for i, c in enumerate(s.CAUSES)}
+
+
+def _household_row(h: s.Household, regions: dict[str, int]) -> tuple:
+    causes = 0
+    for cause in h.hardship_causes:
+        causes |= _CAUSE_BIT[cause]
+    return (h.as_of, regions[h.region], _CAT[h.category], h.archived, h.dibao, h.dibao_edge,
+            h.monthly_income, causes, np.nan if h.cpi_yoy_percent is None else h.cpi_yoy_percent)
+
+
+def _person_row(hh: int, m: s.Member) -> tuple:
+    school, business = m.school, m.business
+    return (
+        hh, _REL[m.relation], _SEX[m.sex], _GRP[m.group], m.birth_date, _EMP[m.employment],
+        _ABL[m.work_ability], m.willing_to_work, m.disability_grade or 0, m.poverty_alleviation_target,
+        m.resident_medical_insurance, m.resident_pension_insurance, m.serious_illness,
+        _STG[school.stage] if school else 0, school.year if school else 0,
+        _INS[school.institution] if school else 0, school.excellent if school else False,
+        _BUS[business.kind] if business else 0, business.registered_on if business else None,
+        business.employees if business else 0, business.first_time if business else False,
+        _PRM[business.premises] if business else _PRM["none"],
+        business.other_rent_subsidy if business else False,
+    )
+
+
+def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    out = {}
+    for name, column in zip(names, columns, strict=True):
+        dtype = _DTYPES[name]
+        if dtype == "datetime64[D]":
+            out[name] = np.array([NO_DATE if d is None else d for d in column], dtype=dtype)
+        else:
+            out[name] = np.array(column, dtype=dtype)
+    return out
+
+
+def from_households(households: list[s.Household]) -> Population:
+    """The columnar form of validated documents, members in document order."""
+    regions = region_index()
+    hrows = [_household_row(h, regions) for h in households]
+    prows = [_person_row(i, m) for i, h in enumerate(households) for m in h.members]
+    ids = [m.id for h in households for m in h.members]
+    return Population(**_columns(hrows, HOUSEHOLD_COLUMNS), **_columns(prows, PERSON_COLUMNS),
+                      member_ids=ids)

@@ -1,0 +1,87 @@
+"""The bridge to the policy engine: a household as the assessment format's input document, and its answer."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from bangfu.common.errors import ValidationFailed
+
+from .models import Household, Member
+
+
+def monthly_income(household: Household, as_of: datetime.date) -> Decimal:
+    """The average monthly total over the 12 months up to `as_of` that have records (0 when none)."""
+    first = (as_of.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    totals: dict[datetime.date, Decimal] = {}
+    for record in household.incomes.all():
+        if first <= record.month <= as_of:
+            totals[record.month] = totals.get(record.month, Decimal(0)) + record.amount
+    if not totals:
+        return Decimal("0.00")
+    return (sum(totals.values()) / len(totals)).quantize(Decimal("0.01"))
+
+
+def school_document(member: Member) -> dict | None:
+    if not member.school_stage:
+        return None
+    return {"stage": member.school_stage, "year": member.school_year,
+            "institution": member.school_institution, "excellent": member.school_excellent}
+
+
+def business_document(member: Member, as_of: datetime.date) -> dict | None:
+    if not member.business_kind or member.business_registered_on is None or member.business_registered_on > as_of:
+        return None
+    return {"kind": member.business_kind, "registered_on": member.business_registered_on.isoformat(),
+            "employees": member.business_employees, "first_time": member.business_first_time,
+            "premises": member.business_premises or "none",
+            "other_rent_subsidy": member.business_other_rent_subsidy}
+
+
+def member_document(member: Member, as_of: datetime.date) -> dict:
+    document = {
+        "id": f"m{member.pk}", "relation": member.relation, "sex": member.sex,
+        "birth_date": member.birth_date.isoformat(), "employment": member.employment,
+        "work_ability": member.work_ability, "willing_to_work": member.willing_to_work,
+        "disability_grade": member.disability_grade,
+        "poverty_alleviation_target": member.poverty_alleviation_target,
+        "resident_medical_insurance": member.resident_medical_insurance,
+        "resident_pension_insurance": member.resident_pension_insurance,
+        "serious_illness": member.serious_illness,
+        "school": school_document(member), "business": business_document(member, as_of),
+    }
+    if member.retirement_group:
+        document["retirement_group"] = member.retirement_group
+    return document
+
+
+def _active_members(household: Household) -> list[Member]:
+    if hasattr(household, "active_members"):
+        return household.active_members
+    return list(household.members.filter(active=True).order_by("position", "id"))
+
+
+def household_to_assessment_document(household: Household, as_of: datetime.date) -> dict:
+    """The spec's input document for this household on `as_of` (members not yet born on that day left out)."""
+    return {
+        "as_of": as_of.isoformat(),
+        "region": household.region_code,
+        "category": household.verified_category,
+        "archived": household.archived,
+        "dibao": household.dibao,
+        "dibao_edge": household.dibao_edge,
+        "monthly_income": float(monthly_income(household, as_of)),
+        "hardship_causes": list(household.hardship_causes),
+        "members": [member_document(m, as_of) for m in _active_members(household) if m.birth_date <= as_of],
+    }
+
+
+def household_entitlements(household: Household, as_of: datetime.date) -> dict:
+    """What the engine says the household and each member are entitled to on `as_of` (the spec's output)."""
+    from bangfu.policy import InputError, assess  # imported late: Django starts even while the engine is built
+
+    try:
+        return assess(household_to_assessment_document(household, as_of))
+    except InputError as exc:
+        # A file still being entered (no worker yet, say) is not a valid assessment input.
+        raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc

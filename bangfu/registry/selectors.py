@@ -1,0 +1,111 @@
+"""Reads of the household file; each starts from a queryset restricted to the user's area and role."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from bangfu.accounts.access import VIEW
+from bangfu.accounts.models import Organisation
+from bangfu.common.errors import NotFound
+
+from .models import Document, Household, Member
+
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
+MAX_PER_PAGE = 200
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _search(qs: QuerySet, q: str) -> QuerySet:
+    """By full ID number, by phone (household's or a member's), else by the start of a member's name."""
+    q = q.strip()
+    members = Member.objects.filter(household=OuterRef("pk"), active=True)
+    if ID_LIKE.match(q):
+        return qs.filter(Exists(members.filter(id_number=q.upper())))
+    if PHONE_LIKE.match(q):
+        return qs.filter(Q(phone=q) | Exists(members.filter(phone=q)))
+    return qs.filter(Exists(members.filter(name__startswith=q)))
+
+
+def household_queryset(
+    *, user, action: str = VIEW, q: str = "", region: str = "", union: Organisation | None = None,
+    category: str = "", cause: str = "", status: str = "",
+) -> QuerySet[Household]:
+    """The filtered, annotated households the user may `action`, newest first (shared by list and export)."""
+    qs = Household.objects.restrict(user, action)
+    if q.strip():
+        qs = _search(qs, q)
+    if region:
+        qs = qs.filter(region_code__startswith=region[:4]) if region.endswith("00") else qs.filter(region_code=region)
+    if union is not None:
+        qs = qs.filter(union__path__startswith=union.path)
+    if category:
+        qs = qs.filter(verified_category=category)
+    if cause:
+        # JSON text contains the quoted code: portable across SQLite and PostgreSQL.
+        qs = qs.filter(hardship_causes__icontains=f'"{cause}"')
+    if status:
+        qs = qs.filter(status=status)
+    worker = Member.objects.filter(household=OuterRef("pk"), active=True, relation="self")
+    size = (Member.objects.filter(household=OuterRef("pk"), active=True).order_by()
+            .values("household").annotate(n=Count("pk")).values("n"))
+    return qs.select_related("union").annotate(
+        worker_name=Subquery(worker.values("name")[:1]),
+        worker_id_number=Subquery(worker.values("id_number")[:1]),
+        size=Subquery(size),
+    ).order_by("-id")
+
+
+def household_list(*, user, page: int = 1, per_page: int = 50, **filters) -> Page:
+    """One page of households (two queries: the count and the page), with the worker's name and ID number."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    qs = household_queryset(user=user, **filters)
+    total = qs.count()
+    items = list(qs[(page - 1) * per_page: page * per_page])
+    return Page(items=items, total=total, page=page, per_page=per_page, filters=filters)
+
+
+def household_get(*, user, pk: int, action: str = VIEW) -> Household:
+    """One household with its active members, income records and documents; NotFound outside the area."""
+    active = Member.objects.filter(active=True).order_by("position", "id")
+    household = (Household.objects.restrict(user, action).select_related("union")
+                 .prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
+                                   "incomes", "documents").filter(pk=pk).first())
+    if household is None:
+        raise NotFound("未找到该家庭档案")
+    return household
+
+
+def member_list(*, user, household: Household, include_removed: bool = False) -> QuerySet[Member]:
+    qs = Member.objects.restrict(user, VIEW).filter(household=household)
+    return qs if include_removed else qs.filter(active=True)
+
+
+def member_get(*, user, pk: int, action: str = VIEW) -> Member:
+    member = Member.objects.restrict(user, action).select_related("household__union").filter(pk=pk).first()
+    if member is None:
+        raise NotFound("未找到该家庭成员")
+    return member
+
+
+def document_get(*, user, pk: int) -> Document:
+    document = Document.objects.restrict(user, VIEW).select_related("household__union").filter(pk=pk).first()
+    if document is None:
+        raise NotFound("未找到该材料")
+    return document

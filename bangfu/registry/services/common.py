@@ -1,0 +1,55 @@
+"""Helpers of the registry services: access checks on one household, audit snapshots, today's date."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from bangfu.accounts.access import in_area, may
+from bangfu.audit.services import audit_log
+from bangfu.common.errors import AccessDenied, NotFound
+from bangfu.common.ids import mask_id_number
+
+from ..models import Household, Member
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def check_household(actor, household: Household, action: str) -> None:
+    """Outside the area it does not exist for the actor; inside, the role must allow the action."""
+    if not may(actor, "view") or not in_area(actor, household.union.path):
+        raise NotFound("未找到该家庭档案")
+    if not may(actor, action):
+        raise AccessDenied("您没有执行此操作的权限")
+
+
+def lock_household(household: Household) -> Household:
+    """Re-read the row under a lock so that concurrent writers to one file queue up."""
+    return Household.objects.select_for_update().select_related("union").get(pk=household.pk)
+
+
+def household_snapshot(household: Household) -> dict:
+    data = model_to_dict(household, exclude=["created_by"])
+    data["union"] = household.union_id
+    return data
+
+
+def member_snapshot(member: Member) -> dict:
+    data = model_to_dict(member)
+    # The audit trail is read by auditors, who may not see full ID numbers.
+    data["id_number"] = mask_id_number(member.id_number)
+    return data
+
+
+def audit_household(actor, action: str, household: Household, before=None, after=None) -> None:
+    audit_log(actor=actor, action=action, object_type="household", object_id=household.pk,
+              area_path=household.union.path, before=before, after=after)
+
+
+def audit_member(actor, action: str, member: Member, before=None, after=None) -> None:
+    audit_log(actor=actor, action=action, object_type="member", object_id=member.pk,
+              area_path=member.household.union.path, before=before, after=after)

@@ -1,0 +1,140 @@
+"""Household use cases: register, update, verify (核定), exit, and monthly income records."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+
+from bangfu.accounts.access import ADD, CHANGE, VERIFY, in_area, may
+from bangfu.accounts.models import Organisation, OrgLevel
+from bangfu.audit.services import diff
+from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+
+from .. import choices as c
+from ..models import Household, IncomeRecord
+from ..validation import clean_household
+from .common import audit_household, check_household, household_snapshot, lock_household, today
+from .members import add_member_row
+
+
+def _check_union(actor, union: Organisation) -> None:
+    if not may(actor, ADD):
+        raise AccessDenied("您没有登记家庭档案的权限")
+    if not in_area(actor, union.path):
+        raise AccessDenied("只能在本单位及下级工会登记家庭档案")
+    if union.level not in (OrgLevel.GRASSROOTS, OrgLevel.COUNTY):
+        raise ValidationFailed("家庭档案应归属基层工会或县(市、区)总工会", field="union")
+
+
+@transaction.atomic
+def household_create(
+    *, actor, union: Organisation, data: Mapping, members: Sequence[Mapping] = ()
+) -> Household:
+    """Register a household (status 申请) with its members; exactly one member is the worker (本人)."""
+    _check_union(actor, union)
+    fields = clean_household(data, union_division=union.division_code, today=today(), partial=False)
+    relations = [m.get("relation") for m in members]
+    if members and relations.count("self") != 1:
+        raise ValidationFailed("家庭成员中须有且只有一名职工本人", field="members")
+    household = Household.objects.create(union=union, created_by=actor, **fields)
+    audit_household(actor, "household.create", household, after=household_snapshot(household))
+    for position, member in enumerate(members):
+        add_member_row(actor=actor, household=household, data=member, position=position)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, data: Mapping, version: int | None = None) -> Household:
+    """Change the household's own fields; with `version`, a stale copy is refused rather than overwriting."""
+    check_household(actor, household, CHANGE)
+    household = lock_household(household)
+    if version is not None and version != household.version:
+        raise Conflict("该档案已被他人修改,请刷新后重试", extra={"version": household.version})
+    fields = clean_household(data, union_division=household.union.division_code, today=today(), partial=True)
+    before = household_snapshot(household)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    if household.dibao and household.dibao_edge:
+        raise ValidationFailed("低保户与低保边缘户不能同时勾选", field="dibao_edge")
+    household.version += 1
+    household.save()
+    old, new = diff(before, household_snapshot(household))
+    audit_household(actor, "household.update", household, before=old, after=new)
+    return household
+
+
+@transaction.atomic
+def household_verify(*, actor, household: Household, category: str) -> Household:
+    """核定: a reviewer sets the verified category and takes the household into the archive (建档)."""
+    check_household(actor, household, VERIFY)
+    household = lock_household(household)
+    if category not in (c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP):
+        raise ValidationFailed("核定类别应为困难或特困", field="category")
+    if household.status in c.INACTIVE_STATES:
+        raise ValidationFailed("已退出或不予建档的档案不能核定", field="status")
+    if not household.members.filter(active=True, relation="self").exists():
+        raise ValidationFailed("档案中没有职工本人,不能核定", field="members")
+    before = household_snapshot(household)
+    household.verified_category, household.status = category, c.Status.ARCHIVED
+    household.version += 1
+    household.save()
+    old, new = diff(before, household_snapshot(household))
+    audit_household(actor, "household.verify", household, before=old, after=new)
+    return household
+
+
+@transaction.atomic
+def household_exit(*, actor, household: Household, reason: str) -> Household:
+    """脱困退出: the file is kept, its members become free to join another household."""
+    check_household(actor, household, VERIFY)
+    household = lock_household(household)
+    if household.status in c.INACTIVE_STATES:
+        raise ValidationFailed("该档案已退出", field="status")
+    if not reason.strip():
+        raise ValidationFailed("须填写退出原因", field="reason")
+    before = household_snapshot(household)
+    household.status = c.Status.EXITED
+    household.version += 1
+    household.save()
+    household.members.filter(active=True).update(active=False)
+    audit_household(actor, "household.exit", household, before={"status": before["status"]},
+                    after={"status": household.status, "reason": reason.strip()})
+    return household
+
+
+@transaction.atomic
+def income_set(
+    *, actor, household: Household, month: datetime.date, source: str, amount: Decimal, notes: str = ""
+) -> IncomeRecord:
+    """Record (or correct) one month's income from one source."""
+    check_household(actor, household, CHANGE)
+    if source not in c.IncomeSource.values:
+        raise ValidationFailed(f"收入来源无效:{source}", field="source")
+    amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+    if amount < 0:
+        raise ValidationFailed("收入不能为负数", field="amount")
+    month = month.replace(day=1)
+    if month > today():
+        raise ValidationFailed("不能登记未来月份的收入", field="month")
+    record = IncomeRecord.objects.filter(household=household, month=month, source=source).first()
+    before = {"amount": record.amount} if record else None
+    record, _ = IncomeRecord.objects.update_or_create(
+        household=household, month=month, source=source, defaults={"amount": amount, "notes": notes}
+    )
+    audit_household(actor, "household.income_set", household, before=before,
+                    after={"month": month.isoformat(), "source": source, "amount": amount})
+    return record
+
+
+@transaction.atomic
+def income_delete(*, actor, record: IncomeRecord) -> None:
+    household = record.household
+    check_household(actor, household, CHANGE)
+    if not IncomeRecord.objects.filter(pk=record.pk).exists():
+        raise NotFound("未找到该收入记录")
+    before = {"month": record.month.isoformat(), "source": record.source, "amount": record.amount}
+    record.delete()
+    audit_household(actor, "household.income_delete", household, before=before)

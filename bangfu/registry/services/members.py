@@ -1,0 +1,117 @@
+"""Member use cases: add, update, remove, and revealing a full ID number (logged)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+
+from bangfu.accounts.access import CHANGE, VIEW, VIEW_ID_NUMBER
+from bangfu.audit.services import diff
+from bangfu.common.errors import Conflict, ValidationFailed
+
+from .. import choices as c
+from ..models import Household, Member
+from ..validation import MEMBER_FIELDS, clean_member
+from .common import audit_member, check_household, lock_household, member_snapshot, today
+
+NEUTRAL_DUPLICATE = "该身份证号码已登记在其他在册困难职工家庭中,不能重复登记。如有疑问,请联系上级工会核实。"
+
+
+def _refuse_duplicate(actor, id_number: str, exclude_pk: int | None = None) -> None:
+    """Refuse a person active elsewhere: with a link for those who may see that file, neutrally for others."""
+    other = Member.objects.filter(id_number=id_number, active=True).exclude(pk=exclude_pk)
+    if not other.exists():
+        return
+    visible = other.restrict(actor, VIEW).values_list("household_id", flat=True).first()
+    if visible is None:
+        raise Conflict(NEUTRAL_DUPLICATE, field="id_number")
+    raise Conflict(
+        f"该居民已在{visible}号家庭档案中,不能重复登记",
+        field="id_number",
+        extra={"household_id": visible, "url": f"/api/v1/households/{visible}"},
+    )
+
+
+def _save(member: Member) -> None:
+    """Save; the unique index on active ID numbers catches a registration that raced ours."""
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        raise Conflict(NEUTRAL_DUPLICATE, field="id_number") from exc
+
+
+def _check_self(household: Household, relation: str, exclude_pk: int | None = None) -> None:
+    if relation == c.Relation.SELF and household.members.filter(active=True, relation="self").exclude(
+        pk=exclude_pk
+    ).exists():
+        raise ValidationFailed("该家庭已有职工本人", field="relation")
+
+
+def add_member_row(*, actor, household: Household, data: Mapping, position: int | None = None) -> Member:
+    """The write shared by household_create and member_add; the caller has checked access."""
+    fields = clean_member(data, today=today())
+    _refuse_duplicate(actor, fields["id_number"])
+    _check_self(household, fields["relation"])
+    if position is None:
+        position = household.members.count()
+    member = Member(household=household, position=position, **fields)
+    _save(member)
+    audit_member(actor, "member.add", member, after=member_snapshot(member))
+    return member
+
+
+@transaction.atomic
+def member_add(*, actor, household: Household, data: Mapping) -> Member:
+    check_household(actor, household, CHANGE)
+    household = lock_household(household)
+    if household.status in c.INACTIVE_STATES:
+        raise ValidationFailed("已退出的档案不能添加成员", field="status")
+    return add_member_row(actor=actor, household=household, data=data)
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, data: Mapping) -> Member:
+    check_household(actor, member.household, CHANGE)
+    lock_household(member.household)
+    if not member.active:
+        raise ValidationFailed("该成员已移除,不能修改", field="active")
+    before = member_snapshot(member)
+    current = {f: getattr(member, f) for f in MEMBER_FIELDS}
+    fields = clean_member(data, today=today(), current=current)
+    if fields["id_number"] != member.id_number:
+        _refuse_duplicate(actor, fields["id_number"], exclude_pk=member.pk)
+    _check_self(member.household, fields["relation"], exclude_pk=member.pk)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    _save(member)
+    old, new = diff(before, member_snapshot(member))
+    audit_member(actor, "member.update", member, before=old, after=new)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor, member: Member, reason: str) -> Member:
+    """The member leaves the household (kept in the file, no longer active); the worker cannot be removed."""
+    check_household(actor, member.household, CHANGE)
+    lock_household(member.household)
+    if not member.active:
+        raise ValidationFailed("该成员已移除", field="active")
+    if member.relation == c.Relation.SELF:
+        raise ValidationFailed("职工本人不能移出家庭", field="relation")
+    if not reason.strip():
+        raise ValidationFailed("须填写移除原因", field="reason")
+    member.active = False
+    member.save(update_fields=["active", "updated_at"])
+    audit_member(actor, "member.remove", member, before={"active": True},
+                 after={"active": False, "reason": reason.strip()})
+    return member
+
+
+@transaction.atomic
+def member_id_number_reveal(*, actor, member: Member) -> str:
+    """The full ID number, for those allowed; each viewing is an audit row."""
+    check_household(actor, member.household, VIEW_ID_NUMBER)
+    audit_member(actor, "member.view_id_number", member)
+    return member.id_number
