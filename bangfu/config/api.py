@@ -16,6 +16,7 @@ from bangfu.accounts.services import token_authenticate
 from bangfu.audit.api import router as audit_router
 from bangfu.common.errors import DomainError
 from bangfu.registry.api import router as registry_router
+from bangfu.standards.api import router as standards_router
 
 
 class MoneyAsNumberEncoder(NinjaJSONEncoder):
@@ -91,3 +92,4 @@ def assessments(request: HttpRequest) -> HttpResponse:
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1", registry_router)
 api.add_router("/v1/audit", audit_router)
+api.add_router("/v1/standards", standards_router)

@@ -53,24 +53,27 @@ def _column(values: Any, rows: np.ndarray) -> list:
 
 def _entries(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None) -> list[dict]:
     rule, outcome = result.rule, result.outcome
-    amounts = [None] * len(rows) if outcome.amount is None else _column(outcome.amount, rows)
-    details = {k: _column(v, rows) for k, v in outcome.details.items()}
+    n = len(rows)
+    amounts = [None] * n if outcome.amount is None else [money(a) for a in _column(outcome.amount, rows)]
+    members = [member_ids[r] for r in rows.tolist()] if rule.entity == "person" and member_ids else [None] * n
+    details = {k: [_plain(x) for x in _column(v, rows)] for k, v in outcome.details.items()}
     flags = {k: _column(v, rows) for k, v in outcome.illustrative.items()}
+    static = isinstance(rule.explain, str) and "{" not in rule.explain
     entries = []
-    for j, row in enumerate(rows.tolist()):
-        amount = None if amounts[j] is None else money(amounts[j])
-        figures = {k: _plain(v[j]) for k, v in details.items()}
-        shown = {k: _shown(v) for k, v in figures.items()}
+    for j in range(n):
+        figures = {k: v[j] for k, v in details.items()}
+        if static:
+            text = rule.explain
+        else:
+            shown = {k: _shown(v) for k, v in figures.items()}
+            shown["amount"] = _shown(amounts[j])
+            text = rule.explain(shown) if callable(rule.explain) else rule.explain.format(**shown)
         illustrative = [k for k, v in flags.items() if v[j] and figures.get(k) is not None]
         if illustrative:
             figures["illustrative"] = illustrative
-        shown["amount"] = _shown(amount)
-        text = rule.explain(shown) if callable(rule.explain) else rule.explain.format(**shown)
         entries.append({
-            "code": rule.code, "article": rule.article,
-            "member": member_ids[row] if rule.entity == "person" and member_ids else None,
-            "title": rule.title, "kind": rule.kind, "amount": amount, "details": figures,
-            "explanation": text,
+            "code": rule.code, "article": rule.article, "member": members[j], "title": rule.title,
+            "kind": rule.kind, "amount": amounts[j], "details": figures, "explanation": text,
         })
     return entries
 
@@ -94,28 +97,50 @@ def _refusals(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None
     return out
 
 
+def _rows_by_mask(masks: list[np.ndarray]) -> list[np.ndarray]:
+    """The rows where each mask holds, from one pass over all of them."""
+    if not masks:
+        return []
+    which, rows = np.nonzero(np.stack(masks))
+    bounds = np.searchsorted(which, np.arange(len(masks) + 1)).tolist()
+    return [rows[bounds[i]:bounds[i + 1]] for i in range(len(masks))]
+
+
+def _rows(evaluation: Evaluation) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each rule (by position), the rows entitled and the refused rows worth listing."""
+    gate_h = evaluation.gate.entitled
+    gates = {"household": gate_h, "person": gate_h[evaluation.population.hh]}
+    out = {}
+    for entity, gate in gates.items():
+        positions = [i for i, r in enumerate(evaluation.results) if r.rule.entity == entity]
+        results = [evaluation.results[i] for i in positions]
+        entitled = _rows_by_mask([r.entitled for r in results])
+        refused = _rows_by_mask([
+            gate & ~r.entitled & (True if r.outcome.listed is None else r.outcome.listed) for r in results
+        ])
+        out.update(zip(positions, zip(entitled, refused, strict=True), strict=True))
+    return out
+
+
 def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     """The spec's output document for each household of the evaluated batch, in batch order."""
     pop = evaluation.population
     benefits: list[list[dict]] = [[] for _ in households]
     refused: list[list[dict]] = [[] for _ in households]
-    gate = {"household": evaluation.gate.entitled, "person": evaluation.gate.entitled[pop.hh]}
-    owner = {"household": list(range(pop.n_households)), "person": pop.hh.tolist()}
-    for result in evaluation.results:
-        entity = result.rule.entity
-        rows = np.flatnonzero(result.entitled)
-        for entry, row in zip(_entries(result, rows, pop.member_ids), rows.tolist(), strict=True):
-            benefits[owner[entity][row]].append(entry)
-        listed = gate[entity] & ~result.entitled
-        if result.outcome.listed is not None:
-            listed &= result.outcome.listed
-        rows = np.flatnonzero(listed)
-        if len(rows):
-            for entry, row in zip(_refusals(result, rows, pop.member_ids), rows.tolist(), strict=True):
-                refused[owner[entity][row]].append(entry)
+    owner = {"household": range(pop.n_households), "person": pop.hh.tolist()}
+    for i, (entitled, listed) in sorted(_rows(evaluation).items()):
+        result = evaluation.results[i]
+        owners = owner[result.rule.entity]
+        if len(entitled):
+            for entry, row in zip(_entries(result, entitled, pop.member_ids), entitled.tolist(), strict=True):
+                benefits[owners[row]].append(entry)
+        if len(listed):
+            for entry, row in zip(_refusals(result, listed, pop.member_ids), listed.tolist(), strict=True):
+                refused[owners[row]].append(entry)
+    gate = evaluation.gate.entitled.tolist()
     out = []
     for h, household in enumerate(households):
-        if not gate["household"][h]:
+        if not gate[h]:
             refused[h] = _refusals(evaluation.gate, np.array([h]), None)
         total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None),
                     Decimal("0.00"))

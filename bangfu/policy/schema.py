@@ -96,7 +96,8 @@ class Member(_Strict):
     relation: Literal[RELATIONS]  # type: ignore[valid-type]
     sex: Literal[SEXES]  # type: ignore[valid-type]
     birth_date: Date
-    retirement_group: Literal[RETIREMENT_GROUPS] | None = None  # type: ignore[valid-type]
+    # Optional but not nullable: absent means "default from sex"; an explicit null is bad input.
+    retirement_group: Literal[RETIREMENT_GROUPS] = None  # type: ignore[valid-type,assignment]
     employment: Literal[EMPLOYMENTS] = "none"  # type: ignore[valid-type]
     work_ability: Literal[WORK_ABILITIES] = "full"  # type: ignore[valid-type]
     willing_to_work: bool = True
@@ -134,7 +135,7 @@ class Household(_Strict):
     dibao_edge: bool = False
     monthly_income: Money = 0.0
     hardship_causes: list[Literal[CAUSES]] = []  # type: ignore[valid-type]
-    cpi_yoy_percent: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    cpi_yoy_percent: Annotated[float, Field(allow_inf_nan=False)] = None  # type: ignore[assignment]
     members: list[Member] = Field(min_length=1)
 
     @field_validator("region")
@@ -144,11 +145,6 @@ class Household(_Strict):
         if as_of is not None and (why := region_error(code, as_of)):
             raise PydanticCustomError("region", why)
         return code
-
-
-# An explicit null for cpi_yoy_percent is refused: the spec allows the field to be absent, not null.
-Household.model_fields["cpi_yoy_percent"].annotation = float  # type: ignore[assignment]
-Household.model_rebuild(force=True)
 
 
 def _path(loc: tuple) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,9 +69,6 @@ class Population:
     def n_persons(self) -> int:
         return len(self.hh)
 
-    def __post_init__(self) -> None:
-        names = {f.name for f in fields(self)} - {"member_ids"}
-        assert names == set(HOUSEHOLD_COLUMNS) | set(PERSON_COLUMNS), names
 
 
 _DTYPES = {

@@ -58,7 +58,7 @@ def member_document(member: Member, as_of: datetime.date) -> dict:
 def _active_members(household: Household) -> list[Member]:
     if hasattr(household, "active_members"):
         return household.active_members
-    return list(household.members.filter(active=True).order_by("position", "id"))
+    return list(household.members.filter(removed=False).order_by("position", "id"))
 
 
 def household_to_assessment_document(household: Household, as_of: datetime.date) -> dict:
@@ -78,10 +78,15 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
 
 def household_entitlements(household: Household, as_of: datetime.date) -> dict:
     """What the engine says the household and each member are entitled to on `as_of` (the spec's output)."""
-    from bangfu.policy import InputError, assess  # imported late: Django starts even while the engine is built
+    from bangfu.policy import (  # imported late: Django starts even while the engine is built
+        InputError,
+        assess,
+    )
+
+    from bangfu.standards.selectors import effective_parameters
 
     try:
-        return assess(household_to_assessment_document(household, as_of))
+        return assess(household_to_assessment_document(household, as_of), parameters=effective_parameters())
     except InputError as exc:
         # A file still being entered (no worker yet, say) is not a valid assessment input.
         raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc

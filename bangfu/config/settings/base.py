@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "bangfu.accounts",
     "bangfu.audit",
     "bangfu.registry",
+    "bangfu.standards",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +108,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/api/docs"
 
 # django-axes: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5

@@ -142,14 +142,15 @@ class ParameterSet:
         values[region] = tuple(sorted((*series, value), key=lambda v: v.start))
         return ParameterSet([*(p for p in self if p.name != name), replace(parameter, values=values)])
 
-    def table(self, name: str, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-        """Arrays [day, region index] of value (NaN when none) and illustrative flag, and whether
-        both are the same in every cell (then a caller may use one scalar).
+    def table(self, name: str, days: np.ndarray, key: bytes | None = None
+              ) -> tuple[np.ndarray, np.ndarray, tuple[float, bool] | None]:
+        """Arrays [day, region index] of value (NaN when none) and illustrative flag, and the one
+        (value, illustrative) pair when every cell holds the same (then a caller may use a scalar).
 
         `days` are sorted unique datetime64[D]; a county's own series wins over its city's, a city's
         over the province's, each on the days it has a value in force (a null value holds no figure).
         """
-        key = (name, days.tobytes())
+        key = (name, days.tobytes() if key is None else key)
         cached = self._tables.get(key)
         if cached is not None:
             return cached
@@ -175,7 +176,10 @@ class ParameterSet:
         illustrative &= ~np.isnan(value)
         first = value.flat[0]
         same = np.all(np.isnan(value)) if np.isnan(first) else np.all(value == first)
-        result = (value, illustrative, bool(same and np.all(illustrative == illustrative.flat[0])))
+        scalar = None
+        if same and np.all(illustrative == illustrative.flat[0]):
+            scalar = (value.flat[0].item(), illustrative.flat[0].item())
+        result = (value, illustrative, scalar)
         if len(self._tables) > 512:
             self._tables.clear()
         self._tables[key] = result

@@ -91,6 +91,7 @@ class Ctx:
             self.days, self._day = as_of[:1], np.zeros(len(as_of), np.intp)
         else:
             self.days, self._day = np.unique(as_of, return_inverse=True)
+        self._days_key = self.days.tobytes()
         self._memo: dict[tuple, Any] = {}
 
     def _memoised(self, key: tuple, compute: Callable[[], Any]) -> Any:
@@ -100,9 +101,9 @@ class Ctx:
 
     def hparam(self, name: str) -> Param:
         """A parameter for each household, on its day and in its region."""
-        value, illustrative, same = self.parameters.table(name, self.days)
-        if same:
-            return Param(value.flat[0].item(), illustrative.flat[0].item())
+        value, illustrative, scalar = self.parameters.table(name, self.days, self._days_key)
+        if scalar is not None:
+            return Param(*scalar)
         return Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
 
     def pparam(self, name: str) -> Param:

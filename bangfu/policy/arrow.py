@@ -1,0 +1,261 @@
+"""Reading households from Arrow (Parquet) into a Population: whole columns at once, enumerations checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bangfu.policy import schema as s
+from bangfu.policy.regions import region_error, region_index
+from bangfu.policy.schema import InputError
+from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
+
+
+def _fill(arr: pa.Array, default: Any) -> pa.Scalar:
+    if default is None:
+        default = False if pa.types.is_boolean(arr.type) else 0
+    return pa.scalar(default, arr.type)
+
+
+def _where(rows: np.ndarray, pos: int, members: np.ndarray | None) -> str:
+    return f"row {rows[pos]}" + ("" if members is None else f", members[{members[pos]}]")
+
+
+class _Columns:
+    """The columns of one record batch (or of a struct inside it), decoded and checked as a whole."""
+
+    def __init__(self, arrays: dict[str, pa.Array], prefix: str, rows: np.ndarray,
+                 members: np.ndarray | None = None, present: np.ndarray | None = None):
+        self.arrays, self.prefix, self.rows, self.members = arrays, prefix, rows, members
+        self.present = present  # rows where this struct exists (None: all)
+        self.n = len(rows)
+
+    def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
+        if bad.any():
+            pos = int(np.argmax(bad))
+            raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members)}: {message}")
+
+    def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray:
+        nulls = ~arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else np.zeros(self.n, bool)
+        if default is None:
+            self.refuse(name, nulls if self.present is None else nulls & self.present, "missing (null)")
+        return nulls
+
+    def _absent(self, name: str, default: Any) -> Any:
+        if default is None and (self.present is None or self.present.any()):
+            raise InputError(self.prefix + name, "column missing")
+        return 0 if default is None else default
+
+    def values(self, name: str, default: Any = None) -> np.ndarray:
+        """Plain values; a null is the default, refused where the field has none."""
+        arr = self.arrays.get(name)
+        if arr is None:
+            return np.full(self.n, self._absent(name, default))
+        nulls = self._nulls(name, arr, default)
+        if pa.types.is_date32(arr.type):
+            out = arr.cast(pa.int32()).fill_null(0).to_numpy().astype("datetime64[D]")
+            out[nulls] = np.datetime64("NaT")
+            return out
+        if pa.types.is_floating(arr.type):
+            out = arr.to_numpy(zero_copy_only=False).astype(np.float64)
+            return out if default is None or np.isnan(default) else np.where(nulls, default, out)
+        return arr.fill_null(_fill(arr, default)).to_numpy(zero_copy_only=False)
+
+    def codes(self, name: str, labels: tuple[str, ...], default: int | None = None, offset: int = 0,
+              arr: pa.Array | None = None) -> np.ndarray:
+        """Enumeration codes: the position in `labels` (+ offset); an unknown value is refused."""
+        arr = self.arrays.get(name) if arr is None else arr
+        if arr is None:
+            return np.full(self.n, self._absent(name, default) + offset, np.int16)
+        if not pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary_encode()
+        known = {v: i for i, v in enumerate(labels)}
+        lookup = np.array([known.get(v, -1) for v in arr.dictionary.to_pylist()] + [-2], np.int16)
+        codes = lookup[arr.indices.fill_null(len(lookup) - 1).to_numpy(zero_copy_only=False)]
+        unknown = codes == -1
+        if unknown.any():
+            pos = int(np.argmax(unknown))
+            self.refuse(name, unknown, f"{arr[pos].as_py()!r} is not one of {', '.join(labels)}")
+        nulls = self._nulls(name, arr, default)
+        return np.where(nulls, default or 0, codes) + offset
+
+    def struct(self, name: str) -> _Columns:
+        """A nullable struct field (school, business): its columns, valid where it is present."""
+        arr = self.arrays.get(name)
+        if arr is None:
+            return _Columns({}, f"{self.prefix}{name}.", self.rows, self.members, np.zeros(self.n, bool))
+        present = arr.is_valid().to_numpy(zero_copy_only=False)
+        children = dict(zip([f.name for f in arr.type], arr.flatten(), strict=True))
+        return _Columns(children, f"{self.prefix}{name}.", self.rows, self.members, present)
+
+
+def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
+    """Region indices; each (code, day) pair in the batch is checked once."""
+    arr = h.arrays.get("region")
+    if arr is None:
+        raise InputError("region", "column missing")
+    arr = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
+    h._nulls("region", arr, None)
+    codes = arr.dictionary.to_pylist()
+    index = region_index()
+    lookup = np.array([index.get(code, -1) for code in codes], np.int32)
+    idx = arr.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    days = as_of.astype(np.int64)
+    key = idx * 1_000_000 + (days - days.min(initial=0))
+    pairs, first = np.unique(key, return_index=True)
+    bad = [k for k, i in zip(pairs.tolist(), first.tolist(), strict=True)
+           if region_error(codes[idx[i]], as_of[i].item())]
+    if bad:
+        pos = int(np.argmax(np.isin(key, bad)))
+        h.refuse("region", np.arange(h.n) == pos, region_error(codes[idx[pos]], as_of[pos].item()) or "")
+    return lookup[idx]
+
+
+def _causes(h: _Columns) -> np.ndarray:
+    causes = np.zeros(h.n, np.int16)
+    arr = h.arrays.get("hardship_causes")
+    if arr is None:
+        return causes
+    owners = np.repeat(np.arange(h.n), pc.list_value_length(arr).fill_null(0).to_numpy())
+    values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners])
+    codes = values.codes("hardship_causes", s.CAUSES)
+    np.bitwise_or.at(causes, owners, (1 << codes).astype(np.int16))
+    return causes
+
+
+def _households(h: _Columns) -> dict[str, np.ndarray]:
+    as_of = h.values("as_of")
+    income = h.values("monthly_income", 0.0)
+    h.refuse("monthly_income", ~(income >= 0) | np.isinf(income), "should be a number ≥ 0")
+    cpi = h.values("cpi_yoy_percent", np.nan)
+    h.refuse("cpi_yoy_percent", np.isinf(cpi), "should be a finite number")
+    return {
+        "as_of": as_of, "region": _region(h, as_of), "category": h.codes("category", s.CATEGORIES),
+        "archived": h.values("archived"), "dibao": h.values("dibao", False),
+        "dibao_edge": h.values("dibao_edge", False), "monthly_income": income, "causes": _causes(h), "cpi": cpi,
+    }
+
+
+def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
+    lists = h.arrays.get("members")
+    if lists is None:
+        raise InputError("members", "column missing")
+    h._nulls("members", lists, None)
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy()
+    h.refuse("members", lengths == 0, "at least one member is required")
+    hh = np.repeat(np.arange(h.n), lengths)
+    position = np.arange(len(hh)) - (np.cumsum(lengths) - lengths)[hh]
+    flat = lists.flatten()
+    m = _Columns(dict(zip([f.name for f in flat.type], flat.flatten(), strict=True)), "members.",
+                 h.rows[hh], position)
+    if flat.null_count:
+        m.refuse("", ~flat.is_valid().to_numpy(zero_copy_only=False), "a member is null")
+    return m, hh
+
+
+def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
+    ids = m.arrays.get("id")
+    if ids is None:
+        raise InputError("members.id", "column missing")
+    m._nulls("id", ids, None)
+    ids = ids if pa.types.is_dictionary(ids.type) else ids.dictionary_encode()
+    m.refuse("id", pc.utf8_length(ids.dictionary).to_numpy()[ids.indices.to_numpy()] == 0, "empty id")
+    key = hh * len(ids.dictionary) + ids.indices.to_numpy().astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    duplicate = np.zeros(len(key), bool)
+    duplicate[order[1:]] = key[order[1:]] == key[order[:-1]]
+    m.refuse("id", duplicate, "duplicate member id")
+    return ids
+
+
+def _school(m: _Columns) -> dict[str, np.ndarray]:
+    c = m.struct("school")
+    year = np.where(c.present, c.values("year"), 0)
+    c.refuse("year", c.present & (year < 1), "should be ≥ 1")
+    return {
+        "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": year,
+        "institution": np.where(c.present, c.codes("institution", s.INSTITUTIONS), 0),
+        "excellent": c.values("excellent", False) & c.present,
+    }
+
+
+def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
+    c = m.struct("business")
+    registered = np.where(c.present, c.values("registered_on"), np.datetime64("NaT"))
+    c.refuse("registered_on", c.present & (registered > as_of), "after as_of")
+    employees = np.where(c.present, c.values("employees", 0), 0)
+    c.refuse("employees", employees < 0, "should be ≥ 0")
+    none = s.PREMISES.index("none")
+    return {
+        "business": np.where(c.present, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
+        "registered_on": registered, "employees": employees,
+        "first_time": c.values("first_time", False) & c.present,
+        "premises": np.where(c.present, c.codes("premises", s.PREMISES, default=none), none),
+        "other_rent_subsidy": c.values("other_rent_subsidy", False) & c.present,
+    }
+
+
+def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.ndarray]:
+    sex = m.codes("sex", s.SEXES)
+    given = m.codes("retirement_group", s.RETIREMENT_GROUPS, default=-1)
+    m.refuse("retirement_group", (given >= 0) & ((given == 0) != (sex == 0)), "contradicts sex")
+    birth = m.values("birth_date")
+    m.refuse("birth_date", birth > as_of[hh], "after as_of")
+    disability = m.values("disability_grade", -1)
+    m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "should be 1-4")
+    return {
+        "hh": hh, "relation": m.codes("relation", s.RELATIONS), "sex": sex,
+        "group": np.where(given >= 0, given, np.where(sex == 0, 0, 1)), "birth": birth,
+        "employment": m.codes("employment", s.EMPLOYMENTS, default=s.EMPLOYMENTS.index("none")),
+        "work_ability": m.codes("work_ability", s.WORK_ABILITIES, default=0),
+        "willing": m.values("willing_to_work", True), "disability": np.maximum(disability, 0),
+        "poverty_target": m.values("poverty_alleviation_target", False),
+        "medical_insurance": m.values("resident_medical_insurance", False),
+        "pension_insurance": m.values("resident_pension_insurance", False),
+        "serious_illness": m.values("serious_illness", False),
+        **_school(m), **_business(m, as_of[hh]),
+    }
+
+
+def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict, list[str] | None]:
+    h = _Columns(dict(zip(batch.schema.names, batch.columns, strict=True)), "",
+                 np.arange(row0, row0 + batch.num_rows))
+    households = _households(h)
+    m, hh = _member_list(h)
+    persons = _persons(m, hh, households["as_of"])
+    selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
+    h.refuse("members", selves == 0, "no member with relation self")
+    h.refuse("members", selves > 1, "more than one member with relation self")
+    ids = _ids(m, hh)
+    return households, persons, ids.to_pylist() if with_ids else None
+
+
+def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool = False) -> Population:
+    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`).
+
+    Bad values are refused as documents are (InputError), naming the column and the first bad row.
+    """
+    batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+    parts, row0 = [], 0
+    for batch in batches:
+        households, persons, ids = _batch(batch, row0, member_ids)
+        persons["hh"] = persons["hh"] + row0
+        parts.append((households, persons, ids))
+        row0 += batch.num_rows
+    columns = {}
+    for names, k in ((HOUSEHOLD_COLUMNS, 0), (PERSON_COLUMNS, 1)):
+        for name in names:
+            arrays = [part[k][name] for part in parts]
+            columns[name] = (np.concatenate(arrays) if arrays else np.zeros(0)).astype(_DTYPES[name], copy=False)
+    ids = [i for part in parts for i in part[2]] if member_ids else None
+    return Population(**columns, member_ids=ids)
+
+
+def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
+    """A whole Parquet population, in memory (the bulk command reads it batch by batch instead)."""
+    return population_from_arrow(pq.read_table(path), member_ids=member_ids)

@@ -1,0 +1,1 @@
+"""Administrators' dated values of the engine's parameters: confirmed local figures and new standards (Article 24)."""

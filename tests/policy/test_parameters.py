@@ -1,0 +1,109 @@
+"""The parameter loader: references required, dated values, province/city/county fallback, overlays."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bangfu.policy import assess
+from bangfu.policy.parameters import ParameterError, ParameterSet, Value, default_parameters, parse_parameter
+
+EXAMPLE = json.loads(Path(__file__).parents[3].joinpath("shared/spec/examples/extreme-family.json").read_text())
+REF = {"article": 14, "quote": "补助标准为小学生每生每年1000元"}
+
+
+def _benefit(answer: dict, code: str, member: str | None = None) -> dict:
+    return next(b for b in answer["benefits"] if b["code"] == code and b["member"] == member)
+
+
+def test_a_value_without_a_reference_is_refused() -> None:
+    with pytest.raises(ParameterError, match="reference"):
+        parse_parameter("x.y.z", {"values": {dt.date(2019, 1, 10): {"value": 4}}})
+
+
+def test_a_reference_needs_a_quote_with_its_article() -> None:
+    with pytest.raises(ParameterError, match="reference"):
+        parse_parameter("x.y.z", {"values": {dt.date(2019, 1, 10): {"value": 4, "reference": {"article": 14}}}})
+
+
+def test_a_value_must_be_a_number_and_a_date_must_be_a_date() -> None:
+    with pytest.raises(ParameterError, match="not a number"):
+        parse_parameter("x", {"values": {dt.date(2019, 1, 10): {"value": "4", "reference": REF}}})
+    with pytest.raises(ParameterError, match="not a date"):
+        parse_parameter("x", {"values": {"2019": {"value": 4, "reference": REF}}})
+
+
+def test_a_region_must_be_a_jiangsu_division() -> None:
+    with pytest.raises(ParameterError, match="110101"):
+        parse_parameter("x", {"values": {}, "regions": {"110101": {dt.date(2019, 1, 10): {"value": 1, "reference": REF}}}})
+
+
+def test_every_shipped_value_carries_a_reference() -> None:
+    for parameter in default_parameters():
+        for series in parameter.values.values():
+            for value in series:
+                assert value.reference, parameter.name
+
+
+def test_county_falls_back_to_city_and_city_to_province() -> None:
+    p = parse_parameter("x", {
+        "values": {dt.date(2019, 1, 10): {"value": 1, "reference": REF}},
+        "regions": {
+            "320100": {dt.date(2019, 1, 10): {"value": 2, "reference": REF}},
+            "320102": {dt.date(2020, 1, 1): {"value": 3, "reference": REF}},
+        },
+    })
+    day = dt.date(2019, 6, 1)
+    assert p.at(day, "320200").value == 1  # another city: the province's
+    assert p.at(day, "320100").value == 2
+    assert p.at(day, "320104").value == 2  # a county of Nanjing without its own value
+    assert p.at(day, "320102").value == 2  # its own value starts later
+    assert p.at(dt.date(2020, 1, 1), "320102").value == 3
+    assert p.at(dt.date(2019, 1, 9), "320102") is None
+
+
+def test_a_new_dated_value_changes_answers_from_its_date_and_never_before() -> None:
+    raised = default_parameters().with_value(
+        "education.compulsory_living_subsidy.primary_yuan_per_day", "320000",
+        Value(dt.date(2020, 9, 1), 5.0, {"document": "a raised national standard"}),
+    )
+    before = dict(EXAMPLE, as_of="2020-08-31")
+    after = dict(EXAMPLE, as_of="2020-09-01")
+    code = "education.compulsory_living_subsidy"
+    assert _benefit(assess(before, parameters=raised), code, "c1")["amount"] == Decimal("1000.00")
+    assert _benefit(assess(after, parameters=raised), code, "c1")["amount"] == Decimal("1250.00")
+    assert _benefit(assess(after), code, "c1")["amount"] == Decimal("1000.00")
+
+
+def test_a_city_value_applies_to_its_counties_only() -> None:
+    suzhou = default_parameters().with_value(
+        "living.utilities.electricity_price", "320500",
+        Value(dt.date(2019, 1, 10), 0.6, {"document": "苏州电价"}),
+    )
+    in_suzhou = dict(EXAMPLE, region="320508")
+    code = "living.free_electricity"
+    assert _benefit(assess(in_suzhou, parameters=suzhou), code)["amount"] == Decimal("108.00")
+    assert _benefit(assess(EXAMPLE, parameters=suzhou), code)["amount"] == Decimal("95.09")
+
+
+def test_a_confirmed_value_is_no_longer_marked_illustrative() -> None:
+    code = "living.free_electricity"
+    assert _benefit(assess(EXAMPLE), code)["details"]["illustrative"] == ["price"]
+    confirmed = default_parameters().with_value(
+        "living.utilities.electricity_price", "320000",
+        Value(dt.date(2019, 1, 10), 0.5283, {"document": "苏价工〔2012〕189号"}, "confirmed"),
+    )
+    assert "illustrative" not in _benefit(assess(EXAMPLE, parameters=confirmed), code)["details"]
+
+
+def test_no_dibao_standard_held_gives_a_null_shortfall() -> None:
+    empty = ParameterSet([*(p for p in default_parameters() if p.name != "sync.dibao.standard"),
+                          parse_parameter("sync.dibao.standard", {"values": {}})])
+    alone = {"as_of": "2019-06-01", "region": "320102", "category": "hardship", "archived": True,
+             "members": [{"id": "a", "relation": "self", "sex": "male", "birth_date": "1950-01-01"}]}
+    benefit = _benefit(assess(alone, parameters=empty), "living.minimum_living_guarantee")
+    assert benefit["amount"] is None
+    assert benefit["details"]["dibao_standard"] is None
+    assert _benefit(assess(alone), "living.minimum_living_guarantee")["amount"] == Decimal("10800.00")
