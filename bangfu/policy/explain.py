@@ -46,6 +46,8 @@ def _scalar(x: Any) -> Any:
 
 def _column(values: Any, rows: np.ndarray) -> list:
     """Plain Python values of `values` (an array, or one scalar for every row) at `rows`."""
+    if callable(values):  # a figure computed only for the rows an answer shows
+        return values(rows)
     if isinstance(values, np.ndarray) and values.ndim:
         return values[rows].tolist()
     return [_scalar(values)] * len(rows)

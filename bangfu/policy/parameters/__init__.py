@@ -174,6 +174,8 @@ class ParameterSet:
             value[cell] = vals[has][:, None]
             illustrative[cell] = ill[has][:, None]
         illustrative &= ~np.isnan(value)
+        if not value.size:  # an empty batch
+            return value, illustrative, None
         first = value.flat[0]
         same = np.all(np.isnan(value)) if np.isnan(first) else np.all(value == first)
         scalar = None

@@ -36,7 +36,9 @@ def compulsory_living_subsidy(c: Ctx) -> Outcome:
         *_child(c, ("primary", "junior"), "不在义务教育阶段"),
         (c.institution("public", "private_nonprofit"), "就读的不是公办或非营利性民办学校"),
     ], amount=per_day * days, details={
-        "yuan_per_day": per_day, "days": days, "stage": np.where(primary, "primary", "junior"),
+        "yuan_per_day": per_day, "days": days,
+        # Only answers read it: computed for their rows alone, not for ten million pupils.
+        "stage": lambda rows: np.where(primary[rows], "primary", "junior").tolist(),
     }, listed=c.in_school)
 
 

@@ -1,0 +1,43 @@
+"""The command line's JSON Lines mode: answers in order, a bad line refused in its place, exit status 2."""
+
+import io
+import json
+from pathlib import Path
+
+from bangfu.policy import cli
+from bangfu.policy.table import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
+
+EXAMPLE = Path(__file__).parents[3] / "shared/spec/examples/extreme-family.json"
+
+
+def test_a_bad_line_gets_an_error_in_its_place_and_the_others_are_answered(tmp_path, capsys) -> None:
+    good = json.loads(EXAMPLE.read_text())
+    lines = tmp_path / "batch.jsonl"
+    lines.write_text("\n".join([json.dumps(good), '{"as_of": "2019-02-30"}', "", json.dumps(good)]) + "\n")
+    out = io.StringIO()
+    assert cli.assess_jsonl(str(lines), out) == cli.BAD_INPUT
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("region") for r in rows] == ["320102", None, "320102"]
+    assert rows[1] == {"line": 2, "error": {"path": "as_of", "message": "impossible date 2019-02-30"}}
+    assert capsys.readouterr().err.strip() == "line 2: as_of: impossible date 2019-02-30"
+
+
+def test_a_clean_batch_exits_zero_and_keeps_money_as_numbers(tmp_path) -> None:
+    lines = tmp_path / "batch.jsonl"
+    lines.write_text(EXAMPLE.read_text().replace("\n", "") + "\n")
+    out = io.StringIO()
+    assert cli.assess_jsonl(str(lines), out) == 0
+    answer = json.loads(out.getvalue())
+    assert isinstance(answer["total_cash"], float) and answer["total_cash"] > 0
+
+
+def test_a_missing_file_is_bad_input(capsys) -> None:
+    assert cli.assess_one("/no/such/file.json", io.StringIO()) == cli.BAD_INPUT
+    assert capsys.readouterr().err.startswith("$: cannot read")
+
+
+def test_population_columns_are_the_dataclass_fields() -> None:
+    from dataclasses import fields
+
+    names = {f.name for f in fields(Population)} - {"member_ids"}
+    assert names == set(HOUSEHOLD_COLUMNS) | set(PERSON_COLUMNS)
