@@ -58,13 +58,14 @@ class _Columns:
             return np.full(self.n, self._absent(name, default))
         nulls = self._nulls(name, arr, default)
         if pa.types.is_date32(arr.type):
-            out = arr.cast(pa.int32()).fill_null(0).to_numpy().astype("datetime64[D]")
+            out = arr.to_numpy(zero_copy_only=False) if not arr.null_count else (
+                arr.cast(pa.int32()).fill_null(0).to_numpy().astype("datetime64[D]"))
             out[nulls] = np.datetime64("NaT")
             return out
         if pa.types.is_floating(arr.type):
             out = arr.to_numpy(zero_copy_only=False).astype(np.float64)
             return out if default is None or np.isnan(default) else np.where(nulls, default, out)
-        return arr.fill_null(_fill(arr, default)).to_numpy(zero_copy_only=False)
+        return (arr.fill_null(_fill(arr, default)) if arr.null_count else arr).to_numpy(zero_copy_only=False)
 
     def codes(self, name: str, labels: tuple[str, ...], default: int | None = None, offset: int = 0,
               arr: pa.Array | None = None) -> np.ndarray:
@@ -76,7 +77,8 @@ class _Columns:
             arr = arr.dictionary_encode()
         known = {v: i for i, v in enumerate(labels)}
         lookup = np.array([known.get(v, -1) for v in arr.dictionary.to_pylist()] + [-2], np.int16)
-        codes = lookup[arr.indices.fill_null(len(lookup) - 1).to_numpy(zero_copy_only=False)]
+        indices = arr.indices.fill_null(len(lookup) - 1) if arr.null_count else arr.indices
+        codes = lookup[indices.to_numpy(zero_copy_only=False)]
         unknown = codes == -1
         if unknown.any():
             pos = int(np.argmax(unknown))
@@ -178,7 +180,7 @@ def _school(m: _Columns) -> dict[str, np.ndarray]:
     year = np.where(c.present, c.values("year"), 0)
     c.refuse("year", c.present & (year < 1), "should be ≥ 1")
     return {
-        "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": year,
+        "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": np.minimum(year, np.iinfo(_DTYPES["school_year"]).max),
         "institution": np.where(c.present, c.codes("institution", s.INSTITUTIONS), 0),
         "excellent": c.values("excellent", False) & c.present,
     }
@@ -193,7 +195,9 @@ def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
     none = s.PREMISES.index("none")
     return {
         "business": np.where(c.present, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
-        "registered_on": registered, "employees": employees,
+        "registered_on": registered,
+        # No upper bound in the format; rules never read more than the column holds (as table.py).
+        "employees": np.minimum(employees, np.iinfo(_DTYPES["employees"]).max),
         "first_time": c.values("first_time", False) & c.present,
         "premises": np.where(c.present, c.codes("premises", s.PREMISES, default=none), none),
         "other_rent_subsidy": c.values("other_rent_subsidy", False) & c.present,
@@ -235,16 +239,18 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
     return households, persons, ids.to_pylist() if with_ids else None
 
 
-def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool = False) -> Population:
+def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool = False,
+                          first_row: int = 0) -> Population:
     """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`).
 
-    Bad values are refused as documents are (InputError), naming the column and the first bad row.
+    Bad values are refused as documents are (InputError), naming the column and the first bad row
+    (counted from `first_row`, for a batch read from the middle of a file).
     """
     batches = data.to_batches() if isinstance(data, pa.Table) else [data]
-    parts, row0 = [], 0
+    parts, row0 = [], first_row
     for batch in batches:
         households, persons, ids = _batch(batch, row0, member_ids)
-        persons["hh"] = persons["hh"] + row0
+        persons["hh"] = persons["hh"] + (row0 - first_row)
         parts.append((households, persons, ids))
         row0 += batch.num_rows
     columns = {}

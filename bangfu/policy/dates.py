@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 _TABLE_SPAN = 1 << 20  # look-up tables up to this many distinct values; beyond, compute directly
+_SMALL = 1024  # fewer values than this: numpy's datetime conversions directly
 _NAT = np.iinfo(np.int64).min
 
 
@@ -42,7 +43,7 @@ def _looked_up(values: np.ndarray, compute: Callable[[np.ndarray], tuple]) -> tu
     if not len(values):
         return compute(values)
     lo, hi = int(values.min()), int(values.max())
-    if hi - lo >= _TABLE_SPAN:
+    if hi - lo >= min(_TABLE_SPAN, len(values)):  # a table is worth it only for many values in a short range
         return compute(values)
     tables = compute(np.arange(lo, hi + 1, dtype=np.int64))
     index = values - lo if lo else values
@@ -51,6 +52,12 @@ def _looked_up(values: np.ndarray, compute: Callable[[np.ndarray], tuple]) -> tu
 
 def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Month number (year * 12 + month - 1), day of month and length of that month, for each day."""
+    days = days.astype("datetime64[D]", copy=False)
+    if len(days) < _SMALL:  # a few members: numpy's own conversions cost the fewest calls
+        month = days.astype("datetime64[M]")
+        first = month.astype("datetime64[D]")
+        return ((month.astype(np.int64) + 1970 * 12).astype(np.int32), ((days - first).astype(np.int8) + 1),
+                ((month + 1).astype("datetime64[D]") - first).astype(np.int8))
 
     def compute(d: np.ndarray) -> tuple:
         y, m, dom = _civil(d)
@@ -58,7 +65,7 @@ def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         length = _month_start(months + 1) - _month_start(months)
         return months.astype(np.int32), dom.astype(np.int8), length.astype(np.int8)
 
-    return _looked_up(days.astype("datetime64[D]", copy=False).view(np.int64), compute)
+    return _looked_up(days.view(np.int64), compute)
 
 
 def _without_nat(day: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -74,7 +81,12 @@ def add_months(day: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     day, nat = _without_nat(day)
     month, dom, _ = _calendar(day)
     target = month.astype(np.int64) + np.asarray(months, dtype=np.int64)
-    start, length = _looked_up(target, lambda t: (_month_start(t), _month_start(t + 1) - _month_start(t)))
+    if target.size < _SMALL:
+        first = (target - 1970 * 12).astype("datetime64[M]")
+        start = first.astype("datetime64[D]").view(np.int64)
+        length = (first + 1).astype("datetime64[D]").view(np.int64) - start
+    else:
+        start, length = _looked_up(target, lambda t: (_month_start(t), _month_start(t + 1) - _month_start(t)))
     out = (start + np.minimum(dom, length) - 1).astype("datetime64[D]")
     if nat is not None:
         out[nat] = np.datetime64("NaT")
@@ -94,8 +106,10 @@ def delay_months(
 
     `first_cohort` is NaN where the reform is not in force on the day of assessment.
     """
-    month, _, _ = _calendar(birth)
     in_force = ~np.isnan(first_cohort)
+    if not in_force.any():
+        return np.zeros(np.shape(birth), np.int64)
+    month, _, _ = _calendar(birth)
     after = month - np.where(in_force, first_cohort * 12, 0)  # months since the cohort's January
     step = np.where(in_force, months_per_step, 1)
     # float division is exact enough here: |after| is small, so its floor is the integer quotient's

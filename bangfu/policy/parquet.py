@@ -14,7 +14,7 @@ ENUM = pa.dictionary(pa.int8(), pa.string())
 REGION = pa.dictionary(pa.int16(), pa.string())
 
 SCHOOL = pa.struct([
-    ("stage", ENUM), ("year", pa.int16()), ("institution", ENUM), ("excellent", pa.bool_()),
+    ("stage", ENUM), ("year", pa.int32()), ("institution", ENUM), ("excellent", pa.bool_()),
 ])
 BUSINESS = pa.struct([
     ("kind", ENUM), ("registered_on", pa.date32()), ("employees", pa.int32()), ("first_time", pa.bool_()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -108,15 +109,17 @@ def _school(rng: np.random.Generator, age: np.ndarray) -> dict[str, np.ndarray]:
             "excellent": (stage > 0) & (rng.random(m) < 0.12)}
 
 
-def _business(rng: np.random.Generator, day: np.datetime64, owner: np.ndarray) -> dict[str, np.ndarray]:
+def _business(rng: np.random.Generator, day: np.datetime64, owner: np.ndarray,
+              age: np.ndarray) -> dict[str, np.ndarray]:
     m, k = len(owner), int(owner.sum())
+    days_ago = np.floor(rng.random(m) * np.clip((age - 17) * 365, 1, 3650)).astype(np.int64)  # registered as an adult
     kind = np.zeros(m, np.int64)
     kind[owner] = 1 + _pick(rng, KIND_P, k)
     mean_staff = np.array([0, 0.8, 6.0, 3.0, 2.0, 0.5])[kind]
     premises = np.full(m, s.PREMISES.index("none"))
     premises[owner] = _pick(rng, PREMISES_P, k)
     return {
-        "business": kind, "registered_on": np.where(owner, day - rng.integers(0, 3650, m), np.datetime64("NaT")),
+        "business": kind, "registered_on": np.where(owner, day - days_ago, np.datetime64("NaT")),
         "employees": np.where(owner, rng.poisson(mean_staff), 0), "premises": premises,
         "first_time": owner & (rng.random(m) < 0.65), "other_rent_subsidy": owner & (rng.random(m) < 0.08),
     }
@@ -153,7 +156,7 @@ def _persons(rng: np.random.Generator, h: dict, day: np.datetime64) -> dict[str,
          "given_group": given, "group": np.where(given >= 0, given, sex), **_school(rng, age)}
     category = h["category"][hh]
     p.update(_business(rng, day, (age >= 18) & (age < 60) & (p["stage"] == 0)
-                       & (rng.random(m) < np.array([0.04, 0.03, 0.02])[category])))
+                       & (rng.random(m) < np.array([0.04, 0.03, 0.02])[category]), age))
     p["employment"] = employment = _employment(rng, p, age, category)
     p["disability"] = np.where(rng.random(m) < np.array([0.04, 0.14, 0.22])[category] * (0.5 + age / 60),
                                1 + _pick(rng, [0.1, 0.2, 0.3, 0.4], m), 0)
@@ -179,7 +182,7 @@ def _persons(rng: np.random.Generator, h: dict, day: np.datetime64) -> dict[str,
 def _members(p: dict) -> pa.StructArray:
     stage, kind, given = p["stage"], p["business"], p["given_group"]
     school = pa.StructArray.from_arrays([
-        pf.labelled(np.maximum(stage - 1, 0), s.STAGES[1:]), pa.array(p["school_year"].astype(np.int16)),
+        pf.labelled(np.maximum(stage - 1, 0), s.STAGES[1:]), pa.array(p["school_year"].astype(np.int32)),
         pf.labelled(p["institution"], s.INSTITUTIONS), pa.array(p["excellent"]),
     ], fields=list(pf.SCHOOL), mask=pa.array(stage == 0))
     business = pa.StructArray.from_arrays([
@@ -237,9 +240,16 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
     """
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with pq.ParquetWriter(out, pf.SCHEMA) as writer:
+    # Arrow's writer of nested columns is the slow part (about 1 s per row group): it runs in a
+    # thread, which releases the GIL, while the next row group is drawn.
+    with pq.ParquetWriter(out, pf.SCHEMA) as writer, ThreadPoolExecutor(1) as pool:
+        pending = None
         for chunk in _chunks(n_households, seed, as_of):
-            writer.write_table(chunk, row_group_size=ROW_GROUP)
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_table, chunk, row_group_size=ROW_GROUP)
+        if pending is not None:
+            pending.result()
     return out
 
 

@@ -83,6 +83,12 @@ _DTYPES = {
 }
 
 
+# The format sets no upper bound on these integers; the rules only compare them with small figures,
+# so a huge value is held at the column's ceiling rather than overflowing it.
+_MAX_YEAR = int(np.iinfo(np.int16).max)
+_MAX_EMPLOYEES = int(np.iinfo(np.int32).max)
+
+
 def _index(values: tuple[str, ...]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
@@ -107,10 +113,10 @@ def _person_row(hh: int, m: s.Member) -> tuple:
         hh, _REL[m.relation], _SEX[m.sex], _GRP[m.group], m.birth_date, _EMP[m.employment],
         _ABL[m.work_ability], m.willing_to_work, m.disability_grade or 0, m.poverty_alleviation_target,
         m.resident_medical_insurance, m.resident_pension_insurance, m.serious_illness,
-        _STG[school.stage] if school else 0, school.year if school else 0,
+        _STG[school.stage] if school else 0, min(school.year, _MAX_YEAR) if school else 0,
         _INS[school.institution] if school else 0, school.excellent if school else False,
         _BUS[business.kind] if business else 0, business.registered_on if business else None,
-        business.employees if business else 0, business.first_time if business else False,
+        min(business.employees, _MAX_EMPLOYEES) if business else 0, business.first_time if business else False,
         _PRM[business.premises] if business else _PRM["none"],
         business.other_rent_subsidy if business else False,
     )

@@ -8,66 +8,12 @@ Messages are the engine's to word; only paths are asserted.
 from __future__ import annotations
 
 import copy
-import json
-import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from pathlib import Path
 
 import pytest
-
-BANGFU = Path(sys.executable).with_name("bangfu")
-DELETE = object()
-
-
-def base() -> dict:
-    """A valid document, every field given, in the order the spec lists them."""
-    return {
-        "as_of": "2019-06-01",
-        "region": "320102",
-        "category": "extreme_hardship",
-        "archived": True,
-        "dibao": False,
-        "dibao_edge": False,
-        "monthly_income": 1800.0,
-        "hardship_causes": ["illness", "education"],
-        "cpi_yoy_percent": 2.1,
-        "members": [
-            {"id": "f", "relation": "self", "sex": "male", "birth_date": "1975-05-05", "retirement_group": "male",
-             "employment": "registered_unemployed", "work_ability": "full", "willing_to_work": True,
-             "disability_grade": None, "poverty_alleviation_target": False, "resident_medical_insurance": True,
-             "resident_pension_insurance": False, "serious_illness": False, "school": None,
-             "business": {"kind": "individual", "registered_on": "2019-03-01", "employees": 2, "first_time": True,
-                          "premises": "incubator", "other_rent_subsidy": False}},
-            {"id": "w", "relation": "spouse", "sex": "female", "birth_date": "1977-02-02", "employment": "employed",
-             "disability_grade": 3, "serious_illness": True},
-            {"id": "c", "relation": "child", "sex": "female", "birth_date": "2010-09-01", "employment": "student",
-             "school": {"stage": "primary", "year": 3, "institution": "public", "excellent": False}},
-        ],
-    }
-
-
-def _set(doc: dict, path: str, value) -> dict:
-    """Set (or with DELETE remove) the field at a spec path such as `members[2].school.year`."""
-    steps = [int(s) if s.isdigit() else s for s in re.findall(r"[^.\[\]]+", path)]
-    node = doc
-    for step in steps[:-1]:
-        node = node[step]
-    if value is DELETE:
-        del node[steps[-1]]
-    else:
-        node[steps[-1]] = value
-    return doc
-
-
-def bad(*changes) -> dict:
-    doc = base()
-    for path, value in changes:
-        _set(doc, path, value)
-    return doc
-
+from policy_documents import BANGFU, DELETE, bad, text
 
 RULES: dict[str, list[tuple[str, object, set[str]]]] = {
     "required field missing": [
@@ -199,17 +145,11 @@ CASES = [
 CLI_CASES = [p for p in CASES if p.values[2]]
 
 
-def _text(doc) -> bytes:
-    if isinstance(doc, bytes):
-        return doc
-    return (doc if isinstance(doc, str) else json.dumps(doc, ensure_ascii=False)).encode("utf-8")
-
-
 @cache
 def _cli_results() -> dict[str, subprocess.CompletedProcess]:
     """Every command-line case at once, a few processes in parallel, so the suite stays quick."""
     def run(param):
-        return param.id, subprocess.run([str(BANGFU), "assess", "-"], input=_text(param.values[0]),
+        return param.id, subprocess.run([str(BANGFU), "assess", "-"], input=text(param.values[0]),
                                         capture_output=True, timeout=60)
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(pool.map(run, CLI_CASES))
@@ -236,81 +176,3 @@ def test_command_line_refuses_with_status_2_and_one_line(request, doc, paths, on
     lines = stderr.rstrip("\n").split("\n")
     assert len(lines) == 1, f"stderr has {len(lines)} lines: {stderr!r}"
     assert any(lines[0].startswith(f"{path}: ") for path in paths), lines[0]
-
-
-@pytest.mark.parametrize(
-    "doc",
-    [
-        pytest.param(base(), id="every field given"),
-        pytest.param(bad(("members[1].disability_grade", None), ("members[0].school", None),
-                         ("members[2].business", None)), id="null where the spec says or null"),
-        pytest.param(bad(("members[1].birth_date", "2019-06-01"), ("members[0].business.registered_on", "2019-06-01")),
-                     id="born and registered on as_of itself"),
-        pytest.param(bad(("as_of", "2020-06-01"), ("region", "320613")), id="320613 from 2020"),
-        pytest.param(bad(("region", "320602")), id="320602 in 2019"),
-        pytest.param(bad(("monthly_income", 0), ("cpi_yoy_percent", -0.4)), id="integer income and negative CPI"),
-        pytest.param(bad(("members[1].retirement_group", "female_55")), id="a woman in female_55"),
-        pytest.param(bad(("members[1].disability_grade", 4), ("members[2].school.year", 1),
-                         ("members[0].business.employees", 0)), id="range ends"),
-        pytest.param({k: v for k, v in base().items() if k not in ("dibao", "dibao_edge", "monthly_income",
-                                                                    "hardship_causes", "cpi_yoy_percent")},
-                     id="optional fields left out"),
-    ],
-)
-def test_valid_documents_are_assessed(doc) -> None:
-    from bangfu.policy import assess
-
-    answer = assess(doc)
-    assert answer["benefits"], "a valid archived extreme household has benefits"
-
-
-def test_unknown_fields_are_accepted_and_ignored() -> None:
-    from bangfu.policy import assess
-
-    doc = base()
-    doc["note"] = "由社区转来"
-    doc["members"][0]["nickname"] = "老张"
-    doc["members"][0]["business"]["website"] = "https://example.cn"
-    doc["members"][2]["school"]["teacher"] = "王老师"
-    assert assess(doc) == assess(base())
-
-
-def test_text_and_bytes_are_read_as_the_document() -> None:
-    from bangfu.policy import assess
-
-    text = json.dumps(base(), ensure_ascii=False)
-    assert assess(text) == assess(base())
-    assert assess(text.encode("utf-8")) == assess(base())
-
-
-def test_command_line_prints_the_answer_as_json() -> None:
-    from bangfu.policy import assess
-
-    done = subprocess.run([str(BANGFU), "assess", "-"], input=_text(base()), capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr.decode()
-    printed = json.loads(done.stdout)
-    expected = assess(base())
-    assert [(b["code"], b["member"]) for b in printed["benefits"]] == [
-        (b["code"], b["member"]) for b in expected["benefits"]
-    ]
-    for got, want in zip(printed["benefits"], expected["benefits"], strict=True):
-        assert (got["amount"] is None) == (want["amount"] is None)
-        if want["amount"] is not None:
-            assert round(float(got["amount"]), 2) == float(want["amount"])
-    assert round(float(printed["total_cash"]), 2) == float(expected["total_cash"])
-
-
-def test_command_line_reads_a_file_and_json_lines(tmp_path) -> None:
-    one = tmp_path / "one.json"
-    one.write_text(json.dumps(base(), ensure_ascii=False), encoding="utf-8")
-    done = subprocess.run([str(BANGFU), "assess", str(one)], capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr.decode()
-    assert json.loads(done.stdout)["region"] == "320102"
-
-    second = bad(("category", "hardship"), ("region", "320583"))
-    lines = tmp_path / "many.jsonl"
-    lines.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in (base(), second)) + "\n", encoding="utf-8")
-    done = subprocess.run([str(BANGFU), "assess", "--jsonl", str(lines)], capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr.decode()
-    answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
-    assert [(a["region"], a["category"]) for a in answers] == [("320102", "extreme_hardship"), ("320583", "hardship")]

@@ -36,7 +36,8 @@ class Outcome:
 
     `conditions` are (mask, reason): the row is entitled when every mask holds, and the reason of
     the first that fails is why not (a str.format template over the row's details).
-    `amount` is yuan per year (NaN: null; None: null everywhere). `listed` marks the rows for
+    `amount` is yuan per year (NaN: null; None: null everywhere). A `details` value is an array, a
+    scalar, or a function of the rows shown that gives their values. `listed` marks the rows for
     which a refusal is worth reporting in `not_eligible` (None: all rows).
     """
 

@@ -1,0 +1,175 @@
+"""The synthetic population, its Parquet form and the bulk totals agree with the document path."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+from functools import cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bangfu.policy import assess_many
+from bangfu.policy.bulk import PAID, cities, totals
+from bangfu.policy.engine import evaluate
+from bangfu.policy.regions import get_region
+from bangfu.policy.schema import InputError, parse_document
+from bangfu.policy.synth import population_from_arrow, population_table, read_population, to_documents
+from bangfu.policy.table import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, from_households
+
+AS_OF = ["2024-06-01", "2025-06-01"]  # before and after the retirement reform takes effect
+
+
+@cache
+def table(n: int = 3000, seed: int = 11, as_of: str = "2024-06-01") -> pa.Table:
+    return population_table(n, seed, as_of)
+
+
+def test_the_same_seed_gives_the_same_population_and_another_seed_another(tmp_path) -> None:
+    assert population_table(400, 5).equals(population_table(400, 5))
+    assert not population_table(400, 5).equals(population_table(400, 6))
+    from bangfu.policy.synth import write_population
+
+    write_population(400, 5, tmp_path / "a.parquet")
+    write_population(400, 5, tmp_path / "b.parquet")
+    assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
+
+
+def test_the_population_looks_like_jiangsu_urban_workers() -> None:
+    docs = to_documents(table())
+    categories = Counter(d["category"] for d in docs)
+    assert 0.80 < categories["none"] / len(docs) < 0.90
+    assert 0 < categories["extreme_hardship"] < categories["hardship"]
+    sizes = Counter(len(d["members"]) for d in docs)
+    assert set(sizes) <= set(range(1, 7)) and len(sizes) == 6
+    members = [m for d in docs for m in d["members"]]
+    assert sum(m.get("school") is not None for m in members) > 0.1 * len(members)
+    assert 0 < sum(m.get("business") is not None for m in members) < 0.05 * len(members)
+    assert any(m["employment"] == "registered_unemployed" for m in members)
+    assert {get_region(d["region"]).city_code for d in docs} == set(cities()[0][:13])
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_every_document_passes_the_schema(as_of: str) -> None:
+    for doc in to_documents(table(as_of=as_of)):
+        parse_document(doc)
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_arrow_population_equals_the_document_population_array_by_array(as_of: str) -> None:
+    t = table(as_of=as_of)
+    got = population_from_arrow(t, member_ids=True)
+    want = from_households([parse_document(d) for d in to_documents(t)])
+    for name in HOUSEHOLD_COLUMNS + PERSON_COLUMNS:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype, name
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
+    assert got.member_ids == want.member_ids
+
+
+def _totals_from_answers(docs: list[dict]) -> tuple[Counter, Counter, Counter]:
+    """Per (code, city): entries, and cash in fen, read off the JSON answers; households per city."""
+    count: Counter = Counter()
+    fen: Counter = Counter()
+    households: Counter = Counter()
+    for doc, answer in zip(docs, assess_many(docs), strict=True):
+        city = get_region(doc["region"]).city_code
+        households[city] += 1
+        if not any(r["code"] == "household.eligibility" for r in answer["not_eligible"]):
+            count["household.eligibility", city] += 1
+        for b in answer["benefits"]:
+            count[b["code"], city] += 1
+            if b["kind"] in PAID and b["amount"] is not None:
+                fen[b["code"], city] += int(Decimal(b["amount"]) * 100)
+        assert answer["total_cash"] == sum(
+            (b["amount"] for b in answer["benefits"] if b["kind"] in PAID and b["amount"] is not None),
+            Decimal("0.00"))
+    return count, fen, households
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_vectorised_totals_equal_the_answers_of_the_json_path(as_of: str) -> None:
+    t = table(as_of=as_of)
+    population = population_from_arrow(t)
+    got = totals(population, evaluate(population))
+    count, fen, households = _totals_from_answers(to_documents(t))
+    codes = cities()[0]
+    assert {codes[c]: int(n) for c, n in enumerate(got.households) if n} == dict(households)
+    got_count = {(r.code, codes[c]): int(got.entitled[i, c])
+                 for i, r in enumerate(got.rules) for c in range(len(codes)) if got.entitled[i, c]}
+    got_fen = {(r.code, codes[c]): int(got.fen[i, c])
+               for i, r in enumerate(got.rules) for c in range(len(codes)) if got.fen[i, c]}
+    assert got_count == dict(count)
+    assert got_fen == {k: v for k, v in fen.items() if v}
+    assert sum(got_fen.values()) > 0
+
+
+def _with_member_value(t: pa.Table, field: str, row: int, member: int, value: str) -> pa.Table:
+    """The table with one member's `field` replaced by `value` (as plain strings)."""
+    members = t.column("members").combine_chunks()
+    flat = members.flatten()
+    position = members.offsets[row].as_py() + member
+    columns = {f.name: flat.field(f.name) for f in flat.type}
+    values = columns[field].cast(pa.string()).to_pylist()
+    values[position] = value
+    columns[field] = pa.array(values, pa.string())
+    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
+    rebuilt = pa.ListArray.from_arrays(members.offsets, struct)
+    return t.set_column(t.schema.get_field_index("members"), "members", rebuilt)
+
+
+def test_an_unknown_enumeration_value_refuses_the_file_naming_column_and_row(tmp_path) -> None:
+    t = table(200)
+    path = tmp_path / "bad.parquet"
+    pq.write_table(_with_member_value(t, "relation", 17, 0, "boss"), path)
+    with pytest.raises(InputError) as caught:
+        read_population(path)
+    assert str(caught.value).startswith("members.relation: row 17, members[0]: 'boss' is not one of")
+    categories = t.column("category").cast(pa.string()).to_pylist()
+    categories[42] = "poor"
+    bad = t.set_column(t.schema.get_field_index("category"), "category", pa.array(categories))
+    with pytest.raises(InputError, match=r"^category: row 42: 'poor'"):
+        population_from_arrow(bad)
+
+
+def _bangfu(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bangfu.cli", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_synth_then_assess_table_on_the_command_line(tmp_path) -> None:
+    population, out = tmp_path / "p.parquet", tmp_path / "totals.csv"
+    made = _bangfu("synth", "--households", "2500", "--seed", "3", "--out", str(population))
+    assert made.returncode == 0, made.stderr
+    done = _bangfu("assess-table", str(population), "--out", str(out), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert "南京市" in done.stdout and "education.compulsory_living_subsidy" in done.stdout
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    gate = [r for r in rows if r["code"] == "household.eligibility"]
+    assert sum(int(r["households"]) for r in gate) == 2500
+    p = read_population(population)
+    want = totals(p, evaluate(p))
+    assert sum(int(r["entitled"]) for r in gate) == int(want.entitled[0].sum())
+    cash = sum(Decimal(r["cash"]) for r in rows if r["cash"])
+    assert cash == Decimal(int(want.fen.sum())) / 100
+
+
+def test_assess_table_refuses_a_bad_file_with_exit_2_and_one_line(tmp_path) -> None:
+    path = tmp_path / "bad.parquet"
+    pq.write_table(_with_member_value(table(200), "sex", 3, 1 if len(table(200)["members"][3]) > 1 else 0,
+                                      "x"), path)
+    done = _bangfu("assess-table", str(path), "--no-progress")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: row 3" in done.stderr
+
+
+def test_a_batch_from_the_middle_of_a_file_names_the_row_of_the_file() -> None:
+    t = _with_member_value(table(200), "employment", 17, 0, "idle")
+    with pytest.raises(InputError, match=r"^members.employment: row 107, members\[0\]: 'idle'"):
+        population_from_arrow(t.slice(10, 50).combine_chunks(), first_row=100)
