@@ -37,7 +37,9 @@ class Evaluation:
 
 
 def _full(mask: np.ndarray | bool, n: int) -> np.ndarray:
-    return mask if np.shape(mask) == (n,) else np.broadcast_to(mask, (n,))
+    if isinstance(mask, np.ndarray) and mask.shape == (n,):
+        return mask
+    return np.broadcast_to(mask, (n,))
 
 
 def _gate(ctx: Ctx) -> Outcome:
@@ -55,9 +57,9 @@ GATE = Rule(GATE_CODE, GATE_ARTICLE, "eligibility", "household", "困难职工�
 
 def _result(rule: Rule, outcome: Outcome, n: int, base: np.ndarray) -> RuleResult:
     masks = [_full(mask, n) for mask, _ in outcome.conditions]
-    entitled = base.copy()
+    entitled = base  # shared, never written: each condition makes a new array
     for mask in masks:
-        entitled &= mask
+        entitled = entitled & mask
     return RuleResult(rule, outcome, masks, entitled)
 
 

@@ -139,11 +139,11 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
         if len(listed):
             for entry, row in zip(_refusals(result, listed, pop.member_ids), listed.tolist(), strict=True):
                 refused[owners[row]].append(entry)
-    gate = evaluation.gate.entitled.tolist()
+    outside = np.flatnonzero(~evaluation.gate.entitled)
+    for h, refusal in zip(outside.tolist(), _refusals(evaluation.gate, outside, None), strict=True):
+        refused[h] = [refusal]
     out = []
     for h, household in enumerate(households):
-        if not gate[h]:
-            refused[h] = _refusals(evaluation.gate, np.array([h]), None)
         total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None),
                     Decimal("0.00"))
         out.append({

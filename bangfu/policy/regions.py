@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from stdnum import numdb
 
@@ -88,6 +88,7 @@ def get_region(code: str) -> Region | None:
     return None if i is None else all_regions()[i]
 
 
+@lru_cache(maxsize=8192)
 def region_error(code: str, day: datetime.date) -> str | None:
     """Why `code` is not a Jiangsu city or county in use on `day` (Chinese), or None when it is."""
     if code == PROVINCE:

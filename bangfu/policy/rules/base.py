@@ -102,15 +102,25 @@ class Ctx:
 
     def hparam(self, name: str) -> Param:
         """A parameter for each household, on its day and in its region."""
-        value, illustrative, scalar = self.parameters.table(name, self.days, self._days_key)
-        if scalar is not None:
-            return Param(*scalar)
-        return Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+        found = self._memo.get(("h", name))
+        if found is None:
+            value, illustrative, scalar = self.parameters.table(name, self.days, self._days_key)
+            if scalar is not None:
+                found = Param(*scalar)
+            else:
+                found = Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+            self._memo[("h", name)] = found
+        return found
 
     def pparam(self, name: str) -> Param:
         """A parameter for each member, from their household's day and region."""
-        value, illustrative = self.hparam(name)
-        return Param(self.per_person(value), self.per_person(illustrative))
+        found = self._memo.get(("p", name))
+        if found is None:
+            value, illustrative = found = self.hparam(name)
+            if isinstance(value, np.ndarray) or isinstance(illustrative, np.ndarray):
+                found = Param(self.per_person(value), self.per_person(illustrative))
+            self._memo[("p", name)] = found
+        return found
 
     def per_person(self, household_values: Array) -> Array:
         if isinstance(household_values, np.ndarray) and household_values.ndim:
