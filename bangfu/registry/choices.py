@@ -10,16 +10,23 @@ class Category(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    # The case workflow (issue 4) adds its states between draft and archived; the field leaves room for them.
+    # The states of the case workflow (bangfu.cases, issue 4); the household's status follows its current case.
     DRAFT = "draft", "申请"
+    SUBMITTED = "submitted", "待核查"
+    VERIFYING = "verifying", "核查中"
+    PUBLIC_NOTICE = "public_notice", "公示中"
     ARCHIVED = "archived", "已建档"
+    HELPING = "helping", "帮扶中"
+    REVIEW = "review", "复核中"
     EXITED = "exited", "已退出"
+    RELIEVED = "relieved", "解困"
     REFUSED = "refused", "不予建档"
 
 
 # States in which the household is in the union's archive, and its members count as active.
-ARCHIVED_STATES = frozenset({Status.ARCHIVED})
-INACTIVE_STATES = frozenset({Status.EXITED, Status.REFUSED})
+ARCHIVED_STATES = frozenset({Status.ARCHIVED, Status.HELPING, Status.REVIEW})
+# Closed files: exited (脱困退出), handed to social assistance (解困), refused (不予建档).
+INACTIVE_STATES = frozenset({Status.EXITED, Status.RELIEVED, Status.REFUSED})
 
 
 class Cause(models.TextChoices):

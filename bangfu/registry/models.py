@@ -62,7 +62,7 @@ class Household(models.Model):
 
 class Member(models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name="家庭")
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("身份证号码", max_length=18, db_index=True)
     sex = models.CharField("性别", max_length=6, choices=c.Sex.choices)
     birth_date = models.DateField("出生日期")
@@ -94,7 +94,9 @@ class Member(models.Model):
     business_first_time = models.BooleanField("初次创业", default=False)
     business_premises = models.CharField("经营场所", max_length=10, choices=c.Premises.choices, blank=True)
     business_other_rent_subsidy = models.BooleanField("已享受其他租金补贴", default=False)
-    # False once the member leaves the household or the household leaves the programme: the person is free again.
+    # Left the household (kept in the file for its history).
+    removed = models.BooleanField("已移出", default=False)
+    # Counts for "one person in one active household": false once removed or once the household has exited.
     active = models.BooleanField("在册", default=True)
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,12 +108,15 @@ class Member(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
         ordering = ["household_id", "position", "id"]
+        # Search by the start of a name: LIKE 'x%' needs the pattern opclass on PostgreSQL.
+        indexes = [models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"])]
         constraints = [
             # One person is in at most one active household.
             models.UniqueConstraint(fields=["id_number"], condition=Q(active=True), name="member_one_active_household"),
             models.UniqueConstraint(
-                fields=["household"], condition=Q(active=True, relation="self"), name="member_one_worker_per_household"
+                fields=["household"], condition=Q(removed=False, relation="self"), name="member_one_worker_per_household"
             ),
+            models.CheckConstraint(condition=Q(removed=False) | Q(active=False), name="member_removed_not_active"),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
                 name="member_disability_grade_range",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bangfu.common.ids import mask_id_number
 
-from .assessment import business_document, school_document
+from .assessment import school_document
 from .models import Household, Member
 
 _MEMBER_PLAIN = (
     "id", "name", "sex", "birth_date", "relation", "phone", "retirement_group", "employment", "employer",
     "work_ability", "willing_to_work", "health", "disability_grade", "serious_illness",
-    "poverty_alleviation_target", "resident_medical_insurance", "resident_pension_insurance", "active",
+    "poverty_alleviation_target", "resident_medical_insurance", "resident_pension_insurance", "active", "removed",
 )
 _HOUSEHOLD_PLAIN = (
     "id", "version", "union_id", "region_code", "address", "phone", "status", "archived", "proposed_category",
@@ -51,7 +51,7 @@ def household_out(household: Household) -> dict:
     data = {f: getattr(household, f) for f in _HOUSEHOLD_PLAIN}
     members = getattr(household, "active_members", None)
     if members is None:
-        members = household.members.filter(active=True)
+        members = household.members.filter(removed=False)
     data.update(
         union_name=household.union.name,
         members=[member_out(m) for m in members],

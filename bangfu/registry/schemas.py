@@ -98,6 +98,7 @@ class MemberOut(Schema):
     school: dict[str, Any] | None
     business: dict[str, Any] | None
     active: bool
+    removed: bool
 
 
 class HouseholdIn(Schema):

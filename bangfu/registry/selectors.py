@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from bangfu.accounts.access import VIEW
@@ -34,12 +35,20 @@ class Page:
 def _search(qs: QuerySet, q: str) -> QuerySet:
     """By full ID number, by phone (household's or a member's), else by the start of a member's name."""
     q = q.strip()
-    members = Member.objects.filter(household=OuterRef("pk"), active=True)
+    members = Member.objects.filter(household=OuterRef("pk"), removed=False)
     if ID_LIKE.match(q):
         return qs.filter(Exists(members.filter(id_number=q.upper())))
     if PHONE_LIKE.match(q):
         return qs.filter(Q(phone=q) | Exists(members.filter(phone=q)))
     return qs.filter(Exists(members.filter(name__startswith=q)))
+
+
+def _has_cause(cause: str) -> Q:
+    """jsonb containment on PostgreSQL (GIN-indexed); SQLite has no JSON `contains`, so the quoted code in
+    the JSON text there."""
+    if connection.vendor == "postgresql":
+        return Q(hardship_causes__contains=[cause])
+    return Q(hardship_causes__icontains=f'"{cause}"')
 
 
 def household_queryset(
@@ -57,12 +66,11 @@ def household_queryset(
     if category:
         qs = qs.filter(verified_category=category)
     if cause:
-        # JSON text contains the quoted code: portable across SQLite and PostgreSQL.
-        qs = qs.filter(hardship_causes__icontains=f'"{cause}"')
+        qs = qs.filter(_has_cause(cause))
     if status:
         qs = qs.filter(status=status)
-    worker = Member.objects.filter(household=OuterRef("pk"), active=True, relation="self")
-    size = (Member.objects.filter(household=OuterRef("pk"), active=True).order_by()
+    worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
+    size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))
     return qs.select_related("union").annotate(
         worker_name=Subquery(worker.values("name")[:1]),
@@ -82,8 +90,8 @@ def household_list(*, user, page: int = 1, per_page: int = 50, **filters) -> Pag
 
 
 def household_get(*, user, pk: int, action: str = VIEW) -> Household:
-    """One household with its active members, income records and documents; NotFound outside the area."""
-    active = Member.objects.filter(active=True).order_by("position", "id")
+    """One household with its members (not removed), income records and documents; NotFound outside the area."""
+    active = Member.objects.filter(removed=False).order_by("position", "id")
     household = (Household.objects.restrict(user, action).select_related("union")
                  .prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
                                    "incomes", "documents").filter(pk=pk).first())
@@ -94,7 +102,7 @@ def household_get(*, user, pk: int, action: str = VIEW) -> Household:
 
 def member_list(*, user, household: Household, include_removed: bool = False) -> QuerySet[Member]:
     qs = Member.objects.restrict(user, VIEW).filter(household=household)
-    return qs if include_removed else qs.filter(active=True)
+    return qs if include_removed else qs.filter(removed=False)
 
 
 def member_get(*, user, pk: int, action: str = VIEW) -> Member:

@@ -8,14 +8,16 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from stdnum.exceptions import ValidationError as StdnumError
+from django.core.exceptions import FieldDoesNotExist
 from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as StdnumError
 
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import birth_date_of, normalise_id_number, sex_of
 from bangfu.policy.regions import get_region, region_error
 
 from . import choices as c
+from .models import Household, Member
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -38,6 +40,16 @@ MEMBER_FIELDS = (set(MEMBER_ENUMS) | MEMBER_BOOLS | MEMBER_TEXT
                     "business_employees"})
 
 
+def _label(field: str) -> str:
+    """The field's Chinese name, for messages."""
+    for model in (Member, Household):
+        try:
+            return str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return field
+
+
 def _unknown(data: Mapping, allowed: set[str]) -> None:
     extra = sorted(set(data) - allowed)
     if extra:
@@ -48,13 +60,13 @@ def _enum(field: str, value: Any, enum, blank: bool = False) -> str:
     if blank and value in ("", None):
         return ""
     if value not in enum.values:
-        raise ValidationFailed(f"{field}的取值无效:{value}", field=field)
+        raise ValidationFailed(f"{_label(field)}的取值无效:{value}", field=field)
     return value
 
 
 def _bool(field: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{field}应为是或否", field=field)
+        raise ValidationFailed(f"{_label(field)}应为是或否", field=field)
     return value
 
 
@@ -64,9 +76,9 @@ def _decimal(field: str, value: Any) -> Decimal | None:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValidationFailed(f"{field}应为金额或数字", field=field) from exc
+        raise ValidationFailed(f"{_label(field)}应为数字", field=field) from exc
     if amount < 0:
-        raise ValidationFailed(f"{field}不能为负数", field=field)
+        raise ValidationFailed(f"{_label(field)}不能为负数", field=field)
     return amount
 
 
@@ -78,7 +90,7 @@ def _date(field: str, value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValidationFailed(f"{field}日期无效:{value}", field=field) from exc
+        raise ValidationFailed(f"{_label(field)}日期无效:{value}", field=field) from exc
 
 
 def clean_phone(value: Any, field: str = "phone") -> str:
@@ -177,7 +189,8 @@ def _small_int(field: str, value: Any, low: int, high: int | None) -> int | None
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
-        raise ValidationFailed(f"{field}应为{low}到{high or '∞'}之间的整数", field=field)
+        bound = f"{low}到{high}之间" if high else f"不小于{low}"
+        raise ValidationFailed(f"{_label(field)}应为{bound}的整数", field=field)
     return value
 
 

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "bangfu.audit",
     "bangfu.registry",
     "bangfu.standards",
+    "bangfu.cases",
+    "bangfu.ledger",
+    "bangfu.web",
+    "huey.contrib.djhuey",
+    "bangfu.exchange",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +159,20 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Background jobs (imports, department files): Huey on SQLite under var/ by default, Redis when REDIS_URL is set.
+# Run the worker with `manage.py run_huey`.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = (
+    {"huey_class": "huey.RedisHuey", "name": "bangfu", "url": REDIS_URL, "immediate": False}
+    if REDIS_URL
+    else {"huey_class": "huey.SqliteHuey", "name": "bangfu", "filename": str(VAR_DIR / "huey.sqlite3"),
+          "immediate": False}
+)
+# Import limits: an uploaded exchange file, the rows of one sheet, and an .xlsx's unpacked size (zip bombs).
+EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
+EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
+EXCHANGE_MAX_UNPACKED = 20 * EXCHANGE_MAX_BYTES
 
 LOGGING = {
     "version": 1,

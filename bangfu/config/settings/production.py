@@ -4,11 +4,13 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-
-if "DJANGO_SECRET_KEY" not in os.environ:
+# Checked before base is imported, so that production never falls back to a generated key.
+if not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 
+from .base import *  # noqa: E402, F403
+
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
 HTTPS = True
 SESSION_COOKIE_SECURE = True

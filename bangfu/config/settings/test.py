@@ -6,8 +6,11 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="bangfu-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="bangfu-static-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "bangfu-test", "immediate": True}

@@ -28,8 +28,12 @@ def check_household(actor, household: Household, action: str) -> None:
 
 
 def lock_household(household: Household) -> Household:
-    """Re-read the row under a lock so that concurrent writers to one file queue up."""
-    return Household.objects.select_for_update().select_related("union").get(pk=household.pk)
+    """Re-read the row under a lock so that concurrent writers to one file queue up; the caller's
+    instance is brought up to date, so that it and the returned one are the same object."""
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    for f in Household._meta.concrete_fields:
+        setattr(household, f.attname, getattr(locked, f.attname))
+    return household
 
 
 def household_snapshot(household: Household) -> dict:

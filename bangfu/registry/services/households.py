@@ -75,7 +75,7 @@ def household_verify(*, actor, household: Household, category: str) -> Household
         raise ValidationFailed("核定类别应为困难或特困", field="category")
     if household.status in c.INACTIVE_STATES:
         raise ValidationFailed("已退出或不予建档的档案不能核定", field="status")
-    if not household.members.filter(active=True, relation="self").exists():
+    if not household.members.filter(removed=False, relation="self").exists():
         raise ValidationFailed("档案中没有职工本人,不能核定", field="members")
     before = household_snapshot(household)
     household.verified_category, household.status = category, c.Status.ARCHIVED

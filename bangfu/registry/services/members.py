@@ -43,7 +43,7 @@ def _save(member: Member) -> None:
 
 
 def _check_self(household: Household, relation: str, exclude_pk: int | None = None) -> None:
-    if relation == c.Relation.SELF and household.members.filter(active=True, relation="self").exclude(
+    if relation == c.Relation.SELF and household.members.filter(removed=False, relation="self").exclude(
         pk=exclude_pk
     ).exists():
         raise ValidationFailed("该家庭已有职工本人", field="relation")
@@ -62,21 +62,25 @@ def add_member_row(*, actor, household: Household, data: Mapping, position: int 
     return member
 
 
-@transaction.atomic
-def member_add(*, actor, household: Household, data: Mapping) -> Member:
+def _editable(actor, household: Household) -> Household:
     check_household(actor, household, CHANGE)
     household = lock_household(household)
     if household.status in c.INACTIVE_STATES:
-        raise ValidationFailed("已退出的档案不能添加成员", field="status")
+        raise ValidationFailed("已退出或不予建档的档案不能修改成员", field="status")
+    return household
+
+
+@transaction.atomic
+def member_add(*, actor, household: Household, data: Mapping) -> Member:
+    household = _editable(actor, household)
     return add_member_row(actor=actor, household=household, data=data)
 
 
 @transaction.atomic
 def member_update(*, actor, member: Member, data: Mapping) -> Member:
-    check_household(actor, member.household, CHANGE)
-    lock_household(member.household)
-    if not member.active:
-        raise ValidationFailed("该成员已移除,不能修改", field="active")
+    _editable(actor, member.household)
+    if member.removed:
+        raise ValidationFailed("该成员已移出,不能修改", field="removed")
     before = member_snapshot(member)
     current = {f: getattr(member, f) for f in MEMBER_FIELDS}
     fields = clean_member(data, today=today(), current=current)
@@ -94,18 +98,17 @@ def member_update(*, actor, member: Member, data: Mapping) -> Member:
 @transaction.atomic
 def member_remove(*, actor, member: Member, reason: str) -> Member:
     """The member leaves the household (kept in the file, no longer active); the worker cannot be removed."""
-    check_household(actor, member.household, CHANGE)
-    lock_household(member.household)
-    if not member.active:
-        raise ValidationFailed("该成员已移除", field="active")
+    _editable(actor, member.household)
+    if member.removed:
+        raise ValidationFailed("该成员已移出", field="removed")
     if member.relation == c.Relation.SELF:
         raise ValidationFailed("职工本人不能移出家庭", field="relation")
     if not reason.strip():
         raise ValidationFailed("须填写移除原因", field="reason")
-    member.active = False
-    member.save(update_fields=["active", "updated_at"])
-    audit_member(actor, "member.remove", member, before={"active": True},
-                 after={"active": False, "reason": reason.strip()})
+    member.active, member.removed = False, True
+    member.save(update_fields=["active", "removed", "updated_at"])
+    audit_member(actor, "member.remove", member, before={"removed": False},
+                 after={"removed": True, "reason": reason.strip()})
     return member
 
 

@@ -10,7 +10,7 @@ from bangfu.registry.demo import DEMO_PASSWORD, load_demo
 
 
 def print_accounts(stdout, accounts) -> None:
-    stdout.write("演示账号(密码均为 %s):" % DEMO_PASSWORD)
+    stdout.write(f"演示账号(密码均为 {DEMO_PASSWORD}):")
     for account in accounts:
         stdout.write(f"  {account.username:<15} {account.role.label:<8} {account.full_name}  ({account.organisation})")
 

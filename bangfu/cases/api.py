@@ -1,0 +1,155 @@
+"""Case endpoints: open, each move of the workflow, reviews, follow-ups, Article 2 targets; plans in plans_api."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from ninja import Router, Status
+
+from bangfu.accounts.selectors import organisation_list
+from bangfu.common.errors import NotFound
+from bangfu.registry.models import Document
+from bangfu.registry.selectors import household_get
+
+from . import selectors, services
+from .plans_api import router as plans_router
+from .presenters import case_out, followup_out
+from .reviews import exit_suggestion, followups_due, overdue_reviews
+from .schemas import (
+    ArchiveIn,
+    CaseOut,
+    FollowUpIn,
+    FollowUpOut,
+    MoveIn,
+    NoticeIn,
+    OpenIn,
+    ReasonMoveIn,
+    VisitIn,
+)
+from .targets import article2_targets
+
+router = Router(tags=["cases"])
+
+
+def _move(request, case_id: int, service, **kwargs) -> dict:
+    case = selectors.case_get(user=request.user, pk=case_id)
+    return case_out(service(actor=request.user, case=case, **kwargs))
+
+
+@router.get("", response=list[CaseOut], summary="帮扶档案列表")
+def case_list(request, state: str = "", household_id: int | None = None):
+    return [case_out(c, events=False) for c in selectors.case_list(user=request.user, state=state,
+                                                                    household_id=household_id)[:500]]
+
+
+@router.post("", response={201: CaseOut}, summary="建立(或返贫后重新建立)帮扶档案")
+def case_open(request, payload: OpenIn):
+    household = household_get(user=request.user, pk=payload.household_id)
+    return Status(201, case_out(services.case_open(actor=request.user, household=household, reason=payload.reason)))
+
+
+@router.get("/{int:case_id}", response=CaseOut)
+def case_detail(request, case_id: int):
+    return case_out(selectors.case_get(user=request.user, pk=case_id))
+
+
+@router.post("/{int:case_id}/submit", response=CaseOut, summary="提交申请")
+def case_submit(request, case_id: int, payload: MoveIn):
+    return _move(request, case_id, services.case_submit, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/start-verification", response=CaseOut, summary="开始核查")
+def case_start_verification(request, case_id: int, payload: MoveIn):
+    return _move(request, case_id, services.case_start_verification, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/visit", response=CaseOut, summary="登记入户核查与授权书")
+def case_record_visit(request, case_id: int, payload: VisitIn):
+    document = None
+    if payload.authorisation_document_id is not None:
+        document = Document.objects.restrict(request.user).filter(pk=payload.authorisation_document_id).first()
+        if document is None:
+            raise NotFound("未找到该材料")
+    return _move(request, case_id, services.case_record_visit, version=payload.version,
+                 visited_on=payload.visited_on, notes=payload.notes,
+                 authorisation_signed_on=payload.authorisation_signed_on, authorisation_document=document)
+
+
+@router.post("/{int:case_id}/start-notice", response=CaseOut, summary="开始公示")
+def case_start_notice(request, case_id: int, payload: NoticeIn):
+    return _move(request, case_id, services.case_start_notice, version=payload.version, start=payload.start,
+                 end=payload.end)
+
+
+@router.post("/{int:case_id}/archive", response=CaseOut, summary="审批建档(审核人)")
+def case_archive(request, case_id: int, payload: ArchiveIn):
+    return _move(request, case_id, services.case_archive, version=payload.version, category=payload.category,
+                 reason=payload.reason)
+
+
+@router.post("/{int:case_id}/refuse", response=CaseOut, summary="不予建档(审核人)")
+def case_refuse(request, case_id: int, payload: ReasonMoveIn):
+    return _move(request, case_id, services.case_refuse, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/start-help", response=CaseOut, summary="开始帮扶")
+def case_start_help(request, case_id: int, payload: MoveIn):
+    return _move(request, case_id, services.case_start_help, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/start-review", response=CaseOut, summary="开始复核")
+def case_start_review(request, case_id: int, payload: MoveIn):
+    return _move(request, case_id, services.case_start_review, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/complete-review", response=CaseOut, summary="完成复核,继续帮扶")
+def case_complete_review(request, case_id: int, payload: ReasonMoveIn):
+    return _move(request, case_id, services.case_complete_review, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/exit", response=CaseOut, summary="脱困退出(审核人)")
+def case_exit(request, case_id: int, payload: ReasonMoveIn):
+    return _move(request, case_id, services.case_exit, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{int:case_id}/relieve", response=CaseOut, summary="解困,转入社会救助(审核人)")
+def case_relieve(request, case_id: int, payload: ReasonMoveIn):
+    return _move(request, case_id, services.case_relieve, version=payload.version, reason=payload.reason)
+
+
+@router.get("/{int:case_id}/exit-suggestion", summary="退出建议(仅为建议,不自动退出)")
+def case_exit_suggestion(request, case_id: int, as_of: datetime.date | None = None):
+    case = selectors.case_get(user=request.user, pk=case_id)
+    return exit_suggestion(case.household, as_of or timezone.localdate())
+
+
+@router.get("/reviews/due", response=list[CaseOut], summary="到期或逾期未复核的档案")
+def reviews_due(request, as_of: datetime.date | None = None):
+    cases = overdue_reviews(user=request.user, as_of=as_of or timezone.localdate())[:500]
+    return [case_out(c, events=False) for c in cases]
+
+
+@router.get("/followups/due", response=list[FollowUpOut], summary="到期未回访的退出家庭")
+def followup_list(request, as_of: datetime.date | None = None):
+    return [followup_out(f) for f in followups_due(user=request.user, as_of=as_of or timezone.localdate())[:500]]
+
+
+@router.post("/followups/{int:followup_id}", response=FollowUpOut, summary="登记退出回访")
+def followup_record(request, followup_id: int, payload: FollowUpIn):
+    followup = selectors.followup_get(user=request.user, pk=followup_id)
+    return followup_out(services.followup_record(actor=request.user, followup=followup, **payload.dict()))
+
+
+@router.get("/targets", summary="第2条目标任务完成情况")
+def targets(request, union_id: int | None = None, year: int | None = None, as_of: datetime.date | None = None):
+    union = request.user.organisation
+    if union_id is not None:
+        union = organisation_list(user=request.user).filter(pk=union_id).first()
+    if union is None:
+        raise NotFound("未找到该工会")
+    as_of = as_of or timezone.localdate()
+    return article2_targets(user=request.user, union=union, year=year or as_of.year, as_of=as_of)
+
+
+router.add_router("", plans_router)

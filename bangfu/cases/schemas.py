@@ -1,0 +1,183 @@
+"""API schemas of cases, plans and measures. Input types are loose: the services check values in Chinese."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+
+
+class OpenIn(Schema):
+    household_id: int
+    reason: str = ""
+
+
+class MoveIn(Schema):
+    version: int
+    reason: str = ""
+
+
+class ReasonMoveIn(Schema):
+    version: int
+    reason: str
+
+
+class VisitIn(Schema):
+    version: int
+    visited_on: datetime.date
+    notes: str
+    authorisation_signed_on: datetime.date | None = None
+    authorisation_document_id: int | None = None
+
+
+class NoticeIn(Schema):
+    version: int
+    start: datetime.date
+    end: datetime.date
+
+
+class ArchiveIn(Schema):
+    version: int
+    category: str
+    reason: str = ""
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+    data: dict[str, Any]
+    version: int
+
+
+class CaseOut(Schema):
+    id: int
+    household_id: int
+    episode: int
+    previous_id: int | None
+    is_relapse: bool
+    state: str
+    state_label: str
+    version: int
+    submitted_by: str | None
+    visited_on: datetime.date | None
+    visit_notes: str
+    authorisation_signed_on: datetime.date | None
+    notice_start: datetime.date | None
+    notice_end: datetime.date | None
+    category: str
+    archived_on: datetime.date | None
+    approved_by: str | None
+    next_review_on: datetime.date | None
+    closed_on: datetime.date | None
+    close_reason: str
+    allowed_moves: list[str]
+    events: list[EventOut] = []
+
+
+class FollowUpIn(Schema):
+    notes: str
+    relapse_seen: bool = False
+    done_on: datetime.date | None = None
+
+
+class FollowUpOut(Schema):
+    id: int
+    case_id: int
+    household_id: int
+    kind: str
+    due_on: datetime.date
+    done_on: datetime.date | None
+    notes: str
+    relapse_seen: bool
+
+
+class PlanIn(Schema):
+    year: int
+    family_situation: str = ""
+    hardship_causes: str = ""
+    assistance_received: str = ""
+    needs: str = ""
+    targets_and_measures: str = ""
+    goals: str = ""
+
+
+class PlanPatch(Schema):
+    version: int
+    family_situation: str | None = None
+    hardship_causes: str | None = None
+    assistance_received: str | None = None
+    needs: str | None = None
+    targets_and_measures: str | None = None
+    goals: str | None = None
+
+
+class MeasureOut(Schema):
+    id: int
+    plan_id: int
+    kind: str
+    title: str
+    benefit_code: str
+    benefit_member: str
+    member_id: int | None
+    article: int | None
+    department: str
+    department_label: str
+    amount: Decimal | None
+    owner_id: int
+    owner: str
+    due_on: datetime.date
+    status: str
+    notes: str
+    version: int
+
+
+class PlanOut(Schema):
+    id: int
+    case_id: int
+    household_id: int
+    year: int
+    family_situation: str
+    hardship_causes: str
+    assistance_received: str
+    needs: str
+    targets_and_measures: str
+    goals: str
+    version: int
+    measures: list[MeasureOut] = []
+
+
+class MeasureIn(Schema):
+    kind: str
+    title: str
+    owner_id: int
+    due_on: datetime.date
+    department: str = "union"
+    amount: Decimal | None = None
+    article: int | None = None
+    notes: str = ""
+
+
+class EntitlementMeasureIn(Schema):
+    code: str
+    member: str | None = None
+    owner_id: int
+    due_on: datetime.date
+    as_of: datetime.date | None = None
+
+
+class MeasurePatch(Schema):
+    version: int
+    title: str | None = None
+    owner_id: int | None = None
+    due_on: datetime.date | None = None
+    status: str | None = None
+    notes: str | None = None
+    department: str | None = None
+    amount: Decimal | None = None

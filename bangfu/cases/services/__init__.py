@@ -1,0 +1,28 @@
+"""Use cases of the case workflow, plans and measures: one function per action, audit row in its transaction."""
+
+from .application import (
+    case_archive,
+    case_open,
+    case_record_visit,
+    case_refuse,
+    case_start_notice,
+    case_start_verification,
+    case_submit,
+)
+from .helping import (
+    case_complete_review,
+    case_exit,
+    case_relieve,
+    case_start_help,
+    case_start_review,
+    followup_record,
+)
+from .household_state import household_follow_case
+from .plans import measure_create, measure_from_entitlement, measure_update, plan_create, plan_update
+
+__all__ = [
+    "case_archive", "case_complete_review", "case_exit", "case_open", "case_record_visit", "case_refuse",
+    "case_relieve", "case_start_help", "case_start_notice", "case_start_review", "case_start_verification",
+    "case_submit", "followup_record", "household_follow_case", "measure_create", "measure_from_entitlement",
+    "measure_update", "plan_create", "plan_update",
+]

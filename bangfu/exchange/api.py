@@ -1,0 +1,131 @@
+"""Exchange endpoints: template, imports and their progress, department uploads, facts, reports, alerts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from bangfu.accounts.selectors import organisation_list
+from bangfu.common.errors import NotFound, ValidationFailed
+
+from . import selectors, services
+from .models import ImportMode
+from .schemas import (
+    AlertOut,
+    DisagreementOut,
+    FactOut,
+    JobOut,
+    NoteIn,
+    alert_out,
+    disagreement_out,
+    fact_out,
+    job_out,
+)
+from .template import household_template_csv, household_template_xlsx
+
+router = Router(tags=["exchange"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _read(file: UploadedFile) -> bytes:
+    if file.size > settings.EXCHANGE_MAX_BYTES:  # refused before the file is read into memory
+        raise ValidationFailed(f"文件过大:不能超过{settings.EXCHANGE_MAX_BYTES // (1024 * 1024)}MB", field="file")
+    return file.read()
+
+
+@router.get("/template.xlsx", summary="下载家庭批量导入模板(Excel)")
+def template_xlsx(request: HttpRequest):
+    response = HttpResponse(household_template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="household-import.xlsx"'
+    return response
+
+
+@router.get("/template.csv", summary="下载家庭批量导入模板(CSV)")
+def template_csv(request: HttpRequest):
+    response = HttpResponse(household_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="household-import.csv"'
+    return response
+
+
+@router.post("/imports", response={201: JobOut}, summary="上传家庭批量导入文件并开始校验")
+def import_upload(request, union_id: Form[int], file: File[UploadedFile], mode: Form[str] = ImportMode.ALL,
+                  start: Form[bool] = True):
+    union = organisation_list(user=request.user).filter(pk=union_id).first()
+    if union is None:
+        raise NotFound("未找到该工会")
+    job = services.household_import_upload(actor=request.user, union=union, name=file.name, content=_read(file),
+                                           mode=mode)
+    if start:
+        job = services.import_start(actor=request.user, job=job)
+    return Status(201, job_out(job))
+
+
+@router.post("/jobs/{job_id}/start", response=JobOut)
+def job_start(request, job_id: int):
+    job = selectors.job_get(user=request.user, pk=job_id)
+    return job_out(services.import_start(actor=request.user, job=job))
+
+
+@router.get("/jobs", response=list[JobOut])
+def job_list(request):
+    return [job_out(j) for j in selectors.job_list(user=request.user)[:100]]
+
+
+@router.get("/jobs/{job_id}", response=JobOut, summary="任务进度")
+def job_get(request, job_id: int):
+    return job_out(selectors.job_get(user=request.user, pk=job_id))
+
+
+@router.get("/jobs/{job_id}/result", summary="下载带「错误」列的结果文件")
+def job_result(request, job_id: int):
+    job = selectors.job_get(user=request.user, pk=job_id)
+    if not job.result_file:
+        raise NotFound("该任务没有结果文件")
+    suffix = job.result_file.name.rsplit(".", 1)[-1]
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=f"结果-{job.pk}.{suffix}")
+
+
+@router.post("/department-uploads", response={201: JobOut}, summary="部门数据专员上传本部门数据")
+def department_upload(request, file: File[UploadedFile], as_of: Form[datetime.date | None] = None):
+    job = services.department_upload(actor=request.user, name=file.name, content=_read(file), as_of=as_of)
+    job = services.import_start(actor=request.user, job=job)
+    return Status(201, job_out(job))
+
+
+@router.get("/households/{household_id}/facts", response=list[FactOut])
+def facts(request, household_id: int):
+    return [fact_out(f) for f in selectors.fact_list(user=request.user, household_id=household_id)]
+
+
+@router.get("/households/{household_id}/disagreements", response=list[DisagreementOut])
+def disagreements(request, household_id: int, state: str = ""):
+    qs = selectors.disagreement_list(user=request.user, household_id=household_id, state=state)
+    return [disagreement_out(d) for d in qs]
+
+
+@router.get("/households/{household_id}/report", summary="核对报告")
+def report(request, household_id: int, as_of: datetime.date | None = None):
+    return selectors.verification_report(user=request.user, household_id=household_id,
+                                         as_of=as_of or timezone.localdate())
+
+
+@router.post("/disagreements/{pk}/resolve", response=DisagreementOut)
+def disagreement_resolve(request, pk: int, payload: NoteIn):
+    item = selectors.disagreement_get(user=request.user, pk=pk)
+    return disagreement_out(services.disagreement_resolve(actor=request.user, disagreement=item, note=payload.note))
+
+
+@router.get("/alerts", response=list[AlertOut])
+def alerts(request, include_resolved: bool = False):
+    return [alert_out(a) for a in selectors.alerts_for(request.user, include_resolved=include_resolved)[:500]]
+
+
+@router.post("/alerts/{pk}/resolve", response=AlertOut)
+def alert_resolve(request, pk: int, payload: NoteIn):
+    alert = selectors.alert_get(user=request.user, pk=pk)
+    return alert_out(services.alert_resolve(actor=request.user, alert=alert, note=payload.note))

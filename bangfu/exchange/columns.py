@@ -1,0 +1,136 @@
+"""The household import format: Chinese headers, their fields, and turning one row into the form's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bangfu.common.errors import ValidationFailed
+from bangfu.registry import choices as c
+
+from .files import is_formula, text
+
+HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
+NUMBER = "户编号"
+YES, NO = ("是", "yes", "true", "1", "y"), ("否", "no", "false", "0", "n", "")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str = "text"  # text | enum | bool | decimal | int | causes | id
+    enum: type | None = None
+    required: bool = False
+    width: int = 14
+
+
+HOUSEHOLD_COLUMNS = (
+    Column(NUMBER, "number", required=True, width=10),
+    Column("所属工会代码", "union_code", width=16),
+    Column("行政区划代码", "region_code", required=True),
+    Column("家庭住址", "address", required=True, width=30),
+    Column("联系电话", "phone"),
+    Column("申请类别", "proposed_category", "enum", c.Category),
+    Column("致困原因", "hardship_causes", "causes", c.Cause, width=20),
+    Column("享受城市低保", "dibao", "bool"),
+    Column("低保边缘户", "dibao_edge", "bool"),
+    Column("有自有住房", "owns_housing", "bool"),
+    Column("住房面积(平方米)", "housing_area_m2", "decimal"),
+    Column("有机动车", "has_vehicle", "bool"),
+    Column("金融资产(元)", "financial_assets", "decimal"),
+    Column("备注", "notes", width=20),
+)
+MEMBER_COLUMNS = (
+    Column(NUMBER, "number", required=True, width=10),
+    Column("姓名", "name", required=True),
+    Column("身份证号码", "id_number", "id", required=True, width=22),
+    Column("与户主关系", "relation", "enum", c.Relation, required=True),
+    Column("手机号码", "phone"),
+    Column("就业状况", "employment", "enum", c.Employment),
+    Column("工作单位", "employer", width=20),
+    Column("劳动能力", "work_ability", "enum", c.WorkAbility),
+    Column("健康状况", "health", "enum", c.Health),
+    Column("残疾等级", "disability_grade", "int"),
+    Column("大重病患者", "serious_illness", "bool"),
+    Column("学段", "school_stage", "enum", c.SchoolStage),
+    Column("年级", "school_year", "int"),
+    Column("学校性质", "school_institution", "enum", c.Institution),
+    Column("学校名称", "school_name", width=20),
+)
+
+
+def enum_value(enum, raw: str, header: str) -> str:
+    """A code from its Chinese label (as the template's list offers) or from the code itself."""
+    if raw in enum.values:
+        return raw
+    for value, label in enum.choices:
+        if raw == label:
+            return value
+    raise ValidationFailed(f"{header}的取值无效:{raw}(可选:{'、'.join(label for _, label in enum.choices)})")
+
+
+def _bool(raw: str, header: str) -> bool:
+    low = raw.lower()
+    if low in YES:
+        return True
+    if low in NO:
+        return False
+    raise ValidationFailed(f"{header}应填“是”或“否”:{raw}")
+
+
+def _int(value, raw: str, header: str) -> int | None:
+    if raw == "":
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise ValidationFailed(f"{header}应为整数:{raw}")
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValidationFailed(f"{header}应为整数:{raw}") from exc
+
+
+def convert(column: Column, value):
+    """One cell as the form's value; ValidationFailed with a Chinese message on a wrong type."""
+    if is_formula(value):
+        raise ValidationFailed(f"{column.header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")
+    if column.kind == "id" and isinstance(value, int | float):
+        raise ValidationFailed(f"{column.header}须以文本格式填写(数字格式会丢失末几位)")
+    raw = text(value)
+    if column.required and raw == "":
+        raise ValidationFailed(f"{column.header}不能为空")
+    if column.kind == "enum":
+        return enum_value(column.enum, raw, column.header) if raw else ""
+    if column.kind == "causes":
+        parts = [p for p in raw.replace(",", "、").replace(",", "、").split("、") if p.strip()]
+        return [enum_value(column.enum, p.strip(), column.header) for p in parts]
+    if column.kind == "bool":
+        return _bool(raw, column.header)
+    if column.kind == "int":
+        return _int(value, raw, column.header)
+    if column.kind == "decimal" and isinstance(value, str) and raw:
+        try:
+            float(raw)
+        except ValueError as exc:
+            raise ValidationFailed(f"{column.header}应为数字:{raw}") from exc
+    return raw
+
+
+def row_data(columns: tuple[Column, ...], row: dict) -> tuple[dict, list[str]]:
+    """The row's form data (only the columns present and filled) and its errors, one Chinese message each."""
+    data, errors = {}, []
+    if row.get("__extra__"):
+        errors.append("该行的列数多于表头")
+    for column in columns:
+        if column.header not in row and not column.required:
+            continue
+        try:
+            value = convert(column, row.get(column.header))
+        except ValidationFailed as exc:
+            errors.append(exc.message)
+            continue
+        if value in ("", None) and column.kind not in ("bool",) and not column.required:
+            continue
+        if column.kind == "bool" and text(row.get(column.header)) == "":
+            continue
+        data[column.field] = value
+    return data, errors

@@ -1,0 +1,182 @@
+"""Import jobs: upload (cheap checks at once), start (queued to Huey), run (check every row, then write or refuse)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from bangfu.accounts.access import ADD, VIEW, may
+from bangfu.accounts.models import Organisation, Role
+from bangfu.audit.services import audit_log
+from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
+from bangfu.registry.services.households import _check_union
+
+from . import files
+from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
+from .importer import HouseholdChecker, split_csv
+from .models import ImportJob, ImportMode, JobKind, JobState
+from .writer import result_csv, result_xlsx, write_all, write_clean
+
+log = logging.getLogger(__name__)
+
+
+def precheck(name: str, content: bytes) -> str:
+    """What can be refused before queueing: type, size, a broken or bomb-like package, an unknown encoding."""
+    extension = files.extension_of(name)
+    files.check_size(content)
+    if extension == "csv":
+        files.decode_csv(content)
+    elif not content.startswith(b"PK\x03\x04"):
+        raise ValidationFailed("文件不是有效的 Excel(.xlsx)文件", field="file")
+    return extension
+
+
+def store(job: ImportJob, name: str, content: bytes) -> None:
+    job.original_name = PurePath(name).name[:200]
+    job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", ContentFile(content), save=False)
+
+
+@transaction.atomic
+def household_import_upload(*, actor, union: Organisation, name: str, content: bytes,
+                            mode: str = ImportMode.ALL) -> ImportJob:
+    """Receive a household file for `union` (the default where a row names no union); nothing is read into the registry yet."""
+    if not may(actor, ADD):
+        raise AccessDenied("您没有导入家庭档案的权限")
+    _check_union(actor, union)
+    if mode not in ImportMode.values:
+        raise ValidationFailed(f"导入方式无效:{mode}", field="mode")
+    precheck(name, content)
+    job = ImportJob(kind=JobKind.HOUSEHOLDS, union=union, mode=mode, created_by=actor)
+    store(job, name, content)
+    job.save()
+    audit_log(actor=actor, action="exchange.upload", object_type="import_job", object_id=job.pk,
+              area_path=union.path, after={"name": job.original_name, "size": len(content), "mode": mode})
+    return job
+
+
+def job_check_owner(actor, job: ImportJob) -> None:
+    """A job is its uploader's, or visible to staff over its union; a department officer sees only their own."""
+    if job.created_by_id == actor.pk:
+        return
+    if actor.role != Role.DEPARTMENT_OFFICER and job.kind == JobKind.HOUSEHOLDS and \
+            ImportJob.objects.restrict(actor, VIEW).filter(pk=job.pk).exists():
+        return
+    from bangfu.common.errors import NotFound
+
+    raise NotFound("未找到该导入任务")
+
+
+def import_start(*, actor, job: ImportJob) -> ImportJob:
+    """Queue the job; a job already started is left alone. Not atomic: the worker must see the committed row."""
+    job_check_owner(actor, job)
+    updated = ImportJob.objects.filter(pk=job.pk, state=JobState.UPLOADED).update(state=JobState.QUEUED)
+    if not updated:
+        raise ValidationFailed("该任务已开始或已结束", field="state")
+    from .tasks import run_job
+
+    run_job(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int):
+    def report(count: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed=count)
+    return report
+
+
+def _read(job: ImportJob):
+    with job.file.open("rb") as fh:
+        content = fh.read()
+    if files.extension_of(job.original_name) == "csv":
+        sheet = files.read_csv(content)
+        from .template import CSV_COLUMNS
+
+        files.check_headers(sheet, tuple(c.header for c in CSV_COLUMNS if c.required))
+        households, members, errors = split_csv(sheet)
+        return [sheet], households, members, errors
+    sheets = files.read_xlsx(content, (HOUSEHOLD_SHEET, MEMBER_SHEET))
+    from .columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+
+    files.check_headers(sheets[HOUSEHOLD_SHEET], tuple(c.header for c in HOUSEHOLD_COLUMNS if c.required))
+    files.check_headers(sheets[MEMBER_SHEET], tuple(c.header for c in MEMBER_COLUMNS if c.required))
+    return list(sheets.values()), sheets[HOUSEHOLD_SHEET], sheets[MEMBER_SHEET], {}
+
+
+def _finish(job: ImportJob, state: str, **counts) -> None:
+    for name, value in counts.items():
+        setattr(job, name, value)
+    job.state, job.finished_at = state, timezone.now()
+    job.save()
+
+
+def run_household_import(job: ImportJob) -> None:
+    job.state = JobState.VALIDATING
+    job.save(update_fields=["state"])
+    try:
+        sheets, households, members, initial = _read(job)
+    except DomainError as exc:
+        _finish(job, JobState.INVALID, message=exc.message)
+        return
+    job.total = len(households.rows) + len(members.rows)
+    job.save(update_fields=["total"])
+    checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=timezone.localdate(),
+                               progress=_progress(job.pk))
+    checked = checker.check(households, members, initial)
+    error_rows = len(checked.errors)
+    if checked.errors and job.mode == ImportMode.ALL:
+        _attach_result(job, sheets, checked.errors)
+        _finish(job, JobState.INVALID, processed=job.total, error_rows=error_rows, skipped=len(checked.households),
+                message=f"共{error_rows}行有错误,未导入任何家庭。请下载结果文件,按「错误」列修改后重新上传。")
+        return
+    job.state = JobState.WRITING
+    job.save(update_fields=["state"])
+    if job.mode == ImportMode.ALL:
+        written, failed = write_all(job.created_by, job.pk, checked.clean), {}
+    else:
+        written, failed = write_clean(job.created_by, job.pk, checked.clean)
+    skipped = len(checked.households) - written
+    errors = dict(checked.errors)
+    for household in checked.households:
+        note = failed.get(household.number) or ("本户有错误,整户未导入" if household.number in checked.bad_numbers
+                                                else "")
+        if note and household.rows:
+            errors.setdefault(household.rows[0], []).append(note)
+    if errors:
+        _attach_result(job, sheets, errors)
+    message = f"已导入{written}户" + (f",{skipped}户因有错误未导入" if skipped else "")
+    _finish(job, JobState.DONE, processed=job.total, error_rows=error_rows, written=written, skipped=skipped,
+            message=message)
+    with transaction.atomic():
+        audit_log(actor=job.created_by, action="exchange.import", object_type="import_job", object_id=job.pk,
+                  area_path=job.union.path, after={"written": written, "skipped": skipped, "errors": error_rows})
+
+
+def _attach_result(job: ImportJob, sheets, errors) -> None:
+    if len(sheets) == 1 and sheets[0].name == files.CSV_SHEET:
+        content, suffix = result_csv(sheets[0], errors), ".csv"
+    else:
+        content, suffix = result_xlsx(sheets, errors), ".xlsx"
+    job.result_file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
+
+
+def run(job_id: int) -> None:
+    """The worker's entry point: a failure leaves the registry as it was and says so on the job."""
+    job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
+    try:
+        if job.kind == JobKind.HOUSEHOLDS:
+            run_household_import(job)
+        else:
+            from .departments.runner import run_department_job
+
+            run_department_job(job)
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, finished_at=timezone.now(),
+            message="处理失败:系统错误,数据库未做任何修改。请稍后重试或联系管理员。")

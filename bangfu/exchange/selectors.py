@@ -1,0 +1,112 @@
+"""Reads: jobs, facts, disagreements, the verification report (核对报告) and alerts; each starts from `restrict`."""
+
+from __future__ import annotations
+
+import datetime
+
+from bangfu.accounts.access import VIEW
+from bangfu.accounts.models import Role
+from bangfu.common.errors import NotFound
+from bangfu.common.ids import mask_id_number
+from bangfu.registry import choices as c
+from bangfu.registry.selectors import household_get
+
+from .identification import propose_category
+from .models import Alert, DepartmentFact, Disagreement, ImportJob, JobKind, OpenState
+
+
+def job_list(*, user):
+    """A department officer: their department's uploads in their area, nothing else; staff: imports in their area."""
+    if getattr(user, "role", "") == Role.DEPARTMENT_OFFICER:
+        if not user.is_active or not user.department or user.organisation_id is None:
+            return ImportJob.objects.none()
+        return ImportJob.objects.filter(kind=JobKind.DEPARTMENT, department=user.department,
+                                        union__path__startswith=user.organisation.path)
+    return ImportJob.objects.restrict(user, VIEW).filter(kind=JobKind.HOUSEHOLDS)
+
+
+def job_get(*, user, pk: int) -> ImportJob:
+    job = job_list(user=user).select_related("union", "created_by").filter(pk=pk).first()
+    if job is None:
+        raise NotFound("未找到该导入任务")
+    return job
+
+
+def fact_list(*, user, household_id: int):
+    household_get(user=user, pk=household_id)
+    return (DepartmentFact.objects.restrict(user, VIEW).filter(household_id=household_id)
+            .select_related("member").order_by("member__position", "member_id", "kind", "key"))
+
+
+def disagreement_list(*, user, household_id: int | None = None, state: str = ""):
+    qs = Disagreement.objects.restrict(user, VIEW).select_related("member", "fact", "resolved_by")
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    return qs.filter(state=state) if state else qs
+
+
+def disagreement_get(*, user, pk: int) -> Disagreement:
+    found = disagreement_list(user=user).select_related("household__union").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("未找到该核对记录")
+    return found
+
+
+def alerts_for(user, *, include_resolved: bool = False):
+    """The alerts on the user's start page: open ones over their area, newest first."""
+    qs = Alert.objects.restrict(user, VIEW).select_related("household", "member")
+    return qs if include_resolved else qs.filter(state=OpenState.OPEN)
+
+
+def alert_get(*, user, pk: int) -> Alert:
+    found = alerts_for(user, include_resolved=True).select_related("household__union").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("未找到该预警")
+    return found
+
+
+def _fact_row(fact: DepartmentFact) -> dict:
+    return {"member": fact.member.name, "member_id": fact.member_id, "kind": fact.kind,
+            "label": fact.get_kind_display(), "key": fact.key, "declared": fact.declared, "reported": fact.value,
+            "source": fact.get_department_display(), "source_date": fact.source_date.isoformat(),
+            "recorded_at": fact.recorded_at.isoformat()}
+
+
+def _declared_rows(household) -> list[dict]:
+    """What the household itself said: the registry's fields, dated by the file's last change."""
+    day = household.updated_at.date().isoformat()
+    rows = [{"member": "", "label": "享受城市低保", "value": "是" if household.dibao else "否"},
+            {"member": "", "label": "低保边缘户", "value": "是" if household.dibao_edge else "否"},
+            {"member": "", "label": "有自有住房", "value": "是" if household.owns_housing else "否"}]
+    for m in household.active_members:
+        rows.append({"member": m.name, "label": "就业状况", "value": m.get_employment_display()})
+        rows.append({"member": m.name, "label": "健康状况", "value": m.get_health_display()})
+        if m.school_stage:
+            rows.append({"member": m.name, "label": "学段", "value": m.get_school_stage_display()})
+        if m.disability_grade:
+            rows.append({"member": m.name, "label": "残疾等级", "value": f"{m.disability_grade}级"})
+    return [{**row, "source": "家庭申报", "source_date": day} for row in rows]
+
+
+def verification_report(*, user, household_id: int, as_of: datetime.date) -> dict:
+    """核对报告: each fact with who said it (the household, or a department and its date), each disagreement,
+    and the proposed category with its reasons. Printable as it stands."""
+    household = household_get(user=user, pk=household_id)
+    facts = [_fact_row(f) for f in fact_list(user=user, household_id=household_id)]
+    disagreements = [
+        {"id": d.pk, "member": d.member.name, "kind": d.kind, "message": d.message, "state": d.state,
+         "state_label": d.get_state_display(), "declared": d.declared, "reported": d.reported,
+         "source": d.fact.get_department_display(), "source_date": d.fact.source_date.isoformat(), "note": d.note,
+         "resolved_by": str(d.resolved_by) if d.resolved_by else "",
+         "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None}
+        for d in disagreement_list(user=user, household_id=household_id)
+    ]
+    members = [{"id": m.pk, "name": m.name, "id_number": mask_id_number(m.id_number),
+                "relation": m.get_relation_display()} for m in household.active_members]
+    return {"household": {"id": household.pk, "address": household.address, "union": household.union.name,
+                          "status": household.get_status_display(),
+                          "verified_category": dict(c.Category.choices)[household.verified_category]},
+            "as_of": as_of.isoformat(), "members": members, "declared": _declared_rows(household), "facts": facts,
+            "disagreements": disagreements,
+            "open_disagreements": sum(1 for d in disagreements if d["state"] == OpenState.OPEN),
+            "proposal": propose_category(household, as_of)}

@@ -1,0 +1,84 @@
+"""Use cases on flags and alerts: resolve with a note, and the archive check the cases app calls (Article 26)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.audit.services import audit_log
+from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
+from bangfu.registry.models import Household
+
+from .departments.runner import department_upload
+from .jobs import household_import_upload, import_start
+from .models import Alert, Disagreement, OpenState
+
+__all__ = ["alert_resolve", "archive_check", "department_upload", "disagreement_resolve",
+           "household_import_upload", "import_start"]
+
+
+def _check(actor, household: Household, action: str = CHANGE) -> None:
+    if not may(actor, VIEW) or not in_area(actor, household.union.path):
+        raise NotFound("未找到该家庭档案")
+    if not may(actor, action):
+        raise AccessDenied("您没有执行此操作的权限")
+
+
+def _note(note: str, what: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(f"须填写{what}", field="note")
+    return note
+
+
+@transaction.atomic
+def disagreement_resolve(*, actor, disagreement: Disagreement, note: str) -> Disagreement:
+    """Close a flag with what was found (e.g. "入户核实:已于3月离职,提供离职证明")."""
+    _check(actor, disagreement.household)
+    note = _note(note, "处理说明")
+    locked = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
+    if locked.state != OpenState.OPEN:
+        raise ValidationFailed("该不一致已处理", field="state")
+    disagreement.state, disagreement.note = OpenState.RESOLVED, note
+    disagreement.resolved_by, disagreement.resolved_at = actor, timezone.now()
+    disagreement.save()
+    audit_log(actor=actor, action="exchange.disagreement_resolve", object_type="household",
+              object_id=disagreement.household_id, area_path=disagreement.household.union.path,
+              after={"disagreement": disagreement.pk, "kind": disagreement.kind, "note": note})
+    return disagreement
+
+
+@transaction.atomic
+def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
+    _check(actor, alert.household)
+    note = _note(note, "处理说明")
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.state != OpenState.OPEN:
+        raise ValidationFailed("该预警已处理", field="state")
+    alert.state, alert.note, alert.resolved_by, alert.resolved_at = OpenState.RESOLVED, note, actor, timezone.now()
+    alert.save()
+    audit_log(actor=actor, action="exchange.alert_resolve", object_type="household", object_id=alert.household_id,
+              area_path=alert.household.union.path, after={"alert": alert.pk, "kind": alert.kind, "note": note})
+    return alert
+
+
+def archive_check(*, actor, household: Household, override_reason: str = "") -> list[Disagreement]:
+    """Called by the archive (建档) approval inside its transaction: open disagreements refuse it, unless the
+    approver overrides them with a reason; they are then closed as overridden, with that reason, and audited."""
+    open_ones = list(Disagreement.objects.select_for_update().filter(household=household, state=OpenState.OPEN))
+    if not open_ones:
+        return []
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            f"该家庭有{len(open_ones)}处部门核对不一致尚未处理,不能审批建档;请先处理,或填写理由后确认审批",
+            field="override_reason", extra={"disagreements": [d.pk for d in open_ones]})
+    now = timezone.now()
+    for item in open_ones:
+        item.state, item.note, item.resolved_by, item.resolved_at = OpenState.OVERRIDDEN, reason, actor, now
+        item.save(update_fields=["state", "note", "resolved_by", "resolved_at"])
+    audit_log(actor=actor, action="exchange.disagreement_override", object_type="household",
+              object_id=household.pk, area_path=household.union.path,
+              after={"disagreements": [d.pk for d in open_ones], "reason": reason})
+    return open_ones

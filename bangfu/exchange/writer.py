@@ -1,0 +1,107 @@
+"""Writing checked households with bulk inserts (never half a household), and the file returned with a 错误 column."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from bangfu.audit.models import AuditEntry
+from bangfu.common.context import current_request_info
+from bangfu.registry.bulk import blank_factory, fast_insert
+from bangfu.registry.models import Household, Member
+
+from .columns import ERROR_HEADER
+from .files import Sheet, is_formula, text
+from .importer import PlannedHousehold
+
+BATCH = 2000
+
+
+def _insert(actor, job_id: int, batch: list[PlannedHousehold]) -> None:
+    """One batch of whole households: households, then their members (COPY on PostgreSQL), then audit rows."""
+    objects = [Household(union=h.union, created_by=actor, **h.fields) for h in batch]
+    Household.objects.bulk_create(objects)
+    if connection.vendor != "postgresql" and any(o.pk is None for o in objects):  # pragma: no cover
+        raise RuntimeError("bulk_create returned no keys")
+    make = blank_factory(Member)
+    members = [
+        make(household_id=obj.pk, position=position, **{k: v for k, v in m.items() if k != "_ref"})
+        for obj, planned in zip(objects, batch, strict=True) for position, m in enumerate(planned.members)
+    ]
+    fast_insert(Member, members)
+    info, now = current_request_info(), timezone.now()
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=actor, actor_name=actor.username, ip=info.ip, user_agent=info.user_agent, at=now,
+                   action="household.import", object_type="household", object_id=str(obj.pk),
+                   area_path=planned.union.path, after={"job": job_id, "members": len(planned.members),
+                                                        "number": planned.number})
+        for obj, planned in zip(objects, batch, strict=True)
+    ])
+
+
+def write_all(actor, job_id: int, households: list[PlannedHousehold]) -> int:
+    """All or nothing: one transaction; a clash with a registration made meanwhile rolls everything back."""
+    with transaction.atomic():
+        for start in range(0, len(households), BATCH):
+            _insert(actor, job_id, households[start:start + BATCH])
+    return len(households)
+
+
+def write_clean(actor, job_id: int, households: list[PlannedHousehold]) -> tuple[int, dict[str, str]]:
+    """Batches of whole households, each its own transaction; a failing batch is retried household by household."""
+    written, failed = 0, {}
+    for start in range(0, len(households), BATCH):
+        batch = households[start:start + BATCH]
+        try:
+            with transaction.atomic():
+                _insert(actor, job_id, batch)
+            written += len(batch)
+        except IntegrityError:
+            for household in batch:
+                try:
+                    with transaction.atomic():
+                        _insert(actor, job_id, [household])
+                    written += 1
+                except IntegrityError:
+                    failed[household.number] = "写入时发现成员已在其他家庭登记(可能刚被他人登记),整户未导入"
+    return written, failed
+
+
+def _xlsx_cell(ws, value):
+    cell = WriteOnlyCell(ws, value=value)
+    if is_formula(value):
+        cell.data_type = "s"  # kept as the text it was, never turned into a formula
+    return cell
+
+
+def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name)
+        ws.append([*sheet.headers, ERROR_HEADER])
+        for index, row in enumerate(sheet.rows):
+            values = [row.get(h) for h in sheet.headers]
+            ws.append([_xlsx_cell(ws, v) for v in values] + ["；".join(errors.get((sheet.name, index), []))])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _safe_csv(value) -> str:
+    value = text(value)
+    return "'" + value if is_formula(value) else value
+
+
+def result_csv(sheet: Sheet, errors: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*sheet.headers, ERROR_HEADER])
+    for index, row in enumerate(sheet.rows):
+        writer.writerow([_safe_csv(row.get(h)) for h in sheet.headers]
+                        + ["；".join(errors.get((sheet.name, index), []))])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,108 @@
+"""API schemas of the ledger. Amounts are Decimal inside and JSON numbers outside (config/api.py)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class PaymentIn(Schema):
+    household_id: int
+    amount: Decimal
+    fund_source: str
+    paid_on: datetime.date
+    description: str
+    measure_id: int | None = None
+    kind: str = "cash"
+    goods_description: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ApproveIn(Schema):
+    reason: str = ""
+
+
+class EntryOut(Schema):
+    id: int
+    household_id: int
+    union_id: int
+    measure_id: int | None
+    kind: str
+    amount: Decimal
+    goods_description: str
+    paid_on: datetime.date
+    fund_source: str
+    description: str
+    recorded_by: str
+    approved_by: str
+    reversal_of_id: int | None
+    reversed: bool
+
+
+class RequestOut(Schema):
+    id: int
+    household_id: int
+    union_id: int
+    measure_id: int | None
+    kind: str
+    amount: Decimal
+    goods_description: str
+    paid_on: datetime.date
+    fund_source: str
+    description: str
+    reverses_id: int | None
+    status: str
+    requested_by: str
+    decided_by: str | None
+    decision_reason: str
+    entry_id: int | None
+    warnings: list[str] = []
+
+
+class ApprovedOut(Schema):
+    entry: EntryOut
+    warnings: list[str]
+
+
+class GroupOut(Schema):
+    key: str | int | None
+    total: Decimal
+    count: int
+
+
+class TotalsOut(Schema):
+    total: Decimal
+    count: int
+    groups: list[GroupOut]
+
+
+class UnionTotalOut(Schema):
+    union_id: int
+    union: str
+    total: Decimal
+    count: int
+
+
+class BudgetIn(Schema):
+    union_id: int
+    fund_source: str
+    year: int
+    amount: Decimal
+    refuse_over: bool = False
+
+
+class BudgetOut(Schema):
+    id: int
+    union_id: int
+    union: str
+    fund_source: str
+    year: int
+    amount: Decimal
+    refuse_over: bool
+    spent: Decimal
+    remaining: Decimal

@@ -1,0 +1,99 @@
+"""Reads of the ledger: entries, requests, budgets, and totals exact to the fen, all restricted to the user's area."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from bangfu.accounts.access import VIEW
+from bangfu.accounts.models import Organisation
+from bangfu.common.errors import NotFound, ValidationFailed
+
+from .budgets import spent
+from .models import Budget, LedgerEntry, LedgerRequest
+
+CENT = Decimal("0.01")
+GROUPS = {"household": "household_id", "measure": "measure_id", "fund_source": "fund_source", "year": "year"}
+
+
+def entry_list(*, user, household_id: int | None = None, measure_id: int | None = None, fund_source: str = "",
+               union: Organisation | None = None, year: int | None = None, action: str = VIEW
+               ) -> QuerySet[LedgerEntry]:
+    """Entries the user may see, filtered; in date order (the ledger's own order)."""
+    qs = LedgerEntry.objects.restrict(user, action)
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    if measure_id is not None:
+        qs = qs.filter(measure_id=measure_id)
+    if fund_source:
+        qs = qs.filter(fund_source=fund_source)
+    if union is not None:
+        qs = qs.filter(union__path__startswith=union.path)
+    if year is not None:
+        qs = qs.filter(paid_on__year=year)
+    return qs.order_by("paid_on", "id")
+
+
+def entry_get(*, user, pk: int, action: str = VIEW) -> LedgerEntry:
+    entry = LedgerEntry.objects.restrict(user, action).select_related("union").filter(pk=pk).first()
+    if entry is None:
+        raise NotFound("未找到该台账记录")
+    return entry
+
+
+def request_list(*, user, status: str = "") -> QuerySet[LedgerRequest]:
+    qs = LedgerRequest.objects.restrict(user, VIEW).select_related("union", "requested_by")
+    return qs.filter(status=status) if status else qs
+
+
+def request_get(*, user, pk: int, action: str = VIEW) -> LedgerRequest:
+    request = LedgerRequest.objects.restrict(user, action).select_related("union").filter(pk=pk).first()
+    if request is None:
+        raise NotFound("未找到该台账登记申请")
+    return request
+
+
+def _money(value) -> Decimal:
+    return (value or Decimal(0)).quantize(CENT)
+
+
+def ledger_totals(*, user, group_by: str = "", **filters) -> dict:
+    """The total (net of reversals) and count of the filtered entries, and per group when `group_by` is one of
+    household, measure, fund_source, year; sums are done by the database in exact decimals."""
+    qs = entry_list(user=user, **filters).order_by()
+    overall = qs.aggregate(total=Sum("amount"), count=Count("id"))
+    result = {"total": _money(overall["total"]), "count": overall["count"], "groups": []}
+    if group_by:
+        if group_by not in GROUPS:
+            raise ValidationFailed(f"无效的分组方式:{group_by}", field="group_by")
+        if group_by == "year":
+            qs = qs.annotate(year=ExtractYear("paid_on"))
+        key = GROUPS[group_by]
+        rows = qs.values(key).annotate(total=Sum("amount"), count=Count("id")).order_by(key)
+        result["groups"] = [{"key": row[key], "total": _money(row["total"]), "count": row["count"]} for row in rows]
+    return result
+
+
+def union_totals(*, user, union: Organisation, **filters) -> list[dict]:
+    """Per union subtree: the union itself (everything under it) and each of its direct children."""
+    if not union.path.startswith(user.organisation.path):
+        raise NotFound("未找到该工会")
+    out = []
+    for org in [union, *union.children.order_by("path")]:
+        totals = ledger_totals(user=user, union=org, **filters)
+        out.append({"union_id": org.pk, "union": org.name, "total": totals["total"], "count": totals["count"]})
+    return out
+
+
+def budget_list(*, user, year: int | None = None) -> list[dict]:
+    """Budgets in the user's area with what has been spent against each and what remains."""
+    qs = Budget.objects.restrict(user, VIEW).select_related("union")
+    if year is not None:
+        qs = qs.filter(year=year)
+    out = []
+    for budget in qs:
+        used = spent(budget.union.path, budget.fund_source, budget.year)
+        out.append({"budget": budget, "spent": used, "remaining": budget.amount - used})
+    return out

@@ -1,0 +1,180 @@
+"""Ledger use cases: record a payment or a reversal, approve it into the ledger (four eyes), reject, set budgets."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bangfu.accounts.access import CHANGE, in_area
+from bangfu.accounts.models import Organisation, Role
+from bangfu.audit.services import audit_log
+from bangfu.cases.models import Measure
+from bangfu.cases.services.common import check_approver, check_area, check_four_eyes, required_reason, today
+from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
+from bangfu.registry.choices import ARCHIVED_STATES
+from bangfu.registry.models import Household
+
+from .budgets import budget_check
+from .models import Budget, EntryKind, FundSource, LedgerEntry, LedgerRequest, RequestStatus
+
+CENT = Decimal("0.01")
+PAID_FIELDS = ("household_id", "union_id", "measure_id", "kind", "amount", "goods_description", "paid_on",
+               "fund_source", "description")
+
+
+def _money(value, field: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationFailed("金额无效", field=field) from exc
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed("金额最多保留两位小数(分)", field=field)
+    return amount.quantize(CENT)
+
+
+def _snapshot(obj) -> dict:
+    return {f: str(getattr(obj, f)) if getattr(obj, f) is not None else None for f in PAID_FIELDS}
+
+
+def _audit(actor, action: str, obj, after: dict, before: dict | None = None) -> None:
+    audit_log(actor=actor, action=action, object_type="ledger", object_id=obj.pk, area_path=obj.union.path,
+              before=before, after=after)
+
+
+def _check_payment(household: Household, measure: Measure | None, amount: Decimal, kind: str, goods: str,
+                   paid_on: datetime.date, fund_source: str, description: str) -> None:
+    if household.status not in ARCHIVED_STATES:
+        raise ValidationFailed("只能向已建档的困难职工家庭发放帮扶资金或物资", field="household")
+    if measure is not None and measure.plan.case.household_id != household.pk:
+        raise ValidationFailed("该措施不属于本户", field="measure")
+    if amount <= 0:
+        raise ValidationFailed("金额应大于零(更正请登记冲正记录)", field="amount")
+    if kind not in EntryKind.values or (kind == EntryKind.GOODS) != bool(goods.strip()):
+        raise ValidationFailed("实物发放须填写实物名称及数量,资金发放不填", field="goods_description")
+    if fund_source not in FundSource.values:
+        raise ValidationFailed("资金来源无效", field="fund_source")
+    if paid_on > today():
+        raise ValidationFailed("发放日期不能晚于今天", field="paid_on")
+    if not description.strip():
+        raise ValidationFailed("须填写事项", field="description")
+
+
+@transaction.atomic
+def ledger_request_payment(*, actor, household: Household, amount, fund_source: str, paid_on: datetime.date,
+                           description: str, measure: Measure | None = None, kind: str = EntryKind.CASH,
+                           goods_description: str = "") -> tuple[LedgerRequest, list[str]]:
+    """经办: record a payment or delivery awaiting approval; returns it and any budget warnings."""
+    check_area(actor, household.union.path, CHANGE, "未找到该家庭档案")
+    amount = _money(amount)
+    _check_payment(household, measure, amount, kind, goods_description, paid_on, fund_source, description)
+    request = LedgerRequest.objects.create(
+        household=household, union=household.union, measure=measure, kind=kind, amount=amount,
+        goods_description=goods_description.strip(), paid_on=paid_on, fund_source=fund_source,
+        description=description.strip(), requested_by=actor)
+    warnings, _ = budget_check(request.union, fund_source, paid_on.year, amount)
+    _audit(actor, "ledger.request", request, after={"request": request.pk, **_snapshot(request),
+                                                    "warnings": warnings})
+    return request, warnings
+
+
+@transaction.atomic
+def ledger_request_reversal(*, actor, entry: LedgerEntry, reason: str) -> LedgerRequest:
+    """冲正: ask for a correcting entry of the opposite sign; an entry is reversed at most once."""
+    check_area(actor, entry.union.path, CHANGE, "未找到该台账记录")
+    reason = required_reason(reason, "冲正原因")
+    if entry.reversal_of_id is not None:
+        raise ValidationFailed("冲正记录本身不能再冲正", field="entry")
+    if LedgerEntry.objects.filter(reversal_of=entry).exists():
+        raise Conflict("该记录已冲正", field="entry")
+    try:
+        with transaction.atomic():
+            request = LedgerRequest.objects.create(
+                household_id=entry.household_id, union_id=entry.union_id, measure_id=entry.measure_id,
+                kind=entry.kind, amount=-entry.amount, goods_description=entry.goods_description,
+                paid_on=today(), fund_source=entry.fund_source, description=f"冲正:{reason}"[:200],
+                reverses=entry, requested_by=actor)
+    except IntegrityError as exc:
+        raise Conflict("该记录已有待审核的冲正申请", field="entry") from exc
+    _audit(actor, "ledger.request_reversal", request, after={"request": request.pk, "reverses": entry.pk,
+                                                             "reason": reason})
+    return request
+
+
+def _lock_pending(request: LedgerRequest) -> LedgerRequest:
+    locked = LedgerRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RequestStatus.PENDING:
+        raise Conflict(f"该申请{locked.get_status_display()},不能再审核", field="status")
+    return locked
+
+
+def _write_entry(actor, request: LedgerRequest) -> LedgerEntry:
+    try:
+        with transaction.atomic():
+            return LedgerEntry.objects.create(
+                household_id=request.household_id, union_id=request.union_id, measure_id=request.measure_id,
+                kind=request.kind, amount=request.amount, goods_description=request.goods_description,
+                paid_on=request.paid_on, fund_source=request.fund_source, description=request.description,
+                recorded_by_id=request.requested_by_id, approved_by=actor, reversal_of_id=request.reverses_id)
+    except IntegrityError as exc:  # the one-reversal-per-entry constraint
+        raise Conflict("该记录已冲正", field="entry") from exc
+
+
+@transaction.atomic
+def ledger_approve(*, actor, request: LedgerRequest, reason: str = "") -> tuple[LedgerEntry, list[str]]:
+    """审核: a county reviewer other than the recorder writes the entry; over a budget warns (refuses if so set)."""
+    check_approver(actor, request.union.path)
+    request = _lock_pending(request)
+    check_four_eyes(actor, {request.requested_by_id})
+    warnings: list[str] = []
+    if request.amount > 0:
+        warnings, refused = budget_check(request.union, request.fund_source, request.paid_on.year,
+                                         request.amount, lock=True)
+        if refused:
+            raise ValidationFailed(refused, field="amount", extra={"warnings": warnings})
+    entry = _write_entry(actor, request)
+    request.status, request.entry, request.decided_by = RequestStatus.APPROVED, entry, actor
+    request.decided_at, request.decision_reason = timezone.now(), reason.strip()
+    request.save()
+    _audit(actor, "ledger.approve", entry, after={"entry": entry.pk, "request": request.pk,
+                                                  "reversal_of": entry.reversal_of_id, **_snapshot(entry),
+                                                  "warnings": warnings})
+    return entry, warnings
+
+
+@transaction.atomic
+def ledger_reject(*, actor, request: LedgerRequest, reason: str) -> LedgerRequest:
+    """退回: a reviewer sends the request back with a reason; nothing enters the ledger."""
+    check_approver(actor, request.union.path)
+    request = _lock_pending(request)
+    request.status, request.decided_by, request.decided_at = RequestStatus.REJECTED, actor, timezone.now()
+    request.decision_reason = required_reason(reason, "退回原因")
+    request.save()
+    _audit(actor, "ledger.reject", request, after={"request": request.pk, "reason": request.decision_reason})
+    return request
+
+
+@transaction.atomic
+def budget_set(*, actor, union: Organisation, fund_source: str, year: int, amount,
+               refuse_over: bool = False) -> Budget:
+    """An administrator sets the budget of a union under them for a fund source and year."""
+    if actor.role != Role.ADMIN or not in_area(actor, union.path):
+        raise AccessDenied("只有管理员可以设置本级及下级工会的预算")
+    if fund_source not in FundSource.values:
+        raise ValidationFailed("资金来源无效", field="fund_source")
+    amount = _money(amount)
+    if amount < 0:
+        raise ValidationFailed("预算金额不能为负数", field="amount")
+    budget = Budget.objects.select_for_update().filter(union=union, fund_source=fund_source, year=year).first()
+    before = {"amount": str(budget.amount), "refuse_over": budget.refuse_over} if budget else None
+    if budget is None:
+        budget = Budget(union=union, fund_source=fund_source, year=year)
+    budget.amount, budget.refuse_over, budget.set_by = amount, refuse_over, actor
+    budget.save()
+    audit_log(actor=actor, action="ledger.budget_set", object_type="budget", object_id=budget.pk,
+              area_path=union.path, before=before,
+              after={"union": union.pk, "fund_source": fund_source, "year": year, "amount": str(amount),
+                     "refuse_over": refuse_over})
+    return budget

@@ -1,0 +1,64 @@
+"""The engine's answer for a household file, arranged for the page: benefits, refusals, total, by member."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from bangfu.common.errors import ValidationFailed
+from bangfu.registry import choices as c
+from bangfu.registry.assessment import household_entitlements, household_to_assessment_document
+from bangfu.registry.models import Household
+
+KIND_LABELS = {"cash": "现金", "subsidy": "补贴减免", "priority": "优先", "service": "服务", "eligibility": "可申请"}
+EXTRA_TITLES = {"household.eligibility": "困难职工家庭资格"}
+
+
+def _titles() -> dict[str, str]:
+    from bangfu.policy.rules import RULES
+
+    return {**{r.code: r.title for r in RULES}, **EXTRA_TITLES}
+
+
+@dataclass
+class Entitlements:
+    as_of: datetime.date
+    preview: bool = False  # assessed as if the proposed category had been verified
+    benefits: list[dict] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)
+    total_cash: object = None
+    error: str = ""
+
+
+def _assess_preview(household: Household, as_of: datetime.date) -> dict:
+    from bangfu.policy import InputError, assess
+
+    document = household_to_assessment_document(household, as_of)
+    document.update(category=household.proposed_category, archived=True)
+    try:
+        return assess(document)
+    except InputError as exc:
+        raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc
+
+
+def entitlements_for(household: Household, as_of: datetime.date) -> Entitlements:
+    """What the engine says today; for a file not yet verified, a preview under the proposed category."""
+    preview = household.status not in c.ARCHIVED_STATES and household.status not in c.INACTIVE_STATES
+    preview = preview and household.proposed_category != c.Category.NONE
+    result = Entitlements(as_of=as_of, preview=preview)
+    try:
+        answer = _assess_preview(household, as_of) if preview else household_entitlements(household, as_of)
+    except ValidationFailed as exc:
+        result.error = exc.message
+        return result
+    names = {f"m{m.pk}": m.name for m in getattr(household, "active_members", [])}
+    titles = _titles()
+    for entry in answer["benefits"]:
+        result.benefits.append({**entry, "member_name": names.get(entry["member"], "全户"),
+                                "kind_label": KIND_LABELS.get(entry["kind"], entry["kind"]),
+                                "illustrative": bool(entry.get("details", {}).get("illustrative"))})
+    for entry in answer["not_eligible"]:
+        result.refused.append({**entry, "member_name": names.get(entry["member"], "全户"),
+                               "title": titles.get(entry["code"], entry["code"])})
+    result.total_cash = answer["total_cash"]
+    return result

@@ -1,0 +1,43 @@
+"""Bootstrap classes on every widget, and domain errors placed on the field they name."""
+
+from __future__ import annotations
+
+from django import forms
+
+from bangfu.common.errors import DomainError
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        """The service's Chinese message, on its field when this form has that field."""
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, exc.message)
+
+
+def date_input(**attrs) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def blank(label: str, choices) -> list:
+    return [("", label), *choices]

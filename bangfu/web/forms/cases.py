@@ -1,0 +1,105 @@
+"""Forms of the case panel: one per move, each carrying the case's version (optimistic concurrency)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from bangfu.registry import choices as c
+
+from .base import StyledForm, date_input
+
+CATEGORIES = [(c.Category.HARDSHIP, "困难职工家庭"), (c.Category.EXTREME_HARDSHIP, "特困职工家庭")]
+
+
+class MoveForm(StyledForm):
+    """A move with an optional note; `version` is the case's version as the user saw it (0: no case yet)."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    reason = forms.CharField(label="说明(可选)", max_length=500, required=False)
+
+    def service_kwargs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class ReasonMoveForm(MoveForm):
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VisitForm(MoveForm):
+    reason = None
+    visited_on = forms.DateField(label="入户核查日期", widget=date_input())
+    notes = forms.CharField(label="入户核查记录", widget=forms.Textarea(attrs={"rows": 3}))
+    authorisation_signed_on = forms.DateField(label="经济状况核对授权书签署日期", required=False, widget=date_input())
+    authorisation_document = forms.TypedChoiceField(label="授权书材料", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {d.pk: d for d in documents}
+        self.fields["authorisation_document"].choices = [("", "未上传")] + [
+            (d.pk, d.original_name) for d in documents]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"visited_on": data["visited_on"], "notes": data["notes"],
+                "authorisation_signed_on": data["authorisation_signed_on"],
+                "authorisation_document": self.documents.get(data["authorisation_document"])}
+
+
+class NoticeForm(MoveForm):
+    reason = None
+    start = forms.DateField(label="公示开始日期", widget=date_input())
+    end = forms.DateField(label="公示结束日期", widget=date_input())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "公示结束日期不能早于开始日期")
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {"start": self.cleaned_data["start"], "end": self.cleaned_data["end"]}
+
+
+class ArchiveForm(MoveForm):
+    category = forms.ChoiceField(label="核定类别", choices=CATEGORIES)
+
+    def service_kwargs(self) -> dict:
+        return {"category": self.cleaned_data["category"], "reason": self.cleaned_data["reason"]}
+
+
+class FollowUpForm(StyledForm):
+    done_on = forms.DateField(label="回访日期", widget=date_input())
+    notes = forms.CharField(label="回访情况", widget=forms.Textarea(attrs={"rows": 2}))
+    relapse_seen = forms.BooleanField(label="发现返贫", required=False)
+
+
+FORMS = {"record_visit": VisitForm, "start_notice": NoticeForm, "archive": ArchiveForm,
+         "refuse": ReasonMoveForm, "exit": ReasonMoveForm, "relieve": ReasonMoveForm,
+         "complete_review": ReasonMoveForm, "open": ReasonMoveForm}
+
+
+REASON_LABELS = {"refuse": "不予建档的原因", "exit": "退出原因", "relieve": "解困原因", "complete_review": "复核结论",
+                 "open": "重新申请的原因", "archive": "审批意见(可选)"}
+
+
+def move_form(name: str, *, version: int, data=None, household=None, prefix: str | None = None):
+    """The form of a move, bound to `data` or with its initial values."""
+    today = timezone.localdate()
+    initial = {"version": version}
+    if name == "record_visit":
+        initial.update(visited_on=today, authorisation_signed_on=today)
+    elif name == "start_notice":
+        initial.update(start=today, end=today + datetime.timedelta(days=7))
+    elif name == "archive" and household is not None:
+        initial["category"] = household.proposed_category
+    form_class = FORMS.get(name, MoveForm)
+    kwargs = {"initial": initial, "prefix": prefix or name}
+    if form_class is VisitForm:
+        kwargs["documents"] = [d for d in household.documents.all() if d.doc_type == c.DocumentType.AUTHORISATION]
+    form = form_class(data, **kwargs)
+    if name in REASON_LABELS:
+        form.fields["reason"].label = REASON_LABELS[name]
+    return form

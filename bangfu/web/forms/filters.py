@@ -1,0 +1,72 @@
+"""Search and filter forms of the list pages (households, audit log); bad values fall back to no filter."""
+
+from __future__ import annotations
+
+from django import forms
+
+from bangfu.accounts.models import OrgLevel
+from bangfu.registry import choices as c
+
+from ..selectors import region_choices, union_choices
+from .base import StyledForm, blank, date_input
+
+FILTER_KEYS = ("q", "region", "category", "cause", "status")
+
+
+class HouseholdFilterForm(StyledForm):
+    q = forms.CharField(label="搜索", required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码或电话",
+                                                      "accesskey": "f", "autocomplete": "off"}))
+    region = forms.ChoiceField(label="行政区划", required=False)
+    union = forms.TypedChoiceField(label="所属工会", required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label="核定类别", required=False, choices=blank("全部", c.Category.choices))
+    cause = forms.ChoiceField(label="致困原因", required=False, choices=blank("全部", c.Cause.choices))
+    status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", c.Status.choices))
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = blank("全部", region_choices(user=user))
+        # Grassroots unions are many (thousands in a province): listed only for a county's own users.
+        county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
+        levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
+        self.unions = {o.pk: o for o in union_choices(user=user, levels=levels)}
+        indent = {"province": "", "city": "", "county": "\u3000", "grassroots": "\u3000\u3000"}
+        self.fields["union"].choices = blank("全部", [(pk, indent.get(o.level, "") + o.name)
+                                                     for pk, o in self.unions.items()])
+
+    def filters(self) -> dict:
+        """Keyword arguments of the registry's household_queryset; an invalid form filters nothing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        out = {k: data.get(k) or "" for k in FILTER_KEYS}
+        out["union"] = self.unions.get(data.get("union")) if data.get("union") else None
+        return out
+
+    def page_number(self) -> int:
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+
+class AuditFilterForm(StyledForm):
+    actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
+    action = forms.CharField(label="操作", required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"placeholder": "如 household.update"}))
+    object_type = forms.ChoiceField(label="对象类型", required=False, choices=blank("全部", [
+        ("household", "家庭档案"), ("member", "家庭成员"), ("case", "帮扶档案流转、计划与措施"), ("ledger", "资金台账"),
+        ("budget", "预算"), ("user", "用户"), ("organisation", "工会组织"), ("api_token", "API令牌")]))
+    object_id = forms.CharField(label="对象编号", required=False, max_length=64)
+    since = forms.DateField(label="起始日期", required=False, widget=date_input())
+    until = forms.DateField(label="截止日期", required=False, widget=date_input())
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "截止日期不能早于起始日期")
+        return data
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: data.get(k) or None for k in ("actor", "action", "object_type", "object_id", "since", "until")}
+
+    def page_number(self) -> int:
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1

@@ -1,0 +1,75 @@
+/* bangfu web: keyboard shortcuts, the member formset, confirmations, printing. No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  function focusSearch(event) {
+    var search = document.querySelector("input[type=search]");
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
+    if (search && event.key === "/" && !typing) {
+      event.preventDefault();
+      search.focus();
+    }
+  }
+
+  function renumberMembers(container) {
+    container.querySelectorAll("[data-member-number]").forEach(function (el, i) {
+      el.textContent = String(i + 1);
+    });
+  }
+
+  function addMember(button) {
+    var form = button.closest("form");
+    var prefix = form.getAttribute("data-formset-prefix");
+    var total = form.querySelector("#id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById("member-template");
+    var container = document.getElementById("members");
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    container.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    renumberMembers(container);
+    var first = container.lastElementChild.querySelector("input, select");
+    if (first) { first.focus(); }
+  }
+
+  // Alt+letter shortcuts (the page's accesskey attributes), also where the browser does not honour them
+  // (headless, some layouts). When the browser has already handled the access key, it marks the keydown
+  // as handled and nothing happens twice.
+  function accessKey(event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) { return; }
+    var code = event.code || "";
+    if (code.indexOf("Key") !== 0) { return; }
+    var target = document.querySelector('[accesskey="' + code.slice(3).toLowerCase() + '"]');
+    if (!target) { return; }
+    event.preventDefault();
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) && target.type !== "submit") {
+      target.focus();
+    } else {
+      target.click();
+    }
+  }
+
+  document.addEventListener("keydown", focusSearch);
+  document.addEventListener("keydown", accessKey);
+
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-member]");
+    if (add) { event.preventDefault(); addMember(add); return; }
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-focus]");
+    if (summary) {
+      var invalid = document.querySelector(".is-invalid");
+      (invalid || summary).focus();
+    }
+    var members = document.getElementById("members");
+    if (members) { renumberMembers(members); }
+  });
+})();

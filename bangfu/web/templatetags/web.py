@@ -1,0 +1,91 @@
+"""Template helpers: role checks for menus, masked ID numbers, Chinese labels, money in yuan."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django import template
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from bangfu.accounts import access
+from bangfu.accounts.organisations import division_name
+from bangfu.common.ids import mask_id_number
+from bangfu.registry import choices as c
+
+register = template.Library()
+CAUSES = dict(c.Cause.choices)
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action: str) -> bool:
+    return access.may(context["request"].user, getattr(access, action.upper()))
+
+
+@register.filter
+def person(user) -> str:
+    """A Chinese name reads family name first: 张敏, not Django's "敏 张"."""
+    return f"{user.last_name}{user.first_name}" or user.username
+
+
+@register.filter
+def masked(number: str) -> str:
+    return mask_id_number(number or "")
+
+
+@register.filter
+def causes(codes) -> str:
+    return "、".join(CAUSES.get(x, x) for x in codes or []) or "—"
+
+
+@register.filter
+def region(code: str) -> str:
+    return division_name(code) if code else ""
+
+
+@register.filter
+def yuan(amount) -> str:
+    """1000 → 1,000.00 元; none → 按规定 (the policy sets no sum, or a local figure decides)."""
+    if amount is None or amount == "":
+        return "按规定"
+    return f"{Decimal(str(amount)):,.2f} 元"
+
+
+@register.filter
+def yes_no(value) -> str:
+    return "是" if value else "否"
+
+
+@register.filter
+def as_json(value) -> str:
+    if value in (None, {}, []):
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+SECTIONS = {"home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
+            "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households"}
+
+
+@register.filter
+def section(url_name: str | None) -> str:
+    """Which menu entry a page belongs to."""
+    return SECTIONS.get(url_name or "", "households" if (url_name or "").startswith(("household", "member")) else "")
+
+
+@register.filter
+def quick_select(field) -> str:
+    """A <select> rendered in Python: Django renders each option through a template, slow for long lists."""
+    current = "" if field.value() in (None, "") else str(field.value())
+    options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+        (str(value), mark_safe(" selected") if str(value) == current else "", label)
+        for value, label in field.field.choices))
+    attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
+    return format_html('<select name="{}"{}>{}</select>', field.html_name, attrs, options)

@@ -1,0 +1,148 @@
+"""The case panel of a household file: state, history (who, when, why), and the moves the user may make now."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts.access import CHANGE, VIEW, may
+from bangfu.cases import selectors as case_selectors
+from bangfu.cases import services
+from bangfu.cases.reviews import exit_suggestion
+from bangfu.cases.services.common import changes_since
+from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
+from bangfu.registry import choices as c
+from bangfu.registry import selectors
+
+from ..access import is_htmx, page
+from ..casework import ACTION_LABELS, OPEN, conflict_rows, event_rows, move_options
+from ..forms.cases import FollowUpForm, move_form
+
+SERVICES = {
+    "submit": services.case_submit, "start_verification": services.case_start_verification,
+    "record_visit": services.case_record_visit, "start_notice": services.case_start_notice,
+    "archive": services.case_archive, "refuse": services.case_refuse, "start_help": services.case_start_help,
+    "start_review": services.case_start_review, "complete_review": services.case_complete_review,
+    "exit": services.case_exit, "relieve": services.case_relieve,
+}
+STALE = "该档案已被他人修改,请刷新后重试"
+
+
+def panel_context(request, household, *, bound=None, error: str = "", conflict=None) -> dict:
+    user = request.user
+    case = case_selectors.case_current(user=user, household_id=household.pk)
+    version = case.version if case is not None else 0
+    options = move_options(user, household, case)
+    forms = {o.name: bound if bound is not None and bound.prefix == o.name
+             else move_form(o.name, version=version, household=household) for o in options if not o.blocked}
+    state = case.state if case is not None else household.status
+    followups = list(case.followups.all()) if case is not None and case.state == c.Status.EXITED else []
+    today = timezone.localdate()
+    return {
+        "household": household, "case": case, "state": state, "state_label": c.Status(state).label,
+        "options": [(o, forms.get(o.name)) for o in options], "version": version,
+        "events": event_rows(case_selectors.case_events(case)) if case is not None else [],
+        "followups": followups, "followup_form": FollowUpForm(initial={"done_on": today}) if followups else None,
+        "can_follow_up": may(user, CHANGE),
+        "suggestion": exit_suggestion(household, today) if state == c.Status.REVIEW else None,
+        "error": error, "conflict": conflict, "archived": state in c.ARCHIVED_STATES, "year": today.year,
+    }
+
+
+@page(VIEW)
+def case_panel(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    return render(request, "web/cases/_panel.html", panel_context(request, household))
+
+
+def _stale(case, version: int) -> Conflict:
+    return Conflict(STALE, field="version", extra={"version": case.version, "changes": changes_since(case, version)})
+
+
+def _run(user, household, name: str, form):
+    """Call the move's service; a household without a case yet gets one first (in the same transaction)."""
+    version = form.cleaned_data["version"]
+    case = case_selectors.case_current(user=user, household_id=household.pk)
+    if name == OPEN:
+        if case is not None and case.version != version:
+            raise _stale(case, version)
+        return services.case_open(actor=user, household=household, reason=form.cleaned_data["reason"])
+    if case is None:
+        if version != 0:
+            raise ValidationFailed("未找到该帮扶档案,请刷新后重试")
+        case = services.case_open(actor=user, household=household)
+        version = case.version
+    elif version == 0:
+        raise _stale(case, version)
+    return SERVICES[name](actor=user, case=case, version=version, **form.service_kwargs())
+
+
+def _refused(request, household, *, form, message: str, status: int, conflict=None):
+    if is_htmx(request):
+        context = panel_context(request, household, bound=form, error=message, conflict=conflict)
+        return render(request, "web/cases/_panel.html", context, status=status)
+    messages.error(request, message)
+    for row in conflict or []:
+        messages.warning(request, f"{row['at']:%Y-%m-%d %H:%M} {row['actor']}:{row['action']} {row['reason']}")
+    return redirect("web:household_detail", pk=household.pk)
+
+
+def _done(request, household, message: str):
+    messages.success(request, message)
+    url = reverse("web:household_detail", args=[household.pk])
+    if is_htmx(request):
+        response = HttpResponse("")
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@require_POST
+@page(CHANGE)
+def case_move(request, pk: int, move: str):
+    if move not in SERVICES and move != OPEN:
+        raise Http404("未知的操作")
+    household = selectors.household_get(user=request.user, pk=pk)
+    form = move_form(move, version=0, data=request.POST, household=household)
+    if not form.is_valid():
+        return _refused(request, household, form=form, message="请检查填写的内容。", status=422)
+    try:
+        with transaction.atomic():
+            _run(request.user, household, move, form)
+    except Conflict as exc:
+        data = request.POST.copy()
+        data[f"{move}-version"] = str(exc.extra.get("version", form.cleaned_data["version"]))
+        rebound = move_form(move, version=0, data=data, household=household)
+        rebound.is_valid()
+        return _refused(request, household, form=rebound, message=exc.message, status=409,
+                        conflict=conflict_rows(exc.extra.get("changes", [])))
+    except ValidationFailed as exc:
+        form.add_domain_error(exc)
+        return _refused(request, household, form=form, message=exc.message, status=422)
+    except AccessDenied as exc:
+        return _refused(request, household, form=form, message=exc.message, status=403)
+    label = "重新申请,已建立新一批次档案" if move == OPEN else ACTION_LABELS[move]
+    return _done(request, household, f"已{label}。")
+
+
+@require_POST
+@page(CHANGE)
+def followup_record(request, pk: int):
+    followup = case_selectors.followup_get(user=request.user, pk=pk, action=CHANGE)
+    household_id = followup.case.household_id
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写回访日期和回访情况。")
+        return redirect("web:household_detail", pk=household_id)
+    try:
+        services.followup_record(actor=request.user, followup=followup, **form.cleaned_data)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记回访。" + ("发现返贫,可重新申请建档。" if form.cleaned_data["relapse_seen"] else ""))
+    return redirect("web:household_detail", pk=household_id)

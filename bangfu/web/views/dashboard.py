@@ -1,0 +1,86 @@
+"""The start page (工作台): counts, a chart, the user's overdue reviews, follow-ups and exit suggestions; and the
+union's targets of Article 2."""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import render
+from django.utils import timezone
+
+from bangfu.accounts.access import ADD, VIEW, may
+from bangfu.accounts.models import OrgLevel
+from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
+from bangfu.cases.selectors import case_list
+from bangfu.cases.targets import article2_targets
+from bangfu.ledger.models import RequestStatus
+from bangfu.ledger.selectors import request_list
+from bangfu.registry import choices as c
+
+from ..access import page
+from ..forms.base import StyledForm
+from ..selectors import area_summary, may_approve, union_choices
+
+WORKLIST = 20  # rows of each list on the start page
+SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few reviews only
+
+
+def worklists(user) -> dict:
+    today = timezone.localdate()
+    reviews = list(case_list(user=user, state=c.Status.REVIEW)[:SUGGESTIONS])
+    suggestions = []
+    for case in reviews:
+        suggestion = exit_suggestion(case.household, today)
+        if suggestion["suggestion"]:
+            suggestions.append({"case": case, **suggestion})
+    return {
+        "today": today,
+        "overdue": list(overdue_reviews(user=user, as_of=today)[:WORKLIST]),
+        "followups": list(followups_due(user=user, as_of=today)[:WORKLIST]),
+        "suggestions": suggestions,
+        "pending": (request_list(user=user, status=RequestStatus.PENDING).count()
+                    if may_approve(user, user.organisation.path) else None),
+    }
+
+
+@page()
+def home(request):
+    user = request.user
+    context = {"can_view": may(user, VIEW), "can_add": may(user, ADD)}
+    if context["can_view"]:
+        summary = area_summary(user=user)
+        by_city = user.organisation.level == OrgLevel.PROVINCE or (
+            user.organisation.level == OrgLevel.CITY and len(summary["city"]) > 1)
+        series = summary["city"] if by_city else summary["category"] + [("申请中", dict(summary["status"])["申请"])]
+        context.update(summary=summary, chart={"title": "各市家庭数" if by_city else "按类别的家庭数",
+                                               "labels": [s[0] for s in series], "values": [s[1] for s in series]},
+                       **worklists(user))
+    return render(request, "web/home.html", context)
+
+
+class TargetsForm(StyledForm):
+    union = forms.TypedChoiceField(label="工会", coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = None if user.organisation.level == OrgLevel.GRASSROOTS else (
+            OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
+        self.unions = {u.pk: u for u in union_choices(user=user, levels=levels)}
+        self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, 2018, -1)]
+
+
+@page(VIEW)
+def targets(request):
+    user = request.user
+    form = TargetsForm(request.GET or None, user=user)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    union = form.unions.get(data.get("union")) or user.organisation
+    year = data.get("year") or today.year
+    result = article2_targets(user=user, union=union, year=year, as_of=today)
+    rows = [(key, result["labels"][key], value) for key, value in result["figures"].items()]
+    chart = {"title": f"{union.name}{year}年目标任务", "labels": [r[1] for r in rows], "values": [r[2] for r in rows]}
+    return render(request, "web/targets.html", {"form": form, "union": union, "year": year, "rows": rows,
+                                                "chart": chart, "as_of": today})

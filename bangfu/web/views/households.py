@@ -1,0 +1,85 @@
+"""Reading households: the list (htmx-updated), its Excel export, the file (一户一档), its print view."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
+from bangfu.registry import choices as c
+from bangfu.registry import selectors
+from bangfu.registry.exports import household_export
+
+from ..access import is_htmx, page
+from ..entitlements import entitlements_for
+from ..forms.filters import HouseholdFilterForm
+from ..forms.other import DocumentForm, IncomeForm
+from .cases import panel_context
+
+PER_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@page(VIEW)
+def household_list(request):
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    result = selectors.household_list(user=request.user, page=form.page_number(), per_page=PER_PAGE,
+                                      **form.filters())
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "result": result, "query": query.urlencode(), "can_export": may(request.user, EXPORT),
+               "can_add": may(request.user, ADD)}
+    template = "web/households/_results.html" if is_htmx(request) else "web/households/list.html"
+    return render(request, template, context)
+
+
+@page(EXPORT)
+def household_export_view(request):
+    form = HouseholdFilterForm(request.GET, user=request.user)
+    content = household_export(user=request.user, **form.filters())
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="households-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _as_of(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def file_context(request, household) -> dict:
+    user = request.user
+    return {
+        "household": household, "members": household.active_members,
+        "entitlements": entitlements_for(household, _as_of(request)),
+        "editable": may(user, CHANGE) and household.status not in c.INACTIVE_STATES,
+        "can_reveal": may(user, VIEW_ID_NUMBER),
+    }
+
+
+@page(VIEW)
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    context = file_context(request, household)
+    context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household))
+    return render(request, "web/households/detail.html", context)
+
+
+@page(VIEW)
+def household_entitlements(request, pk: int):
+    """The entitlements panel alone, for another assessment date (htmx)."""
+    household = selectors.household_get(user=request.user, pk=pk)
+    return render(request, "web/households/_entitlements.html", file_context(request, household))
+
+
+@page(VIEW)
+def household_print(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    context = file_context(request, household)
+    context["printed_at"] = timezone.localtime()
+    return render(request, "web/households/print.html", context)

@@ -1,0 +1,258 @@
+"""Household and member endpoints: one good and one bad request each."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bangfu.accounts.services import token_create
+from bangfu.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def send(client, method, url, body=None):
+    return getattr(client, method)(url, data=json.dumps(body or {}), content_type="application/json")
+
+
+@pytest.fixture
+def cw(client_for):
+    return client_for("caseworker_g1")
+
+
+@pytest.fixture
+def household(make_household):
+    return make_household("g1")
+
+
+def test_list_is_masked_and_paginated(cw, household):
+    response = cw.get("/api/v1/households", {"per_page": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 1 and body["pages"] == 1
+    masked = body["items"][0]["worker_id_number_masked"]
+    assert masked.startswith("3201") and masked[4:14] == "*" * 10
+    assert household.members.get(relation="self").id_number not in response.content.decode()
+
+
+def test_list_refuses_bad_paging_and_needs_login(cw, client):
+    assert cw.get("/api/v1/households", {"page": "x"}).status_code == 422
+    assert client.get("/api/v1/households").status_code == 401
+
+
+def test_list_by_union_outside_the_area_is_not_found(cw, orgs):
+    assert cw.get("/api/v1/households", {"union_id": orgs["g4"].pk}).status_code == 404
+    assert cw.get("/api/v1/households", {"union_id": orgs["g1"].pk}).status_code == 200
+
+
+def test_create_with_members(cw, orgs, build):
+    payload = {**build.household(), "union_id": orgs["g1"].pk,
+               "members": [build.member("self"), build.member("child", born=datetime.date(2016, 1, 1),
+                                                                 employment="student", school_stage="primary",
+                                                                 school_year=2, school_institution="public")]}
+    response = send(cw, "post", "/api/v1/households", payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert len(body["members"]) == 2 and body["members"][1]["school"]["stage"] == "primary"
+    assert body["status"] == "draft" and body["archived"] is False
+
+
+def test_create_refuses_bad_id_numbers_with_chinese_detail(cw, orgs, build):
+    member = {**build.member("self"), "id_number": "320100199001011230"}
+    payload = {**build.household(), "union_id": orgs["g1"].pk, "members": [member]}
+    response = send(cw, "post", "/api/v1/households", payload)
+    assert response.status_code == 422 and "身份证号码无效" in response.json()["detail"]
+    assert send(cw, "post", "/api/v1/households", {**payload, "union_id": orgs["g4"].pk}).status_code == 422
+
+
+def test_duplicate_person_gets_409_with_a_link_only_for_those_who_may_see(client_for, make_household, orgs, build):
+    first = make_household("g1")
+    worker = first.members.get(relation="self")
+    payload = {**build.household(), "union_id": orgs["g2"].pk,
+               "members": [{"name": worker.name, "id_number": worker.id_number, "relation": "self"}]}
+    hidden = send(client_for("caseworker_g2"), "post", "/api/v1/households", payload)
+    assert hidden.status_code == 409 and "household_id" not in hidden.json()
+    shown = send(client_for("admin_nanjing"), "post", "/api/v1/households", payload)
+    assert shown.status_code == 409 and shown.json()["household_id"] == first.pk
+    assert shown.json()["url"] == f"/api/v1/households/{first.pk}"
+
+
+def test_detail(cw, household, client_for):
+    response = cw.get(f"/api/v1/households/{household.pk}")
+    assert response.status_code == 200 and len(response.json()["members"]) == 3
+    assert client_for("caseworker_g4").get(f"/api/v1/households/{household.pk}").status_code == 404
+
+
+def test_update_and_stale_version(cw, household):
+    response = send(cw, "patch", f"/api/v1/households/{household.pk}", {"dibao": True, "version": 1})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    stale = send(cw, "patch", f"/api/v1/households/{household.pk}", {"dibao": False, "version": 1})
+    assert stale.status_code == 409
+
+
+def test_verify_and_exit(client_for, household):
+    reviewer = client_for("reviewer_xuanwu")
+    response = send(reviewer, "post", f"/api/v1/households/{household.pk}/verify", {"category": "hardship"})
+    assert response.status_code == 200 and response.json()["archived"] is True
+    assert send(client_for("caseworker_g1"), "post", f"/api/v1/households/{household.pk}/exit",
+                {"reason": "x"}).status_code == 403
+    response = send(reviewer, "post", f"/api/v1/households/{household.pk}/exit", {"reason": "再就业"})
+    assert response.status_code == 200 and response.json()["status"] == "exited"
+
+
+def test_entitlements(client_for, household):
+    send(client_for("reviewer_xuanwu"), "post", f"/api/v1/households/{household.pk}/verify",
+         {"category": "extreme_hardship"})
+    cw = client_for("caseworker_g1")
+    response = cw.get(f"/api/v1/households/{household.pk}/entitlements", {"as_of": "2025-06-01"})
+    assert response.status_code == 200
+    codes = {b["code"] for b in response.json()["benefits"]}
+    assert "education.compulsory_living_subsidy" in codes
+    assert cw.get(f"/api/v1/households/{household.pk}/entitlements", {"as_of": "2025-13-01"}).status_code == 422
+
+
+def test_income(cw, household):
+    url = f"/api/v1/households/{household.pk}/incomes"
+    response = send(cw, "put", url, {"month": "2025-05-01", "source": "wages", "amount": 1800.5})
+    assert response.status_code == 200 and response.json()["amount"] == 1800.5
+    assert send(cw, "put", url, {"month": "2025-05-01", "source": "lottery", "amount": 1}).status_code == 422
+
+
+def test_members_list_add_update_remove(cw, household, build):
+    url = f"/api/v1/households/{household.pk}/members"
+    assert len(cw.get(url).json()) == 3
+    added = send(cw, "post", url, build.member("parent", born=datetime.date(1960, 1, 1)))
+    assert added.status_code == 201
+    member_id = added.json()["id"]
+    assert send(cw, "post", url, build.member("self")).status_code == 422, "a second worker"
+    assert cw.get(f"/api/v1/members/{member_id}").json()["relation"] == "parent"
+    updated = send(cw, "patch", f"/api/v1/members/{member_id}", {"employment": "retired"})
+    assert updated.status_code == 200 and updated.json()["employment"] == "retired"
+    assert send(cw, "patch", f"/api/v1/members/{member_id}", {"employment": "astronaut"}).status_code == 422
+    removed = send(cw, "post", f"/api/v1/members/{member_id}/remove", {"reason": "去世"})
+    assert removed.status_code == 200 and removed.json()["removed"] is True
+    assert send(cw, "post", f"/api/v1/members/{member_id}/remove", {"reason": "x"}).status_code == 422
+
+
+def test_reveal_id_number_is_logged(cw, client_for, household):
+    member = household.members.get(relation="self")
+    response = cw.post(f"/api/v1/members/{member.pk}/id-number")
+    assert response.status_code == 200 and response.json()["id_number"] == member.id_number
+    entry = AuditEntry.objects.get(action="member.view_id_number")
+    assert entry.ip == "127.0.0.1" and entry.actor.username == "caseworker_g1"
+    assert client_for("auditor_province").post(f"/api/v1/members/{member.pk}/id-number").status_code == 403
+
+
+def test_documents_upload_and_download(cw, household, client_for):
+    url = f"/api/v1/households/{household.pk}/documents"
+    pdf = SimpleUploadedFile("诊断证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = cw.post(url, {"doc_type": "diagnosis", "file": pdf})
+    assert response.status_code == 201, response.content
+    document_id = response.json()["id"]
+    download = cw.get(f"/api/v1/documents/{document_id}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert client_for("caseworker_g4").get(f"/api/v1/documents/{document_id}").status_code == 404
+    bad = SimpleUploadedFile("x.html", b"<script>", content_type="text/html")
+    assert cw.post(url, {"doc_type": "diagnosis", "file": bad}).status_code == 422
+
+
+def test_export_is_an_xlsx_with_masked_numbers(cw, household):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = cw.get("/api/v1/households/export.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:3] == ("档案编号", "职工姓名", "身份证号码") and len(rows) == 2
+    assert rows[1][2].startswith("3201**********") and rows[1][1] == "张伟"
+    assert AuditEntry.objects.filter(action="household.export").count() == 1
+    assert cw.get("/api/v1/households/export.xlsx", {"union_id": 999999}).status_code == 404
+
+
+def test_token_auth_and_me(users):
+    from django.test import Client
+
+    _, raw = token_create(actor=users["reviewer_xuanwu"], name="t")
+    client = Client()
+    assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["role"] == "reviewer"
+    assert client.get("/api/v1/accounts/me", HTTP_X_API_TOKEN=raw).status_code == 200
+    assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_tokens_endpoint(client_for):
+    cw = client_for("caseworker_g1")
+    response = send(cw, "post", "/api/v1/accounts/tokens", {"name": "脚本"})
+    assert response.status_code == 201 and response.json()["token"].startswith("bf_")
+    assert send(cw, "post", "/api/v1/accounts/tokens", {}).status_code == 422
+    assert cw.delete(f"/api/v1/accounts/tokens/{response.json()['id']}").status_code == 204
+    assert cw.delete("/api/v1/accounts/tokens/999").status_code == 404
+
+
+def test_users_endpoint(client_for, orgs, users):
+    admin = client_for("admin_nanjing")
+    payload = {"username": "new_user", "password": "a-Long-pass-2019!", "organisation_id": orgs["g3"].pk,
+               "role": "caseworker"}
+    assert send(admin, "post", "/api/v1/accounts/users", payload).status_code == 201
+    assert send(client_for("caseworker_g1"), "post", "/api/v1/accounts/users",
+                {**payload, "username": "x"}).status_code == 422
+    target = users["caseworker_g2"].pk
+    assert admin.post(f"/api/v1/accounts/users/{target}/deactivate").json()["id"] == target
+    assert admin.post(f"/api/v1/accounts/users/{users['caseworker_g4'].pk}/deactivate").status_code == 404
+
+
+def test_audit_endpoint(client_for, household):
+    response = client_for("auditor_province").get("/api/v1/audit", {"action": "household.create"})
+    assert response.status_code == 200 and response.json()["total"] == 1
+    assert client_for("caseworker_g1").get("/api/v1/audit").status_code == 403
+
+
+def test_docs_and_schema(client):
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    docs = client.get("/api/docs")
+    directives = dict(d.strip().split(" ", 1) for d in docs["Content-Security-Policy"].split(";"))
+    assert docs.status_code == 200 and directives["script-src"] == "'self'"
+
+
+def test_session_writes_need_the_csrf_token(users, household):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["caseworker_g1"])
+    url = f"/api/v1/households/{household.pk}"
+    assert send(client, "patch", url, {"notes": "x"}).status_code == 403
+    token = "a" * 32  # a CSRF secret as the cookie would hold it, echoed in the header as a page would
+    client.cookies["csrftoken"] = token
+    response = client.patch(url, data=json.dumps({"notes": "x"}), content_type="application/json",
+                            HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+
+
+def test_audit_rows_record_the_user_agent_and_address(cw, household):
+    cw.patch(f"/api/v1/households/{household.pk}", data=json.dumps({"notes": "y"}),
+             content_type="application/json", HTTP_USER_AGENT="测试浏览器/1.0", REMOTE_ADDR="10.1.2.3")
+    entry = AuditEntry.objects.get(action="household.update")
+    assert entry.user_agent == "测试浏览器/1.0" and entry.ip == "10.1.2.3"
+
+
+def test_list_and_detail_query_counts_do_not_grow_with_the_data(cw, make_household):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_household("g1")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert cw.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    list_one, detail_one = count("/api/v1/households"), count(f"/api/v1/households/{first.pk}")
+    for _ in range(4):
+        make_household("g1", members=None)
+    assert count("/api/v1/households") == list_one
+    assert count(f"/api/v1/households/{first.pk}") == detail_one
+    # session, user, organisation, count, page (the user's organisation comes with the user in a view)
+    assert list_one <= 5

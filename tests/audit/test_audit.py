@@ -1,0 +1,82 @@
+"""The audit trail: written with the change, from the request's origin, never changed or deleted."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.admin.sites import site
+from django.db import transaction
+
+from bangfu.audit.admin import AuditEntryAdmin
+from bangfu.audit.models import AuditEntry, AuditImmutable
+from bangfu.audit.selectors import audit_list
+from bangfu.audit.services import audit_log
+from bangfu.common.errors import AccessDenied, ValidationFailed
+from bangfu.registry import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(users):
+    with transaction.atomic():
+        return audit_log(actor=users["caseworker_g1"], action="household.update", object_type="household",
+                         object_id=1, area_path="320000/320100/320102/320102-0001/", after={"x": 1})
+
+
+def test_rows_cannot_be_changed_or_deleted(entry):
+    entry.action = "household.delete"
+    with pytest.raises(AuditImmutable):
+        entry.save()
+    with pytest.raises(AuditImmutable):
+        entry.delete()
+    with pytest.raises(AuditImmutable):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="x")
+    with pytest.raises(AuditImmutable):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).action == "household.update"
+
+
+def test_the_admin_refuses_add_change_and_delete(entry, rf, users):
+    admin = AuditEntryAdmin(AuditEntry, site)
+    request = rf.get("/")
+    request.user = users["admin_province"]
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request, entry)
+    assert not admin.has_delete_permission(request, entry)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_log_must_run_inside_the_services_transaction(users):
+    with pytest.raises(RuntimeError):
+        audit_log(actor=users["caseworker_g1"], action="x", object_type="y", area_path="320000/")
+
+
+def test_a_failed_service_leaves_no_audit_row(make_household, users):
+    household = make_household()
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationFailed):
+        services.household_update(actor=users["caseworker_g1"], household=household, data={"phone": "bad"})
+    assert AuditEntry.objects.count() == before
+
+
+def test_auditors_see_their_area_and_filter(make_household, users):
+    make_household("g1")
+    make_household("g4")
+    everything = audit_list(user=users["auditor_province"])
+    wuxi = audit_list(user=users["auditor_wuxi"])
+    assert wuxi.count() == 4 and everything.count() >= 8
+    assert {e.area_path.split("/")[1] for e in wuxi} == {"320200"}
+    assert audit_list(user=users["auditor_province"], action="household.create").count() == 2
+    assert audit_list(user=users["auditor_province"], actor="caseworker_g4").count() == 4
+    today = datetime.date.today()
+    assert audit_list(user=users["auditor_province"], since=today + datetime.timedelta(days=2)).count() == 0
+    household_id = str(wuxi.filter(object_type="household").first().object_id)
+    assert audit_list(user=users["auditor_wuxi"], object_type="household", object_id=household_id).count() == 1
+
+
+@pytest.mark.parametrize("who", ["caseworker_g1", "reviewer_xuanwu", "officer"])
+def test_others_cannot_read_the_audit_trail(users, who):
+    with pytest.raises(AccessDenied):
+        audit_list(user=users[who])

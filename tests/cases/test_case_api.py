@@ -1,0 +1,164 @@
+"""Case, plan and measure endpoints: one good and one bad request each, with the same access rules."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def client_for(users):
+    def make(who) -> Client:
+        client = Client()
+        client.force_login(users[who] if isinstance(who, str) else who)
+        return client
+
+    return make
+
+
+def send(client, url, body=None, method="post"):
+    return getattr(client, method)(url, data=json.dumps(body or {}), content_type="application/json")
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.content.decode()
+    return response.json()
+
+
+def test_the_workflow_through_the_api(client_for, make_household, users, today):
+    cw, rv = client_for("caseworker_g1"), client_for("reviewer_xuanwu")
+    household = make_household()
+    case = ok(send(cw, "/api/v1/cases", {"household_id": household.pk}), 201)
+    base = f"/api/v1/cases/{case['id']}"
+    assert case["state"] == "draft" and case["allowed_moves"] == ["submit"]
+    case = ok(send(cw, f"{base}/submit", {"version": case["version"], "reason": "材料齐全"}))
+    case = ok(send(cw, f"{base}/start-verification", {"version": case["version"]}))
+    case = ok(send(cw, f"{base}/visit", {"version": case["version"], "visited_on": str(today), "notes": "入户核查",
+                                         "authorisation_signed_on": str(today)}))
+    case = ok(send(cw, f"{base}/start-notice", {"version": case["version"], "start": str(today - 8 * DAY),
+                                                "end": str(today - DAY)}))
+    case = ok(send(rv, f"{base}/archive", {"version": case["version"], "category": "hardship"}))
+    assert case["state"] == "archived" and case["approved_by"] == "reviewer_xuanwu"
+    case = ok(send(cw, f"{base}/start-help", {"version": case["version"]}))
+    case = ok(send(cw, f"{base}/start-review", {"version": case["version"]}))
+    case = ok(send(cw, f"{base}/complete-review", {"version": case["version"], "reason": "继续帮扶"}))
+    case = ok(send(cw, f"{base}/start-review", {"version": case["version"]}))
+    case = ok(send(rv, f"{base}/exit", {"version": case["version"], "reason": "已稳定就业"}))
+    assert case["state"] == "exited" and [e["action"] for e in case["events"]][-1] == "exit"
+    assert ok(cw.get(base))["state"] == "exited"
+    assert [c["id"] for c in ok(cw.get("/api/v1/cases", {"household_id": household.pk}))] == [case["id"]]
+    suggestion = ok(cw.get(f"{base}/exit-suggestion"))
+    assert suggestion["months_required"] == 6 and len(suggestion["months"]) == 6
+    due = ok(cw.get("/api/v1/cases/followups/due", {"as_of": str(today + 400 * DAY)}))
+    assert len(due) == 2
+    recorded = ok(send(cw, f"/api/v1/cases/followups/{due[0]['id']}", {"notes": "情况稳定"}))
+    assert recorded["done_on"] == str(today)
+    assert ok(cw.get("/api/v1/cases/targets"))["figures"]["exited_by_work"] == 1
+
+
+def test_relieve_and_refuse_through_the_api(client_for, make_household, build, drive, users):
+    from bangfu.cases import services
+
+    cw, rv = client_for("caseworker_g1"), client_for("reviewer_xuanwu")
+    case = drive(services.case_open(actor=users["caseworker_g1"], household=make_household()), "review")
+    body = ok(send(rv, f"/api/v1/cases/{case.pk}/relieve", {"version": case.version, "reason": "纳入低保"}))
+    assert body["state"] == "relieved"
+    other = drive(services.case_open(actor=users["caseworker_g1"],
+                                     household=make_household(members=[build.member("self")])), "submitted")
+    body = ok(send(rv, f"/api/v1/cases/{other.pk}/refuse", {"version": other.version, "reason": "收入超标"}))
+    assert body["state"] == "refused" and body["close_reason"] == "收入超标"
+    assert ok(cw.get("/api/v1/cases", {"state": "refused"}))[0]["id"] == other.pk
+
+
+@pytest.mark.parametrize("who, path, body, status, detail", [
+    ("caseworker_g1", "submit", {"version": 99}, 409, "他人修改"),
+    ("caseworker_g1", "start-verification", {"version": 1}, 422, "不能开始核查"),
+    ("caseworker_g1", "visit", {"version": 1, "notes": "x"}, 422, None),  # visited_on missing
+    ("caseworker_g1", "start-notice", {"version": 1, "start": "2025-01-01"}, 422, None),
+    ("caseworker_g1", "archive", {"version": 1, "category": "hardship"}, 403, "审核人"),
+    ("reviewer_xuanwu", "refuse", {"version": 1}, 422, None),  # reason missing
+    ("caseworker_g1", "start-help", {"version": 1}, 422, "不能开始帮扶"),
+    ("caseworker_g1", "start-review", {"version": 1}, 422, "不能开始复核"),
+    ("caseworker_g1", "complete-review", {"version": 1, "reason": "x"}, 422, "不能完成复核"),
+    ("reviewer_xuanwu", "exit", {"version": 1, "reason": "x"}, 422, "不能脱困退出"),
+    ("reviewer_xuanwu", "relieve", {"version": 1, "reason": "x"}, 422, "不能解困"),
+    ("caseworker_g2", "submit", {"version": 1}, 404, "未找到"),
+])
+def test_bad_moves_are_refused_with_a_clear_message(client_for, case, who, path, body, status, detail):
+    response = send(client_for(who), f"/api/v1/cases/{case.pk}/{path}", body)
+    assert response.status_code == status, response.content.decode()
+    if detail:
+        assert detail in response.json()["detail"]
+
+
+def test_bad_reads_and_opens(client_for, case, make_household, users, orgs, client):
+    cw4 = client_for("caseworker_g4")
+    assert client.get("/api/v1/cases").status_code == 401
+    assert client_for("caseworker_g1").get("/api/v1/cases", {"household_id": "x"}).status_code == 422
+    assert cw4.get(f"/api/v1/cases/{case.pk}").status_code == 404
+    assert cw4.get(f"/api/v1/cases/{case.pk}/exit-suggestion").status_code == 404
+    assert send(cw4, "/api/v1/cases", {"household_id": case.household_id}).status_code == 404
+    assert send(client_for("caseworker_g1"), "/api/v1/cases", {"household_id": case.household_id}).status_code == 409
+    assert cw4.get("/api/v1/cases/reviews/due", {"as_of": "yesterday"}).status_code == 422
+    assert cw4.get("/api/v1/cases/followups/due", {"as_of": "2025-13-01"}).status_code == 422
+    assert send(cw4, "/api/v1/cases/followups/999999", {"notes": "x"}).status_code == 404
+    assert cw4.get("/api/v1/cases/targets", {"union_id": orgs["g1"].pk}).status_code == 404
+
+
+def test_reviews_due_through_the_api(client_for, archived_case):
+    due = archived_case.next_review_on
+    body = ok(client_for("caseworker_g1").get("/api/v1/cases/reviews/due", {"as_of": str(due)}))
+    assert [c["id"] for c in body] == [archived_case.pk]
+
+
+def test_plans_and_measures_through_the_api(client_for, archived_case, users, today):
+    cw = client_for("caseworker_g1")
+    base = f"/api/v1/cases/{archived_case.pk}/plans"
+    plan = ok(send(cw, base, {"year": today.year, "needs": "就业"}), 201)
+    assert ok(cw.get(base))[0]["id"] == plan["id"]
+    url = f"/api/v1/cases/plans/{plan['id']}"
+    plan = ok(send(cw, url, {"version": plan["version"], "goals": "年内就业"}, "patch"))
+    assert plan["goals"] == "年内就业" and ok(cw.get(url))["needs"] == "就业"
+    child = archived_case.household.members.get(relation="child")
+    measure = ok(send(cw, f"{url}/measures/from-entitlement", {
+        "code": "education.compulsory_living_subsidy", "member": f"m{child.pk}",
+        "owner_id": users["caseworker_g1"].pk, "due_on": str(today)}), 201)
+    assert measure["article"] == 14 and measure["amount"] == 1000 and measure["department_label"] == "教育"
+    own = ok(send(cw, f"{url}/measures", {"kind": "job_referral", "title": "推荐公益性岗位",
+                                         "owner_id": users["caseworker_g1"].pk, "due_on": str(today),
+                                         "department": "human_resources"}), 201)
+    own = ok(send(cw, f"/api/v1/cases/measures/{own['id']}", {"version": own["version"], "status": "in_progress"},
+                  "patch"))
+    assert own["status"] == "in_progress" and ok(cw.get(f"/api/v1/cases/measures/{own['id']}"))["version"] == 2
+    mismatches = ok(cw.get(f"{url}/mismatches"))
+    assert not mismatches["gone"] and "education.compulsory_living_subsidy" not in {
+        m["code"] for m in mismatches["missing"]}
+
+
+def test_bad_plan_and_measure_requests(client_for, archived_case, make_household, build, users, today):
+    from bangfu.cases import services
+
+    cw, cw4 = client_for("caseworker_g1"), client_for("caseworker_g4")
+    draft = services.case_open(actor=users["caseworker_g1"], household=make_household(members=[build.member()]))
+    assert send(cw, f"/api/v1/cases/{draft.pk}/plans", {"year": today.year}).status_code == 422  # not archived
+    assert cw4.get(f"/api/v1/cases/{archived_case.pk}/plans").status_code == 404
+    plan = ok(send(cw, f"/api/v1/cases/{archived_case.pk}/plans", {"year": today.year}), 201)
+    url = f"/api/v1/cases/plans/{plan['id']}"
+    assert cw4.get(url).status_code == 404
+    assert send(cw, url, {"version": 7, "needs": "x"}, "patch").status_code == 409
+    assert cw4.get(f"{url}/mismatches").status_code == 404
+    assert send(cw, f"{url}/measures", {"kind": "visit", "title": "走访", "owner_id": users["caseworker_g4"].pk,
+                                        "due_on": str(today)}).status_code == 422
+    assert send(cw, f"{url}/measures/from-entitlement", {"code": "no.such", "owner_id": users["caseworker_g1"].pk,
+                                                         "due_on": str(today)}).status_code == 422
+    measure = ok(send(cw, f"{url}/measures", {"kind": "visit", "title": "走访", "owner_id": users["caseworker_g1"].pk,
+                                              "due_on": str(today)}), 201)
+    assert cw4.get(f"/api/v1/cases/measures/{measure['id']}").status_code == 404
+    assert send(cw, f"/api/v1/cases/measures/{measure['id']}", {"version": 1, "status": "lost"},
+                "patch").status_code == 422

@@ -1,0 +1,118 @@
+"""Fixtures of the Django tests: a small real union tree, one user per role and area, households."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from types import SimpleNamespace
+
+import pytest
+
+from bangfu.common.ids import make_id_number
+
+_sequence = itertools.count(1)
+
+
+def id_number(region: str = "320100", born: datetime.date = datetime.date(1990, 5, 5), sex: str = "male") -> str:
+    """A fresh valid ID number for that region, birth date and sex (a different one on every call)."""
+    return make_id_number(region, born, next(_sequence) % 500, sex)
+
+
+@pytest.fixture
+def orgs(db):
+    """江苏省总工会 → 南京市(玄武区: two grassroots; 秦淮区: one) and 无锡市(锡山区: one)."""
+    from bangfu.accounts.models import Organisation
+
+    made = {}
+
+    def org(key, code, name, level, parent=None, kind=""):
+        made[key] = Organisation.objects.create(
+            code=code, name=name, level=level, kind=kind, division_code=code[:6],
+            parent=made.get(parent), path=(made[parent].path if parent else "") + code + "/",
+        )
+
+    org("province", "320000", "江苏省总工会", "province")
+    org("nanjing", "320100", "南京市总工会", "city", "province")
+    org("xuanwu", "320102", "南京市玄武区总工会", "county", "nanjing")
+    org("g1", "320102-0001", "玄武某企业工会", "grassroots", "xuanwu", "enterprise")
+    org("g2", "320102-0002", "玄武某街道工会", "grassroots", "xuanwu", "street")
+    org("qinhuai", "320104", "南京市秦淮区总工会", "county", "nanjing")
+    org("g3", "320104-0001", "秦淮某社区工会", "grassroots", "qinhuai", "community")
+    org("wuxi", "320200", "无锡市总工会", "city", "province")
+    org("xishan", "320205", "无锡市锡山区总工会", "county", "wuxi")
+    org("g4", "320205-0001", "锡山某社区工会", "grassroots", "xishan", "community")
+    return made
+
+
+@pytest.fixture
+def make_user(orgs):
+    from bangfu.accounts.models import User
+
+    def make(role: str, org: str, username: str | None = None, department: str = "") -> User:
+        if role == "department_officer" and not department:
+            department = "civil_affairs"
+        return User.objects.create_user(
+            username=username or f"{role}-{org}-{next(_sequence)}", password="pw-for-tests-123",
+            organisation=orgs[org], role=role, department=department,
+        )
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One user per role, named by role and place."""
+    return {
+        "caseworker_g1": make_user("caseworker", "g1", "caseworker_g1"),
+        "caseworker_g2": make_user("caseworker", "g2", "caseworker_g2"),
+        "caseworker_g4": make_user("caseworker", "g4", "caseworker_g4"),
+        "reviewer_xuanwu": make_user("reviewer", "xuanwu", "reviewer_xuanwu"),
+        "reviewer_xishan": make_user("reviewer", "xishan", "reviewer_xishan"),
+        "admin_nanjing": make_user("admin", "nanjing", "admin_nanjing"),
+        "admin_province": make_user("admin", "province", "admin_province"),
+        "auditor_province": make_user("auditor", "province", "auditor_province"),
+        "auditor_wuxi": make_user("auditor", "wuxi", "auditor_wuxi"),
+        "officer": make_user("department_officer", "province", "officer"),
+    }
+
+
+def member_data(relation: str = "self", *, sex: str = "male", born=datetime.date(1990, 5, 5),
+                region: str = "320100", **extra) -> dict:
+    names = {"self": "张伟", "spouse": "李娜", "child": "张小明", "parent": "张建华"}
+    return {"name": names.get(relation, "王芳"), "id_number": id_number(region, born, sex), "relation": relation,
+            **extra}
+
+
+def household_data(**extra) -> dict:
+    return {"region_code": "320102", "address": "南京市玄武区珠江路1号2栋301室", "phone": "13912345678",
+            "hardship_causes": ["illness"], **extra}
+
+
+@pytest.fixture
+def make_household(orgs, users):
+    """A registered household of a worker, a spouse and a primary-school child, by the union's caseworker."""
+    from bangfu.registry.services import household_create
+
+    def make(union: str = "g1", actor=None, members=None, **data):
+        actor = actor or {"g1": users["caseworker_g1"], "g2": users["caseworker_g2"],
+                          "g4": users["caseworker_g4"]}.get(union, users["admin_province"])
+        region = orgs[union].division_code
+        born_in = region[:4] + "00"  # a city code, in use since before anyone's birth
+        if members is None:
+            members = [
+                member_data("self", region=born_in, employment="registered_unemployed"),
+                member_data("spouse", sex="female", born=datetime.date(1991, 3, 3), region=born_in),
+                member_data("child", sex="male", born=datetime.date(2015, 9, 1), region=region,
+                            employment="student", school_stage="primary", school_year=3,
+                            school_institution="public"),
+            ]
+        return household_create(actor=actor, union=orgs[union], data=household_data(**{"region_code": region, **data}),
+                                members=members)
+
+    return make
+
+
+@pytest.fixture
+def build():
+    """Builders of input data: `build.member(...)`, `build.household(...)`, `build.id_number(...)`."""
+    return SimpleNamespace(member=member_data, household=household_data, id_number=id_number)

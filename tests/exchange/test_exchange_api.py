@@ -1,0 +1,97 @@
+"""The exchange API: one good and one refused request per endpoint, with the same access rules as the services."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import csv_bytes
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from bangfu.exchange.departments.formats import FORMATS
+from bangfu.exchange.models import Alert, Disagreement
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def xlsx_upload(content: bytes, name: str = "families.xlsx"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_template_downloads(users):
+    client = login(users["caseworker_g1"])
+    response = client.get("/api/v1/exchange/template.xlsx")
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    response = client.get("/api/v1/exchange/template.csv")
+    assert response.status_code == 200 and "身份证号码" in response.content.decode("utf-8-sig")
+    assert Client().get("/api/v1/exchange/template.xlsx").status_code == 401
+
+
+def test_import_upload_progress_and_result(users, orgs, household_file):
+    from conftest import M_HEADERS
+
+    client = login(users["caseworker_g1"])
+    response = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk, "file": xlsx_upload(household_file(2))})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "done" and body["written"] == 2 and body["percent"] == 100
+
+    def tweak(households, members):
+        members[0][M_HEADERS.index("姓名")] = ""
+    response = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                        "file": xlsx_upload(household_file(1, tweak))})
+    job = response.json()
+    assert job["state"] == "invalid" and job["has_result"]
+    assert client.get(f"/api/v1/exchange/jobs/{job['id']}").json()["error_rows"] == 1
+    result = client.get(f"/api/v1/exchange/jobs/{job['id']}/result")
+    assert result.status_code == 200
+    other = login(users["caseworker_g4"])
+    assert other.get(f"/api/v1/exchange/jobs/{job['id']}").status_code == 404
+    assert other.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                   "file": xlsx_upload(household_file(1))}).status_code == 404
+    refused = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                       "file": xlsx_upload(b"hello", "a.txt")})
+    assert refused.status_code == 422 and "xlsx" in refused.json()["detail"]
+
+
+def test_department_upload_flags_and_resolution_through_the_api(users, make_user, make_household):
+    household = make_household()
+    worker = household.members.get(relation="self")
+    officer = make_user("department_officer", "province", department="human_resources")
+    content = csv_bytes(list(FORMATS["human_resources"].headers), [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
+    response = login(officer).post("/api/v1/exchange/department-uploads", {"file": xlsx_upload(content, "hr.csv")})
+    assert response.status_code == 201 and response.json()["flagged"] == 1
+    assert login(officer).get(f"/api/v1/exchange/households/{household.pk}/facts").status_code == 404
+    assert login(users["caseworker_g1"]).post("/api/v1/exchange/department-uploads",
+                                              {"file": xlsx_upload(content, "hr.csv")}).status_code == 403
+    cw = login(users["caseworker_g1"])
+    facts = cw.get(f"/api/v1/exchange/households/{household.pk}/facts").json()
+    assert facts[0]["department_label"] == "人力资源社会保障" and facts[0]["declared"]["employment"] == "registered_unemployed"
+    flags = cw.get(f"/api/v1/exchange/households/{household.pk}/disagreements?state=open").json()
+    assert len(flags) == 1
+    report = cw.get(f"/api/v1/exchange/households/{household.pk}/report").json()
+    assert report["open_disagreements"] == 1 and report["proposal"]["label"]
+    assert cw.post(f"/api/v1/exchange/disagreements/{flags[0]['id']}/resolve", {"note": ""},
+                   content_type="application/json").status_code == 422
+    done = cw.post(f"/api/v1/exchange/disagreements/{flags[0]['id']}/resolve", {"note": "已核实"},
+                   content_type="application/json")
+    assert done.status_code == 200 and Disagreement.objects.get().state == "resolved"
+
+
+def test_alerts_list_and_resolve(users, make_household):
+    household = make_household()
+    alert = Alert.objects.create(household=household, kind="death", key="x", message="民政部门报告某某已死亡")
+    cw = login(users["caseworker_g1"])
+    assert [a["id"] for a in cw.get("/api/v1/exchange/alerts").json()] == [alert.pk]
+    assert login(users["caseworker_g4"]).get("/api/v1/exchange/alerts").json() == []
+    assert login(users["caseworker_g4"]).post(f"/api/v1/exchange/alerts/{alert.pk}/resolve", {"note": "x"},
+                                              content_type="application/json").status_code == 404
+    done = cw.post(f"/api/v1/exchange/alerts/{alert.pk}/resolve", {"note": "已注销该成员"},
+                   content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "resolved"
+    assert cw.get("/api/v1/exchange/alerts").json() == []

@@ -1,0 +1,218 @@
+"""Bulk import of households: good files written whole; bad and malicious ones refused, nothing half-written."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from conftest import CSV_HEADERS, H_HEADERS, M_HEADERS, csv_bytes, flat_csv_rows, m_row, xlsx
+from openpyxl import load_workbook
+
+from bangfu.audit.models import AuditEntry
+from bangfu.common.errors import AccessDenied, ValidationFailed
+from bangfu.exchange.models import ImportJob
+from bangfu.exchange.services import household_import_upload, import_start
+from bangfu.registry.models import Household, Member
+
+pytestmark = pytest.mark.django_db
+
+
+def run(users, orgs, content: bytes, name: str = "families.xlsx", mode: str = "all", actor=None) -> ImportJob:
+    actor = actor or users["caseworker_g1"]
+    job = household_import_upload(actor=actor, union=orgs["g1"], name=name, content=content, mode=mode)
+    return import_start(actor=actor, job=job)
+
+
+def result_errors(job: ImportJob, sheet: str) -> list[str]:
+    with job.result_file.open("rb") as fh:
+        ws = load_workbook(io.BytesIO(fh.read()))[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    column = rows[0].index("错误")
+    return [row[column] or "" for row in rows[1:]]
+
+
+def test_a_clean_file_is_imported_whole_with_members_and_audit_rows(users, orgs, household_file):
+    job = run(users, orgs, household_file(3))
+    assert job.state == "done" and job.written == 3 and job.error_rows == 0
+    households = Household.objects.filter(union=orgs["g1"])
+    assert households.count() == 3
+    assert Member.objects.filter(household__in=households, active=True).count() == 9
+    child = Member.objects.get(household=households.first(), relation="child")
+    assert (child.school_stage, child.school_year, child.sex) == ("primary", 3, "male")
+    assert households.first().hardship_causes == ["illness", "unemployment"]
+    assert AuditEntry.objects.filter(action="household.import").count() == 3
+    assert not job.result_file
+
+
+def test_one_bad_row_refuses_the_whole_file_and_returns_the_errors_per_row(users, orgs, household_file):
+    def tweak(households, members):
+        members[1][M_HEADERS.index("身份证号码")] = "320102198001010000"  # wrong check digit
+        members[4][M_HEADERS.index("就业状况")] = "打零工"
+    job = run(users, orgs, household_file(3, tweak))
+    assert job.state == "invalid" and job.error_rows == 2
+    assert Household.objects.count() == 0 and Member.objects.count() == 0
+    errors = result_errors(job, "成员")
+    assert "身份证号码无效" in errors[1] and "就业状况的取值无效" in errors[4]
+    assert errors[0] == "" and "错误" in job.message
+
+
+def test_clean_only_imports_the_clean_households_and_never_half_of_one(users, orgs, household_file):
+    def tweak(households, members):
+        members[4][M_HEADERS.index("年级")] = "三年级"  # the second household's spouse row is fine; its child is not
+        members[5][M_HEADERS.index("年级")] = "三年级"
+    job = run(users, orgs, household_file(3, tweak), mode="clean_only")
+    assert job.state == "done" and job.written == 2 and job.skipped == 1
+    assert sorted(Household.objects.values_list("address", flat=True)) == ["南京市玄武区珠江路1号", "南京市玄武区珠江路3号"]
+    assert Member.objects.count() == 6
+    assert "整户未导入" in result_errors(job, "家庭")[1]
+
+
+def test_formulas_are_flagged_as_text_and_never_evaluated(users, orgs, household_file):
+    def tweak(households, members):
+        households[0][H_HEADERS.index("家庭住址")] = '=HYPERLINK("http://evil","点我")'
+        members[0][M_HEADERS.index("姓名")] = "@SUM(1+1)"
+        members[1][M_HEADERS.index("工作单位")] = "+cmd|' /C calc'!A0"
+    job = run(users, orgs, household_file(2, tweak))
+    assert job.state == "invalid" and Household.objects.count() == 0
+    assert "公式" in result_errors(job, "家庭")[0]
+    errors = result_errors(job, "成员")
+    assert "公式" in errors[0] and "公式" in errors[1]
+    with job.result_file.open("rb") as fh:
+        ws = load_workbook(io.BytesIO(fh.read()))["家庭"]
+    cell = ws.cell(row=2, column=H_HEADERS.index("家庭住址") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # written back as text, not a formula
+
+
+def test_wrong_types_duplicates_and_orphans_are_each_explained(users, orgs, household_file, build):
+    def tweak(households, members):
+        members[0][M_HEADERS.index("身份证号码")] = 320102198001010011  # a number: digits would be lost
+        members[3] = list(members[2])  # the same person twice
+        members[3][M_HEADERS.index("户编号")] = "2"
+        members.append(m_row("9", "王芳", build.id_number(), "本人"))
+        households.append(list(households[0]))
+    job = run(users, orgs, household_file(2, tweak))
+    assert job.state == "invalid" and Household.objects.count() == 0
+    members, households = result_errors(job, "成员"), result_errors(job, "家庭")
+    assert "文本格式" in members[0]
+    assert "身份证号码与第4行重复" in members[3]
+    assert "户编号9在「家庭」表中不存在" in members[-1]
+    assert "与第2行重复" in households[-1]
+
+
+def test_a_person_active_elsewhere_is_refused_neutrally_outside_the_area(users, orgs, household_file, make_household):
+    other = make_household("g4")  # 无锡: not visible to a 玄武 caseworker
+    taken = other.members.get(relation="self").id_number
+
+    def tweak(households, members):
+        members[0][M_HEADERS.index("身份证号码")] = taken
+    job = run(users, orgs, household_file(1, tweak))
+    assert job.state == "invalid"
+    error = result_errors(job, "成员")[0]
+    assert "不能重复登记" in error and str(other.pk) not in error
+
+
+def test_a_household_needs_exactly_one_worker_and_a_union_in_the_actors_area(users, orgs, household_file):
+    def tweak(households, members):
+        members[0][M_HEADERS.index("与户主关系")] = "其他"
+        households[1][H_HEADERS.index("所属工会代码")] = "320205-0001"  # 锡山: outside 玄武
+    job = run(users, orgs, household_file(2, tweak))
+    errors = result_errors(job, "家庭")
+    assert "有且只有一名职工本人" in errors[0]
+    assert "只能在本单位及下级工会登记" in errors[1]
+
+
+def test_csv_in_utf8_bom_and_gb18030_is_read_and_other_encodings_refused(users, orgs, family):
+    rows = flat_csv_rows(family, 2)
+    job = run(users, orgs, csv_bytes(CSV_HEADERS, rows, "gb18030"), "families.csv")
+    assert job.state == "done" and job.written == 2 and Member.objects.count() == 6
+    job = run(users, orgs, csv_bytes(CSV_HEADERS, flat_csv_rows(family, 1), "utf-8-sig"), "families.csv")
+    assert job.state == "done" and job.written == 1
+    for content in (csv_bytes(CSV_HEADERS, rows, "utf-16"), csv_bytes(CSV_HEADERS, rows, "utf-32")):
+        with pytest.raises(ValidationFailed, match="编码"):
+            household_import_upload(actor=users["caseworker_g1"], union=orgs["g1"], name="families.csv",
+                                    content=content)
+    broken = csv_bytes(CSV_HEADERS, rows, "utf-8") + b"\xff\xfe\x80"
+    with pytest.raises(ValidationFailed, match="编码"):
+        household_import_upload(actor=users["caseworker_g1"], union=orgs["g1"], name="x.csv", content=broken)
+
+
+def test_csv_errors_come_back_as_csv_with_formulas_defused(users, orgs, family):
+    rows = flat_csv_rows(family, 1)
+    rows[1][CSV_HEADERS.index("姓名")] = "=1+1"
+    job = run(users, orgs, csv_bytes(CSV_HEADERS, rows), "families.csv")
+    assert job.state == "invalid" and Member.objects.count() == 0
+    with job.result_file.open("rb") as fh:
+        back = list(csv.reader(io.StringIO(fh.read().decode("utf-8-sig"))))
+    assert back[0][-1] == "错误" and "公式" in back[2][-1] and back[2][CSV_HEADERS.index("姓名")] == "'=1+1"
+
+
+def test_huge_broken_and_wrong_files_are_refused_with_a_clear_message(users, orgs, settings, household_file):
+    actor, union = users["caseworker_g1"], orgs["g1"]
+    settings.EXCHANGE_MAX_BYTES = 1000
+    with pytest.raises(ValidationFailed, match="文件过大"):
+        household_import_upload(actor=actor, union=union, name="a.xlsx", content=household_file(5))
+    settings.EXCHANGE_MAX_BYTES = 10 * 1024 * 1024
+    with pytest.raises(ValidationFailed, match="xlsm"):
+        household_import_upload(actor=actor, union=union, name="a.xlsm", content=household_file(1))
+    with pytest.raises(ValidationFailed, match="不是有效的"):
+        household_import_upload(actor=actor, union=union, name="a.xlsx", content=b"MZ\x90\x00 not a workbook")
+    job = run(users, orgs, b"PK\x03\x04" + b"\x00" * 200)
+    assert job.state == "invalid" and "损坏" in job.message
+    settings.EXCHANGE_MAX_ROWS = 3
+    job = run(users, orgs, household_file(2))
+    assert job.state == "invalid" and "行数过多" in job.message
+    settings.EXCHANGE_MAX_ROWS = 1000
+    job = run(users, orgs, xlsx({"Sheet1": (["a"], [[1]])}))
+    assert job.state == "invalid" and "缺少工作表「家庭」" in job.message
+    assert Household.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused(users, orgs, settings):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (5 * 1024 * 1024))
+    settings.EXCHANGE_MAX_UNPACKED = 1024 * 1024
+    job = run(users, orgs, out.getvalue())
+    assert job.state == "invalid" and "解压后过大" in job.message
+
+
+def test_a_failure_while_writing_leaves_the_database_as_it_was(users, orgs, household_file, monkeypatch):
+    from bangfu.exchange import writer
+
+    calls = {"n": 0}
+    real = writer.fast_insert
+
+    def failing(model, records):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real(model, records)
+    monkeypatch.setattr(writer, "BATCH", 1)
+    monkeypatch.setattr(writer, "fast_insert", failing)
+    job = run(users, orgs, household_file(3))
+    assert job.state == "failed" and "数据库未做任何修改" in job.message
+    assert Household.objects.count() == 0 and Member.objects.count() == 0
+
+
+def test_only_those_who_may_register_households_may_import(users, orgs, household_file):
+    for who in ("reviewer_xuanwu", "auditor_province", "officer"):
+        with pytest.raises(AccessDenied):
+            household_import_upload(actor=users[who], union=orgs["g1"], name="a.xlsx", content=household_file(1))
+    with pytest.raises(AccessDenied):
+        household_import_upload(actor=users["caseworker_g4"], union=orgs["g1"], name="a.xlsx",
+                                content=household_file(1))
+
+
+def test_the_template_has_both_sheets_chinese_headers_and_lists(users):
+    from bangfu.exchange.template import household_template_xlsx
+
+    book = load_workbook(io.BytesIO(household_template_xlsx()))
+    assert book.sheetnames[:2] == ["家庭", "成员"]
+    headers = [c.value for c in book["成员"][1]]
+    assert "身份证号码*" in headers and "学段" in headers
+    lists = [v.formula1 for v in book["成员"].data_validations.dataValidation]
+    assert any(f.startswith("选项!") for f in lists)
+    assert book["选项"].sheet_state == "hidden"

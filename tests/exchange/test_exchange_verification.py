@@ -1,0 +1,129 @@
+"""The verification report, the archive rule with open disagreements, the proposed category, and alerts."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from conftest import csv_bytes
+from django.utils import timezone
+
+from bangfu.audit.models import AuditEntry
+from bangfu.cases import services as cases
+from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.exchange import selectors
+from bangfu.exchange.departments.formats import FORMATS
+from bangfu.exchange.identification import propose_category
+from bangfu.exchange.models import Alert, Disagreement
+from bangfu.exchange.services import alert_resolve, department_upload, import_start
+from bangfu.registry.services import household_exit, household_verify, income_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(make_user):
+    def send(department: str, rows: list[list]):
+        actor = make_user("department_officer", "province", department=department)
+        job = department_upload(actor=actor, name="d.csv", content=csv_bytes(list(FORMATS[department].headers), rows))
+        job = import_start(actor=actor, job=job)
+        assert job.state == "done", job.message
+        return job
+    return send
+
+
+def people(household):
+    return {m.relation: m for m in household.members.all()}
+
+
+def to_notice(case, users):
+    cw, today = users["caseworker_g1"], timezone.localdate()
+    case = cases.case_submit(actor=cw, case=case, version=case.version)
+    case = cases.case_start_verification(actor=cw, case=case, version=case.version)
+    case = cases.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today, notes="入户走访",
+                                   authorisation_signed_on=today)
+    day = datetime.timedelta(days=1)
+    return cases.case_start_notice(actor=cw, case=case, version=case.version, start=today - 10 * day, end=today - day)
+
+
+def test_an_open_disagreement_blocks_archiving_unless_overridden_with_a_reason(users, make_household, send):
+    household = make_household()
+    worker = people(household)["self"]
+    send("human_resources", [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
+    case = to_notice(cases.case_open(actor=users["caseworker_g1"], household=household), users)
+    reviewer = users["reviewer_xuanwu"]
+    with pytest.raises(ValidationFailed, match="不一致尚未处理"):
+        cases.case_archive(actor=reviewer, case=case, version=case.version, category="hardship")
+    case.refresh_from_db()
+    assert case.state == "public_notice"
+    case = cases.case_archive(actor=reviewer, case=case, version=case.version, category="hardship",
+                              override_reason="已核实:临时性劳务,收入不稳定")
+    assert case.state == "archived"
+    flag = Disagreement.objects.get()
+    assert flag.state == "overridden" and flag.resolved_by == reviewer and "临时性劳务" in flag.note
+    assert AuditEntry.objects.filter(action="exchange.disagreement_override").exists()
+
+
+def test_the_report_lists_each_fact_with_its_source_and_each_disagreement(users, make_household, send):
+    household = make_household()
+    p = people(household)
+    send("civil_affairs", [[p["self"].id_number, p["self"].name, "低保", "2024-01-01", "900", "", "2025-01-31"]])
+    report = selectors.verification_report(user=users["caseworker_g1"], household_id=household.pk,
+                                           as_of=timezone.localdate())
+    fact = report["facts"][0]
+    assert (fact["source"], fact["source_date"], fact["declared"]) == ("民政", "2025-01-31", {"dibao": False})
+    assert any(row["source"] == "家庭申报" and row["label"] == "享受城市低保" for row in report["declared"])
+    assert report["open_disagreements"] == 1 and "低保" in report["disagreements"][0]["message"]
+    assert "*" in report["members"][0]["id_number"]  # masked
+    with pytest.raises(NotFound):
+        selectors.verification_report(user=users["caseworker_g4"], household_id=household.pk,
+                                      as_of=timezone.localdate())
+
+
+def _income(users, household, amount: str) -> None:
+    month = timezone.localdate().replace(day=1)
+    income_set(actor=users["caseworker_g1"], household=household, month=month, source="wages",
+               amount=Decimal(amount))
+
+
+def test_the_category_follows_income_after_rigid_expenses_and_the_dibao_standard(users, make_household, send):
+    household = make_household()  # 南京: illustrative 低保 standard 900 a month; three people
+    today = timezone.localdate()
+    _income(users, household, "2400")  # 800 per person: below 900
+    assert propose_category(household, today)["category"] == "extreme_hardship"
+    _income(users, household, "4500")  # 1500 per person: below twice the standard
+    proposal = propose_category(household, today)
+    assert proposal["category"] == "hardship" and "相对困难" in proposal["reasons"][0]
+    _income(users, household, "9000")  # 3000 per person: above
+    assert propose_category(household, today)["category"] == "none"
+    worker = people(household)["self"]
+    admitted = (today - datetime.timedelta(days=30)).isoformat()
+    send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "150000", "90000", ""]])
+    proposal = propose_category(household, today)
+    assert proposal["figures"]["medical_self_pay"] == Decimal("90000")
+    assert proposal["category"] == "extreme_hardship"  # (108000 - 90000) / 12 / 3 = 500 a month
+    assert any("意外致困" in r for r in proposal["reasons"])  # 90000 > 80 % of 108000
+    assert proposal["parameters"]["accident_expense_share"]["reference"]["article"] == 26
+
+
+def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(users, make_household, send):
+    archived, exited = make_household(), make_household()
+    household_verify(actor=users["reviewer_xuanwu"], household=archived, category="extreme_hardship")
+    household_exit(actor=users["reviewer_xuanwu"], household=exited, reason="已稳定就业")
+    a, e = people(archived), people(exited)
+    send("civil_affairs", [[a["spouse"].id_number, "李娜", "死亡", "", "", "2025-01-02", ""],
+                           [a["self"].id_number, "张伟", "特困供养", "2024-01-01", "1200", "", ""]])
+    send("medical_security", [[e["self"].id_number, "张伟", "2025-05-01", "", "某医院", "9000", "4000", ""]])
+    send("human_resources", [[e["spouse"].id_number, "李娜", "登记失业", "", "", ""]])
+    kinds = sorted(Alert.objects.values_list("kind", flat=True))
+    assert kinds == ["death", "duplicate_benefit", "relapse", "relapse"]
+    mine = selectors.alerts_for(users["caseworker_g1"])
+    assert mine.count() == 4 and not selectors.alerts_for(users["caseworker_g4"]).exists()
+    send("medical_security", [[e["self"].id_number, "张伟", "2025-05-01", "", "某医院", "9000", "4000", ""]])
+    assert Alert.objects.count() == 4  # the same stay again: no second alert
+    alert = Alert.objects.get(kind="death")
+    with pytest.raises(ValidationFailed):
+        alert_resolve(actor=users["caseworker_g1"], alert=alert, note="")
+    alert_resolve(actor=users["caseworker_g1"], alert=alert, note="已核实,办理成员注销")
+    assert selectors.alerts_for(users["caseworker_g1"]).count() == 3

@@ -1,0 +1,72 @@
+"""Fixtures of the web tests: a logged-in client per user, and a household of three in 玄武区."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in as that user and returns the client."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def household(make_household):
+    """A worker, a spouse and a primary-school child (g1, 玄武区), not yet verified."""
+    return make_household("g1")
+
+
+@pytest.fixture
+def verified(household, users):
+    from bangfu.registry.services import household_verify
+
+    return household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+
+
+@pytest.fixture
+def reviewer2(make_user):
+    """A second reviewer of 玄武区: the four eyes need two people."""
+    return make_user("reviewer", "xuanwu", "reviewer2_xuanwu")
+
+
+@pytest.fixture
+def drive(users):
+    """`drive(household, "archived")`: the case services up to that state, each move by whoever really makes it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from bangfu.cases import services
+
+    cw, rv = users["caseworker_g1"], users["reviewer_xuanwu"]
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def notice(c):
+        c = services.case_record_visit(actor=cw, case=c, version=c.version, visited_on=today, notes="入户走访,情况属实",
+                                       authorisation_signed_on=today)
+        return services.case_start_notice(actor=cw, case=c, version=c.version, start=today - 10 * day, end=today - day)
+
+    steps = {
+        "draft": lambda c: services.case_submit(actor=cw, case=c, version=c.version),
+        "submitted": lambda c: services.case_start_verification(actor=cw, case=c, version=c.version),
+        "verifying": notice,
+        "public_notice": lambda c: services.case_archive(actor=rv, case=c, version=c.version, category="hardship"),
+        "archived": lambda c: services.case_start_help(actor=cw, case=c, version=c.version),
+        "helping": lambda c: services.case_start_review(actor=cw, case=c, version=c.version),
+        "review": lambda c: services.case_exit(actor=rv, case=c, version=c.version, reason="已稳定就业"),
+    }
+
+    def run(household, until: str):
+        case = services.case_open(actor=cw, household=household)
+        while case.state != until:
+            case = steps[case.state](case)
+        return case
+
+    return run

@@ -1,0 +1,160 @@
+"""The case panel of the household file: state, history, the moves the user may make, refusals and conflicts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bangfu.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def move(client, household, name, htmx=True, **data):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    data = {f"{name}-{k}": v for k, v in data.items()}
+    return client.post(reverse("web:case_move", args=[household.pk, name]), data, **headers)
+
+
+def test_file_shows_the_case_panel_with_submit_for_the_caseworker(login, users, household):
+    body = login(users["caseworker_g1"]).get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert 'id="case-panel"' in body and 'data-testid="move-submit"' in body
+    assert "核定并建档" not in body  # the registry's shortcut is gone: verification goes through the case
+
+
+def test_caseworker_submits_and_the_history_records_it(login, users, household):
+    client = login(users["caseworker_g1"])
+    response = move(client, household, "submit", version=0, reason="本人申请")
+    assert response.status_code == 200 and response["HX-Redirect"] == reverse("web:household_detail",
+                                                                               args=[household.pk])
+    case = Case.objects.get(household=household)
+    assert case.state == "submitted" and case.submitted_by == users["caseworker_g1"]
+    body = client.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert "已提交申请" in body and "本人申请" in body and "待核查" in body
+    assert "caseworker_g1" in body or str(users["caseworker_g1"]) in body
+
+
+def test_an_illegal_move_shows_the_services_message(login, users, household):
+    client = login(users["caseworker_g1"])
+    response = move(client, household, "start_help", version=0)
+    assert response.status_code == 422
+    assert "不能开始帮扶" in response.content.decode()
+    assert not Case.objects.filter(household=household).exclude(state="draft").exists()
+
+
+def test_a_stale_version_is_refused_and_shows_what_changed(login, users, household, drive):
+    case = drive(household, "submitted")
+    client = login(users["reviewer_xuanwu"])
+    assert move(client, household, "start_verification", version=case.version, reason="开始核查").status_code == 200
+    stale = move(login(users["caseworker_g1"]), household, "start_verification", version=case.version)
+    body = stale.content.decode()
+    assert stale.status_code == 409
+    assert "该档案已被他人修改" in body and 'data-testid="case-conflict"' in body and "开始核查" in body
+    case.refresh_from_db()
+    assert case.state == "verifying" and case.events.filter(action="start_verification").count() == 1
+
+
+def test_record_visit_then_notice_then_the_reviewer_archives(login, users, household, drive):
+    case = drive(household, "verifying")
+    cw = login(users["caseworker_g1"])
+    today = timezone.localdate()
+    assert move(cw, household, "record_visit", version=case.version, visited_on=today.isoformat(),
+                notes="入户核查,情况属实", authorisation_signed_on=today.isoformat()).status_code == 200
+    case.refresh_from_db()
+    start, end = today - datetime.timedelta(days=8), today - datetime.timedelta(days=1)
+    assert move(cw, household, "start_notice", version=case.version, start=start.isoformat(),
+                end=end.isoformat()).status_code == 200
+    case.refresh_from_db()
+    rv = login(users["reviewer_xuanwu"])
+    page = rv.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert 'data-testid="move-archive"' in page
+    assert move(rv, household, "archive", version=case.version, category="extreme_hardship").status_code == 200
+    household.refresh_from_db()
+    assert household.status == "archived" and household.verified_category == "extreme_hardship"
+
+
+def test_notice_with_end_before_start_is_a_field_error(login, users, household, drive):
+    case = drive(household, "verifying")
+    response = move(login(users["caseworker_g1"]), household, "start_notice", version=case.version,
+                    start="2030-02-02", end="2030-02-01")
+    assert response.status_code == 422 and "公示结束日期不能早于开始日期" in response.content.decode()
+
+
+def test_four_eyes_hides_the_approval_and_the_service_refuses_it(login, users, household, drive, reviewer2):
+    case = drive(household, "submitted")
+    rv = login(users["reviewer_xuanwu"])
+    # The reviewer moves the case into public notice himself: he may not then approve it.
+    for name, data in (("start_verification", {}), ("record_visit", {
+            "visited_on": timezone.localdate().isoformat(), "notes": "属实",
+            "authorisation_signed_on": timezone.localdate().isoformat()})):
+        case.refresh_from_db()
+        assert move(rv, household, name, version=case.version, **data).status_code == 200
+    case.refresh_from_db()
+    day = datetime.timedelta(days=1)
+    today = timezone.localdate()
+    move(rv, household, "start_notice", version=case.version, start=(today - 9 * day).isoformat(),
+         end=(today - day).isoformat())
+    case.refresh_from_db()
+    page = rv.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert 'data-testid="blocked-archive"' in page and 'data-testid="move-archive"' not in page
+    refused = move(rv, household, "archive", version=case.version, category="hardship")
+    assert refused.status_code == 403 and "双人审核" in refused.content.decode()
+    assert move(login(reviewer2), household, "archive", version=case.version, category="hardship").status_code == 200
+
+
+def test_caseworkers_see_no_approval_and_auditors_no_moves(login, users, household, drive):
+    drive(household, "public_notice")
+    url = reverse("web:household_detail", args=[household.pk])
+    assert 'data-testid="move-archive"' not in login(users["caseworker_g1"]).get(url).content.decode()
+    auditor = login(users["auditor_province"])
+    assert 'data-testid="move-' not in auditor.get(url).content.decode()
+    assert move(auditor, household, "archive", version=1, category="hardship").status_code == 403
+
+
+def test_moves_outside_the_area_are_404_and_unknown_moves_too(login, users, household):
+    other = login(users["caseworker_g4"])
+    assert move(other, household, "submit", version=0).status_code == 404
+    assert other.get(reverse("web:case_panel", args=[household.pk])).status_code == 404
+    assert move(login(users["caseworker_g1"]), household, "fly", version=0).status_code == 404
+    assert login(users["caseworker_g1"]).get(reverse("web:case_move", args=[household.pk, "submit"])).status_code == 405
+
+
+def test_refuse_needs_a_reason_and_exit_opens_a_new_episode_after(login, users, household, drive):
+    case = drive(household, "review")
+    rv = login(users["reviewer_xuanwu"])
+    assert move(rv, household, "exit", version=case.version, reason="").status_code == 422
+    page = rv.get(reverse("web:case_panel", args=[household.pk])).content.decode()
+    assert 'data-testid="exit-suggestion"' in page
+    assert move(rv, household, "exit", version=case.version, reason="已稳定就业").status_code == 200
+    cw = login(users["caseworker_g1"])
+    panel = cw.get(reverse("web:case_panel", args=[household.pk])).content.decode()
+    assert "退出后回访" in panel and 'data-testid="move-open"' in panel
+    case.refresh_from_db()
+    assert move(cw, household, "open", version=case.version, reason="失业返贫").status_code == 200
+    new = Case.objects.get(household=household, episode=2)
+    assert new.is_relapse and new.previous_id == case.pk and new.state == "draft"
+
+
+def test_a_plain_form_post_redirects_with_the_message(login, users, household):
+    client = login(users["caseworker_g1"])
+    response = move(client, household, "start_review", htmx=False, version=0)
+    assert response.status_code == 302
+    follow = client.get(response["Location"]).content.decode()
+    assert "不能开始复核" in follow
+
+
+def test_followup_is_recorded(login, users, household, drive):
+    case = drive(household, "exited")
+    followup = case.followups.order_by("due_on").first()
+    client = login(users["caseworker_g1"])
+    url = reverse("web:followup_record", args=[followup.pk])
+    assert client.post(url, {"done_on": "", "notes": ""}).status_code == 302
+    followup.refresh_from_db()
+    assert followup.done_on is None
+    client.post(url, {"done_on": timezone.localdate().isoformat(), "notes": "已就业,收入稳定"})
+    followup.refresh_from_db()
+    assert followup.done_on == timezone.localdate()
+    assert login(users["caseworker_g4"]).post(url, {"notes": "x"}).status_code == 404
