@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
         from bangfu.policy.cli import main as engine_main
 
         return engine_main(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings.base")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["bangfu", *argv])

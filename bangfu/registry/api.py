@@ -30,7 +30,6 @@ from .schemas import (
     MemberOut,
     MemberPatch,
     ReasonIn,
-    VerifyIn,
 )
 
 router = Router(tags=["households"])
@@ -95,20 +94,6 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     services.household_update(actor=request.user, household=household, data=data, version=version)
-    return household_out(selectors.household_get(user=request.user, pk=household_id))
-
-
-@router.post("/households/{int:household_id}/verify", response=HouseholdOut, summary="核定类别并建档")
-def household_verify(request, household_id: int, payload: VerifyIn):
-    household = selectors.household_get(user=request.user, pk=household_id)
-    services.household_verify(actor=request.user, household=household, category=payload.category)
-    return household_out(selectors.household_get(user=request.user, pk=household_id))
-
-
-@router.post("/households/{int:household_id}/exit", response=HouseholdOut, summary="退出")
-def household_exit(request, household_id: int, payload: ReasonIn):
-    household = selectors.household_get(user=request.user, pk=household_id)
-    services.household_exit(actor=request.user, household=household, reason=payload.reason)
     return household_out(selectors.household_get(user=request.user, pk=household_id))
 
 
