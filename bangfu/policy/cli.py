@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import IO
 
 from bangfu.policy import assess_households
-from bangfu.policy.schema import InputError, parse_document
+from bangfu.policy.schema import InputError, parse_document, parse_json
 
 BAD_INPUT = 2
 CHUNK = 20_000
@@ -74,7 +74,7 @@ def assess_jsonl(path: str, out: IO[str]) -> int:
     try:
         for number, line in _lines(path):
             try:
-                pending.append((number, parse_document(line)))
+                pending.append((number, parse_json(line)))
             except InputError as exc:
                 print(f"line {number}: {exc}", file=sys.stderr)
                 pending.append((number, exc))

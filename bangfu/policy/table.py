@@ -96,6 +96,7 @@ def _index(values: tuple[str, ...]) -> dict[str, int]:
 _CAT, _REL, _SEX, _GRP = map(_index, (s.CATEGORIES, s.RELATIONS, s.SEXES, s.RETIREMENT_GROUPS))
 _EMP, _ABL, _STG, _INS = map(_index, (s.EMPLOYMENTS, s.WORK_ABILITIES, s.STAGES, s.INSTITUTIONS))
 _BUS, _PRM = _index(s.BUSINESS_KINDS), _index(s.PREMISES)
+_NO_PREMISES = _PRM["none"]
 _CAUSE_BIT = {c: 1 << i for i, c in enumerate(s.CAUSES)}
 
 
@@ -108,18 +109,22 @@ def _household_row(h: s.Household, regions: dict[str, int]) -> tuple:
 
 
 def _person_row(hh: int, m: s.Member) -> tuple:
-    school, business = m.school, m.business
-    return (
-        hh, _REL[m.relation], _SEX[m.sex], _GRP[m.group], m.birth_date, _EMP[m.employment],
-        _ABL[m.work_ability], m.willing_to_work, m.disability_grade or 0, m.poverty_alleviation_target,
-        m.resident_medical_insurance, m.resident_pension_insurance, m.serious_illness,
-        _STG[school.stage] if school else 0, min(school.year, _MAX_YEAR) if school else 0,
-        _INS[school.institution] if school else 0, school.excellent if school else False,
-        _BUS[business.kind] if business else 0, business.registered_on if business else None,
-        min(business.employees, _MAX_EMPLOYEES) if business else 0, business.first_time if business else False,
-        _PRM[business.premises] if business else _PRM["none"],
-        business.other_rent_subsidy if business else False,
-    )
+    d = m.__dict__  # plain reads of the validated fields: this runs once per member of a batch
+    school, business, group = d["school"], d["business"], d["retirement_group"]
+    if group is None:
+        group = "male" if d["sex"] == "male" else "female_50"
+    row = (hh, _REL[d["relation"]], _SEX[d["sex"]], _GRP[group], d["birth_date"], _EMP[d["employment"]],
+           _ABL[d["work_ability"]], d["willing_to_work"], d["disability_grade"] or 0,
+           d["poverty_alleviation_target"], d["resident_medical_insurance"], d["resident_pension_insurance"],
+           d["serious_illness"])
+    if school is None:
+        row += (0, 0, 0, False)
+    else:
+        row += (_STG[school.stage], min(school.year, _MAX_YEAR), _INS[school.institution], school.excellent)
+    if business is None:
+        return row + (0, None, 0, False, _NO_PREMISES, False)
+    return row + (_BUS[business.kind], business.registered_on, min(business.employees, _MAX_EMPLOYEES),
+                  business.first_time, _PRM[business.premises], business.other_rent_subsidy)
 
 
 def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, np.ndarray]:

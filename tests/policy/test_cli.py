@@ -41,3 +41,26 @@ def test_population_columns_are_the_dataclass_fields() -> None:
 
     names = {f.name for f in fields(Population)} - {"member_ids"}
     assert names == set(HOUSEHOLD_COLUMNS) | set(PERSON_COLUMNS)
+
+
+def test_the_fast_json_path_refuses_exactly_what_the_document_path_refuses() -> None:
+    from test_bad_input import CASES
+
+    from bangfu.policy.schema import InputError, parse_document, parse_json
+
+    for doc, paths, _ in CASES:
+        try:
+            text = doc if isinstance(doc, (str, bytes)) else json.dumps(doc, ensure_ascii=False)
+        except TypeError:  # a case made of Python objects JSON cannot carry
+            continue
+        try:
+            parse_document(text)
+        except InputError as slow:
+            try:
+                parse_json(text)
+            except InputError as fast:
+                assert (fast.path, fast.message) == (slow.path, slow.message), text
+            else:
+                raise AssertionError(f"fast path accepted {text}")
+        else:
+            assert parse_json(text) == parse_document(text)
