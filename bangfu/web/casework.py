@@ -17,6 +17,7 @@ ACTION_LABELS = {**{name: move.label for name, move in TRANSITIONS.items()},
 # The order buttons appear in; the forward move first, refusals last.
 ORDER = ["submit", "start_verification", "record_visit", "start_notice", "archive", "start_help", "start_review",
          "complete_review", "exit", "relieve", "refuse", OPEN]
+SIMPLE = frozenset({"submit", "start_verification", "start_help", "start_review"})
 
 
 @dataclass
@@ -25,6 +26,11 @@ class MoveOption:
     label: str
     approval: bool = False
     blocked: str = ""  # why this user may not make it (four eyes), shown instead of the button
+
+    @property
+    def simple(self) -> bool:
+        """A move with only an optional note: one line with its button."""
+        return self.name in SIMPLE
 
 
 def _approver_block(user, case, path: str) -> str | None:

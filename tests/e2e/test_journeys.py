@@ -29,6 +29,22 @@ def test_a_caseworker_logs_in_and_sees_the_start_page(page, users, make_househol
     assert page.console_errors == []
 
 
+def to_public_notice(household_id: int, caseworker) -> None:
+    from django.utils import timezone
+
+    from bangfu.cases import services
+    from bangfu.registry.models import Household
+
+    today = timezone.localdate()
+    case = services.case_open(actor=caseworker, household=Household.objects.get(pk=household_id))
+    case = services.case_submit(actor=caseworker, case=case, version=case.version)
+    case = services.case_start_verification(actor=caseworker, case=case, version=case.version)
+    case = services.case_record_visit(actor=caseworker, case=case, version=case.version, visited_on=today,
+                                      notes="入户核查,情况属实", authorisation_signed_on=today)
+    services.case_start_notice(actor=caseworker, case=case, version=case.version,
+                               start=today - datetime.timedelta(days=8), end=today - datetime.timedelta(days=1))
+
+
 def fill_member(page, index: int, *, name: str, id_number: str, relation: str, employment: str = "none"):
     card = page.locator("[data-member]").nth(index)
     card.get_by_label("姓名").fill(name)
@@ -78,12 +94,15 @@ def test_register_a_family_of_three_with_a_school_child_and_see_the_entitlements
     members.nth(2).get_by_role("button", name=re.compile("显示")).click()
     expect(masked.locator(".id-full")).to_have_text(re.compile(r"^320102\d{11}[\dX]$"))
 
-    # The county's reviewer verifies it; the entitlements are now the household's own.
+    # Submitted, checked and noticed (the case journey does these in the browser); the county's reviewer approves
+    # it in the case panel, and the entitlements are now the household's own.
+    to_public_notice(int(re.search(r"/households/(\d+)/", file_url).group(1)), users["caseworker_g1"])
     log_in(users["reviewer_xuanwu"])
     page.goto(file_url)
-    page.get_by_label("核定类别").select_option(label="困难职工家庭")
-    page.get_by_role("button", name="核定并建档").click()
-    expect(page.get_by_role("alert").first).to_contain_text("已核定类别并建档")
+    archive = page.get_by_test_id("move-archive")
+    archive.get_by_label("核定类别").select_option(label="困难职工家庭")
+    archive.get_by_role("button", name=re.compile("审批建档")).click()
+    expect(page.get_by_role("alert").first).to_contain_text("已审批建档")
     expect(entitlements).not_to_contain_text("按申请类别")
     row = entitlements.locator("tr", has_text="义务教育家庭经济困难学生生活补助")
     expect(row).to_contain_text("王小雨")

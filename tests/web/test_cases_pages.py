@@ -151,10 +151,20 @@ def test_followup_is_recorded(login, users, household, drive):
     followup = case.followups.order_by("due_on").first()
     client = login(users["caseworker_g1"])
     url = reverse("web:followup_record", args=[followup.pk])
-    assert client.post(url, {"done_on": "", "notes": ""}).status_code == 302
+    prefix = f"f{followup.pk}"
+    assert client.post(url, {f"{prefix}-done_on": "", f"{prefix}-notes": ""}).status_code == 302
     followup.refresh_from_db()
     assert followup.done_on is None
-    client.post(url, {"done_on": timezone.localdate().isoformat(), "notes": "已就业,收入稳定"})
+    client.post(url, {f"{prefix}-done_on": timezone.localdate().isoformat(), f"{prefix}-notes": "已就业,收入稳定"})
     followup.refresh_from_db()
     assert followup.done_on == timezone.localdate()
     assert login(users["caseworker_g4"]).post(url, {"notes": "x"}).status_code == 404
+
+
+def test_a_file_archived_by_the_registry_alone_gets_its_case_on_the_first_move(login, users, verified):
+    client = login(users["caseworker_g1"])
+    page = client.get(reverse("web:household_detail", args=[verified.pk])).content.decode()
+    assert 'data-testid="move-start_help"' in page
+    assert move(client, verified, "start_help", version=0).status_code == 200
+    case = Case.objects.get(household=verified)
+    assert case.state == "helping" and list(case.events.values_list("action", flat=True)) == ["adopt", "start_help"]

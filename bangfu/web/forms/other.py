@@ -1,4 +1,4 @@
-"""Small forms of the household file (documents, income, verification) and of user administration."""
+"""Small forms of the household file (documents, income) and of user administration."""
 
 from __future__ import annotations
 

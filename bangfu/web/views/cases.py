@@ -41,13 +41,14 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
     forms = {o.name: bound if bound is not None and bound.prefix == o.name
              else move_form(o.name, version=version, household=household) for o in options if not o.blocked}
     state = case.state if case is not None else household.status
-    followups = list(case.followups.all()) if case is not None and case.state == c.Status.EXITED else []
     today = timezone.localdate()
+    followups = [(f, FollowUpForm(prefix=f"f{f.pk}", initial={"done_on": today}))
+                 for f in (case.followups.all() if case is not None and case.state == c.Status.EXITED else [])]
     return {
         "household": household, "case": case, "state": state, "state_label": c.Status(state).label,
         "options": [(o, forms.get(o.name)) for o in options], "version": version,
         "events": event_rows(case_selectors.case_events(case)) if case is not None else [],
-        "followups": followups, "followup_form": FollowUpForm(initial={"done_on": today}) if followups else None,
+        "followups": followups,
         "can_follow_up": may(user, CHANGE),
         "suggestion": exit_suggestion(household, today) if state == c.Status.REVIEW else None,
         "error": error, "conflict": conflict, "archived": state in c.ARCHIVED_STATES, "year": today.year,
@@ -135,7 +136,7 @@ def case_move(request, pk: int, move: str):
 def followup_record(request, pk: int):
     followup = case_selectors.followup_get(user=request.user, pk=pk, action=CHANGE)
     household_id = followup.case.household_id
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, prefix=f"f{pk}")
     if not form.is_valid():
         messages.error(request, "请填写回访日期和回访情况。")
         return redirect("web:household_detail", pk=household_id)

@@ -93,12 +93,12 @@ def plan_detail(request, pk: int, year: int):
                "conflict": conflict, "version": version, "can_edit": can_edit, "archived": state in c.ARCHIVED_STATES,
                "years": [year - 1, year, year + 1], "state_label": c.Status(state).label}
     if plan is not None:
-        context.update(_plan_parts(plan, household, owners, can_edit))
+        context.update(_plan_parts(plan, household, owners, can_edit, user))
     status = 409 if conflict else 422 if form.errors else 200
     return render(request, "web/plans/detail.html", context, status=status)
 
 
-def _plan_parts(plan, household, owners, can_edit: bool) -> dict:
+def _plan_parts(plan, household, owners, can_edit: bool, user) -> dict:
     names = {f"m{m.pk}": m.name for m in household.active_members}
     try:
         mismatches = case_selectors.plan_mismatches(plan, timezone.localdate())
@@ -107,8 +107,7 @@ def _plan_parts(plan, household, owners, can_edit: bool) -> dict:
     for benefit in mismatches["missing"]:
         benefit["member_name"] = names.get(benefit["member"], "全户")
     return {"measures": _measure_rows(plan, owners, can_edit), "mismatches": mismatches,
-            "measure_form": MeasureForm(owners=owners, initial={"due_on": _due(plan.year), "owner": owners and
-                                                               next((o.pk for o in owners), None)})}
+            "measure_form": MeasureForm(owners=owners, initial={"due_on": _due(plan.year), "owner": user.pk})}
 
 
 def _plan_for_change(request, pk: int):
