@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from bangfu.common.context import current_request_info
+from bangfu.common.ids import mask_id_numbers_in
 
 from .models import AuditEntry
 
@@ -43,3 +44,10 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the keys whose values changed, on each side."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def filters_for_audit(filters: dict) -> dict:
+    """Filters of a list or export as an audit row keeps them: objects by code, ID numbers masked
+    (auditors may not see full numbers, and a search by one must not hand it to them)."""
+    return {k: mask_id_numbers_in(v) if isinstance(v, str) else getattr(v, "code", v)
+            for k, v in filters.items() if v}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -32,6 +33,14 @@ def mask_id_number(number: str) -> str:
     if not number:
         return ""
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """The text with every ID number in it masked (for audit rows of searches, say)."""
+    return _ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(1)), text)
 
 
 def make_id_number(region: str, birth: datetime.date, sequence: int, sex: str) -> str:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from bangfu.accounts.access import EXPORT, require
-from bangfu.audit.services import audit_log
+from bangfu.audit.services import audit_log, filters_for_audit
 from bangfu.common.ids import mask_id_number
 from bangfu.registry.models import Member
 
@@ -82,7 +82,7 @@ def ledger_export(*, user, **filters) -> bytes:
     count, total = _sheet(sheet, user, filters)
     _format(sheet, sheet.max_row)
     audit_log(actor=user, action="ledger.export", object_type="ledger", area_path=user.organisation.path,
-              after={"filters": {k: getattr(v, "code", v) for k, v in filters.items() if v},
+              after={"filters": filters_for_audit(filters),
                      "rows": count, "total": str(total)})
     buffer = io.BytesIO()
     workbook.save(buffer)

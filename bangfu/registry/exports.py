@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from bangfu.accounts.access import EXPORT, require
-from bangfu.audit.services import audit_log
+from bangfu.audit.services import audit_log, filters_for_audit
 from bangfu.common.ids import mask_id_number
 
 from . import choices as c
@@ -32,10 +32,6 @@ def _row(h) -> list:
     ]
 
 
-def _filters_for_audit(filters: dict) -> dict:
-    return {k: (v.code if hasattr(v, "code") else v) for k, v in filters.items() if v}
-
-
 @transaction.atomic
 def household_export(*, user, **filters) -> bytes:
     """An .xlsx of the filtered list (at most MAX_ROWS rows); writes one audit row naming the filters."""
@@ -50,7 +46,7 @@ def household_export(*, user, **filters) -> bytes:
         sheet.append(_row(household))
         count += 1
     audit_log(actor=user, action="household.export", object_type="household", area_path=user.organisation.path,
-              after={"filters": _filters_for_audit(filters), "rows": count,
+              after={"filters": filters_for_audit(filters), "rows": count,
                      "at": timezone.localtime().isoformat()})
     buffer = io.BytesIO()
     workbook.save(buffer)
