@@ -85,7 +85,7 @@ def case_start_notice(request, case_id: int, payload: NoticeIn):
 @router.post("/{int:case_id}/archive", response=CaseOut, summary="审批建档(审核人)")
 def case_archive(request, case_id: int, payload: ArchiveIn):
     return _move(request, case_id, services.case_archive, version=payload.version, category=payload.category,
-                 reason=payload.reason)
+                 reason=payload.reason, override_reason=payload.override_reason)
 
 
 @router.post("/{int:case_id}/refuse", response=CaseOut, summary="不予建档(审核人)")

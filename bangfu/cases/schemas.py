@@ -42,6 +42,8 @@ class ArchiveIn(Schema):
     version: int
     category: str
     reason: str = ""
+    # 核对报告 with open disagreements: the approver may archive anyway, saying why (issue 5).
+    override_reason: str = ""
 
 
 class EventOut(Schema):

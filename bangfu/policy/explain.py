@@ -118,9 +118,8 @@ def _rows(evaluation: Evaluation) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         positions = [i for i, r in enumerate(evaluation.results) if r.rule.entity == entity]
         results = [evaluation.results[i] for i in positions]
         entitled = np.stack([r.entitled for r in results])
-        listed = np.stack([np.broadcast_to(True if r.outcome.listed is None else r.outcome.listed, gate.shape)
-                           for r in results])
-        refused = listed & ~entitled & gate
+        refused = np.stack([gate if r.outcome.listed is None else gate & r.outcome.listed for r in results])
+        refused &= ~entitled
         n = len(results)
         pairs = zip(_split_rows(*np.nonzero(entitled), n), _split_rows(*np.nonzero(refused), n), strict=True)
         out.update(zip(positions, pairs, strict=True))

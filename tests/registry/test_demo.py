@@ -63,13 +63,28 @@ def test_demo_is_idempotent(demo):
     assert Household.objects.count() == 45
 
 
-def test_run_migrates_loads_the_demo_once_and_execs_gunicorn(monkeypatch):
-    calls = []
-    monkeypatch.setattr("os.execv", lambda path, argv: calls.append(argv))
+def test_run_migrates_loads_the_demo_once_and_serves_with_gunicorn_and_the_worker(monkeypatch):
+    started = []
+
+    class Process:
+        def __init__(self, argv):
+            started.append(argv)
+
+        def wait(self, timeout=None):
+            return 0
+
+        def terminate(self):
+            started.append("terminated")
+
+    monkeypatch.setattr("subprocess.Popen", Process)
     out = io.StringIO()
-    call_command("run", households=5, stdout=out)
-    call_command("run", households=5, stdout=io.StringIO())
+    for stdout in (out, io.StringIO()):
+        with pytest.raises(SystemExit) as done:
+            call_command("run", households=5, stdout=stdout)
+        assert done.value.code == 0
     assert Household.objects.count() == 5
-    argv = calls[0]
-    assert argv[1] == "bangfu.config.wsgi:application" and argv[argv.index("--bind") + 1] == "127.0.0.1:8000"
+    worker, server = started[0], started[1]
+    assert worker[-2:] == ["run_huey", "--quiet"]
+    assert server[1] == "bangfu.config.wsgi:application" and server[server.index("--bind") + 1] == "127.0.0.1:8000"
+    assert "terminated" in started  # the worker stops with the server
     assert "caseworker" in out.getvalue() and "http://127.0.0.1:8000/" in out.getvalue()

@@ -1,9 +1,12 @@
-"""`manage.py run`: migrate, load the demo once, print the accounts, collect static files, exec gunicorn."""
+"""`manage.py run`: migrate, load the demo once, print the accounts, collect static files, serve with gunicorn
+and the Huey worker."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -38,5 +41,18 @@ class Command(BaseCommand):
         self.stdout.write(f"服务地址:http://{bind}/  (API 文档:http://{bind}/api/docs)")
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
-        os.execv(gunicorn, [gunicorn, "bangfu.config.wsgi:application", "--bind", bind, "--workers", str(workers),
-                            "--access-logfile", "-", "--chdir", str(settings.BASE_DIR)])
+        # The background-job worker (imports, department files) runs beside the web server and stops with it.
+        worker = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "run_huey", "--quiet"])
+        server = subprocess.Popen([gunicorn, "bangfu.config.wsgi:application", "--bind", bind,
+                                   "--workers", str(workers), "--access-logfile", "-",
+                                   "--chdir", str(settings.BASE_DIR)])
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+        try:
+            status = server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            status = server.wait()
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        sys.exit(status)
