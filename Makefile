@@ -27,10 +27,10 @@ chromium:
 
 # The whole suite, browser journeys included, on the embedded SQLite and on PostgreSQL.
 test-sqlite: $(STAMP) chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-postgres: $(STAMP) chromium
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2
 
 test: lint test-sqlite test-postgres
 

@@ -108,6 +108,20 @@ def main() -> None:
     job.file.save(path.name, ContentFile(content), save=False)
     job.save()
 
+    phases: dict[str, float] = {}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            begun = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - begun
+        return wrapper
+
+    jobs._read = timed("read", jobs._read)
+    jobs.HouseholdChecker.check = timed("check", jobs.HouseholdChecker.check)
+    jobs.write_all = timed("write", jobs.write_all)
     started = time.perf_counter()
     jobs.run(job.pk)
     elapsed = time.perf_counter() - started
@@ -118,6 +132,7 @@ def main() -> None:
     print(f"households written: {Household.objects.count()}, members: {members}")
     print(f"import (read + validate + write): {elapsed:.1f} s = {job.total / elapsed:,.0f} rows/s "
           f"(target: under 120 s for 100,000 households)")
+    print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangfu.audit.services import audit_log
+from bangfu.common.bounds import text_within
 from bangfu.common.errors import AccessDenied, ValidationFailed
 
 from .access import MANAGE_USERS, in_area, require
@@ -53,6 +54,10 @@ def user_create(
         if not in_area(actor, organisation.path):
             raise AccessDenied("只能在本单位及下级单位创建用户")
     _check_role(role, organisation, department)
+    username = text_within(User, "username", username)
+    if not username:
+        raise ValidationFailed("用户名不能为空", field="username")
+    text_within(User, "first_name", full_name[1:], field="full_name")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(f"用户名已存在:{username}", field="username")
     user = User(username=username, organisation=organisation, role=role, department=department,
@@ -95,8 +100,9 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A token for the actor; the raw token is returned once and never stored."""
     if not actor.is_active or actor.organisation is None:
         raise AccessDenied("账号无效")
+    name = text_within(ApiToken, "name", name) or "API"
     raw = "bf_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name or "API", prefix=raw[:8], key_hash=hash_token(raw))
+    token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:8], key_hash=hash_token(raw))
     audit_log(actor=actor, action="token.create", object_type="api_token", object_id=token.pk,
               area_path=actor.organisation.path, after={"name": token.name, "prefix": token.prefix})
     return token, raw

@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
+from bangfu.common.bounds import page_number
+
 from .selectors import audit_list
 
 router = Router(tags=["audit"])
@@ -43,5 +45,5 @@ class AuditPage(Schema):
 @router.get("", response=AuditPage)
 def audit_entries(request, filters: Query[AuditFilters], page: int = 1, per_page: int = 50):
     qs = audit_list(user=request.user, **filters.dict())
-    per_page, page = max(1, min(per_page, 200)), max(1, page)
+    per_page, page = max(1, min(per_page, 200)), page_number(page)
     return {"items": list(qs[(page - 1) * per_page: page * per_page]), "total": qs.count(), "page": page}

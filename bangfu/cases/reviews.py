@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from bangfu.accounts.access import VIEW
+from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household, IncomeRecord
@@ -67,6 +68,7 @@ def no_member_can_work(household: Household, as_of: datetime.date) -> bool:
 def exit_suggestion(household: Household, as_of: datetime.date) -> dict:
     """A suggestion, never a decision: 脱困退出 when per-capita income stayed above the local 低保 standard for
     the last N months (a parameter), else 解困 when no member can work; with the months shown."""
+    as_of_within(as_of)
     n = months_parameter("exit_income_months", as_of, household.region_code)
     months = income_months(household, as_of, n)
     if all(m["above"] for m in months):

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 
 from bangfu.accounts.access import VIEW, in_area, may
 from bangfu.accounts.models import Organisation
+from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import NotFound
 from bangfu.registry.choices import ARCHIVED_STATES, Status
 from bangfu.registry.models import Household, IncomeRecord, Member
@@ -64,6 +65,7 @@ def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.da
     """The figures of Article 2 for the union's subtree: the year's flows, and the archive on `as_of`."""
     if not may(user, VIEW) or not in_area(user, union.path):
         raise NotFound("未找到该工会")
+    as_of_within(as_of)
     path = union.path
     households = Household.objects.restrict(user, VIEW).filter(union__path__startswith=path)
     cases = Case.objects.restrict(user, VIEW).filter(household__union__path__startswith=path)

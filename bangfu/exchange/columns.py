@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
@@ -59,14 +60,18 @@ MEMBER_COLUMNS = (
 )
 
 
+@cache
+def _lookup(enum) -> dict[str, str]:
+    """Codes and Chinese labels → code (Django builds `values` afresh on every access: too slow per cell)."""
+    return {**{value: value for value in enum.values}, **{label: value for value, label in enum.choices}}
+
+
 def enum_value(enum, raw: str, header: str) -> str:
     """A code from its Chinese label (as the template's list offers) or from the code itself."""
-    if raw in enum.values:
-        return raw
-    for value, label in enum.choices:
-        if raw == label:
-            return value
-    raise ValidationFailed(f"{header}的取值无效:{raw}(可选:{'、'.join(label for _, label in enum.choices)})")
+    found = _lookup(enum).get(raw)
+    if found is None:
+        raise ValidationFailed(f"{header}的取值无效:{raw}(可选:{'、'.join(label for _, label in enum.choices)})")
+    return found
 
 
 def _bool(raw: str, header: str) -> bool:

@@ -13,6 +13,8 @@ from django.conf import settings
 
 from bangfu.common.errors import ValidationFailed
 
+from . import fastxlsx
+
 FORMULA_START = ("=", "+", "-", "@")
 ENCODINGS = ("utf-8-sig", "gb18030")
 CSV_SHEET = "CSV"
@@ -59,6 +61,8 @@ def _header(values) -> list[str]:
 
 
 def _row_dict(headers: list[str], values) -> dict | None:
+    values = list(values)
+    values += [None] * (len(headers) - len(values))  # trailing empty cells may be absent from the file
     row = {h: v for h, v in zip(headers, values, strict=False) if h}
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
         return None
@@ -82,6 +86,12 @@ def read_xlsx(content: bytes, wanted: tuple[str, ...]) -> dict[str, Sheet]:
     if macros:
         raise ValidationFailed("文件含有宏,已拒绝", field="file")
     try:
+        return _read_fast(archive, wanted)
+    except ValidationFailed:
+        raise
+    except Exception:  # an unusual but perhaps valid package: let openpyxl judge it
+        pass
+    try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise ValidationFailed("文件已损坏,无法作为 Excel 文件读取", field="file") from exc
@@ -91,22 +101,37 @@ def read_xlsx(content: bytes, wanted: tuple[str, ...]) -> dict[str, Sheet]:
         book.close()
 
 
+def _read_fast(archive: zipfile.ZipFile, wanted: tuple[str, ...]) -> dict[str, Sheet]:
+    names, shared = fastxlsx.sheet_names(archive), fastxlsx.shared_strings(archive)
+    out = {}
+    for name in wanted:
+        if name not in names:
+            raise ValidationFailed(f"缺少工作表「{name}」,请使用下载的模板", field="file")
+        rows = fastxlsx.iter_rows(archive, name, shared)
+        first = next(rows, None)
+        out[name] = _collect(Sheet(name, _header(first[1] if first else ())), rows)
+    return out
+
+
+def _collect(sheet: Sheet, rows) -> Sheet:
+    for number, values in rows:
+        row = _row_dict(sheet.headers, values)
+        if row is None:
+            continue
+        sheet.rows.append(row)
+        sheet.numbers.append(number)
+        if len(sheet.rows) > settings.EXCHANGE_MAX_ROWS:
+            _check_rows(len(sheet.rows), sheet.name)
+    return sheet
+
+
 def _read_sheet(book, name: str) -> Sheet:
     if name not in book.sheetnames:
         raise ValidationFailed(f"缺少工作表「{name}」,请使用下载的模板", field="file")
     ws = book[name]
     rows = ws.iter_rows(values_only=True)
     headers = _header(next(rows, ()))
-    sheet = Sheet(name, headers)
-    for number, values in enumerate(rows, start=2):
-        row = _row_dict(headers, values)
-        if row is None:
-            continue
-        sheet.rows.append(row)
-        sheet.numbers.append(number)
-        if len(sheet.rows) > settings.EXCHANGE_MAX_ROWS:
-            _check_rows(len(sheet.rows), name)
-    return sheet
+    return _collect(Sheet(name, headers), enumerate(rows, start=2))
 
 
 def decode_csv(content: bytes) -> str:

@@ -14,10 +14,11 @@ from bangfu.registry.models import Member
 # The form's own access check on the target union.
 from bangfu.registry.services.households import _check_union
 from bangfu.registry.services.members import NEUTRAL_DUPLICATE
-from bangfu.registry.validation import clean_household, clean_member
+from bangfu.registry.validation import clean_household
 
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, NUMBER, row_data
 from .files import CSV_SHEET, Sheet
+from .members import MemberCleaner
 from .template import CSV_COLUMNS
 
 Errors = dict[tuple[str, int], list[str]]
@@ -73,6 +74,7 @@ class HouseholdChecker:
                  progress: Callable[[int], None] = lambda n: None) -> None:
         self.actor, self.default_union, self.today, self.progress = actor, default_union, today, progress
         self.errors: Errors = {}
+        self.clean_member = MemberCleaner(today)
         self._unions: dict[str, Organisation | str] = {}
 
     def _error(self, sheet: str, index: int, message: str) -> None:
@@ -116,13 +118,14 @@ class HouseholdChecker:
         planned: dict[str, PlannedHousehold] = {}
         columns = HOUSEHOLD_COLUMNS
         seen_rows: dict[tuple, int] = {}
+        headers = {c.header for c in columns}
         for index, row in enumerate(sheet.rows):
             data, errors = row_data(columns, row)
             for message in errors:
                 self._error(sheet.name, index, message)
             number = str(data.pop("number", "") or "").strip()
             union_code = data.pop("union_code", "")
-            signature = tuple(sorted((k, str(v)) for k, v in row.items() if k in {c.header for c in columns}))
+            signature = tuple(sorted((k, str(v)) for k, v in row.items() if k in headers))
             if sheet.name != CSV_SHEET and signature in seen_rows:
                 self._error(sheet.name, index, f"与第{sheet.numbers[seen_rows[signature]]}行重复")
             seen_rows.setdefault(signature, index)
@@ -161,7 +164,7 @@ class HouseholdChecker:
             if errors:
                 continue
             try:
-                fields = clean_member(data, today=self.today)
+                fields = self.clean_member(data)
             except DomainError as exc:
                 self._error(sheet.name, index, exc.message)
                 continue

@@ -10,10 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from bangfu.accounts.access import ADD, VIEW, may
+from bangfu.accounts.access import ADD, VIEW_ID_NUMBER, may
 from bangfu.accounts.models import Organisation, Role
 from bangfu.audit.services import audit_log
-from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
+from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from bangfu.registry.services.households import _check_union
 
 from . import files
@@ -64,10 +64,8 @@ def job_check_owner(actor, job: ImportJob) -> None:
     if job.created_by_id == actor.pk:
         return
     if actor.role != Role.DEPARTMENT_OFFICER and job.kind == JobKind.HOUSEHOLDS and \
-            ImportJob.objects.restrict(actor, VIEW).filter(pk=job.pk).exists():
+            ImportJob.objects.restrict(actor, VIEW_ID_NUMBER).filter(pk=job.pk).exists():
         return
-    from bangfu.common.errors import NotFound
-
     raise NotFound("未找到该导入任务")
 
 

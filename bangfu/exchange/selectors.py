@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from bangfu.accounts.access import VIEW
+from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER
 from bangfu.accounts.models import Role
 from bangfu.common.errors import NotFound
 from bangfu.common.ids import mask_id_number
@@ -22,7 +22,8 @@ def job_list(*, user):
             return ImportJob.objects.none()
         return ImportJob.objects.filter(kind=JobKind.DEPARTMENT, department=user.department,
                                         union__path__startswith=user.organisation.path)
-    return ImportJob.objects.restrict(user, VIEW).filter(kind=JobKind.HOUSEHOLDS)
+    # The files hold full ID numbers: only those who may see them (not auditors) see the jobs.
+    return ImportJob.objects.restrict(user, VIEW_ID_NUMBER).filter(kind=JobKind.HOUSEHOLDS)
 
 
 def job_get(*, user, pk: int) -> ImportJob:

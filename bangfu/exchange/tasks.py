@@ -1,6 +1,7 @@
 """Huey tasks: the worker (`manage.py run_huey`) runs import jobs; in tests Huey runs them at once."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .jobs import run
 
@@ -8,3 +9,13 @@ from .jobs import run
 @db_task()
 def run_job(job_id: int) -> None:
     run(job_id)
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def nightly_relapse_scan() -> None:
+    """Every night: exited households whose income fell (返贫预警)."""
+    from django.utils import timezone
+
+    from .alerts import relapse_scan
+
+    relapse_scan(as_of=timezone.localdate())

@@ -25,11 +25,15 @@ def spent(path: str, fund_source: str, year: int) -> Decimal:
 
 
 def budget_check(union: Organisation, fund_source: str, year: int, amount: Decimal,
-                 lock: bool = False) -> tuple[list[str], str | None]:
+                 lock: bool = False, within: str | None = None) -> tuple[list[str], str | None]:
     """Warnings for each budget (the union's own and its ancestors') that `amount` more would exceed, and the
     refusal message when one of them may not be exceeded by policy. With `lock`, budget rows are locked so
-    that concurrent approvals against one budget queue up."""
-    budgets = Budget.objects.filter(union__path__in=ancestor_paths(union.path), fund_source=fund_source,
+    that concurrent approvals against one budget queue up. With `within` (an organisation's path), only the
+    budgets of that subtree are looked at: a grassroots caseworker is not told a county's spending."""
+    paths = ancestor_paths(union.path)
+    if within is not None:
+        paths = [p for p in paths if p.startswith(within)]
+    budgets = Budget.objects.filter(union__path__in=paths, fund_source=fund_source,
                                     year=year).select_related("union").order_by("union__path")
     if lock:
         budgets = budgets.select_for_update(of=("self",))  # the budget rows, not their unions

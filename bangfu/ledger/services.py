@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from bangfu.accounts.models import Organisation, Role
 from bangfu.audit.services import audit_log
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import check_approver, check_area, check_four_eyes, required_reason, today
+from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household
@@ -20,19 +21,13 @@ from bangfu.registry.models import Household
 from .budgets import budget_check
 from .models import Budget, EntryKind, FundSource, LedgerEntry, LedgerRequest, RequestStatus
 
-CENT = Decimal("0.01")
 PAID_FIELDS = ("household_id", "union_id", "measure_id", "kind", "amount", "goods_description", "paid_on",
                "fund_source", "description")
 
 
-def _money(value, field: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValidationFailed("金额无效", field=field) from exc
-    if amount != amount.quantize(CENT):
-        raise ValidationFailed("金额最多保留两位小数(分)", field=field)
-    return amount.quantize(CENT)
+def _money(value, field: str = "amount", model=LedgerRequest, label: str = "金额") -> Decimal:
+    """Yuan and fen exactly, within the column of `model.amount`."""
+    return decimal_within(model, "amount", value, field=field, label=label, exact=True)
 
 
 def _snapshot(obj) -> dict:
@@ -60,6 +55,8 @@ def _check_payment(household: Household, measure: Measure | None, amount: Decima
         raise ValidationFailed("发放日期不能晚于今天", field="paid_on")
     if not description.strip():
         raise ValidationFailed("须填写事项", field="description")
+    text_within(LedgerRequest, "description", description)
+    text_within(LedgerRequest, "goods_description", goods)
 
 
 @transaction.atomic
@@ -74,7 +71,8 @@ def ledger_request_payment(*, actor, household: Household, amount, fund_source: 
         household=household, union=household.union, measure=measure, kind=kind, amount=amount,
         goods_description=goods_description.strip(), paid_on=paid_on, fund_source=fund_source,
         description=description.strip(), requested_by=actor)
-    warnings, _ = budget_check(request.union, fund_source, paid_on.year, amount)
+    # The requester hears only of budgets in their own subtree; the approver sees every budget it counts against.
+    warnings, _ = budget_check(request.union, fund_source, paid_on.year, amount, within=actor.organisation.path)
     _audit(actor, "ledger.request", request, after={"request": request.pk, **_snapshot(request),
                                                     "warnings": warnings})
     return request, warnings
@@ -164,7 +162,9 @@ def budget_set(*, actor, union: Organisation, fund_source: str, year: int, amoun
         raise AccessDenied("只有管理员可以设置本级及下级工会的预算")
     if fund_source not in FundSource.values:
         raise ValidationFailed("资金来源无效", field="fund_source")
-    amount = _money(amount)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationFailed("预算年度应为2000到2100之间的年份", field="year")
+    amount = _money(amount, model=Budget, label="预算金额")
     if amount < 0:
         raise ValidationFailed("预算金额不能为负数", field="amount")
     budget = Budget.objects.select_for_update().filter(union=union, fund_source=fund_source, year=year).first()

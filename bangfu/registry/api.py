@@ -92,7 +92,7 @@ def household_detail(request, household_id: int):
 def household_update(request, household_id: int, payload: HouseholdPatch):
     household = selectors.household_get(user=request.user, pk=household_id)
     data = payload.dict(exclude_unset=True)
-    version = data.pop("version", None)
+    version = data.pop("version")
     services.household_update(actor=request.user, household=household, data=data, version=version)
     return household_out(selectors.household_get(user=request.user, pk=household_id))
 
@@ -131,8 +131,9 @@ def member_detail(request, member_id: int):
 @router.patch("/members/{int:member_id}", response=MemberOut)
 def member_update(request, member_id: int, payload: MemberPatch):
     member = selectors.member_get(user=request.user, pk=member_id)
-    return member_out(services.member_update(actor=request.user, member=member,
-                                             data=payload.dict(exclude_unset=True)))
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return member_out(services.member_update(actor=request.user, member=member, data=data, version=version))
 
 
 @router.post("/members/{int:member_id}/remove", response=MemberOut, summary="移出家庭")

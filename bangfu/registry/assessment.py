@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy import InputError, assess
 
@@ -64,6 +65,7 @@ def _active_members(household: Household) -> list[Member]:
 
 def household_to_assessment_document(household: Household, as_of: datetime.date) -> dict:
     """The spec's input document for this household on `as_of` (members not yet born on that day left out)."""
+    as_of_within(as_of)
     return {
         "as_of": as_of.isoformat(),
         "region": household.region_code,

@@ -99,6 +99,7 @@ class Member(models.Model):
     # Counts for "one person in one active household": false once removed or once the household has exited.
     active = models.BooleanField("在册", default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

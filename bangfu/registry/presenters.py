@@ -11,6 +11,7 @@ _MEMBER_PLAIN = (
     "id", "name", "sex", "birth_date", "relation", "phone", "retirement_group", "employment", "employer",
     "work_ability", "willing_to_work", "health", "disability_grade", "serious_illness",
     "poverty_alleviation_target", "resident_medical_insurance", "resident_pension_insurance", "active", "removed",
+    "version",
 )
 _HOUSEHOLD_PLAIN = (
     "id", "version", "union_id", "region_code", "address", "phone", "status", "archived", "proposed_category",

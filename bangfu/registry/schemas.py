@@ -43,8 +43,9 @@ class MemberIn(Schema):
 
 
 class MemberPatch(Schema):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed; `version` is the member's version as read (a stale one is refused)."""
 
+    version: int
     name: str | None = None
     id_number: str | None = None
     relation: str | None = None
@@ -99,6 +100,7 @@ class MemberOut(Schema):
     business: dict[str, Any] | None
     active: bool
     removed: bool
+    version: int
 
 
 class HouseholdIn(Schema):
@@ -120,7 +122,9 @@ class HouseholdIn(Schema):
 
 
 class HouseholdPatch(Schema):
-    version: int | None = None
+    """Only the fields sent are changed; `version` is the file's version as read (a stale one is refused)."""
+
+    version: int
     region_code: str | None = None
     address: str | None = None
     phone: str | None = None

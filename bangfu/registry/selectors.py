@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
+from bangfu.common.bounds import page_number
 from bangfu.common.errors import NotFound
 
 from .models import Document, Household, Member
@@ -82,7 +83,7 @@ def household_queryset(
 def household_list(*, user, page: int = 1, per_page: int = 50, **filters) -> Page:
     """One page of households (two queries: the count and the page), with the worker's name and ID number."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
+    page = page_number(page)
     qs = household_queryset(user=user, **filters)
     total = qs.count()
     items = list(qs[(page - 1) * per_page: page * per_page])

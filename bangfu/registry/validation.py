@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import birth_date_of, normalise_id_number, sex_of
 from bangfu.policy.regions import get_region, region_error
@@ -73,10 +74,7 @@ def _bool(field: str, value: Any) -> bool:
 def _decimal(field: str, value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise ValidationFailed(f"{_label(field)}应为数字", field=field) from exc
+    amount = decimal_within(Household, field, value)
     if amount < 0:
         raise ValidationFailed(f"{_label(field)}不能为负数", field=field)
     return amount
@@ -117,7 +115,7 @@ def clean_household(data: Mapping, *, union_division: str, today: datetime.date,
     if not partial or "region_code" in data:
         out["region_code"] = clean_region(str(data.get("region_code", "")), union_division, today)
     if not partial or "address" in data:
-        out["address"] = str(data.get("address") or "").strip()
+        out["address"] = text_within(Household, "address", data.get("address"))
         if not out["address"]:
             raise ValidationFailed("家庭住址不能为空", field="address")
     if "phone" in data:
@@ -161,7 +159,7 @@ def clean_member(data: Mapping, *, today: datetime.date, current: Mapping | None
     _unknown(data, MEMBER_FIELDS)
     merged = {**(current or {}), **data}
     out: dict[str, Any] = {}
-    out["name"] = str(merged.get("name") or "").strip()
+    out["name"] = text_within(Member, "name", merged.get("name"))
     if not out["name"]:
         raise ValidationFailed("姓名不能为空", field="name")
     # Only the sex and birth date stated now are compared: stored ones were derived from the stored number.
@@ -176,7 +174,7 @@ def clean_member(data: Mapping, *, today: datetime.date, current: Mapping | None
     for field in MEMBER_BOOLS:
         out[field] = _bool(field, merged.get(field, field == "willing_to_work"))
     for field in ("employer", "school_name", "business_name"):
-        out[field] = str(merged.get(field) or "")
+        out[field] = text_within(Member, field, merged.get(field), strip=False)
     out["phone"] = clean_phone(merged.get("phone"))
     _clean_retirement(out)
     out["disability_grade"] = _small_int("disability_grade", merged.get("disability_grade"), 1, 4)

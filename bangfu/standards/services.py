@@ -85,8 +85,11 @@ def standard_value_set(*, actor, parameter: str, region_code: str, start: dateti
 
 @transaction.atomic
 def standard_value_withdraw(*, actor, standard_id: int) -> None:
-    """Remove an administrator's value: the engine's own value applies again."""
-    row = StandardValue.objects.select_for_update().filter(pk=standard_id).first()
+    """Remove an administrator's value: the engine's own value applies again.
+
+    A value outside the user's area is "not found", exactly like one that does not exist, so that the answer
+    reveals nothing of other areas; inside the area, only an administrator may withdraw it (403)."""
+    row = StandardValue.objects.restrict(actor).select_for_update().filter(pk=standard_id).first()
     if row is None:
         raise NotFound("没有这个标准值")
     _require_admin_over(actor, row.area_path)

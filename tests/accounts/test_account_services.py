@@ -100,3 +100,18 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(users):
         token_revoke(actor=users["caseworker_g1"], token=token)
     token_revoke(actor=user, token=token)
     assert token_authenticate(raw) is None
+
+
+def test_names_longer_than_their_columns_are_refused_naming_the_field(users, orgs):
+    token, _ = token_create(actor=users["caseworker_g1"], name="令" * 100)
+    assert token.name == "令" * 100
+    with pytest.raises(ValidationFailed) as caught:
+        token_create(actor=users["caseworker_g1"], name="令" * 101)
+    assert caught.value.field == "name"
+    admin = users["admin_nanjing"]
+    args = {"password": "a-Long-pass-2019!", "organisation": orgs["g3"], "role": "caseworker"}
+    assert user_create(actor=admin, username="u" * 150, **args).username == "u" * 150
+    for field, extra in (("username", {"username": "w" * 151}), ("full_name", {"username": "w", "full_name": "张" * 152})):
+        with pytest.raises(ValidationFailed) as caught:
+            user_create(actor=admin, **args, **extra)
+        assert caught.value.field == field

@@ -128,9 +128,11 @@ def test_members_list_add_update_remove(cw, household, build):
     member_id = added.json()["id"]
     assert send(cw, "post", url, build.member("self")).status_code == 422, "a second worker"
     assert cw.get(f"/api/v1/members/{member_id}").json()["relation"] == "parent"
-    updated = send(cw, "patch", f"/api/v1/members/{member_id}", {"employment": "retired"})
+    updated = send(cw, "patch", f"/api/v1/members/{member_id}", {"employment": "retired", "version": 1})
     assert updated.status_code == 200 and updated.json()["employment"] == "retired"
-    assert send(cw, "patch", f"/api/v1/members/{member_id}", {"employment": "astronaut"}).status_code == 422
+    assert updated.json()["version"] == 2
+    assert send(cw, "patch", f"/api/v1/members/{member_id}",
+                {"employment": "astronaut", "version": 2}).status_code == 422
     removed = send(cw, "post", f"/api/v1/members/{member_id}/remove", {"reason": "去世"})
     assert removed.status_code == 200 and removed.json()["removed"] is True
     assert send(cw, "post", f"/api/v1/members/{member_id}/remove", {"reason": "x"}).status_code == 422
@@ -222,16 +224,16 @@ def test_session_writes_need_the_csrf_token(users, household):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["caseworker_g1"])
     url = f"/api/v1/households/{household.pk}"
-    assert send(client, "patch", url, {"notes": "x"}).status_code == 403
+    assert send(client, "patch", url, {"notes": "x", "version": 1}).status_code == 403
     token = "a" * 32  # a CSRF secret as the cookie would hold it, echoed in the header as a page would
     client.cookies["csrftoken"] = token
-    response = client.patch(url, data=json.dumps({"notes": "x"}), content_type="application/json",
+    response = client.patch(url, data=json.dumps({"notes": "x", "version": 1}), content_type="application/json",
                             HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200
 
 
 def test_audit_rows_record_the_user_agent_and_address(cw, household):
-    cw.patch(f"/api/v1/households/{household.pk}", data=json.dumps({"notes": "y"}),
+    cw.patch(f"/api/v1/households/{household.pk}", data=json.dumps({"notes": "y", "version": 1}),
              content_type="application/json", HTTP_USER_AGENT="测试浏览器/1.0", REMOTE_ADDR="10.1.2.3")
     entry = AuditEntry.objects.get(action="household.update")
     assert entry.user_agent == "测试浏览器/1.0" and entry.ip == "10.1.2.3"
@@ -255,3 +257,97 @@ def test_list_and_detail_query_counts_do_not_grow_with_the_data(cw, make_househo
     assert count(f"/api/v1/households/{first.pk}") == detail_one
     # session, user, organisation, count, page (the user's organisation comes with the user in a view)
     assert list_one <= 5
+
+
+def test_amounts_larger_than_their_column_are_a_named_422(cw, household):
+    url = f"/api/v1/households/{household.pk}"
+    good = send(cw, "patch", url, {"housing_area_m2": "999999.99", "financial_assets": "9999999999.99", "version": 1})
+    assert good.status_code == 200 and good.json()["version"] == 2
+    for field, value in (("housing_area_m2", "1e6"), ("financial_assets", "1e30")):
+        bad = send(cw, "patch", url, {field: value, "version": 2})
+        assert bad.status_code == 422 and bad.json()["field"] == field and "过大" in bad.json()["detail"]
+    income = f"/api/v1/households/{household.pk}/incomes"
+    assert send(cw, "put", income, {"month": "2025-05-01", "source": "wages", "amount": "9999999999.99"}
+                ).status_code == 200
+    bad = send(cw, "put", income, {"month": "2025-05-01", "source": "wages", "amount": "1e12"})
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+
+
+def test_text_longer_than_its_column_is_a_named_422(cw, household):
+    url = f"/api/v1/households/{household.pk}"
+    assert send(cw, "patch", url, {"address": "长" * 200, "version": 1}).status_code == 200
+    bad = send(cw, "patch", url, {"address": "长" * 201, "version": 2})
+    assert bad.status_code == 422 and bad.json()["field"] == "address" and "200" in bad.json()["detail"]
+    member = household.members.get(relation="spouse")
+    member_url = f"/api/v1/members/{member.pk}"
+    assert send(cw, "patch", member_url, {"employer": "厂" * 100, "version": 1}).status_code == 200
+    bad = send(cw, "patch", member_url, {"employer": "厂" * 101, "version": 2})
+    assert bad.status_code == 422 and bad.json()["field"] == "employer"
+
+
+def test_token_name_and_username_longer_than_their_columns_are_a_named_422(client_for, orgs):
+    cw = client_for("caseworker_g1")
+    assert send(cw, "post", "/api/v1/accounts/tokens", {"name": "脚" * 100}).status_code == 201
+    bad = send(cw, "post", "/api/v1/accounts/tokens", {"name": "脚" * 101})
+    assert bad.status_code == 422 and bad.json()["field"] == "name"
+    admin = client_for("admin_nanjing")
+    payload = {"password": "a-Long-pass-2019!", "organisation_id": orgs["g3"].pk, "role": "caseworker"}
+    assert send(admin, "post", "/api/v1/accounts/users", {**payload, "username": "u" * 150}).status_code == 201
+    bad = send(admin, "post", "/api/v1/accounts/users", {**payload, "username": "v" * 151})
+    assert bad.status_code == 422 and bad.json()["field"] == "username"
+
+
+def test_entitlements_refuse_an_as_of_outside_the_engines_dates(client_for, household, users):
+    from bangfu.registry.services import household_verify
+
+    household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    cw = client_for("caseworker_g1")
+    url = f"/api/v1/households/{household.pk}/entitlements"
+    assert cw.get(url, {"as_of": "2025-06-01"}).status_code == 200
+    for as_of in ("0001-01-01", "9999-12-31"):
+        bad = cw.get(url, {"as_of": as_of})
+        assert bad.status_code == 422 and bad.json()["field"] == "as_of"
+
+
+def test_huge_page_numbers_are_clamped_not_a_500(cw, client_for, household):
+    assert cw.get("/api/v1/households", {"page": "1"}).json()["total"] == 1
+    response = cw.get("/api/v1/households", {"page": str(10**20)})
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert response.json()["items"] == []
+    auditor = client_for("auditor_province")
+    assert auditor.get("/api/v1/audit", {"page": "1"}).json()["total"] >= 1
+    for page in ("1e20", str(10**20)):
+        response = auditor.get("/api/v1/audit", {"page": page})
+        assert response.status_code in (200, 422), page
+        if response.status_code == 200:
+            assert response.json()["items"] == []
+
+
+def test_update_needs_the_version_and_refuses_an_exited_file(cw, client_for, household, users):
+    from bangfu.registry.services import household_exit
+
+    url = f"/api/v1/households/{household.pk}"
+    missing = send(cw, "patch", url, {"notes": "无版本"})
+    assert missing.status_code == 422
+    assert send(cw, "patch", url, {"notes": "有版本", "version": 1}).status_code == 200
+    household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
+    household.refresh_from_db()
+    exited = send(cw, "patch", url, {"notes": "退出后", "version": household.version})
+    assert exited.status_code == 422 and exited.json()["field"] == "status" and "已退出" in exited.json()["detail"]
+    income = send(cw, "put", f"{url}/incomes", {"month": "2025-05-01", "source": "wages", "amount": 100})
+    assert income.status_code == 422 and income.json()["field"] == "status"
+
+
+def test_member_update_refuses_a_stale_version_with_what_is_stored(cw, household):
+    member = household.members.get(relation="spouse")
+    url = f"/api/v1/members/{member.pk}"
+    assert send(cw, "patch", url, {"employment": "none"}).status_code == 422, "the version is required"
+    first = send(cw, "patch", url, {"employer": "新单位", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = send(cw, "patch", url, {"employer": "旧副本", "version": 1})
+    body = stale.json()
+    assert stale.status_code == 409 and body["field"] == "version" and body["version"] == 2
+    assert body["current"]["employer"] == "新单位" and "*" in body["current"]["id_number"]
+    member.refresh_from_db()
+    assert member.employer == "新单位"

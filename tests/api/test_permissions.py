@@ -43,7 +43,7 @@ def test_api_matrix(client_for, make_household, orgs, build, who, union, view, c
     listed = {h["id"] for h in client.get("/api/v1/households").json()["items"]}
     assert (household.pk in listed) is (view == 200)
 
-    response = send(client, "patch", f"/api/v1/households/{household.pk}", {"notes": "改"})
+    response = send(client, "patch", f"/api/v1/households/{household.pk}", {"notes": "改", "version": 1})
     assert response.status_code == change
     assert client.post(f"/api/v1/members/{member.pk}/id-number").status_code == reveal
 

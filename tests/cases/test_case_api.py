@@ -162,3 +162,60 @@ def test_bad_plan_and_measure_requests(client_for, archived_case, make_household
     assert cw4.get(f"/api/v1/cases/measures/{measure['id']}").status_code == 404
     assert send(cw, f"/api/v1/cases/measures/{measure['id']}", {"version": 1, "status": "lost"},
                 "patch").status_code == 422
+
+
+@pytest.fixture
+def plan_url(client_for, archived_case, today):
+    plan = ok(send(client_for("caseworker_g1"), f"/api/v1/cases/{archived_case.pk}/plans", {"year": today.year}), 201)
+    return f"/api/v1/cases/plans/{plan['id']}"
+
+
+def _measure(cw, plan_url, users, today, **body):
+    return send(cw, f"{plan_url}/measures", {"kind": "visit", "title": "走访", "owner_id": users["caseworker_g1"].pk,
+                                             "due_on": str(today), **body})
+
+
+def test_measure_amount_beyond_its_column_is_a_named_422(client_for, plan_url, users, today):
+    cw = client_for("caseworker_g1")
+    measure = ok(_measure(cw, plan_url, users, today, amount="9999999999.99"), 201)
+    bad = _measure(cw, plan_url, users, today, amount="1e10")
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+    bad = send(cw, f"/api/v1/cases/measures/{measure['id']}", {"version": 1, "amount": "1e30"}, "patch")
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+
+
+def test_measure_title_beyond_its_column_is_a_named_422(client_for, plan_url, users, today):
+    cw = client_for("caseworker_g1")
+    measure = ok(_measure(cw, plan_url, users, today, title="措" * 200), 201)
+    bad = _measure(cw, plan_url, users, today, title="措" * 201)
+    assert bad.status_code == 422 and bad.json()["field"] == "title"
+    bad = send(cw, f"/api/v1/cases/measures/{measure['id']}", {"version": 1, "title": "措" * 201}, "patch")
+    assert bad.status_code == 422 and bad.json()["field"] == "title"
+
+
+def test_measure_update_refuses_null_title_and_notes(client_for, plan_url, users, today):
+    cw = client_for("caseworker_g1")
+    measure = ok(_measure(cw, plan_url, users, today), 201)
+    url = f"/api/v1/cases/measures/{measure['id']}"
+    for field in ("title", "notes"):
+        bad = send(cw, url, {"version": 1, field: None}, "patch")
+        assert bad.status_code == 422 and bad.json()["field"] == field
+    good = ok(send(cw, url, {"version": 1, "title": "再次走访", "notes": ""}, "patch"))
+    assert good["title"] == "再次走访" and good["version"] == 2
+
+
+def test_measure_article_is_one_of_the_notices_29(client_for, plan_url, users, today):
+    cw = client_for("caseworker_g1")
+    assert ok(_measure(cw, plan_url, users, today, article=29), 201)["article"] == 29
+    for article in (2**40, 0, 30, -1):
+        bad = _measure(cw, plan_url, users, today, article=article)
+        assert bad.status_code == 422 and bad.json()["field"] == "article", article
+
+
+def test_mismatches_and_targets_refuse_an_as_of_outside_the_engines_dates(client_for, plan_url, today):
+    cw = client_for("caseworker_g1")
+    assert cw.get(f"{plan_url}/mismatches", {"as_of": str(today)}).status_code == 200
+    assert cw.get("/api/v1/cases/targets", {"as_of": str(today)}).status_code == 200
+    for url in (f"{plan_url}/mismatches", "/api/v1/cases/targets"):
+        bad = cw.get(url, {"as_of": "0001-01-01"})
+        assert bad.status_code == 422 and bad.json()["field"] == "as_of", url

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import csv_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from exchange_files import csv_bytes
 
 from bangfu.exchange.departments.formats import FORMATS
 from bangfu.exchange.models import Alert, Disagreement
@@ -33,7 +33,7 @@ def test_template_downloads(users):
 
 
 def test_import_upload_progress_and_result(users, orgs, household_file):
-    from conftest import M_HEADERS
+    from exchange_files import M_HEADERS
 
     client = login(users["caseworker_g1"])
     response = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk, "file": xlsx_upload(household_file(2))})
@@ -95,3 +95,12 @@ def test_alerts_list_and_resolve(users, make_household):
                    content_type="application/json")
     assert done.status_code == 200 and done.json()["state"] == "resolved"
     assert cw.get("/api/v1/exchange/alerts").json() == []
+
+
+def test_auditors_and_other_areas_do_not_see_import_jobs(users, orgs, household_file):
+    client = login(users["caseworker_g1"])
+    job = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                   "file": xlsx_upload(household_file(1))}).json()
+    assert login(users["reviewer_xuanwu"]).get(f"/api/v1/exchange/jobs/{job['id']}").status_code == 200
+    for who in ("auditor_province", "caseworker_g2", "officer"):
+        assert login(users[who]).get(f"/api/v1/exchange/jobs/{job['id']}").status_code == 404, who

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import csv_bytes, xlsx
+from exchange_files import csv_bytes, xlsx
 
 from bangfu.accounts.models import Department
 from bangfu.common.errors import AccessDenied, NotFound

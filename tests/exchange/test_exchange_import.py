@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import CSV_HEADERS, H_HEADERS, M_HEADERS, csv_bytes, flat_csv_rows, m_row, xlsx
+from exchange_files import CSV_HEADERS, H_HEADERS, M_HEADERS, csv_bytes, flat_csv_rows, m_row, xlsx
 from openpyxl import load_workbook
 
 from bangfu.audit.models import AuditEntry
@@ -216,3 +216,22 @@ def test_the_template_has_both_sheets_chinese_headers_and_lists(users):
     lists = [v.formula1 for v in book["成员"].data_validations.dataValidation]
     assert any(f.startswith("选项!") for f in lists)
     assert book["选项"].sheet_state == "hidden"
+
+
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(household_file, monkeypatch):
+    from bangfu.exchange import files
+
+    def tweak(households, members):
+        households[0][H_HEADERS.index("家庭住址")] = '=HYPERLINK("http://x","<点我>&")'
+        households[0][H_HEADERS.index("金融资产(元)")] = 1234.5
+        members[0][M_HEADERS.index("身份证号码")] = 320102198001010011
+        members[1][M_HEADERS.index("大重病患者")] = True
+        members[2][M_HEADERS.index("工作单位")] = "A&B <公司> \"引号\""
+    content = household_file(2, tweak)
+    fast = files.read_xlsx(content, ("家庭", "成员"))
+    monkeypatch.setattr(files, "_read_fast", lambda *args: 1 / 0)
+    slow = files.read_xlsx(content, ("家庭", "成员"))
+    for name in ("家庭", "成员"):
+        assert (fast[name].headers, fast[name].rows, fast[name].numbers) == \
+            (slow[name].headers, slow[name].rows, slow[name].numbers)
+    assert fast["家庭"].rows[0]["家庭住址"].startswith("=HYPERLINK")

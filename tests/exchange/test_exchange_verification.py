@@ -6,8 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from conftest import csv_bytes
 from django.utils import timezone
+from exchange_files import csv_bytes
 
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services as cases
@@ -127,3 +127,17 @@ def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(u
         alert_resolve(actor=users["caseworker_g1"], alert=alert, note="")
     alert_resolve(actor=users["caseworker_g1"], alert=alert, note="已核实,办理成员注销")
     assert selectors.alerts_for(users["caseworker_g1"]).count() == 3
+
+
+def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(users, make_household):
+    from bangfu.exchange.alerts import relapse_scan
+
+    exited, steady = make_household(), make_household()
+    _income(users, exited, "1500")  # three people: 500 each, below 900
+    _income(users, steady, "9000")
+    for household in (exited, steady):
+        household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
+    assert relapse_scan(as_of=timezone.localdate()) == 1
+    assert relapse_scan(as_of=timezone.localdate()) == 0  # stays one alert until resolved
+    alert = Alert.objects.get()
+    assert alert.household == exited and "低于当地城市低保标准" in alert.message

@@ -69,7 +69,9 @@ def test_budgets_through_the_api(client_for, household, orgs, today):
     request = ok(send(client_for("caseworker_g1"), f"{URL}/requests", {
         "household_id": household.pk, "amount": "6000", "fund_source": "union_funds", "paid_on": str(today),
         "description": "大病救助"}), 201)
-    assert "超出预算" in request["warnings"][0]
+    assert request["warnings"] == [], "the county's budget is not shown to a grassroots caseworker"
+    approved = ok(send(client_for("reviewer_xuanwu"), f"{URL}/requests/{request['id']}/approve"))
+    assert "超出预算" in approved["warnings"][0]
 
 
 def test_export_through_the_api(client_for, household, pay):
@@ -102,3 +104,24 @@ def test_bad_ledger_requests(client_for, household, pay, orgs, today, client):
     assert send(cw, f"{URL}/budgets", {"union_id": orgs["g1"].pk, "fund_source": "fiscal", "year": today.year,
                                        "amount": "1"}, "put").status_code == 403
     assert client_for("auditor_province").get(f"{URL}/export.xlsx").status_code == 403
+
+
+def test_budget_year_out_of_range_is_a_named_422(client_for, orgs, today):
+    admin = client_for("admin_nanjing")
+    body = {"union_id": orgs["xuanwu"].pk, "fund_source": "fiscal", "year": today.year, "amount": "100"}
+    assert send(admin, f"{URL}/budgets", body, "put").status_code == 200
+    bad = send(admin, f"{URL}/budgets", {**body, "year": -5}, "put")
+    assert bad.status_code == 422 and bad.json()["field"] == "year"
+    bad = send(admin, f"{URL}/budgets", {**body, "amount": "1e20"}, "put")
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+
+
+def test_amount_and_description_beyond_their_columns_are_a_named_422(client_for, household, today):
+    cw = client_for("caseworker_g1")
+    body = {"household_id": household.pk, "amount": "999999999999.99", "fund_source": "fiscal",
+            "paid_on": str(today), "description": "事" * 200}
+    assert send(cw, f"{URL}/requests", body).status_code == 201
+    bad = send(cw, f"{URL}/requests", {**body, "amount": "1e12"})
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+    bad = send(cw, f"{URL}/requests", {**body, "description": "事" * 201})
+    assert bad.status_code == 422 and bad.json()["field"] == "description"

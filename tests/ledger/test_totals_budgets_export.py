@@ -76,9 +76,10 @@ def test_a_budget_warns_and_refuses_only_by_policy(household, users, orgs, today
     pending, warnings = services.ledger_request_payment(
         actor=users["caseworker_g1"], household=household, amount="300.00", fund_source="union_funds",
         paid_on=today, description="临时救助")
-    assert len(warnings) == 1 and "超出预算100.00元" in warnings[0]
+    assert warnings == [], "the county's budget is not the grassroots caseworker's to see"
     entry, warnings = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
-    assert entry.amount == Decimal("300.00") and warnings, "over budget: warned, not refused"
+    assert len(warnings) == 1 and "超出预算100.00元" in warnings[0]
+    assert entry.amount == Decimal("300.00"), "over budget: warned, not refused"
     row = budget_list(user=users["admin_nanjing"], year=today.year)[0]
     assert row["spent"] == Decimal("1100.00") and row["remaining"] == Decimal("-100.00")
 
@@ -87,8 +88,8 @@ def test_a_budget_warns_and_refuses_only_by_policy(household, users, orgs, today
     pending, warnings = services.ledger_request_payment(
         actor=users["caseworker_g1"], household=household, amount="60.00", fund_source="fiscal", paid_on=today,
         description="医疗救助")
-    assert "南京市总工会" in warnings[0]
-    with pytest.raises(ValidationFailed, match="不得超支"):
+    assert warnings == []
+    with pytest.raises(ValidationFailed, match="南京市总工会.*不得超支"):
         services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
     assert not LedgerEntry.objects.filter(fund_source="fiscal").exists()
 
@@ -110,3 +111,30 @@ def test_the_export_has_the_finance_office_layout(household, users, pay, today):
     assert AuditEntry.objects.filter(action="ledger.export").exists()
     with pytest.raises(AccessDenied):
         ledger_export(user=users["auditor_province"])
+
+
+def test_the_requester_is_warned_only_of_budgets_in_their_own_subtree(household, users, orgs, today):
+    admin, cw = users["admin_nanjing"], users["caseworker_g1"]
+    for union in ("g1", "xuanwu", "nanjing"):
+        services.budget_set(actor=admin, union=orgs[union], fund_source="union_funds", year=today.year, amount="10")
+    pending, warnings = services.ledger_request_payment(
+        actor=cw, household=household, amount="20.00", fund_source="union_funds", paid_on=today, description="救助")
+    assert len(warnings) == 1 and warnings[0].startswith(orgs["g1"].name)
+    assert not any(orgs["xuanwu"].name in w or orgs["nanjing"].name in w for w in warnings)
+    _, seen = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+    assert len(seen) == 3, "the approver sees every budget the payment counts against"
+
+
+def test_budget_set_refuses_a_year_or_amount_out_of_range(users, orgs, today):
+    admin = users["admin_nanjing"]
+    budget = services.budget_set(actor=admin, union=orgs["xuanwu"], fund_source="fiscal", year=today.year,
+                                 amount="9999999999.99")
+    assert budget.amount == Decimal("9999999999.99")
+    for year in (-5, 0, 1999, 40000, True):
+        with pytest.raises(ValidationFailed) as caught:
+            services.budget_set(actor=admin, union=orgs["xuanwu"], fund_source="fiscal", year=year, amount="1")
+        assert caught.value.field == "year"
+    with pytest.raises(ValidationFailed, match="过大") as caught:
+        services.budget_set(actor=admin, union=orgs["xuanwu"], fund_source="fiscal", year=today.year,
+                            amount="1e12")
+    assert caught.value.field == "amount"

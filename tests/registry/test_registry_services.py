@@ -206,3 +206,55 @@ def test_document_upload_stores_the_file_and_checks_type_and_size(
     for callback in callbacks:
         callback()
     assert not storage.exists(name)
+
+
+def test_amounts_and_text_beyond_their_columns_are_refused_naming_the_field(make_household, users):
+    household = make_household()
+    cw = users["caseworker_g1"]
+    done = services.household_update(actor=cw, household=household, data={"housing_area_m2": "999999.99"},
+                                     version=household.version)
+    assert done.housing_area_m2 == Decimal("999999.99")
+    for field, value in (("housing_area_m2", "1000000"), ("financial_assets", "1e40"), ("address", "址" * 201)):
+        with pytest.raises(ValidationFailed) as caught:
+            services.household_update(actor=cw, household=household, data={field: value})
+        assert caught.value.field == field
+    month = datetime.date(2025, 3, 1)
+    record = services.income_set(actor=cw, household=household, month=month, source="wages", amount="9999999999.99")
+    assert record.amount == Decimal("9999999999.99")
+    with pytest.raises(ValidationFailed) as caught:
+        services.income_set(actor=cw, household=household, month=month, source="wages", amount="1e10")
+    assert caught.value.field == "amount"
+    spouse = household.members.get(relation="spouse")
+    with pytest.raises(ValidationFailed) as caught:
+        services.member_update(actor=cw, member=spouse, data={"employer": "厂" * 101})
+    assert caught.value.field == "employer"
+
+
+def test_an_exited_file_refuses_updates_and_incomes(make_household, users):
+    household = make_household()
+    cw = users["caseworker_g1"]
+    services.household_update(actor=cw, household=household, data={"notes": "在册"}, version=household.version)
+    services.household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
+    with pytest.raises(ValidationFailed, match="已退出") as caught:
+        services.household_update(actor=cw, household=household, data={"notes": "退出后"}, version=household.version)
+    assert caught.value.field == "status"
+    with pytest.raises(ValidationFailed, match="已退出"):
+        services.income_set(actor=cw, household=household, month=datetime.date(2025, 3, 1), source="wages",
+                            amount="100")
+    household.refresh_from_db()
+    assert household.notes == "在册" and not household.incomes.exists()
+
+
+def test_member_update_refuses_a_stale_version(make_household, users):
+    household = make_household()
+    cw = users["caseworker_g1"]
+    spouse = household.members.get(relation="spouse")
+    stale = Member.objects.get(pk=spouse.pk)
+    updated = services.member_update(actor=cw, member=spouse, data={"employer": "新单位"}, version=1)
+    assert updated.version == 2
+    with pytest.raises(Conflict) as caught:
+        services.member_update(actor=cw, member=stale, data={"employer": "旧副本"}, version=1)
+    assert caught.value.field == "version" and caught.value.extra["version"] == 2
+    assert caught.value.extra["current"]["employer"] == "新单位"
+    spouse.refresh_from_db()
+    assert spouse.employer == "新单位"

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from bangfu.audit.models import AuditEntry
-from bangfu.common.errors import AccessDenied, ValidationFailed
+from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.standards import selectors, services
+from bangfu.standards.models import StandardValue
 
 PRICE = "living.utilities.electricity_price"
 DIBAO = "sync.dibao.standard"
@@ -83,7 +84,7 @@ def test_changing_and_withdrawing_a_value(users) -> None:
     change = AuditEntry.objects.get(action="standard.change")
     assert (change.before["value"], change.after["value"]) == ("900.0000", "945.0000")
     assert selectors.effective_parameters()[DIBAO].at(DAY, "320100").value == 945
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound):
         services.standard_value_withdraw(actor=users["admin_nanjing"], standard_id=
                                          _set(users["admin_province"], region_code="320200").pk)
     services.standard_value_withdraw(actor=users["admin_province"], standard_id=row.pk)
@@ -104,3 +105,19 @@ def test_api_lists_parameters_and_sets_a_value(client, users) -> None:
     assert bad.status_code == 403
     listed = client.get("/api/v1/standards").json()
     assert [r["region_code"] for r in listed] == ["320100"]
+
+
+@pytest.mark.django_db
+def test_withdrawing_outside_the_area_looks_like_a_missing_value(users, make_user) -> None:
+    """404 whether the value lies in another area or does not exist; 403 only for a non-admin inside the area."""
+    wuxi = _set(users["admin_province"], region_code="320200")
+    nanjing = _set(users["admin_province"], region_code="320100", start=datetime.date(2020, 1, 1))
+    for missing in (wuxi.pk, 999_999):
+        with pytest.raises(NotFound):
+            services.standard_value_withdraw(actor=users["admin_nanjing"], standard_id=missing)
+    with pytest.raises(NotFound):
+        services.standard_value_withdraw(actor=users["caseworker_g4"], standard_id=nanjing.pk)
+    with pytest.raises(AccessDenied):
+        services.standard_value_withdraw(actor=make_user("auditor", "nanjing", "auditor_nj"), standard_id=nanjing.pk)
+    services.standard_value_withdraw(actor=users["admin_nanjing"], standard_id=nanjing.pk)
+    assert not StandardValue.objects.filter(pk=nanjing.pk).exists()

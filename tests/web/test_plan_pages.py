@@ -135,3 +135,10 @@ def test_plan_page_query_count_does_not_grow_with_measures(login, users, househo
                             owner=users["caseworker_g1"], due_on=timezone.localdate())
     with django_assert_max_num_queries(few):
         assert "再走访" in client.get(url(household)).content.decode()
+
+
+def test_a_year_outside_the_plan_years_is_404(login, users, household, archived):
+    client = login(users["caseworker_g1"])
+    assert client.get(url(household)).status_code == 200
+    for year in (0, 2018, 2101, 99999):
+        assert client.get(url(household, year)).status_code == 404, year

@@ -142,3 +142,10 @@ def test_audit_and_user_lists_query_count_does_not_grow(login, users, make_house
     admin = login(users["admin_province"])
     with django_assert_max_num_queries(5):
         assert admin.get(reverse("web:user_list")).status_code == 200
+
+
+def test_audit_log_clamps_a_huge_page_number(login, users, household):
+    client = login(users["auditor_province"])
+    assert "household.create" in client.get(reverse("web:audit_log"), {"page": "1"}).content.decode()
+    for page in ("1e20", str(10**20)):
+        assert client.get(reverse("web:audit_log"), {"page": page}).status_code == 200, page

@@ -137,3 +137,35 @@ def test_add_member(login, users, household, build):
     assert household.members.filter(name="张建华").exists()
     bad = client.post(url, {**data, "relation": "self", "id_number": build.id_number()})
     assert "该家庭已有职工本人" in bad.content.decode()
+
+
+def test_edit_household_with_a_garbled_version_shows_an_error_and_saves_nothing(login, users, household):
+    client = login(users["caseworker_g1"])
+    url = reverse("web:household_edit", args=[household.pk])
+    data = {"address": "南京市玄武区新地址9号", "phone": "", "proposed_category": "hardship", "version": "abc"}
+    bad = client.post(url, data)
+    assert bad.status_code == 200 and "版本号(version)无效" in bad.content.decode()
+    household.refresh_from_db()
+    assert household.address != "南京市玄武区新地址9号"
+    assert client.post(url, {**data, "version": household.version}).status_code == 302
+    household.refresh_from_db()
+    assert household.address == "南京市玄武区新地址9号"
+
+
+def test_edit_member_carries_its_version_and_refuses_a_stale_copy(login, users, household):
+    child = household.members.get(relation="child")
+    client = login(users["caseworker_g1"])
+    url = reverse("web:member_edit", args=[child.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    data = {"name": "张小明", "id_number": "", "relation": "child", "employment": "student", "work_ability": "full",
+            "health": "healthy", "school_stage": "junior", "school_year": "1", "school_institution": "public",
+            "version": "1"}
+    assert client.post(url, data).status_code == 302
+    child.refresh_from_db()
+    assert child.version == 2 and child.school_stage == "junior"
+    stale = client.post(url, {**data, "school_year": "2"})
+    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    garbled = client.post(url, {**data, "version": "abc"})
+    assert garbled.status_code == 200 and "版本号(version)无效" in garbled.content.decode()
+    child.refresh_from_db()
+    assert child.school_year == 1 and child.version == 2

@@ -162,3 +162,25 @@ def test_pages_send_the_content_security_policy_and_no_inline_script(login, user
     assert "script-src 'self'" in response["Content-Security-Policy"]
     body = response.content.decode()
     assert "<script>" not in body and " style=" not in body and "onclick" not in body
+
+
+def test_entitlements_panel_refuses_an_as_of_outside_the_engines_dates(login, users, verified):
+    client = login(users["caseworker_g1"])
+    url = reverse("web:household_entitlements", args=[verified.pk])
+    assert "测算日期应在" not in client.get(url, {"as_of": "2025-06-01"}).content.decode()
+    for as_of in ("0001-01-01", "9999-12-31"):
+        response = client.get(url, {"as_of": as_of})
+        assert response.status_code == 200 and "测算日期应在2000-01-01至2100-12-31之间" in response.content.decode()
+
+
+def test_list_clamps_a_huge_page_number_and_keeps_the_filters(login, users, household):
+    client = login(users["caseworker_g1"])
+    link = reverse("web:household_detail", args=[household.pk])
+    assert link in client.get(reverse("web:household_list"), {"page": "1"}).content.decode()
+    for page in ("1e20", str(10**20)):
+        response = client.get(reverse("web:household_list"), {"page": page, "status": "exited"})
+        assert response.status_code == 200, page
+        assert 'data-testid="total">0<' in response.content.decode(), "the filter still applies"
+    for page in ("-3", "abc"):
+        response = client.get(reverse("web:household_list"), {"page": page})
+        assert response.status_code == 200 and link in response.content.decode(), page

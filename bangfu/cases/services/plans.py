@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
 from bangfu.audit.services import audit_log, diff
+from bangfu.common.bounds import decimal_within, int_within, text_within
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Member
@@ -37,6 +38,10 @@ def _archived(case: Case) -> None:
     if case.state not in ARCHIVED_STATES:
         raise ValidationFailed(f"档案当前状态为「{case.get_state_display()}」,只有已建档的家庭才能制定计划和措施",
                                field="state")
+
+
+def _label(name: str) -> str:
+    return str(Measure._meta.get_field(name).verbose_name)
 
 
 def _snapshot(obj, fields) -> dict:
@@ -91,13 +96,24 @@ def _check_owner(owner, case: Case) -> None:
 def _amount(value) -> Decimal | None:
     if value is None or value == "":
         return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise ValidationFailed("金额无效", field="amount") from exc
+    amount = decimal_within(Measure, "amount", value, label="金额")
     if amount < 0:
         raise ValidationFailed("金额不能为负数", field="amount")
     return amount
+
+
+def _article(value) -> int | None:
+    """The notice's article (第一条 … 第二十九条), or none."""
+    if value is None or value == "":
+        return None
+    return int_within(value, 1, 29, field="article", label="条款")
+
+
+def _title(value) -> str:
+    title = text_within(Measure, "title", value)
+    if not title:
+        raise ValidationFailed("须填写措施内容", field="title")
+    return title
 
 
 def _save_measure(actor, measure: Measure) -> Measure:
@@ -123,11 +139,11 @@ def measure_create(*, actor, plan: Plan, kind: str, title: str, owner, due_on: d
         raise ValidationFailed("措施类型无效(政策待遇请从引擎测算结果生成)", field="kind")
     if department not in Department.values:
         raise ValidationFailed("责任部门无效", field="department")
-    if not (title or "").strip():
-        raise ValidationFailed("须填写措施内容", field="title")
+    title = _title(title)
     _check_owner(owner, plan.case)
-    measure = Measure(plan=plan, kind=kind, title=title.strip(), owner=owner, due_on=due_on, department=department,
-                      amount=_amount(amount), article=article, notes=notes, created_by=actor)
+    measure = Measure(plan=plan, kind=kind, title=title, owner=owner, due_on=due_on, department=department,
+                      amount=_amount(amount), article=_article(article), notes=str(notes or ""),
+                      created_by=actor)
     return _save_measure(actor, measure)
 
 
@@ -165,6 +181,13 @@ def measure_from_entitlement(*, actor, plan: Plan, code: str, member: str | None
 
 def _clean_measure(measure: Measure, data: Mapping) -> dict:
     fields = {k: v for k, v in data.items() if k in MEASURE_FIELDS}
+    for name in ("title", "notes", "status", "department", "due_on", "owner"):
+        if name in fields and fields[name] is None:  # these columns hold no null: refused, not a 500
+            raise ValidationFailed(f"{_label(name)}不能为空", field=name)
+    if "title" in fields:
+        fields["title"] = _title(fields["title"])
+    if "notes" in fields:
+        fields["notes"] = str(fields["notes"])
     if "status" in fields and fields["status"] not in MeasureStatus.values:
         raise ValidationFailed("措施状态无效", field="status")
     if "department" in fields and fields["department"] not in Department.values:

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from bangfu.accounts.access import in_area, may
 from bangfu.audit.services import audit_log
-from bangfu.common.errors import AccessDenied, NotFound
+from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.common.ids import mask_id_number
 
+from .. import choices as c
 from ..models import Household, Member
 
 
@@ -34,6 +35,12 @@ def lock_household(household: Household) -> Household:
     for f in Household._meta.concrete_fields:
         setattr(household, f.attname, getattr(locked, f.attname))
     return household
+
+
+def refuse_inactive(household: Household, message: str) -> None:
+    """An exited or refused file is kept as it was: its facts are history, not to be edited."""
+    if household.status in c.INACTIVE_STATES:
+        raise ValidationFailed(f"{message}(档案状态:{household.get_status_display()})", field="status")
 
 
 def household_snapshot(household: Household) -> dict:

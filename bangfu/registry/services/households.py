@@ -11,12 +11,20 @@ from django.db import transaction
 from bangfu.accounts.access import ADD, CHANGE, VERIFY, in_area, may
 from bangfu.accounts.models import Organisation, OrgLevel
 from bangfu.audit.services import diff
+from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 
 from .. import choices as c
 from ..models import Household, IncomeRecord
 from ..validation import clean_household
-from .common import audit_household, check_household, household_snapshot, lock_household, today
+from .common import (
+    audit_household,
+    check_household,
+    household_snapshot,
+    lock_household,
+    refuse_inactive,
+    today,
+)
 from .members import add_member_row
 
 
@@ -52,7 +60,8 @@ def household_update(*, actor, household: Household, data: Mapping, version: int
     check_household(actor, household, CHANGE)
     household = lock_household(household)
     if version is not None and version != household.version:
-        raise Conflict("该档案已被他人修改,请刷新后重试", extra={"version": household.version})
+        raise Conflict("该档案已被他人修改,请刷新后重试", field="version", extra={"version": household.version})
+    refuse_inactive(household, "已退出或不予建档的档案不能修改")
     fields = clean_household(data, union_division=household.union.division_code, today=today(), partial=True)
     before = household_snapshot(household)
     for name, value in fields.items():
@@ -111,9 +120,12 @@ def income_set(
 ) -> IncomeRecord:
     """Record (or correct) one month's income from one source."""
     check_household(actor, household, CHANGE)
+    household = lock_household(household)
+    refuse_inactive(household, "已退出或不予建档的档案不能登记收入")
     if source not in c.IncomeSource.values:
         raise ValidationFailed(f"收入来源无效:{source}", field="source")
-    amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+    amount = decimal_within(IncomeRecord, "amount", amount, label="收入金额")
+    notes = text_within(IncomeRecord, "notes", notes)
     if amount < 0:
         raise ValidationFailed("收入不能为负数", field="amount")
     month = month.replace(day=1)

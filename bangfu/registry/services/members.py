@@ -13,7 +13,7 @@ from bangfu.common.errors import Conflict, ValidationFailed
 from .. import choices as c
 from ..models import Household, Member
 from ..validation import MEMBER_FIELDS, clean_member
-from .common import audit_member, check_household, lock_household, member_snapshot, today
+from .common import audit_member, check_household, lock_household, member_snapshot, refuse_inactive, today
 
 NEUTRAL_DUPLICATE = "该身份证号码已登记在其他在册困难职工家庭中,不能重复登记。如有疑问,请联系上级工会核实。"
 
@@ -65,8 +65,7 @@ def add_member_row(*, actor, household: Household, data: Mapping, position: int 
 def _editable(actor, household: Household) -> Household:
     check_household(actor, household, CHANGE)
     household = lock_household(household)
-    if household.status in c.INACTIVE_STATES:
-        raise ValidationFailed("已退出或不予建档的档案不能修改成员", field="status")
+    refuse_inactive(household, "已退出或不予建档的档案不能修改成员")
     return household
 
 
@@ -76,11 +75,26 @@ def member_add(*, actor, household: Household, data: Mapping) -> Member:
     return add_member_row(actor=actor, household=household, data=data)
 
 
+def _check_version(member: Member, version: int | None) -> None:
+    """A stale copy is refused, with the current version and what now differs from the stored member."""
+    if version is None or version == member.version:
+        return
+    current = member_snapshot(member)
+    raise Conflict("该成员信息已被他人修改,请刷新后重试", field="version",
+                   extra={"version": member.version, "current": {k: current[k] for k in MEMBER_FIELDS
+                                                                 if k in current}})
+
+
 @transaction.atomic
-def member_update(*, actor, member: Member, data: Mapping) -> Member:
+def member_update(*, actor, member: Member, data: Mapping, version: int | None = None) -> Member:
+    """Change a member; with `version`, a stale copy is refused rather than overwriting another's change."""
     _editable(actor, member.household)
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    for f in Member._meta.concrete_fields:  # the caller's instance becomes the locked, current row
+        setattr(member, f.attname, getattr(locked, f.attname))
     if member.removed:
         raise ValidationFailed("该成员已移出,不能修改", field="removed")
+    _check_version(member, version)
     before = member_snapshot(member)
     current = {f: getattr(member, f) for f in MEMBER_FIELDS}
     fields = clean_member(data, today=today(), current=current)
@@ -89,6 +103,7 @@ def member_update(*, actor, member: Member, data: Mapping) -> Member:
     _check_self(member.household, fields["relation"], exclude_pk=member.pk)
     for name, value in fields.items():
         setattr(member, name, value)
+    member.version += 1
     _save(member)
     old, new = diff(before, member_snapshot(member))
     audit_member(actor, "member.update", member, before=old, after=new)

@@ -31,7 +31,8 @@ class StyledForm(forms.Form):
 
     def add_domain_error(self, exc: DomainError) -> None:
         """The service's Chinese message, on its field when this form has that field."""
-        field = exc.field if exc.field in self.fields else None
+        # On a hidden field (the version) the message would never be seen: it goes to the top instead.
+        field = exc.field if exc.field in self.fields and not self.fields[exc.field].widget.is_hidden else None
         self.add_error(field, exc.message)
 
 

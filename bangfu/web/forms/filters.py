@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bangfu.accounts.models import OrgLevel
+from bangfu.common.bounds import page_number
 from bangfu.registry import choices as c
 
 from ..selectors import region_choices, union_choices
@@ -22,7 +23,7 @@ class HouseholdFilterForm(StyledForm):
     category = forms.ChoiceField(label="核定类别", required=False, choices=blank("全部", c.Category.choices))
     cause = forms.ChoiceField(label="致困原因", required=False, choices=blank("全部", c.Cause.choices))
     status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", c.Status.choices))
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +44,8 @@ class HouseholdFilterForm(StyledForm):
         return out
 
     def page_number(self) -> int:
-        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+        """A page that a bad or huge number cannot push past the database's integers (nor clear the filters)."""
+        return page_number(self.data.get("page"))
 
 
 class AuditFilterForm(StyledForm):
@@ -56,7 +58,7 @@ class AuditFilterForm(StyledForm):
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
     since = forms.DateField(label="起始日期", required=False, widget=date_input())
     until = forms.DateField(label="截止日期", required=False, widget=date_input())
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def clean(self):
         data = super().clean()
@@ -69,4 +71,5 @@ class AuditFilterForm(StyledForm):
         return {k: data.get(k) or None for k in ("actor", "action", "object_type", "object_id", "since", "until")}
 
     def page_number(self) -> int:
-        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+        """A page that a bad or huge number cannot push past the database's integers (nor clear the filters)."""
+        return page_number(self.data.get("page"))

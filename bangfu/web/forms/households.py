@@ -20,6 +20,13 @@ HOUSEHOLD_KEYS = ("address", "phone", "proposed_category", "hardship_causes", "d
                   "housing_area_m2", "owns_housing", "has_vehicle", "financial_assets", "property_notes", "notes")
 
 
+def _hidden_version_error(form) -> None:
+    """The version is a hidden field: its error goes to the top of the form, where the user sees it."""
+    if "version" in form.errors:
+        del form.errors["version"]
+        form.add_error(None, "版本号(version)无效,请刷新页面后重试")
+
+
 class HouseholdForm(StyledForm):
     union = forms.TypedChoiceField(label="所属工会", coerce=int)
     address = forms.CharField(label="家庭住址", max_length=200, widget=forms.TextInput(attrs={"autofocus": True}))
@@ -38,6 +45,8 @@ class HouseholdForm(StyledForm):
                                           required=False)
     property_notes = forms.CharField(label="财产情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     notes = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # Editing: the file's version as the user saw it, so that a stale copy is refused, not saved over.
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, with_union: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +61,7 @@ class HouseholdForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        _hidden_version_error(self)
         union = self.unions.get(data.get("union")) if "union" in self.fields else None
         division = union.division_code if union else self.union_division
         if division is None or self.errors:
@@ -110,6 +120,8 @@ class MemberForm(StyledForm):
     business_premises = forms.ChoiceField(label="经营场所", required=False, choices=blank("请选择", c.Premises.choices))
     business_first_time = forms.BooleanField(label="初次创业", required=False)
     business_other_rent_subsidy = forms.BooleanField(label="已享受其他租金补贴", required=False)
+    # Editing: the member's version as the user saw it (optimistic concurrency, like the household's).
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False, widget=forms.HiddenInput)
 
     GROUPS = {
         "basic": ("name", "id_number", "relation", "phone"),
@@ -134,6 +146,7 @@ class MemberForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        _hidden_version_error(self)
         if not self.errors:
             try:
                 clean_member(self.service_data(), today=timezone.localdate())
@@ -142,7 +155,7 @@ class MemberForm(StyledForm):
         return data
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
         data["id_number"] = (data.get("id_number") or "").strip().upper() or self.current_id_number
         data["business_employees"] = data.get("business_employees") or 0
         return data

@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ from ..forms.plans import MeasureForm, MeasureUpdateForm, PlanForm
 from ..selectors import owner_choices
 
 TITLES = dict(PlanForm.base_fields.items())
+# The notice dates from 2019; a year outside these is no plan year at all (and `_due` could not build its date).
+PLAN_YEARS = range(2019, 2101)
 
 
 def _initial_text(household) -> dict:
@@ -63,6 +66,8 @@ def _measure_rows(plan, owners, can_edit: bool) -> list:
 
 @page(VIEW)
 def plan_detail(request, pk: int, year: int):
+    if year not in PLAN_YEARS:
+        raise Http404("计划年度无效")
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
     case = case_selectors.case_current(user=user, household_id=pk)

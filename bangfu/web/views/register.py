@@ -57,7 +57,7 @@ def household_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(actor=request.user, household=household, data=form.service_data(),
-                                      version=int(request.POST.get("version", household.version)))
+                                      version=form.cleaned_data.get("version") or household.version)
         except (ValidationFailed, Conflict) as exc:
             form.add_domain_error(exc)
         else:
@@ -95,9 +95,13 @@ def member_edit(request, pk: int):
     form = MemberForm(request.POST or None, initial=member_initial(member), current_id_number=member.id_number)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, member=member, data=form.service_data())
+            services.member_update(actor=request.user, member=member, data=form.service_data(),
+                                   version=form.cleaned_data.get("version") or member.version)
         except Conflict as exc:
-            _place_conflict(exc, [form])
+            if exc.field == "version":
+                form.add_error(None, exc.message)
+            else:
+                _place_conflict(exc, [form])
         except ValidationFailed as exc:
             form.add_domain_error(exc)
         else:
