@@ -115,7 +115,23 @@ class OpenState(models.TextChoices):
     OVERRIDDEN = "overridden", "审批时确认"
 
 
-class Disagreement(models.Model):
+class Resolvable(models.Model):
+    """Something on a household's file that stays open until someone resolves it with a note."""
+
+    state = models.CharField("状态", max_length=12, choices=OpenState.choices, default=OpenState.OPEN)
+    note = models.TextField("处理说明", blank=True)
+    resolved_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    area_path_field = "household__union__path"
+
+    class Meta:
+        abstract = True
+
+
+class Disagreement(Resolvable):
     """A household's statement that a department's data contradicts; resolved (or overridden) with a note."""
 
     household = models.ForeignKey(Household, models.CASCADE, related_name="disagreements")
@@ -125,14 +141,6 @@ class Disagreement(models.Model):
     message = models.CharField("说明", max_length=300)
     declared = models.JSONField("家庭申报", null=True, blank=True)
     reported = models.JSONField("部门数据", null=True, blank=True)
-    state = models.CharField("状态", max_length=12, choices=OpenState.choices, default=OpenState.OPEN)
-    note = models.TextField("处理说明", blank=True)
-    resolved_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = RestrictedQuerySet.as_manager()
-    area_path_field = "household__union__path"
 
     class Meta:
         verbose_name = verbose_name_plural = "核对不一致"
@@ -153,7 +161,7 @@ class AlertKind(models.TextChoices):
     RELAPSE = "relapse", "返贫预警"
 
 
-class Alert(models.Model):
+class Alert(Resolvable):
     """A warning on the responsible caseworker's start page until someone resolves it with a note."""
 
     household = models.ForeignKey(Household, models.CASCADE, related_name="alerts")
@@ -161,14 +169,6 @@ class Alert(models.Model):
     kind = models.CharField("类型", max_length=24, choices=AlertKind.choices)
     key = models.CharField("标识", max_length=64, blank=True)
     message = models.CharField("内容", max_length=300)
-    state = models.CharField("状态", max_length=12, choices=OpenState.choices, default=OpenState.OPEN)
-    note = models.TextField("处理说明", blank=True)
-    resolved_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = RestrictedQuerySet.as_manager()
-    area_path_field = "household__union__path"
 
     class Meta:
         verbose_name = verbose_name_plural = "预警"

@@ -12,7 +12,7 @@ from bangfu.registry.models import Household
 
 from .departments.runner import department_upload
 from .jobs import household_import_upload, import_start
-from .models import Alert, Disagreement, OpenState
+from .models import Alert, Disagreement, OpenState, Resolvable
 
 __all__ = ["alert_resolve", "archive_check", "department_upload", "disagreement_resolve",
            "household_import_upload", "import_start"]
@@ -32,35 +32,31 @@ def _note(note: str, what: str) -> str:
     return note
 
 
+def _resolve(actor, item: Resolvable, note: str, *, what: str, action: str) -> Resolvable:
+    """Close an open flag or alert with the note of what was found, audited with the household."""
+    _check(actor, item.household)
+    note = _note(note, "处理说明")
+    locked = type(item).objects.select_for_update().get(pk=item.pk)
+    if locked.state != OpenState.OPEN:
+        raise ValidationFailed(f"该{what}已处理", field="state")
+    item.state, item.note, item.resolved_by, item.resolved_at = OpenState.RESOLVED, note, actor, timezone.now()
+    item.save()
+    audit_log(actor=actor, action=action, object_type="household", object_id=item.household_id,
+              area_path=item.household.union.path,
+              after={type(item).__name__.lower(): item.pk, "kind": item.kind, "note": note})
+    return item
+
+
 @transaction.atomic
 def disagreement_resolve(*, actor, disagreement: Disagreement, note: str) -> Disagreement:
     """Close a flag with what was found (e.g. "入户核实:已于3月离职,提供离职证明")."""
-    _check(actor, disagreement.household)
-    note = _note(note, "处理说明")
-    locked = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
-    if locked.state != OpenState.OPEN:
-        raise ValidationFailed("该不一致已处理", field="state")
-    disagreement.state, disagreement.note = OpenState.RESOLVED, note
-    disagreement.resolved_by, disagreement.resolved_at = actor, timezone.now()
-    disagreement.save()
-    audit_log(actor=actor, action="exchange.disagreement_resolve", object_type="household",
-              object_id=disagreement.household_id, area_path=disagreement.household.union.path,
-              after={"disagreement": disagreement.pk, "kind": disagreement.kind, "note": note})
-    return disagreement
+    return _resolve(actor, disagreement, note, what="不一致", action="exchange.disagreement_resolve")
 
 
 @transaction.atomic
 def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
-    _check(actor, alert.household)
-    note = _note(note, "处理说明")
-    locked = Alert.objects.select_for_update().get(pk=alert.pk)
-    if locked.state != OpenState.OPEN:
-        raise ValidationFailed("该预警已处理", field="state")
-    alert.state, alert.note, alert.resolved_by, alert.resolved_at = OpenState.RESOLVED, note, actor, timezone.now()
-    alert.save()
-    audit_log(actor=actor, action="exchange.alert_resolve", object_type="household", object_id=alert.household_id,
-              area_path=alert.household.union.path, after={"alert": alert.pk, "kind": alert.kind, "note": note})
-    return alert
+    """Close an alert with what was done about it."""
+    return _resolve(actor, alert, note, what="预警", action="exchange.alert_resolve")
 
 
 def archive_check(*, actor, household: Household, override_reason: str = "") -> list[Disagreement]:
