@@ -82,6 +82,26 @@ def import_start(*, actor, job: ImportJob) -> ImportJob:
     return job
 
 
+@transaction.atomic
+def import_retry_clean(*, actor, job: ImportJob) -> ImportJob:
+    """The user's choice after a refused file: a new job on the same file that imports the clean households only.
+    The refused job stays as it was, with its result file."""
+    job_check_owner(actor, job)
+    if job.kind != JobKind.HOUSEHOLDS or job.state != JobState.INVALID or job.mode != ImportMode.ALL:
+        raise ValidationFailed("只有因有错误而未导入的家庭文件才能改为只导入无误的家庭", field="mode")
+    if not job.error_rows:
+        raise ValidationFailed("该文件本身无法读取(见任务说明),请修改后重新上传", field="mode")
+    with job.file.open("rb") as fh:
+        content = fh.read()
+    retry = ImportJob(kind=JobKind.HOUSEHOLDS, union=job.union, mode=ImportMode.CLEAN_ONLY, created_by=actor)
+    store(retry, job.original_name, content)
+    retry.save()
+    audit_log(actor=actor, action="exchange.upload", object_type="import_job", object_id=retry.pk,
+              area_path=job.union.path, after={"name": retry.original_name, "size": len(content),
+                                               "mode": ImportMode.CLEAN_ONLY, "retry_of": job.pk})
+    return retry
+
+
 def _progress(job_id: int):
     def report(count: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(processed=count)
@@ -129,8 +149,10 @@ def run_household_import(job: ImportJob) -> None:
     error_rows = len(checked.errors)
     if checked.errors and job.mode == ImportMode.ALL:
         _attach_result(job, sheets, checked.errors)
+        clean = len(checked.clean)
         _finish(job, JobState.INVALID, processed=job.total, error_rows=error_rows, skipped=len(checked.households),
-                message=f"共{error_rows}行有错误,未导入任何家庭。请下载结果文件,按「错误」列修改后重新上传。")
+                message=f"共{error_rows}行有错误,未导入任何家庭(其中{clean}户无误)。请下载结果文件,按「错误」列修改后"
+                        f"重新上传{',或选择只导入无误的家庭' if clean else ''}。")
         return
     job.state = JobState.WRITING
     job.save(update_fields=["state"])

@@ -11,11 +11,11 @@ from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.registry.models import Household
 
 from .departments.runner import department_upload
-from .jobs import household_import_upload, import_start
+from .jobs import household_import_upload, import_retry_clean, import_start
 from .models import Alert, Disagreement, OpenState, Resolvable
 
 __all__ = ["alert_resolve", "archive_check", "department_upload", "disagreement_resolve",
-           "household_import_upload", "import_start"]
+           "household_import_upload", "import_retry_clean", "import_start"]
 
 
 def _check(actor, household: Household, action: str = CHANGE) -> None:

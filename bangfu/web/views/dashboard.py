@@ -12,6 +12,7 @@ from bangfu.accounts.models import OrgLevel
 from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
 from bangfu.cases.targets import article2_targets
+from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
 from bangfu.registry import choices as c
@@ -19,6 +20,8 @@ from bangfu.registry import choices as c
 from ..access import page
 from ..forms.base import StyledForm
 from ..selectors import area_summary, may_approve, union_choices
+from .exchange import RECENT, is_officer
+from .verification import alerts_context
 
 WORKLIST = 20  # rows of each list on the start page
 SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few reviews only
@@ -53,7 +56,9 @@ def home(request):
         series = summary["city"] if by_city else summary["category"] + [("申请中", dict(summary["status"])["申请"])]
         context.update(summary=summary, chart={"title": "各市家庭数" if by_city else "按类别的家庭数",
                                                "labels": [s[0] for s in series], "values": [s[1] for s in series]},
-                       **worklists(user))
+                       **worklists(user), **alerts_context(user))
+    elif is_officer(user):
+        context.update(is_officer=True, jobs=job_list(user=user).select_related("created_by")[:RECENT])
     return render(request, "web/home.html", context)
 
 

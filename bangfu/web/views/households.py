@@ -18,6 +18,7 @@ from ..entitlements import entitlements_for
 from ..forms.filters import HouseholdFilterForm
 from ..forms.other import DocumentForm, IncomeForm
 from .cases import panel_context
+from .verification import verification_context
 
 PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,7 +67,8 @@ def file_context(request, household) -> dict:
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
-    context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household))
+    context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household),
+                   **verification_context(request.user, household.pk))
     return render(request, "web/households/detail.html", context)
 
 

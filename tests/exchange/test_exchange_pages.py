@@ -1,0 +1,251 @@
+"""The exchange's web pages: imports with progress and the 错误 file, department uploads, flags on the household
+file resolved with a note, the printable 核对报告, and alerts on the start page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from exchange_files import csv_bytes
+from openpyxl import load_workbook
+
+from bangfu.audit.models import AuditEntry
+from bangfu.exchange.departments.formats import FORMATS
+from bangfu.exchange.models import Alert, Disagreement, ImportJob, JobState
+from bangfu.registry.models import Household
+
+pytestmark = pytest.mark.django_db
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def as_user(client):
+    def do(user):
+        client.force_login(user)
+        return client
+    return do
+
+
+@pytest.fixture
+def officer(make_user):
+    def make(department: str = "human_resources"):
+        return make_user("department_officer", "province", department=department)
+    return make
+
+
+def xlsx_upload(content: bytes, name: str = "households.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=XLSX_TYPE)
+
+
+def dept_csv(department: str, rows: list[list], name: str = "data.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, csv_bytes(list(FORMATS[department].headers), rows), content_type="text/csv")
+
+
+def people(household):
+    return {m.relation: m for m in household.members.all()}
+
+
+# --- household imports ---------------------------------------------------------------------------------------------
+
+def test_the_import_page_offers_templates_and_only_to_those_who_may_add(as_user, users, officer):
+    page = as_user(users["caseworker_g1"]).get("/imports/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "下载 Excel 模板" in text and "只导入无误的家庭" in text
+    template = as_user(users["caseworker_g1"]).get("/imports/template.xlsx")
+    assert template.status_code == 200 and template["Content-Type"] == XLSX_TYPE
+    assert {"家庭", "成员"} <= set(load_workbook(io.BytesIO(template.content)).sheetnames)
+    assert as_user(users["caseworker_g1"]).get("/imports/template.pdf").status_code == 404
+    for who in (users["auditor_province"], users["reviewer_xuanwu"], officer()):
+        assert as_user(who).get("/imports/").status_code == 403
+
+
+def test_a_clean_file_is_imported_and_the_job_page_shows_the_result(as_user, users, orgs, household_file):
+    client = as_user(users["caseworker_g1"])
+    response = client.post("/imports/", {"file": xlsx_upload(household_file(2)), "union": orgs["g1"].pk,
+                                         "mode": "all"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.state == JobState.DONE and job.written == 2
+    assert Household.objects.filter(union=orgs["g1"]).count() == 2
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "已完成" in page and "已导入2户" in page
+    assert 'hx-trigger="every 1s"' not in page  # a finished job stops polling
+    assert job.original_name in client.get("/imports/").content.decode()
+
+
+def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request(as_user, users, orgs,
+                                                                                  household_file):
+    def break_second(households, members):
+        members[3][2] = "320102198001010000"  # a bad ID number in household 2
+
+    client = as_user(users["caseworker_g1"])
+    client.post("/imports/", {"file": xlsx_upload(household_file(3, break_second)), "union": orgs["g1"].pk,
+                              "mode": "all"})
+    job = ImportJob.objects.get()
+    assert job.state == JobState.INVALID and not Household.objects.exists()
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "有错误,未导入" in page and "其中2户无误" in page and "下载结果文件" in page
+    result = client.get(f"/jobs/{job.pk}/result/")
+    book = load_workbook(io.BytesIO(b"".join(result.streaming_content)))
+    sheet = book["成员"]
+    headers = [c.value for c in sheet[1]]
+    errors = [row[headers.index("错误")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(e and "身份证号码" in e for e in errors)
+
+    response = client.post(f"/jobs/{job.pk}/retry-clean/")
+    retry = ImportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"/jobs/{retry.pk}/"
+    assert (retry.mode, retry.state, retry.written, retry.skipped) == ("clean_only", JobState.DONE, 2, 1)
+    assert Household.objects.count() == 2
+    job.refresh_from_db()
+    assert job.state == JobState.INVALID  # the refused job stays as it was
+    again = client.post(f"/jobs/{retry.pk}/retry-clean/", follow=True).content.decode()
+    assert "只有因有错误而未导入的家庭文件" in again
+    assert AuditEntry.objects.filter(action="exchange.upload", after__retry_of=job.pk).exists()
+
+
+def test_a_file_refused_at_once_is_named_on_the_form_and_nothing_is_kept(as_user, users, orgs):
+    client = as_user(users["caseworker_g1"])
+    response = client.post("/imports/", {"file": xlsx_upload(b"not a workbook"), "union": orgs["g1"].pk,
+                                         "mode": "all"})
+    assert response.status_code == 422
+    assert "不是有效的 Excel" in response.content.decode()
+    response = client.post("/imports/", {"union": orgs["g1"].pk, "mode": "all"})
+    assert response.status_code == 422 and "这个字段是必填项" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_another_areas_union_cannot_be_chosen(as_user, users, orgs, household_file):
+    response = as_user(users["caseworker_g1"]).post(
+        "/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g4"].pk, "mode": "all"})
+    assert response.status_code == 422 and not ImportJob.objects.exists()
+
+
+def test_the_progress_fragment_polls_while_the_job_runs(as_user, users, orgs, household_file):
+    client = as_user(users["caseworker_g1"])
+    client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, total=400, processed=100, finished_at=None)
+    fragment = client.get(f"/jobs/{job.pk}/", **HX).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and 'value="25"' in fragment and "<html" not in fragment
+    assert "100 / 400" in fragment and "可以离开本页或刷新" in fragment
+
+
+def test_jobs_are_seen_only_by_their_area_and_never_by_auditors(as_user, users, orgs, household_file, officer):
+    as_user(users["caseworker_g1"]).post("/imports/", {"file": xlsx_upload(household_file(1)),
+                                                       "union": orgs["g1"].pk, "mode": "all"})
+    job = ImportJob.objects.get()
+    assert as_user(users["reviewer_xuanwu"]).get(f"/jobs/{job.pk}/").status_code == 200
+    for who in (users["caseworker_g4"], users["auditor_province"], officer()):
+        assert as_user(who).get(f"/jobs/{job.pk}/").status_code == 404
+        assert as_user(who).get(f"/jobs/{job.pk}/result/").status_code == 404
+
+
+# --- department data ---------------------------------------------------------------------------------------------
+
+def test_the_department_page_is_the_officers_with_their_format(as_user, users, officer):
+    client = as_user(officer("civil_affairs"))
+    page = client.get("/department-data/").content.decode()
+    assert "民政:低保、低保边缘、特困供养、死亡" in page and "救助类别" in page and "低保边缘" in page
+    sample = client.get("/department-data/sample.csv")
+    assert sample.status_code == 200 and "救助类别" in b"".join(sample.streaming_content).decode("utf-8-sig")
+    assert "部门数据报送" in client.get("/").content.decode()
+    for who in ("caseworker_g1", "admin_province", "auditor_province"):
+        assert as_user(users[who]).get("/department-data/").status_code == 403
+
+
+def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(as_user, users, officer, make_household):
+    household = make_household()
+    worker = people(household)["self"]
+    hr = officer("human_resources")
+    response = as_user(hr).post("/department-data/", {
+        "file": dept_csv("human_resources", [[worker.id_number, worker.name, "就业", "南京某物流公司", "", ""]])})
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    page = as_user(hr).get(f"/jobs/{job.pk}/").content.decode()
+    assert "发现不一致" in page and (job.flagged, job.written) == (1, 1)
+    flag = Disagreement.objects.get()
+
+    client = as_user(users["caseworker_g1"])
+    file_page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "1 处不一致待处理" in file_page and "南京某物流公司" in file_page and "登记失业" in file_page
+    refused = client.post(f"/disagreements/{flag.pk}/resolve/", {f"d{flag.pk}-note": " "}, **HX)
+    assert refused.status_code == 422 and "请填写处理说明" in refused.content.decode()
+    flag.refresh_from_db()
+    assert flag.state == "open"
+    done = client.post(f"/disagreements/{flag.pk}/resolve/", {f"d{flag.pk}-note": "入户核实:已于上月离职"}, **HX)
+    assert done.status_code == 200 and "已处理" in done.content.decode()
+    flag.refresh_from_db()
+    assert (flag.state, flag.note, flag.resolved_by) == ("resolved", "入户核实:已于上月离职", users["caseworker_g1"])
+    assert AuditEntry.objects.filter(action="exchange.disagreement_resolve", object_id=str(household.pk)).exists()
+    assert "无待处理的不一致" in client.get(f"/households/{household.pk}/").content.decode()
+
+
+def test_flags_are_resolved_only_within_the_area_and_by_those_who_may_change(as_user, users, officer,
+                                                                              make_household):
+    household = make_household()
+    worker = people(household)["self"]
+    as_user(officer()).post("/department-data/", {
+        "file": dept_csv("human_resources", [[worker.id_number, worker.name, "就业", "某公司", "", ""]])})
+    flag = Disagreement.objects.get()
+    data = {f"d{flag.pk}-note": "看过了"}
+    assert as_user(users["caseworker_g4"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 404
+    assert as_user(users["auditor_province"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 403
+    flag.refresh_from_db()
+    assert flag.state == "open"
+
+
+def test_a_bad_department_file_is_refused_with_its_error_file(as_user, officer, make_household):
+    client = as_user(officer("civil_affairs"))
+    client.post("/department-data/", {"file": dept_csv("civil_affairs", [["123", "某", "救济", "", "", "", ""]])})
+    job = ImportJob.objects.get()
+    assert job.state == JobState.INVALID
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "下载结果文件" in page and "只导入无误的家庭" not in page
+    refused = client.post("/department-data/", {"file": SimpleUploadedFile("a.txt", b"x"), "as_of": "2999-01-01"})
+    assert refused.status_code == 422 and "数据日期不能晚于今天" in refused.content.decode()
+    assert ImportJob.objects.count() == 1
+
+
+# --- the report and alerts ------------------------------------------------------------------------------------------
+
+def test_the_verification_report_lists_facts_sources_flags_and_the_proposal(as_user, users, officer,
+                                                                             make_household):
+    household = make_household()
+    p = people(household)
+    as_user(officer("civil_affairs")).post("/department-data/", {
+        "file": dept_csv("civil_affairs", [[p["self"].id_number, p["self"].name, "低保", "2024-01-01", "900", "",
+                                            ""]])})
+    report = as_user(users["caseworker_g1"]).get(f"/households/{household.pk}/report/")
+    text = report.content.decode()
+    assert report.status_code == 200 and "困难职工家庭核对报告" in text
+    assert "家庭申报" in text and "民政" in text and "金额(元):900.00" in text and "享受城市低保:否" in text
+    assert "待处理 1 处" in text and "认定建议" in text and "签字" in text
+    assert "当地城市低保标准(元/月)" in text and "依据:苏政办发〔2019〕2号第26条" in text and "{" not in text
+    assert p["self"].id_number not in text  # ID numbers are masked on paper too
+    assert as_user(users["caseworker_g4"]).get(f"/households/{household.pk}/report/").status_code == 404
+
+
+def test_alerts_show_on_the_start_page_until_resolved_with_a_note(as_user, users, officer, make_household):
+    household = make_household()
+    spouse = people(household)["spouse"]
+    as_user(officer("civil_affairs")).post("/department-data/", {
+        "file": dept_csv("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-02-03", ""]])})
+    alert = Alert.objects.get(household=household)
+    client = as_user(users["caseworker_g1"])
+    home = client.get("/").content.decode()
+    assert alert.message in home and "成员死亡" in home
+    assert alert.message not in as_user(users["caseworker_g4"]).get("/").content.decode()
+    assert as_user(users["caseworker_g4"]).post(f"/alerts/{alert.pk}/resolve/",
+                                                {f"a{alert.pk}-note": "x"}).status_code == 404
+    client = as_user(users["caseworker_g1"])  # one test client: log the caseworker back in
+    refused = client.post(f"/alerts/{alert.pk}/resolve/", {f"a{alert.pk}-note": ""}, **HX)
+    assert refused.status_code == 422 and "请填写处理说明" in refused.content.decode()
+    done = client.post(f"/alerts/{alert.pk}/resolve/", {f"a{alert.pk}-note": "已核实,办理成员减员"}, **HX)
+    assert done.status_code == 200 and "没有待处理的预警" in done.content.decode()
+    alert.refresh_from_db()
+    assert alert.state == "resolved" and alert.note == "已核实,办理成员减员"
+    assert alert.message not in client.get("/").content.decode()
