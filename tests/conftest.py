@@ -11,6 +11,43 @@ import pytest
 from bangfu.common.ids import make_id_number
 
 _sequence = itertools.count(1)
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _transactional(request) -> bool:
+    """Does this test run as a TransactionTestCase (emptied by a flush afterwards), as pytest-django decides?"""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        from pytest_django.fixtures import validate_django_db
+
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool(TRANSACTIONAL_FIXTURES & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def ledger_entries_flushable(request):
+    """The ledger's append-only triggers (bangfu/ledger/db.py) refuse DELETE, and on SQLite the flush after a
+    transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`) is a DELETE: the test's
+    entries are removed first with the triggers briefly dropped. PostgreSQL flushes by TRUNCATE, which row
+    triggers do not see. Set up after the database fixture, so torn down before its flush."""
+    if not _transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    from bangfu.ledger.db import create_triggers, drop_triggers
+
+    with connection.schema_editor() as editor:
+        drop_triggers(None, editor)
+        editor.execute("DELETE FROM ledger_ledgerrequest")
+        editor.execute("DELETE FROM ledger_ledgerentry")
+        create_triggers(None, editor)
 
 
 def id_number(region: str = "320100", born: datetime.date = datetime.date(1990, 5, 5), sex: str = "male") -> str:

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.accounts.access import RestrictedQuerySet
-from bangfu.registry.choices import INACTIVE_STATES, Category, Status
+from bangfu.registry.choices import ARCHIVED_STATES, INACTIVE_STATES, Category, Status
 from bangfu.registry.models import Document, Household, Member
 
 USER = settings.AUTH_USER_MODEL
 CLOSED = sorted(s.value for s in INACTIVE_STATES)  # sorted: a stable migration
+ARCHIVED = sorted(s.value for s in ARCHIVED_STATES)
 
 
 class Case(models.Model):
@@ -58,6 +59,10 @@ class Case(models.Model):
             models.CheckConstraint(condition=Q(state__in=Status.values), name="case_state_valid"),
             models.CheckConstraint(condition=Q(notice_end__isnull=True) | Q(notice_end__gte=models.F("notice_start")),
                                    name="case_notice_ends_after_start"),
+            # Article 26: every archived household is reviewed at least once a year, so has its next review date.
+            models.CheckConstraint(condition=~Q(state__in=ARCHIVED) | (Q(archived_on__isnull=False)
+                                                                       & Q(next_review_on__isnull=False)),
+                                   name="case_archived_has_review_date"),
         ]
 
     def __str__(self) -> str:

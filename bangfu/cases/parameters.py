@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from bangfu.common.errors import ValidationFailed
 
 
-def _value(name: str, day: datetime.date, region: str):
+def _parameter(name: str):
     from bangfu.standards.selectors import effective_parameters  # late: standards reads the database
 
-    value = effective_parameters()[name].at(day, region)
+    return effective_parameters()[name]
+
+
+def _value(name: str, day: datetime.date, region: str):
+    value = _parameter(name).at(day, region)
     return None if value is None else value.value
 
 
@@ -38,4 +43,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def next_review(day: datetime.date, region: str) -> datetime.date:
-    return add_months(day, months_parameter("interval_months", day, region))
+    """The review due after an archive (or a review) on `day`: at least once a year (Article 26)."""
+    return next_reviews([(day, region)])[0]
+
+
+def next_reviews(pairs: Iterable[tuple[datetime.date, str]]) -> list[datetime.date]:
+    """`next_review` for many (day, region) pairs with one read of the parameters (bulk loads)."""
+    parameter = _parameter("sync.review.interval_months")
+    out = []
+    for day, region in pairs:
+        value = parameter.at(day, region)
+        if value is None or value.value is None:
+            raise ValidationFailed(f"{day:%Y-%m-%d}未设置复核周期参数 sync.review.interval_months", field="archived_on")
+        out.append(add_months(day, int(value.value)))
+    return out

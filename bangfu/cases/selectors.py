@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from bangfu.accounts.access import VIEW
-from bangfu.common.errors import NotFound
+from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.common.errors import DomainError, NotFound
+from bangfu.registry.choices import INACTIVE_STATES
 
+from .approvals import check_approver, proposer_ids
 from .models import LIVE_MEASURE, Case, FollowUp, Measure, MeasureStatus, Plan
+from .workflow import TRANSITIONS
+from .workflow import allowed_moves as moves_from
 
 CENT = Decimal("0.01")
+OPEN = "open"  # a new episode (case_open) after exit, relief or refusal
+FOUR_EYES_BLOCK = "双人审核:您提交或发起了该事项,须由另一名审核人审批"
+_UNKNOWN = object()
 
 
 def case_list(*, user, state: str = "", household_id: int | None = None) -> QuerySet[Case]:
@@ -38,6 +46,52 @@ def case_current(*, user, household_id: int) -> Case | None:
 
 def case_events(case: Case) -> QuerySet:
     return case.events.select_related("actor").order_by("id")
+
+
+def case_changes(case: Case, version: int) -> list[dict]:
+    """What others did since `version`: shown with a refused stale save, so nothing is silently lost."""
+    events = case.events.filter(version__gt=version).select_related("actor").order_by("id")
+    return [{"at": e.at.isoformat(), "actor": str(e.actor) if e.actor else "", "action": e.action,
+             "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason, "data": e.data,
+             "version": e.version} for e in events]
+
+
+@dataclass(frozen=True)
+class AllowedMove:
+    name: str  # a key of `workflow.TRANSITIONS`, or OPEN
+    approval: bool = False
+    blocked: str = ""  # why this user may not make it now (four eyes), for the interface to say instead
+
+
+def _approver_block(user, case: Case | None, path: str) -> str | None:
+    """None when the user approves nothing here; "" when they may approve; else the four-eyes reason."""
+    try:
+        check_approver(user, path)
+    except DomainError:
+        return None
+    return FOUR_EYES_BLOCK if case is not None and user.pk in proposer_ids(case) else ""
+
+
+def allowed_moves(*, user, household, case: Case | None) -> list[AllowedMove]:
+    """The moves `user` may make now on the household's current case (before any case: from its registry state),
+    in the workflow's order. An approval the user could make but for the four eyes comes back `blocked`, so the
+    interface can say why; approvals of others and moves the role may not make are left out. A hint for the
+    interface: the services still decide every move."""
+    if not may(user, VIEW) or not in_area(user, household.union.path):
+        return []
+    state = case.state if case is not None else household.status
+    if state in INACTIVE_STATES:
+        return [AllowedMove(OPEN)] if may(user, CHANGE) else []
+    out, approver = [], _UNKNOWN
+    for name in moves_from(state):
+        if TRANSITIONS[name].approval:
+            if approver is _UNKNOWN:
+                approver = _approver_block(user, case, household.union.path)
+            if approver is not None:
+                out.append(AllowedMove(name, approval=True, blocked=approver))
+        elif may(user, CHANGE):
+            out.append(AllowedMove(name))
+    return out
 
 
 def plan_get(*, user, pk: int, action: str = VIEW) -> Plan:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
 from bangfu.common.errors import NotFound, ValidationFailed
 
-from .budgets import spent
 from .models import Budget, LedgerEntry, LedgerRequest
 
 CENT = Decimal("0.01")
@@ -77,23 +76,37 @@ def ledger_totals(*, user, group_by: str = "", **filters) -> dict:
 
 
 def union_totals(*, user, union: Organisation, **filters) -> list[dict]:
-    """Per union subtree: the union itself (everything under it) and each of its direct children."""
+    """Per union subtree: the union itself (everything under it) and each of its direct children. Two queries
+    whatever the number of children: the children, and the entries summed per union; subtrees add up here."""
     if not union.path.startswith(user.organisation.path):
         raise NotFound("未找到该工会")
-    out = []
-    for org in [union, *union.children.order_by("path")]:
-        totals = ledger_totals(user=user, union=org, **filters)
-        out.append({"union_id": org.pk, "union": org.name, "total": totals["total"], "count": totals["count"]})
-    return out
+    children = list(union.children.order_by("path"))
+    rows = (entry_list(user=user, union=union, **filters).order_by().values("union__path")
+            .annotate(total=Sum("amount"), count=Count("id")))
+    sums = {org.path: [Decimal(0), 0] for org in [union, *children]}
+    depth = union.path.count("/")
+    for row in rows:
+        child = "".join(f"{code}/" for code in row["union__path"].split("/")[:depth + 1])
+        for path in {union.path, child}:
+            if path in sums:  # an entry of the union itself belongs to no child
+                sums[path][0] += row["total"] or 0
+                sums[path][1] += row["count"]
+    return [{"union_id": org.pk, "union": org.name, "total": _money(sums[org.path][0]), "count": sums[org.path][1]}
+            for org in [union, *children]]
 
 
 def budget_list(*, user, year: int | None = None) -> list[dict]:
-    """Budgets in the user's area with what has been spent against each and what remains."""
-    qs = Budget.objects.restrict(user, VIEW).select_related("union")
+    """Budgets in the user's area with what has been spent against each and what remains: one query, the
+    spending of each budget's subtree, fund source and year summed by the database beside it."""
+    spending = (LedgerEntry.objects.filter(union__path__startswith=OuterRef("union__path"),
+                                           fund_source=OuterRef("fund_source"), paid_on__year=OuterRef("year"))
+                .order_by().values("fund_source").annotate(total=Sum("amount")).values("total"))
+    qs = (Budget.objects.restrict(user, VIEW).select_related("union")
+          .annotate(spent=Subquery(spending, output_field=DecimalField(max_digits=16, decimal_places=2))))
     if year is not None:
         qs = qs.filter(year=year)
     out = []
     for budget in qs:
-        used = spent(budget.union.path, budget.fund_source, budget.year)
+        used = _money(budget.spent)
         out.append({"budget": budget, "spent": used, "remaining": budget.amount - used})
     return out

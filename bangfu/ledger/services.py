@@ -11,8 +11,9 @@ from django.utils import timezone
 from bangfu.accounts.access import CHANGE, in_area
 from bangfu.accounts.models import Organisation, Role
 from bangfu.audit.services import audit_log
+from bangfu.cases.approvals import check_approver, check_area, check_four_eyes
 from bangfu.cases.models import Measure
-from bangfu.cases.services.common import check_approver, check_area, check_four_eyes, required_reason, today
+from bangfu.cases.services.common import required_reason, today
 from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES

@@ -20,6 +20,7 @@ from bangfu.accounts.models import Organisation, OrgLevel, Role, User
 from bangfu.accounts.organisations import grassroots_create, organisations_sync
 from bangfu.accounts.services import user_create
 from bangfu.audit.services import audit_log
+from bangfu.cases.bulk import take_over_bulk
 
 from . import choices as c
 from .bulk import blank_factory, fast_insert
@@ -30,6 +31,10 @@ DEMO_PASSWORD = "bangfu-demo-2019"
 _income = blank_factory(IncomeRecord)
 CAUSES = c.Cause.values  # computed once: the enum's `values` is rebuilt on every access
 BATCH = 2000
+# Archived 30 to 479 days ago, spread per union so that about a quarter of the reviews are overdue and every union
+# with an archived household has one overdue from its first (the demo caseworker's start page shows them).
+ARCHIVE_AGES = range(30, 480)
+ARCHIVE_STRIDE = 157
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,24 @@ def _incomes(household: Household, size: int, today: datetime.date, rng: random.
     return records
 
 
+def _archive_dates(households: list[Household], today: datetime.date, seen: dict[int, int]) -> list[datetime.date]:
+    """When each archived household entered the archive: the union's n-th one `ARCHIVE_STRIDE`·n days apart
+    (wrapping), starting from the oldest, so that overdue reviews appear in every union."""
+    days = []
+    for household in households:
+        n = seen.get(household.union_id, 0)
+        seen[household.union_id] = n + 1
+        age = ARCHIVE_AGES[(len(ARCHIVE_AGES) - 1 + n * ARCHIVE_STRIDE) % len(ARCHIVE_AGES)]
+        days.append(today - datetime.timedelta(days=age))
+    return days
+
+
 def _insert_batch(unions: list[Organisation], people: PersonFactory, rng: random.Random,
-                  today: datetime.date) -> tuple[int, int]:
+                  today: datetime.date, seen: dict[int, int]) -> tuple[int, int, int]:
     households = Household.objects.bulk_create([_household(u, people, rng) for u in unions])
+    archived = [h for h in households if h.status == c.Status.ARCHIVED]
+    cases = take_over_bulk(archived, _archive_dates(archived, today, seen), source="demo",
+                           reason="演示数据:按原有档案建档")
     members, incomes = [], []
     for household in households:
         family = people.family(household, today)
@@ -123,7 +143,7 @@ def _insert_batch(unions: list[Organisation], people: PersonFactory, rng: random
     people.check(members)
     fast_insert(Member, members)
     fast_insert(IncomeRecord, incomes)
-    return len(households), len(members)
+    return len(households), len(members), cases
 
 
 def load_demo(*, households: int, seed: int = 2019, progress: Callable[[int], None] | None = None) -> dict:
@@ -137,11 +157,11 @@ def load_demo(*, households: int, seed: int = 2019, progress: Callable[[int], No
     missing = max(0, households - Household.objects.count())
     rng.seed(seed + Household.objects.count())
     people = PersonFactory(fake, rng, used=set(Member.objects.filter(active=True).values_list("id_number", flat=True)))
-    unions, added_h, added_m = _unions_for(missing, grassroots, rng), 0, 0
+    unions, added_h, added_m, added_c, seen = _unions_for(missing, grassroots, rng), 0, 0, 0, {}
     for start in range(0, missing, BATCH):
         with transaction.atomic():
-            h, m = _insert_batch(unions[start:start + BATCH], people, rng, today)
-            added_h, added_m = added_h + h, added_m + m
+            h, m, n = _insert_batch(unions[start:start + BATCH], people, rng, today, seen)
+            added_h, added_m, added_c = added_h + h, added_m + m, added_c + n
             if progress:
                 progress(added_h)
     if added_h:
@@ -152,7 +172,8 @@ def load_demo(*, households: int, seed: int = 2019, progress: Callable[[int], No
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     with transaction.atomic():
         audit_log(actor=None, action="demo.load", object_type="household", area_path="320000/",
-                  after={"households_added": added_h, "members_added": added_m})
-    return {"households_added": added_h, "members_added": added_m, "accounts": accounts,
+                  after={"households_added": added_h, "members_added": added_m, "cases_taken_over": added_c})
+    return {"households_added": added_h, "members_added": added_m, "cases_taken_over": added_c,
+            "accounts": accounts,
             "households": Household.objects.count()}
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from bangfu.accounts.access import CHANGE, may
-from bangfu.cases.services.common import check_approver, proposer_ids
-from bangfu.cases.workflow import TRANSITIONS, allowed_moves, state_label
-from bangfu.common.errors import DomainError
-from bangfu.registry.choices import INACTIVE_STATES
+from bangfu.cases.selectors import OPEN, allowed_moves
+from bangfu.cases.workflow import TRANSITIONS, state_label
 
-OPEN = "open"
 ACTION_LABELS = {**{name: move.label for name, move in TRANSITIONS.items()},
-                 "open": "建立档案", "adopt": "按原有档案建立", "reopen": "重新申请"}
+                 "open": "建立档案", "adopt": "按原有档案建立", "reopen": "重新申请",
+                 "take_over": "按原有档案建档", "recategorise": "变更核定类别", "registry_exit": "登记系统办理退出"}
 # The order buttons appear in; the forward move first, refusals last.
 ORDER = ["submit", "start_verification", "record_visit", "start_notice", "archive", "start_help", "start_review",
          "complete_review", "exit", "relieve", "refuse", OPEN]
@@ -33,33 +30,11 @@ class MoveOption:
         return self.name in SIMPLE
 
 
-def _approver_block(user, case, path: str) -> str | None:
-    """None when the user is no approver at all; "" when they may approve; else the four-eyes reason."""
-    try:
-        check_approver(user, path)
-    except DomainError:
-        return None
-    if case is not None and user.pk in proposer_ids(case):
-        return "双人审核:您提交或发起了该事项,须由另一名审核人审批"
-    return ""
-
-
 def move_options(user, household, case) -> list[MoveOption]:
-    """The moves the user may make now on the household's current case (or its registry state before any)."""
-    state = case.state if case is not None else household.status
-    names = [OPEN] if state in INACTIVE_STATES else allowed_moves(state)
-    out = []
-    approver = None
-    for name in sorted(names, key=ORDER.index):
-        move = TRANSITIONS.get(name)
-        if move is not None and move.approval:
-            if approver is None:
-                approver = _approver_block(user, case, household.union.path)
-            if approver is not None:
-                out.append(MoveOption(name, move.label, approval=True, blocked=approver))
-        elif may(user, CHANGE):
-            out.append(MoveOption(name, "重新申请(新一批次)" if name == OPEN else ACTION_LABELS[name]))
-    return out
+    """The moves the user may make now (the cases app's selector), labelled and in the order of the buttons."""
+    moves = sorted(allowed_moves(user=user, household=household, case=case), key=lambda m: ORDER.index(m.name))
+    return [MoveOption(m.name, "重新申请(新一批次)" if m.name == OPEN else ACTION_LABELS[m.name], approval=m.approval,
+                       blocked=m.blocked) for m in moves]
 
 
 def event_rows(events) -> list[dict]:

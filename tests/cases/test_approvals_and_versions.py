@@ -6,6 +6,7 @@ import pytest
 
 from bangfu.cases import services
 from bangfu.cases.models import Case, CaseEvent
+from bangfu.cases.parameters import add_months
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from bangfu.registry import services as registry
 from bangfu.registry.models import Household, Member
@@ -101,12 +102,24 @@ def test_reopening_is_refused_when_a_member_joined_another_household(case, drive
     assert household.cases.count() == 1
 
 
-def test_a_household_filed_by_the_registry_alone_is_adopted_in_its_state(make_household, users):
+def test_a_household_filed_before_the_workflow_is_adopted_in_its_state_with_its_review_date(make_household, users,
+                                                                                             today):
     household = make_household()
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    Household.objects.filter(pk=household.pk).update(status="archived", verified_category="hardship")  # old data
+    household.refresh_from_db()
     case = services.case_open(actor=users["caseworker_g1"], household=household)
     assert case.state == "archived" and case.category == "hardship" and case.episode == 1
     assert case.events.get().action == "adopt"
+    assert case.archived_on == today and case.next_review_on == add_months(today, 12)  # registered today
+
+
+def test_the_registrys_verify_opens_the_case_in_the_archive(make_household, users):
+    household = make_household()
+    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    case = household.cases.get()
+    assert case.state == "archived" and case.events.get().action == "take_over"
+    with pytest.raises(Conflict, match="进行中"):
+        services.case_open(actor=users["caseworker_g1"], household=household)
 
 
 def test_the_database_allows_one_open_case_per_household(case):

@@ -34,10 +34,11 @@ def call(name: str, case: Case, users, today):
 
 
 def put_in(case: Case, state: str, users, today) -> Case:
-    """Place a case in `state` with what that state implies (a visit record, a finished notice)."""
+    """Place a case in `state` with what that state implies (a visit record, a finished notice, review dates)."""
     Case.objects.filter(pk=case.pk).update(
         state=state, visited_on=today, visit_notes="入户核查", authorisation_signed_on=today,
-        notice_start=today - 10 * DAY, notice_end=today - DAY, submitted_by=users["caseworker_g1"])
+        notice_start=today - 10 * DAY, notice_end=today - DAY, submitted_by=users["caseworker_g1"],
+        archived_on=today, next_review_on=today + 365 * DAY)
     Household.objects.filter(pk=case.household_id).update(status=state)
     case.refresh_from_db()
     return case

@@ -1,7 +1,8 @@
 """Browser journeys: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
 
 Chromium is required, not optional: when it is missing the tests fail (run scripts/ensure-chromium).
-A failing test leaves a full-page screenshot in test-artifacts/.
+A failing test leaves a full-page screenshot in test-artifacts/. The ledger entries a journey records are removed
+before the flush by `ledger_entries_flushable` (tests/conftest.py), as for every transactional test.
 """
 
 from __future__ import annotations

@@ -13,22 +13,6 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def ledger_cleanup(transactional_db):
-    """The ledger's triggers refuse DELETE, and on SQLite the test database is emptied by DELETE: remove this test's
-    entries with the triggers briefly dropped (PostgreSQL's TRUNCATE needs none of this)."""
-    yield
-    from django.db import connection
-
-    from bangfu.ledger.db import create_triggers, drop_triggers
-
-    with connection.schema_editor() as editor:
-        drop_triggers(None, editor)
-        editor.execute("DELETE FROM ledger_ledgerrequest")
-        editor.execute("DELETE FROM ledger_ledgerentry")
-        create_triggers(None, editor)
-
-
 def panel(page):
     return page.locator("#case-panel")
 
@@ -37,7 +21,7 @@ def expect_state(page, label: str):
     expect(page.get_by_test_id("case-state")).to_have_text(label)
 
 
-def test_submit_verify_archive_plan_pay_approve_audit(ledger_cleanup, page, log_in, users, make_household):
+def test_submit_verify_archive_plan_pay_approve_audit(page, log_in, users, make_household):
     household = make_household("g1")
     file_url = f"/households/{household.pk}/"
     today = timezone.localdate()

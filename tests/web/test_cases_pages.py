@@ -161,10 +161,11 @@ def test_followup_is_recorded(login, users, household, drive):
     assert login(users["caseworker_g4"]).post(url, {"notes": "x"}).status_code == 404
 
 
-def test_a_file_archived_by_the_registry_alone_gets_its_case_on_the_first_move(login, users, verified):
+def test_a_file_archived_by_the_registry_has_its_case_and_review_date_from_the_start(login, users, verified):
     client = login(users["caseworker_g1"])
-    page = client.get(reverse("web:household_detail", args=[verified.pk])).content.decode()
-    assert 'data-testid="move-start_help"' in page
-    assert move(client, verified, "start_help", version=0).status_code == 200
     case = Case.objects.get(household=verified)
-    assert case.state == "helping" and list(case.events.values_list("action", flat=True)) == ["adopt", "start_help"]
+    page = client.get(reverse("web:household_detail", args=[verified.pk])).content.decode()
+    assert 'data-testid="move-start_help"' in page and "按原有档案建档" in page and "下次复核" in page
+    assert move(client, verified, "start_help", version=case.version).status_code == 200
+    case.refresh_from_db()
+    assert case.state == "helping" and list(case.events.values_list("action", flat=True)) == ["take_over", "start_help"]

@@ -19,10 +19,11 @@ from .helping import (
 )
 from .household_state import household_follow_case
 from .plans import measure_create, measure_from_entitlement, measure_update, plan_create, plan_update
+from .takeover import case_close_with_household, case_take_over
 
 __all__ = [
-    "case_archive", "case_complete_review", "case_exit", "case_open", "case_record_visit", "case_refuse",
-    "case_relieve", "case_start_help", "case_start_notice", "case_start_review", "case_start_verification",
-    "case_submit", "followup_record", "household_follow_case", "measure_create", "measure_from_entitlement",
-    "measure_update", "plan_create", "plan_update",
+    "case_archive", "case_close_with_household", "case_complete_review", "case_exit", "case_open",
+    "case_record_visit", "case_refuse", "case_relieve", "case_start_help", "case_start_notice", "case_start_review",
+    "case_start_verification", "case_submit", "case_take_over", "followup_record", "household_follow_case",
+    "measure_create", "measure_from_entitlement", "measure_update", "plan_create", "plan_update",
 ]

@@ -20,9 +20,12 @@ from .household_state import household_follow_case
 
 
 def _adopt(actor, household: Household) -> Case:
-    """A household filed before the case workflow (or by the registry alone) gets a case in its present state."""
+    """A household filed before the case workflow (or by the registry alone) gets a case in its present state;
+    an archived one with its archive and review dates."""
+    from .takeover import adopted_review_fields  # late: takeover builds on these services
+
     case = Case.objects.create(household=household, state=household.status, category=household.verified_category,
-                               opened_by=actor)
+                               opened_by=actor, **adopted_review_fields(household))
     log_event(actor=actor, case=case, action="adopt", to_state=case.state, reason="按现有档案状态建立帮扶档案")
     return case
 

@@ -1,4 +1,5 @@
-"""Helpers of the case services: access and four-eyes checks, optimistic versions, the event log and audit."""
+"""Helpers of the case services: optimistic versions, the event log and audit; the access and four-eyes checks
+of `..approvals`, re-exported."""
 
 from __future__ import annotations
 
@@ -6,49 +7,23 @@ import datetime
 
 from django.utils import timezone
 
-from bangfu.accounts.access import CHANGE, VERIFY, VIEW, in_area, may
-from bangfu.accounts.models import OrgLevel, Role
+from bangfu.accounts.access import CHANGE
 from bangfu.audit.services import audit_log
-from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from bangfu.common.errors import Conflict, ValidationFailed
 
+from ..approvals import APPROVER_LEVELS, check_approver, check_area, check_four_eyes, proposer_ids
 from ..models import Case, CaseEvent
+from ..selectors import case_changes as changes_since
 from ..workflow import TRANSITIONS, check_move
 from .household_state import household_follow_case
 
-# The union level whose 审核人 approve (Article 2: "县级以上总工会"; issue 4: the county union's reviewer).
-APPROVER_LEVELS = frozenset({OrgLevel.COUNTY})
+# Re-exported: the ledger and the web's start page use the same checks.
+__all__ = ["APPROVER_LEVELS", "begin", "changes_since", "check_approver", "check_area", "check_four_eyes", "finish",
+           "lock_case", "log_event", "proposer_ids", "required_reason", "today"]
 
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def check_area(actor, path: str, action: str, missing: str = "未找到该帮扶档案") -> None:
-    """Outside the area it does not exist for the actor; inside, the role must allow the action."""
-    if not may(actor, VIEW) or not in_area(actor, path):
-        raise NotFound(missing)
-    if not may(actor, action):
-        raise AccessDenied("您没有执行此操作的权限")
-
-
-def check_approver(actor, path: str) -> None:
-    """Approvals belong to a county union's 审核人 over that area."""
-    check_area(actor, path, VIEW)
-    if not may(actor, VERIFY) or actor.role != Role.REVIEWER or actor.organisation.level not in APPROVER_LEVELS:
-        raise AccessDenied("审批须由县(市、区)总工会的审核人办理")
-
-
-def check_four_eyes(actor, proposers: set) -> None:
-    if actor.pk in proposers:
-        raise AccessDenied("双人审核:提交或发起该事项的人员不能审批")
-
-
-def changes_since(case: Case, version: int) -> list[dict]:
-    """What others did since `version`: shown with a refused stale save, so nothing is silently lost."""
-    events = case.events.filter(version__gt=version).select_related("actor").order_by("id")
-    return [{"at": e.at.isoformat(), "actor": str(e.actor) if e.actor else "", "action": e.action,
-             "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason, "data": e.data,
-             "version": e.version} for e in events]
 
 
 def lock_case(case: Case, version: int) -> Case:
@@ -60,12 +35,6 @@ def lock_case(case: Case, version: int) -> Case:
     for f in Case._meta.concrete_fields:
         setattr(case, f.attname, getattr(locked, f.attname))
     return case
-
-
-def proposer_ids(case: Case) -> set:
-    """Who proposed what is being approved: the submitter, and whoever moved the case into its state."""
-    last = case.events.exclude(to_state="").order_by("-id").values_list("actor_id", flat=True).first()
-    return {case.submitted_by_id, last} - {None}
 
 
 def begin(*, actor, case: Case, version: int, name: str) -> Case:

@@ -45,6 +45,16 @@ def _suggestion_summary(case: Case) -> dict:
     return {"suggestion": suggestion["suggestion"], "suggestion_reason": suggestion["reason"]}
 
 
+def schedule_followups(case: Case) -> dict:
+    """The visits after exit (Article 26's 动态跟踪), at the months of the parameters; their dates for the log."""
+    region, data = case.household.region_code, {}
+    for kind, name in ((FollowUpKind.FIRST, "followup_months_first"), (FollowUpKind.SECOND, "followup_months_second")):
+        due = add_months(case.closed_on, months_parameter(name, case.closed_on, region))
+        FollowUp.objects.create(case=case, kind=kind, due_on=due)
+        data[f"followup_{kind}"] = due.isoformat()
+    return data
+
+
 def _close(actor, case: Case, reason: str) -> None:
     case.close_reason, case.closed_on, case.closed_by = reason, today(), actor
 
@@ -54,12 +64,7 @@ def case_exit(*, actor, case: Case, version: int, reason: str) -> Case:
     """复核 → 脱困退出, approved by a county reviewer with a reason; follow-ups are scheduled (3 and 12 months)."""
     case = begin(actor=actor, case=case, version=version, name="exit")
     _close(actor, case, required_reason(reason, "退出原因"))
-    region = case.household.region_code
-    data = _suggestion_summary(case)
-    for kind, name in ((FollowUpKind.FIRST, "followup_months_first"), (FollowUpKind.SECOND, "followup_months_second")):
-        due = add_months(case.closed_on, months_parameter(name, case.closed_on, region))
-        FollowUp.objects.create(case=case, kind=kind, due_on=due)
-        data[f"followup_{kind}"] = due.isoformat()
+    data = {**_suggestion_summary(case), **schedule_followups(case)}
     return finish(actor=actor, case=case, name="exit", reason=case.close_reason, data=data)
 
 

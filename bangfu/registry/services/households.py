@@ -76,20 +76,18 @@ def household_update(*, actor, household: Household, data: Mapping, version: int
 
 
 @transaction.atomic
-def household_verify(*, actor, household: Household, category: str) -> Household:
-    """核定: a reviewer sets the verified category and takes the household into the archive (建档)."""
+def household_verify(*, actor, household: Household, category: str,
+                     archived_on: datetime.date | None = None) -> Household:
+    """核定 outside the application (an existing archive, data loading): a reviewer sets the verified category and
+    takes the household into the archive through the cases app, which opens its episode in 已建档 with the review
+    date (`archived_on`, default today, plus the review interval). Applications go through the case workflow."""
+    from bangfu.cases.services import case_take_over  # late: the cases app builds on the registry
+
     check_household(actor, household, VERIFY)
     household = lock_household(household)
-    if category not in (c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP):
-        raise ValidationFailed("核定类别应为困难或特困", field="category")
-    if household.status in c.INACTIVE_STATES:
-        raise ValidationFailed("已退出或不予建档的档案不能核定", field="status")
-    if not household.members.filter(removed=False, relation="self").exists():
-        raise ValidationFailed("档案中没有职工本人,不能核定", field="members")
     before = household_snapshot(household)
-    household.verified_category, household.status = category, c.Status.ARCHIVED
-    household.version += 1
-    household.save()
+    case_take_over(actor=actor, household=household, category=category, archived_on=archived_on)
+    household = lock_household(household)  # the case moved it: read it again
     old, new = diff(before, household_snapshot(household))
     audit_household(actor, "household.verify", household, before=old, after=new)
     return household
@@ -97,7 +95,9 @@ def household_verify(*, actor, household: Household, category: str) -> Household
 
 @transaction.atomic
 def household_exit(*, actor, household: Household, reason: str) -> Household:
-    """脱困退出: the file is kept, its members become free to join another household."""
+    """脱困退出: the file is kept, its members become free to join another household; its open case closes too."""
+    from bangfu.cases.services import case_close_with_household  # late: the cases app builds on the registry
+
     check_household(actor, household, VERIFY)
     household = lock_household(household)
     if household.status in c.INACTIVE_STATES:
@@ -105,6 +105,7 @@ def household_exit(*, actor, household: Household, reason: str) -> Household:
     if not reason.strip():
         raise ValidationFailed("须填写退出原因", field="reason")
     before = household_snapshot(household)
+    case_close_with_household(actor=actor, household=household, reason=reason)
     household.status = c.Status.EXITED
     household.version += 1
     household.save()

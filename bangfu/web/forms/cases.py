@@ -64,10 +64,27 @@ class NoticeForm(MoveForm):
 
 
 class ArchiveForm(MoveForm):
+    """The approval of the archive. With open disagreements from other departments' data (issue 5) it carries
+    the approver's 覆盖理由: required in the page, while the service has the last word (and its refusal message)."""
+
     category = forms.ChoiceField(label="核定类别", choices=CATEGORIES)
+    override_reason = forms.CharField(
+        label="覆盖理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="该户有尚未处理的部门核对不一致;如经核实仍应建档,请填写理由,审批后这些不一致记为已覆盖。")
+
+    def __init__(self, *args, open_disagreements: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_disagreements = open_disagreements
+        if open_disagreements:
+            field = self.fields["override_reason"]
+            field.label = "覆盖理由(必填)"
+            field.widget.attrs.update(required="required", maxlength="500")
+        else:
+            del self.fields["override_reason"]
 
     def service_kwargs(self) -> dict:
-        return {"category": self.cleaned_data["category"], "reason": self.cleaned_data["reason"]}
+        return {"category": self.cleaned_data["category"], "reason": self.cleaned_data["reason"],
+                "override_reason": self.cleaned_data.get("override_reason", "")}
 
 
 class FollowUpForm(StyledForm):
@@ -85,8 +102,10 @@ REASON_LABELS = {"refuse": "不予建档的原因", "exit": "退出原因", "rel
                  "open": "重新申请的原因", "archive": "审批意见(可选)"}
 
 
-def move_form(name: str, *, version: int, data=None, household=None, prefix: str | None = None):
-    """The form of a move, bound to `data` or with its initial values."""
+def move_form(name: str, *, version: int, data=None, household=None, prefix: str | None = None,
+              open_disagreements: int = 0):
+    """The form of a move, bound to `data` or with its initial values; `open_disagreements` (the archive only):
+    how many flags from other departments' data are open on the household."""
     today = timezone.localdate()
     initial = {"version": version}
     if name == "record_visit":
@@ -99,6 +118,8 @@ def move_form(name: str, *, version: int, data=None, household=None, prefix: str
     kwargs = {"initial": initial, "prefix": prefix or name}
     if form_class is VisitForm:
         kwargs["documents"] = [d for d in household.documents.all() if d.doc_type == c.DocumentType.AUTHORISATION]
+    elif form_class is ArchiveForm:
+        kwargs["open_disagreements"] = open_disagreements
     form = form_class(data, **kwargs)
     if name in REASON_LABELS:
         form.fields["reason"].label = REASON_LABELS[name]

@@ -14,8 +14,9 @@ from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.reviews import exit_suggestion
-from bangfu.cases.services.common import changes_since
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
+from bangfu.exchange.models import OpenState
+from bangfu.exchange.selectors import disagreement_list
 from bangfu.registry import choices as c
 from bangfu.registry import selectors
 
@@ -38,8 +39,10 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
     case = case_selectors.case_current(user=user, household_id=household.pk)
     version = case.version if case is not None else 0
     options = move_options(user, household, case)
+    flags = open_disagreements(user, household) if any(o.name == "archive" and not o.blocked for o in options) else 0
     forms = {o.name: bound if bound is not None and bound.prefix == o.name
-             else move_form(o.name, version=version, household=household) for o in options if not o.blocked}
+             else move_form(o.name, version=version, household=household, open_disagreements=flags)
+             for o in options if not o.blocked}
     state = case.state if case is not None else household.status
     today = timezone.localdate()
     followups = [(f, FollowUpForm(prefix=f"f{f.pk}", initial={"done_on": today}))
@@ -55,6 +58,11 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
     }
 
 
+def open_disagreements(user, household) -> int:
+    """Flags from other departments' data still open on the household: the archive needs an override reason."""
+    return disagreement_list(user=user, household_id=household.pk, state=OpenState.OPEN).count()
+
+
 @page(VIEW)
 def case_panel(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
@@ -62,7 +70,8 @@ def case_panel(request, pk: int):
 
 
 def _stale(case, version: int) -> Conflict:
-    return Conflict(STALE, field="version", extra={"version": case.version, "changes": changes_since(case, version)})
+    return Conflict(STALE, field="version",
+                    extra={"version": case.version, "changes": case_selectors.case_changes(case, version)})
 
 
 def _run(user, household, name: str, form):
@@ -109,7 +118,8 @@ def case_move(request, pk: int, move: str):
     if move not in SERVICES and move != OPEN:
         raise Http404("未知的操作")
     household = selectors.household_get(user=request.user, pk=pk)
-    form = move_form(move, version=0, data=request.POST, household=household)
+    flags = open_disagreements(request.user, household) if move == "archive" else 0
+    form = move_form(move, version=0, data=request.POST, household=household, open_disagreements=flags)
     if not form.is_valid():
         return _refused(request, household, form=form, message="请检查填写的内容。", status=422)
     try:
@@ -118,7 +128,7 @@ def case_move(request, pk: int, move: str):
     except Conflict as exc:
         data = request.POST.copy()
         data[f"{move}-version"] = str(exc.extra.get("version", form.cleaned_data["version"]))
-        rebound = move_form(move, version=0, data=data, household=household)
+        rebound = move_form(move, version=0, data=data, household=household, open_disagreements=flags)
         rebound.is_valid()
         return _refused(request, household, form=rebound, message=exc.message, status=409,
                         conflict=conflict_rows(exc.extra.get("changes", [])))

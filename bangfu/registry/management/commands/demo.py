@@ -28,7 +28,8 @@ class Command(BaseCommand):
                            progress=lambda n: self.stdout.write(f"  已生成 {n} 户", ending="\r"))
         self.stdout.write("")
         self.stdout.write(
-            f"新增 {result['households_added']} 户、{result['members_added']} 人;"
+            f"新增 {result['households_added']} 户(其中已建档 {result['cases_taken_over']} 户,均有复核日期)、"
+            f"{result['members_added']} 人;"
             f"共 {result['households']} 户;用时 {time.perf_counter() - started:.1f} 秒"
         )
         print_accounts(self.stdout, result["accounts"])

@@ -1,0 +1,39 @@
+"""Who may act on a case: the area and the role, a county union's 审核人 for approvals, never the proposer (四眼)."""
+
+from __future__ import annotations
+
+from bangfu.accounts.access import VERIFY, VIEW, in_area, may
+from bangfu.accounts.models import OrgLevel, Role
+from bangfu.common.errors import AccessDenied, NotFound
+
+from .models import Case
+
+# The union level whose 审核人 approve (Article 2: "县级以上总工会"; issue 4: the county union's reviewer).
+APPROVER_LEVELS = frozenset({OrgLevel.COUNTY})
+FOUR_EYES = "双人审核:提交或发起该事项的人员不能审批"
+
+
+def check_area(actor, path: str, action: str, missing: str = "未找到该帮扶档案") -> None:
+    """Outside the area it does not exist for the actor; inside, the role must allow the action."""
+    if not may(actor, VIEW) or not in_area(actor, path):
+        raise NotFound(missing)
+    if not may(actor, action):
+        raise AccessDenied("您没有执行此操作的权限")
+
+
+def check_approver(actor, path: str) -> None:
+    """Approvals belong to a county union's 审核人 over that area."""
+    check_area(actor, path, VIEW)
+    if not may(actor, VERIFY) or actor.role != Role.REVIEWER or actor.organisation.level not in APPROVER_LEVELS:
+        raise AccessDenied("审批须由县(市、区)总工会的审核人办理")
+
+
+def check_four_eyes(actor, proposers: set) -> None:
+    if actor.pk in proposers:
+        raise AccessDenied(FOUR_EYES)
+
+
+def proposer_ids(case: Case) -> set:
+    """Who proposed what is being approved: the submitter, and whoever moved the case into its state."""
+    last = case.events.exclude(to_state="").order_by("-id").values_list("actor_id", flat=True).first()
+    return {case.submitted_by_id, last} - {None}
