@@ -55,6 +55,7 @@ ACCOUNTS = (
     DemoAccount("caseworker_wx", "周强", Role.CASEWORKER, "320205-0001"),
     DemoAccount("auditor", "孙丽", Role.AUDITOR, "320000"),
     DemoAccount("officer", "李伟", Role.DEPARTMENT_OFFICER, "320000", "civil_affairs"),
+    DemoAccount("officer_hr", "赵敏", Role.DEPARTMENT_OFFICER, "320000", "human_resources"),
 )
 
 
