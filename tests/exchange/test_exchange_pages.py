@@ -172,6 +172,7 @@ def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(as_user,
     client = as_user(users["caseworker_g1"])
     file_page = client.get(f"/households/{household.pk}/").content.decode()
     assert "1 处不一致待处理" in file_page and "南京某物流公司" in file_page and "登记失业" in file_page
+    assert "系统建议类别" in file_page and "不自动认定" in file_page
     refused = client.post(f"/disagreements/{flag.pk}/resolve/", {f"d{flag.pk}-note": " "}, **HX)
     assert refused.status_code == 422 and "请填写处理说明" in refused.content.decode()
     flag.refresh_from_db()

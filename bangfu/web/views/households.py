@@ -68,7 +68,7 @@ def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
     context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household),
-                   **verification_context(request.user, household.pk))
+                   **verification_context(request.user, household))
     return render(request, "web/households/detail.html", context)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.common.errors import ValidationFailed
 from bangfu.exchange import selectors, services
+from bangfu.exchange.identification import propose_category
 from bangfu.exchange.models import OpenState
 from bangfu.exchange.presenters import describe, parameter_rows
 
@@ -22,8 +23,10 @@ from ..forms.exchange import NoteForm
 ALERTS = 20  # alerts listed on the start page
 
 
-def verification_context(user, household_id: int, *, bound: dict | None = None, error: str = "") -> dict:
-    """The file's 部门核对 card: open flags first (each with its resolve form), then closed ones, then the facts."""
+def verification_context(user, household, *, bound: dict | None = None, error: str = "") -> dict:
+    """The file's 部门核对 card: the proposed category from the verified facts (Article 26), open flags (each with
+    its resolve form), then closed ones, then the facts."""
+    household_id = household.pk
     flags = list(selectors.disagreement_list(user=user, household_id=household_id).order_by("-id"))
     for flag in flags:
         flag.declared_text, flag.reported_text = describe(flag.declared), describe(flag.reported)
@@ -31,7 +34,8 @@ def verification_context(user, household_id: int, *, bound: dict | None = None, 
     facts = list(selectors.fact_list(user=user, household_id=household_id))
     for fact in facts:
         fact.value_text, fact.declared_text = describe(fact.value), describe(fact.declared)
-    return {"household_id": household_id, "open_flags": [f for f in flags if f.state == OpenState.OPEN],
+    return {"household_id": household_id, "proposal": propose_category(household, timezone.localdate()),
+            "open_flags": [f for f in flags if f.state == OpenState.OPEN],
             "closed_flags": [f for f in flags if f.state != OpenState.OPEN], "dept_facts": facts,
             "can_resolve": may(user, CHANGE), "verification_error": error}
 
@@ -52,7 +56,7 @@ def disagreement_resolve(request, pk: int):
     else:
         error, status = "请填写处理说明。", 422
     if is_htmx(request):
-        context = verification_context(request.user, household_id, bound={pk: form} if status != 200 else None,
+        context = verification_context(request.user, flag.household, bound={pk: form} if status != 200 else None,
                                        error=error)
         if status == 200:
             context["verification_done"] = f"已处理:{flag.message}"
