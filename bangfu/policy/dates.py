@@ -124,20 +124,16 @@ def working_age(
 
     An age of k months is reached on `add_months(birth, k)`: in a later calendar month, or in that
     month on the birth day of month or on the month's last day (when the birth day does not exist).
+    So the whole months of age on `as_of` are the calendar months since birth, less one while that
+    day of the month is still to come.
     """
-    as_of, nat_a = _without_nat(as_of)
-    birth, nat_b = _without_nat(birth)
-    born_month, born_day, _ = _calendar(birth)
-    month, day, length = _calendar(as_of)
-    elapsed = month - born_month
-    day_reached = (day >= born_day) | (day == length)
-
-    def reached(months: np.ndarray) -> np.ndarray:
-        months = np.asarray(months, dtype=np.int64)
-        return (elapsed > months) | ((elapsed == months) & day_reached)
-
-    out = reached(np.asarray(minimum_age * 12, dtype=np.int64)) & ~reached(retirement_months)
-    for nat in (nat_a, nat_b):
-        if nat is not None:
-            out &= ~nat
+    n = len(birth)
+    # One pass over both columns: a batch of one pays numpy's overhead per call, not per value.
+    days, nat = _without_nat(np.concatenate([as_of, birth]))
+    month, day, length = _calendar(days)
+    age = month[:n] - month[n:] - ((day[:n] < day[n:]) & (day[:n] != length[:n]))
+    # Compared as floats: a parameter not held on the day (NaN) makes no one of working age.
+    out = (age >= minimum_age * 12) & (age < retirement_months)
+    if nat is not None:
+        out &= ~(nat[:n] | nat[n:])
     return out

@@ -39,7 +39,7 @@ class Evaluation:
 def _full(mask: np.ndarray | bool, n: int) -> np.ndarray:
     if isinstance(mask, np.ndarray) and mask.shape == (n,):
         return mask
-    return np.broadcast_to(mask, (n,))
+    return np.full(n, mask)  # a figure that is one scalar for the whole batch
 
 
 def _gate(ctx: Ctx) -> Outcome:
@@ -56,6 +56,8 @@ GATE = Rule(GATE_CODE, GATE_ARTICLE, "eligibility", "household", "困难职工�
 
 
 def _result(rule: Rule, outcome: Outcome, n: int, base: np.ndarray) -> RuleResult:
+    # Chained `&` over whole columns: for a million rows this beats stacking the masks in a matrix,
+    # whose pages must first be touched; for a batch of one it is a call per condition.
     masks = [_full(mask, n) for mask, _ in outcome.conditions]
     entitled = base  # shared, never written: each condition makes a new array
     for mask in masks:

@@ -9,17 +9,27 @@ from typing import Any
 import numpy as np
 
 from bangfu.policy.engine import Evaluation, RuleResult
+from bangfu.policy.rules import Outcome, Rule
 from bangfu.policy.schema import Household
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
+_MONEY: dict[float, Decimal] = {}  # amounts repeat (a grant, a province-wide figure): each rounded once
 
 
 def money(x: float) -> Decimal | None:
     """Yuan rounded half-up to the fen; None for a null amount (NaN)."""
     if x is None or math.isnan(x):
         return None
-    return Decimal(repr(round(x, 6))).quantize(CENT, rounding=ROUND_HALF_UP)
+    found = _MONEY.get(x) if x else None  # 0.0 and -0.0 are one key but print apart: never cached
+    if found is None:
+        found = Decimal(repr(round(x, 6))).quantize(CENT, rounding=ROUND_HALF_UP)
+        if x:
+            if len(_MONEY) >= 1 << 14:
+                _MONEY.clear()
+            _MONEY[x] = found
+    return found
 
 
 def _plain(x: Any) -> Any:
@@ -53,101 +63,169 @@ def _column(values: Any, rows: np.ndarray) -> list:
     return [_scalar(values)] * len(rows)
 
 
-def _entries(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None) -> list[dict]:
-    rule, outcome = result.rule, result.outcome
-    n = len(rows)
-    amounts = [None] * n if outcome.amount is None else [money(a) for a in _column(outcome.amount, rows)]
-    members = [member_ids[r] for r in rows.tolist()] if rule.entity == "person" and member_ids else [None] * n
-    details = {k: [_plain(x) for x in _column(v, rows)] for k, v in outcome.details.items()}
-    flags = {k: _column(v, rows) for k, v in outcome.illustrative.items()}
-    static = isinstance(rule.explain, str) and "{" not in rule.explain
+def _figures(values: Any, rows: np.ndarray) -> list:
+    """`_column` made JSON-ready; a scalar is converted once, not once per row."""
+    if callable(values) or (isinstance(values, np.ndarray) and values.ndim):
+        return [_plain(x) for x in _column(values, rows)]
+    return [_plain(_scalar(values))] * len(rows)
+
+
+def _text(rule: Rule, figures: dict, amount: Decimal | None) -> str:
+    shown = {k: _shown(v) for k, v in figures.items()}
+    shown["amount"] = _shown(amount)
+    return rule.explain(shown) if callable(rule.explain) else rule.explain.format(**shown)
+
+
+def _amounts(amount: Any, rows: np.ndarray) -> list:
+    if amount is None:
+        return [None] * len(rows)
+    if isinstance(amount, np.ndarray) and amount.ndim:
+        return [money(a) for a in amount[rows].tolist()]
+    return [money(_scalar(amount))] * len(rows)
+
+
+def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int],
+             member_ids: list[str] | None) -> list[dict]:
+    """The benefit entries of a rule for its entitled `rows` (as an array and as a list)."""
+    n = len(row_list)
+    amounts = _amounts(outcome.amount, rows)
+    members = [member_ids[r] for r in row_list] if rule.entity == "person" and member_ids else [None] * n
+    keys = tuple(outcome.details)
+    columns = [_figures(v, rows) for v in outcome.details.values()]
+    figures_of = list(zip(*columns, strict=True)) if columns else [()] * n
+    flags = [(k, _column(v, rows)) for k, v in outcome.illustrative.items()]
+    static = rule.explain if isinstance(rule.explain, str) and "{" not in rule.explain else None
+    # Rows with the same figures read the same: each text is written once. (A column holds one kind
+    # of value, so no key confuses True with 1.)
+    texts: dict[tuple, str] = {}
+    code, article, title, kind = rule.code, rule.article, rule.title, rule.kind
     entries = []
-    for j in range(n):
-        figures = {k: v[j] for k, v in details.items()}
-        if static:
-            text = rule.explain
-        else:
-            shown = {k: _shown(v) for k, v in figures.items()}
-            shown["amount"] = _shown(amounts[j])
-            text = rule.explain(shown) if callable(rule.explain) else rule.explain.format(**shown)
-        illustrative = [k for k, v in flags.items() if v[j] and figures.get(k) is not None]
-        if illustrative:
-            figures["illustrative"] = illustrative
-        entries.append({
-            "code": rule.code, "article": rule.article, "member": members[j], "title": rule.title,
-            "kind": rule.kind, "amount": amounts[j], "details": figures, "explanation": text,
-        })
+    for j, values in enumerate(figures_of):
+        figures = dict(zip(keys, values, strict=True))
+        amount = amounts[j]
+        text = static
+        if text is None:
+            text = texts.get((values, amount))
+            if text is None:
+                text = texts[values, amount] = _text(rule, figures, amount)
+        for k, flag in flags:
+            if flag[j] and figures.get(k) is not None:
+                figures.setdefault("illustrative", []).append(k)
+        entries.append({"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
+                        "amount": amount, "details": figures, "explanation": text})
     return entries
 
 
-def _refusals(result: RuleResult, rows: np.ndarray, member_ids: list[str] | None) -> list[dict]:
-    rule, outcome = result.rule, result.outcome
-    failed = result.first_failure(rows)
+def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int], failed: list[int],
+              member_ids: list[str] | None) -> list[dict]:
+    """Why each of `rows` is refused: the reason of its first failing condition (index in `failed`)."""
     details: dict[str, list] | None = None
+    person = rule.entity == "person" and member_ids
     out = []
-    for j, row in enumerate(rows.tolist()):
+    for j, row in enumerate(row_list):
         reason = outcome.conditions[failed[j]][1]
         if "{" in reason:
             if details is None:
                 details = {k: [_shown(_plain(x)) for x in _column(v, rows)] for k, v in outcome.details.items()}
             reason = reason.format(**{k: v[j] for k, v in details.items()})
-        out.append({
-            "code": rule.code, "article": rule.article,
-            "member": member_ids[row] if rule.entity == "person" and member_ids else None,
-            "reason": reason,
-        })
+        out.append({"code": rule.code, "article": rule.article, "member": member_ids[row] if person else None,
+                    "reason": reason})
     return out
 
 
-def _split_rows(which: np.ndarray, rows: np.ndarray, n: int) -> list[np.ndarray]:
-    """np.nonzero's (mask index, row) pairs of n stacked masks, as the rows of each mask."""
-    bounds = np.searchsorted(which, np.arange(n + 1)).tolist()
-    return [rows[bounds[i]:bounds[i + 1]] for i in range(n)]
+def _first_failures(result: RuleResult, row_list: list[int]) -> list[int]:
+    """For each refused row, the index of the rule's first condition that fails there.
 
-
-def _rows(evaluation: Evaluation) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """For each rule (by position), the rows entitled and the refused rows worth listing.
-
-    The masks of all rules of an entity are stacked, so that a batch of one costs a few array
-    operations, not a few per rule.
+    Read row by row: only rows an answer lists are refused, each costs a dict anyway, and most fail on
+    a first condition (not a child, no business); for a batch of one this is fewer calls than numpy's.
     """
-    gate_h = evaluation.gate.entitled
-    gates = {"household": gate_h, "person": gate_h[evaluation.population.hh]}
-    out = {}
-    for entity, gate in gates.items():
-        positions = [i for i, r in enumerate(evaluation.results) if r.rule.entity == entity]
-        results = [evaluation.results[i] for i in positions]
-        entitled = np.stack([r.entitled for r in results])
-        refused = np.stack([gate if r.outcome.listed is None else gate & r.outcome.listed for r in results])
-        refused &= ~entitled
-        n = len(results)
-        pairs = zip(_split_rows(*np.nonzero(entitled), n), _split_rows(*np.nonzero(refused), n), strict=True)
-        out.update(zip(positions, pairs, strict=True))
+    masks = result.masks
+    out = []
+    for row in row_list:
+        i = 0
+        while masks[i][row]:
+            i += 1
+        out.append(i)
     return out
+
+
+def _rows(results: list[RuleResult], gate: np.ndarray) -> list[tuple | None]:
+    """For each of `results` (the rules of one entity): None when it shows in no answer, else the rows
+    entitled, and the refused rows worth listing with the condition that refuses each.
+
+    Rows come as arrays (to read figures) and as lists (to place entries). The masks of all the rules
+    are stacked, so that a batch of one pays a few numpy calls for them all, not a few per rule.
+    """
+    n_rules = len(results)
+    both = np.empty((2 * n_rules, len(gate)), bool)
+    both[:n_rules] = [r.entitled for r in results]
+    refused = both[n_rules:]
+    refused[:] = gate
+    for k, result in enumerate(results):
+        if result.outcome.listed is not None:
+            refused[k] &= result.outcome.listed
+    refused &= ~both[:n_rules]
+    which, rows = np.nonzero(both)
+    bounds = np.searchsorted(which, np.arange(2 * n_rules + 1)).tolist()
+    row_list = rows.tolist()
+    out: list[tuple | None] = []
+    for k, result in enumerate(results):
+        e0, e1, r0, r1 = bounds[k], bounds[k + 1], bounds[n_rules + k], bounds[n_rules + k + 1]
+        if e0 < e1 or r0 < r1:
+            listed = row_list[r0:r1]
+            out.append((rows[e0:e1], row_list[e0:e1], rows[r0:r1], listed, _first_failures(result, listed)))
+        else:
+            out.append(None)
+    return out
+
+
+def _found(evaluation: Evaluation) -> list[tuple | None]:
+    """`_rows` for every rule of the evaluation, in its order."""
+    found: list[tuple | None] = [None] * len(evaluation.results)
+    gate = evaluation.gate.entitled
+    if not gate.any():  # every row a rule entitles or refuses lies within the gate
+        return found
+    pop = evaluation.population
+    for entity, within in (("household", gate), ("person", gate[pop.hh])):
+        positions = [i for i, r in enumerate(evaluation.results) if r.rule.entity == entity]
+        for i, rows in zip(positions, _rows([evaluation.results[i] for i in positions], within), strict=True):
+            found[i] = rows
+    return found
 
 
 def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     """The spec's output document for each household of the evaluated batch, in batch order."""
     pop = evaluation.population
+    ids = pop.member_ids
     benefits: list[list[dict]] = [[] for _ in households]
     refused: list[list[dict]] = [[] for _ in households]
     owner = {"household": range(pop.n_households), "person": pop.hh.tolist()}
-    for i, (entitled, listed) in sorted(_rows(evaluation).items()):
-        result = evaluation.results[i]
-        owners = owner[result.rule.entity]
-        if len(entitled):
-            for entry, row in zip(_entries(result, entitled, pop.member_ids), entitled.tolist(), strict=True):
+    found = _found(evaluation)
+    for result, rows in zip(evaluation.results, found, strict=True):  # benefits in the order of RULES
+        if rows is None:
+            continue
+        rule, outcome = result.rule, result.outcome
+        entitled, entitled_rows, listed, listed_rows, failed = rows
+        owners = owner[rule.entity]
+        if entitled_rows:
+            entries = _entries(rule, outcome, entitled, entitled_rows, ids)
+            for entry, row in zip(entries, entitled_rows, strict=True):
                 benefits[owners[row]].append(entry)
-        if len(listed):
-            for entry, row in zip(_refusals(result, listed, pop.member_ids), listed.tolist(), strict=True):
+        if listed_rows:
+            refusals = _refusals(rule, outcome, listed, listed_rows, failed, ids)
+            for entry, row in zip(refusals, listed_rows, strict=True):
                 refused[owners[row]].append(entry)
-    outside = np.flatnonzero(~evaluation.gate.entitled)
-    for h, refusal in zip(outside.tolist(), _refusals(evaluation.gate, outside, None), strict=True):
-        refused[h] = [refusal]
+    gate = evaluation.gate
+    outside = np.flatnonzero(~gate.entitled)
+    if len(outside):
+        outside_rows = outside.tolist()
+        failures = gate.first_failure(outside)
+        refusals = _refusals(gate.rule, gate.outcome, outside, outside_rows, failures, None)
+        for h, refusal in zip(outside_rows, refusals, strict=True):
+            refused[h] = [refusal]
     out = []
     for h, household in enumerate(households):
-        total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None),
-                    Decimal("0.00"))
+        total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None), ZERO)
         out.append({
             "as_of": household.as_of.isoformat(), "region": household.region,
             "category": household.category, "benefits": benefits[h], "not_eligible": refused[h],

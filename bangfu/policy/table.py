@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
 
 from bangfu.policy import schema as s
 from bangfu.policy.regions import region_index
-
-NO_DATE = np.datetime64("NaT", "D")
 
 HOUSEHOLD_COLUMNS = ("as_of", "region", "category", "archived", "dibao", "dibao_edge", "monthly_income",
                      "causes", "cpi")
@@ -87,6 +86,8 @@ _DTYPES = {
 # so a huge value is held at the column's ceiling rather than overflowing it.
 _MAX_YEAR = int(np.iinfo(np.int16).max)
 _MAX_EMPLOYEES = int(np.iinfo(np.int32).max)
+_EPOCH = datetime.date(1970, 1, 1).toordinal()
+_NAT = int(np.iinfo(np.int64).min)  # NaT's day number
 
 
 def _index(values: tuple[str, ...]) -> dict[str, int]:
@@ -127,15 +128,18 @@ def _person_row(hh: int, m: s.Member) -> tuple:
                   business.first_time, _PRM[business.premises], business.other_rent_subsidy)
 
 
+def _days(column: tuple) -> np.ndarray:
+    """Dates as datetime64[D], None as NaT: through day numbers, as numpy converts a date object slowly."""
+    days = np.array([_NAT if d is None else d.toordinal() - _EPOCH for d in column], np.int64)
+    return days.view("datetime64[D]")
+
+
 def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, np.ndarray]:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     out = {}
     for name, column in zip(names, columns, strict=True):
         dtype = _DTYPES[name]
-        if dtype == "datetime64[D]":
-            out[name] = np.array([NO_DATE if d is None else d for d in column], dtype=dtype)
-        else:
-            out[name] = np.array(column, dtype=dtype)
+        out[name] = _days(column) if dtype == "datetime64[D]" else np.array(column, dtype=dtype)
     return out
 
 

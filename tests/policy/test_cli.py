@@ -64,3 +64,19 @@ def test_the_fast_json_path_refuses_exactly_what_the_document_path_refuses() -> 
                 raise AssertionError(f"fast path accepted {text}")
         else:
             assert parse_json(text) == parse_document(text)
+
+
+def test_json_lines_leave_the_cycle_collector_as_they_found_it(tmp_path) -> None:
+    import gc
+
+    lines = tmp_path / "batch.jsonl"
+    lines.write_text(EXAMPLE.read_text().replace("\n", "") + "\n" + "not json\n")
+    assert gc.isenabled()
+    assert cli.assess_jsonl(str(lines), io.StringIO()) == cli.BAD_INPUT
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cli.assess_jsonl(str(lines), io.StringIO())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

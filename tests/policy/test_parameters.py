@@ -47,6 +47,25 @@ def test_every_shipped_value_carries_a_reference() -> None:
                 assert value.reference, parameter.name
 
 
+def test_the_fast_yaml_loader_reads_the_files_as_the_safe_loader_does() -> None:
+    import yaml
+
+    from bangfu.policy.parameters import _LOADER, HERE, _files
+
+    for _, path in _files(HERE):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=_LOADER) == yaml.safe_load(text), path.name
+
+
+def test_the_province_block_of_the_division_data_parses_as_the_whole_file_does() -> None:
+    from stdnum import numdb
+
+    from bangfu.policy.regions import PROVINCE, _province_data
+
+    whole = [p for p in numdb.get("cn/loc").prefixes if p[1] == PROVINCE[:2]]
+    assert whole and _province_data().prefixes == whole
+
+
 def test_county_falls_back_to_city_and_city_to_province() -> None:
     p = parse_parameter("x", {
         "values": {dt.date(2019, 1, 10): {"value": 1, "reference": REF}},

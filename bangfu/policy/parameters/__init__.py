@@ -16,6 +16,8 @@ from bangfu.policy.regions import PROVINCE, all_regions, get_region
 
 HERE = Path(__file__).parent
 STATUSES = ("confirmed", "illustrative")
+# libyaml's safe loader when PyYAML has it: the same documents, read several times faster (start-up).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ParameterError(ValueError):
@@ -117,13 +119,14 @@ class ParameterSet:
     def __init__(self, parameters: Iterable[Parameter]):
         self._by_name = {p.name: p for p in parameters}
         self._tables: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._scalars: dict[bytes, dict] = {}
 
     @classmethod
     def load(cls, root: Path = HERE) -> ParameterSet:
         parameters = []
         for prefix, path in _files(root):
             with path.open(encoding="utf-8") as fh:
-                document = yaml.safe_load(fh) or {}
+                document = yaml.load(fh, Loader=_LOADER) or {}
             for key, raw in document.items():
                 parameters.append(parse_parameter(f"{prefix}.{key}", raw))
         return cls(parameters)
@@ -141,6 +144,19 @@ class ParameterSet:
         values = dict(parameter.values)
         values[region] = tuple(sorted((*series, value), key=lambda v: v.start))
         return ParameterSet([*(p for p in self if p.name != name), replace(parameter, values=values)])
+
+    def scalars(self, key: bytes) -> dict:
+        """A memo for figures that are the same in every region on the days `key` (`days.tobytes()`).
+
+        The engine fills it and every batch on those days shares it, so that a batch of one does not
+        look its parameters up again.
+        """
+        found = self._scalars.get(key)
+        if found is None:
+            if len(self._scalars) > 512:
+                self._scalars.clear()
+            found = self._scalars[key] = {}
+        return found
 
     def table(self, name: str, days: np.ndarray, key: bytes | None = None
               ) -> tuple[np.ndarray, np.ndarray, tuple[float, bool] | None]:

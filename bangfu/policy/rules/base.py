@@ -88,12 +88,15 @@ class Ctx:
         self.pop = population
         self.parameters = parameters
         as_of = population.as_of
-        if len(as_of) and (as_of == as_of[0]).all():
+        if len(as_of) == 1 or len(as_of) and (as_of == as_of[0]).all():
             self.days, self._day = as_of[:1], np.zeros(len(as_of), np.intp)
         else:
             self.days, self._day = np.unique(as_of, return_inverse=True)
         self._days_key = self.days.tobytes()
+        self._scalars = parameters.scalars(self._days_key)
         self._memo: dict[tuple, Any] = {}
+        self._hparams: dict[str, Param] = {}
+        self._pparams: dict[str, Param] = {}
 
     def _memoised(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if key not in self._memo:
@@ -102,24 +105,26 @@ class Ctx:
 
     def hparam(self, name: str) -> Param:
         """A parameter for each household, on its day and in its region."""
-        found = self._memo.get(("h", name))
+        found = self._hparams.get(name)
         if found is None:
-            value, illustrative, scalar = self.parameters.table(name, self.days, self._days_key)
-            if scalar is not None:
-                found = Param(*scalar)
-            else:
-                found = Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
-            self._memo[("h", name)] = found
+            found = self._scalars.get(name)
+            if found is None:
+                value, illustrative, scalar = self.parameters.table(name, self.days, self._days_key)
+                if scalar is not None:  # the same in every region: kept for other batches on these days
+                    found = self._scalars[name] = Param(*scalar)
+                else:
+                    found = Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+            self._hparams[name] = found
         return found
 
     def pparam(self, name: str) -> Param:
         """A parameter for each member, from their household's day and region."""
-        found = self._memo.get(("p", name))
+        found = self._pparams.get(name)
         if found is None:
             value, illustrative = found = self.hparam(name)
             if isinstance(value, np.ndarray) or isinstance(illustrative, np.ndarray):
                 found = Param(self.per_person(value), self.per_person(illustrative))
-            self._memo[("p", name)] = found
+            self._pparams[name] = found
         return found
 
     def per_person(self, household_values: Array) -> Array:
@@ -176,14 +181,17 @@ class Ctx:
         group = self.pop.group
 
         def by_group(stem: str) -> Array:
-            values = [self.pparam(f"general.working_age.{stem}_{g}").value for g in s.RETIREMENT_GROUPS]
-            if all(isinstance(v, float) for v in values):
-                return np.array(values)[group]
-            return np.choose(group, values)
+            table = self._scalars.get(("by_group", stem))
+            if table is None:
+                values = [self.pparam(f"general.working_age.{stem}_{g}").value for g in s.RETIREMENT_GROUPS]
+                if not all(isinstance(v, float) for v in values):
+                    return np.choose(group, values)
+                table = self._scalars["by_group", stem] = np.array(values)
+            return table[group]
 
         base = by_group("retirement_age")
         delay = dates.delay_months(self.pop.birth, by_group("reform_first_cohort"),
                                    by_group("reform_months_per_step"), by_group("reform_max_months"))
         as_of = self.per_person(self.pop.as_of)
         minimum = self.pparam("general.working_age.minimum_age").value
-        return dates.working_age(as_of, self.pop.birth, minimum, (base * 12).astype(np.int64) + delay)
+        return dates.working_age(as_of, self.pop.birth, minimum, base * 12 + delay)

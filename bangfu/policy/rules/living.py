@@ -59,7 +59,7 @@ def price_subsidy(c: Ctx) -> Outcome:
     return Outcome([
         (c.extreme, _EXTREME),
         (~np.isnan(cpi), "未提供当地居民消费价格同比涨幅,系统也没有评估日当月及以前的数据"),
-        (np.nan_to_num(cpi, nan=-np.inf) >= threshold, "居民消费价格同比涨幅{cpi_yoy_percent}%,低于{threshold_percent}%"),
+        (cpi >= threshold, "居民消费价格同比涨幅{cpi_yoy_percent}%,低于{threshold_percent}%"),
     ], details={"cpi_yoy_percent": cpi, "threshold_percent": threshold},
         illustrative={"cpi_yoy_percent": ~given & held.illustrative})
 
