@@ -51,6 +51,7 @@ urlpatterns = [
     path("targets/", dashboard.targets, name="targets"),
     path("households/<int:pk>/report/", verification.verification_report, name="verification_report"),
     path("disagreements/<int:pk>/resolve/", verification.disagreement_resolve, name="disagreement_resolve"),
+    path("alerts/", verification.alert_list, name="alert_list"),
     path("alerts/<int:pk>/resolve/", verification.alert_resolve, name="alert_resolve"),
     path("imports/", exchange.imports, name="imports"),
     path("imports/template.<slug:fmt>", exchange.import_template, name="import_template"),

@@ -227,6 +227,7 @@ def test_the_verification_report_lists_facts_sources_flags_and_the_proposal(as_u
     assert "待处理 1 处" in text and "认定建议" in text and "签字" in text
     assert "当地城市低保标准(元/月)" in text and "依据:苏政办发〔2019〕2号第26条" in text and "{" not in text
     assert p["self"].id_number not in text  # ID numbers are masked on paper too
+    assert household.address in text and "核定类别:非困难" in text
     assert as_user(users["caseworker_g4"]).get(f"/households/{household.pk}/report/").status_code == 404
 
 
@@ -250,3 +251,56 @@ def test_alerts_show_on_the_start_page_until_resolved_with_a_note(as_user, users
     alert.refresh_from_db()
     assert alert.state == "resolved" and alert.note == "已核实,办理成员减员"
     assert alert.message not in client.get("/").content.decode()
+
+
+def death_alerts(as_user, officer, households) -> list[Alert]:
+    rows = [[people(h)["spouse"].id_number, people(h)["spouse"].name, "死亡", "", "", "2025-02-03", ""]
+            for h in households]
+    as_user(officer("civil_affairs")).post("/department-data/", {"file": dept_csv("civil_affairs", rows)})
+    return list(Alert.objects.order_by("pk"))
+
+
+def test_the_alerts_page_lists_filters_and_resolves_within_the_area(as_user, users, officer, make_household):
+    mine, other = make_household("g1"), make_household("g4")
+    a_mine, a_other = death_alerts(as_user, officer, [mine, other])
+    client = as_user(users["caseworker_g1"])
+    page = client.get("/alerts/").content.decode()
+    row = f'data-testid="alert-row-{a_mine.pk}"'
+    assert row in page and f'data-testid="alert-row-{a_other.pk}"' not in page
+    assert people(mine)["self"].name in page  # the worker's name beside the file number
+    assert row not in client.get("/alerts/?kind=relapse").content.decode()
+    response = client.post(f"/alerts/{a_mine.pk}/resolve/", {f"a{a_mine.pk}-note": "已办理减员",
+                                                             "next": "/alerts/?state=all"})
+    assert response.status_code == 302 and response["Location"] == "/alerts/?state=all"
+    assert row not in client.get("/alerts/").content.decode()  # open ones by default
+    resolved = client.get("/alerts/?state=resolved").content.decode()
+    assert row in resolved and "已办理减员" in resolved
+    elsewhere = client.post(f"/alerts/{a_mine.pk}/resolve/", {f"a{a_mine.pk}-note": "x",
+                                                              "next": "https://evil.example/"})
+    assert elsewhere["Location"] == "/"  # only back to the alerts page, never elsewhere
+    assert as_user(users["auditor_province"]).get("/alerts/").status_code == 200
+    assert "处理完毕" not in as_user(users["auditor_province"]).get("/alerts/").content.decode()
+    assert as_user(officer()).get("/alerts/").status_code == 403
+
+
+def test_the_start_page_links_to_all_alerts_when_there_are_more(as_user, users, officer, make_household,
+                                                                monkeypatch):
+    monkeypatch.setattr("bangfu.web.views.verification.ALERTS", 1)
+    death_alerts(as_user, officer, [make_household("g1"), make_household("g1")])
+    home = as_user(users["caseworker_g1"]).get("/").content.decode()
+    assert "另有1条待处理的预警" in home and 'href="/alerts/"' in home
+
+
+def test_a_job_waiting_too_long_says_the_worker_may_be_down(as_user, users, orgs, household_file):
+    import datetime
+
+    from django.utils import timezone
+
+    client = as_user(users["caseworker_g1"])
+    client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, finished_at=None,
+                                               created_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert "后台任务服务可能未运行" in client.get(f"/jobs/{job.pk}/", **HX).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now())
+    assert "后台任务服务可能未运行" not in client.get(f"/jobs/{job.pk}/", **HX).content.decode()

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from bangfu.exchange.models import ImportMode
+from bangfu.exchange.models import AlertKind, ImportMode
 
 from ..selectors import union_choices
 from .base import StyledForm, date_input
@@ -63,3 +63,19 @@ class DepartmentUploadForm(StyledForm):
 class NoteForm(StyledForm):
     note = forms.CharField(label="处理说明", max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如:入户核实,已于3月离职,提供离职证明"}))
+
+
+class AlertFilterForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+    page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "全部"), *AlertKind.choices]
+        self.fields["state"].choices = [("open", "待处理"), ("resolved", "已处理"), ("all", "全部")]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state") or "open"
+        return {"kind": data.get("kind") or "", "state": "" if state == "all" else state}

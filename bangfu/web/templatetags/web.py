@@ -73,7 +73,7 @@ def get_item(mapping, key):
 SECTIONS = {"home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
             "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households",
             "imports": "exchange", "job_detail": "exchange", "department_data": "exchange",
-            "verification_report": "households"}
+            "verification_report": "households", "alert_list": "home"}
 
 
 @register.filter

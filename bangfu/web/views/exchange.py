@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import ADD, may
@@ -26,6 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAMPLES = Path(__file__).resolve().parents[2] / "exchange" / "samples"
 RECENT = 20  # jobs listed under the upload form
 RUNNING = (JobState.UPLOADED, JobState.QUEUED, JobState.VALIDATING, JobState.WRITING)
+WAITING = (JobState.UPLOADED, JobState.QUEUED)
+STUCK_MINUTES = 3  # a job still waiting after this long: the worker is probably not running
 
 
 def is_officer(user) -> bool:
@@ -90,7 +93,9 @@ def department_data(request):
 
 def _job_context(request, job) -> dict:
     progress = job_out(job)
+    waited = (timezone.now() - job.created_at).total_seconds() // 60
     return {"job": job, "progress": progress, "running": job.state in RUNNING,
+            "waiting_minutes": int(waited) if job.state in WAITING and waited >= STUCK_MINUTES else 0,
             "can_retry": (job.kind == JobKind.HOUSEHOLDS and job.state == JobState.INVALID and job.mode == "all"
                           and job.error_rows > 0 and may(request.user, ADD)),
             "back": "web:department_data" if job.kind == JobKind.DEPARTMENT else "web:imports"}

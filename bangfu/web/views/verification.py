@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
+from bangfu.common.bounds import page_number
 from bangfu.common.errors import ValidationFailed
 from bangfu.exchange import selectors, services
 from bangfu.exchange.identification import propose_category
@@ -18,7 +19,8 @@ from bangfu.exchange.models import OpenState
 from bangfu.exchange.presenters import describe, parameter_rows
 
 from ..access import is_htmx, page
-from ..forms.exchange import NoteForm
+from ..forms.exchange import AlertFilterForm, NoteForm
+from ..selectors import alert_page_queryset
 
 ALERTS = 20  # alerts listed on the start page
 
@@ -84,7 +86,7 @@ def verification_report(request, pk: int):
 
 
 def alerts_context(user) -> dict:
-    alerts = list(selectors.alerts_for(user)[:ALERTS])
+    alerts = list(alert_page_queryset(user=user, state=OpenState.OPEN)[:ALERTS])
     count = selectors.alerts_for(user).count() if len(alerts) == ALERTS else len(alerts)
     return {"alerts": alerts, "alert_count": count, "alert_more": count - len(alerts),
             "can_resolve_alerts": may(user, CHANGE)}
@@ -111,4 +113,23 @@ def alert_resolve(request, pk: int):
         messages.error(request, error)
     else:
         messages.success(request, f"已处理预警:{alert.message}")
-    return redirect("web:home")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/alerts/") else "web:home")
+
+
+ALERTS_PER_PAGE = 50
+
+
+@page(VIEW)
+def alert_list(request):
+    """All alerts of the area, filtered by type and state, 50 a page; each open one can be closed with a note."""
+    form = AlertFilterForm(request.GET or None)
+    qs = alert_page_queryset(user=request.user, **form.filters())
+    number = page_number(request.GET.get("page"))
+    rows = list(qs[(number - 1) * ALERTS_PER_PAGE: number * ALERTS_PER_PAGE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/exchange/alerts.html", {
+        "form": form, "rows": rows[:ALERTS_PER_PAGE], "page": number, "has_next": len(rows) > ALERTS_PER_PAGE,
+        "query": query.urlencode(), "can_resolve_alerts": may(request.user, CHANGE),
+        "here": request.get_full_path()})
