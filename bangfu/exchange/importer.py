@@ -68,7 +68,8 @@ def split_csv(sheet: Sheet) -> tuple[Sheet, Sheet, Errors]:
 
 
 class HouseholdChecker:
-    """Runs every row through the registry's validation; `progress(n)` is called as rows are checked."""
+    """Runs every row through the registry's validation; `progress(n)` is called as rows are checked, `n` counting
+    the household rows, then the member rows after them."""
 
     def __init__(self, *, actor, default_union: Organisation, today: datetime.date,
                  progress: Callable[[int], None] = lambda n: None) -> None:
@@ -98,7 +99,7 @@ class HouseholdChecker:
     def check(self, households: Sheet, members: Sheet, initial: Errors | None = None) -> Checked:
         self.errors = dict(initial or {})
         planned = self._households(households)
-        self._members(members, planned)
+        self._members(members, planned, done=len(households.rows))
         self._duplicates_elsewhere(planned, members.name)
         bad = set()
         for number, household in planned.items():
@@ -145,11 +146,14 @@ class HouseholdChecker:
         self.progress(len(sheet.rows))
         return planned
 
-    def _members(self, sheet: Sheet, planned: dict[str, PlannedHousehold]) -> None:
+    def _members(self, sheet: Sheet, planned: dict[str, PlannedHousehold], *, done: int = 0) -> None:
+        """The member rows; `done` household rows were checked before them, so progress goes on from there."""
         columns = CSV_COLUMNS if sheet.name == CSV_SHEET else MEMBER_COLUMNS
         member_columns = {c.field for c in MEMBER_COLUMNS} - {"number"}
         first_row_of: dict[str, int] = {}
         for index, row in enumerate(sheet.rows):
+            if index and index % 5000 == 0:
+                self.progress(done + index)
             data, errors = row_data(tuple(c for c in columns if c.field in member_columns | {"number"}), row)
             for message in errors:
                 self._error(sheet.name, index, message)
@@ -175,9 +179,7 @@ class HouseholdChecker:
             first_row_of[fields["id_number"]] = index
             fields["_ref"] = (sheet.name, index)
             household.members.append(fields)
-            if index % 5000 == 4999:
-                self.progress(index + 1)
-        self.progress(len(sheet.rows))
+        self.progress(done + len(sheet.rows))
 
     def _duplicates_elsewhere(self, planned: dict[str, PlannedHousehold], sheet: str) -> None:
         """One active household per person: those already active elsewhere, with a link only for those who may see it."""

@@ -6,12 +6,13 @@ import logging
 import uuid
 from pathlib import PurePath
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from bangfu.accounts.access import ADD, VIEW_ID_NUMBER, may
-from bangfu.accounts.models import Organisation, Role
+from bangfu.accounts.access import ADD, may
+from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from bangfu.registry.services.households import _check_union
@@ -20,6 +21,8 @@ from . import files
 from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
 from .importer import HouseholdChecker, split_csv
 from .models import ImportJob, ImportMode, JobKind, JobState
+from .progress import Progress
+from .selectors import job_list
 from .writer import result_csv, result_xlsx, write_all, write_clean
 
 log = logging.getLogger(__name__)
@@ -60,11 +63,10 @@ def household_import_upload(*, actor, union: Organisation, name: str, content: b
 
 
 def job_check_owner(actor, job: ImportJob) -> None:
-    """A job is its uploader's, or visible to staff over its union; a department officer sees only their own."""
+    """A job is its uploader's; a household import is also seen by staff as `selectors.job_list` says."""
     if job.created_by_id == actor.pk:
         return
-    if actor.role != Role.DEPARTMENT_OFFICER and job.kind == JobKind.HOUSEHOLDS and \
-            ImportJob.objects.restrict(actor, VIEW_ID_NUMBER).filter(pk=job.pk).exists():
+    if job.kind == JobKind.HOUSEHOLDS and job_list(user=actor).filter(pk=job.pk).exists():
         return
     raise NotFound("未找到该导入任务")
 
@@ -84,16 +86,24 @@ def import_start(*, actor, job: ImportJob) -> ImportJob:
 
 @transaction.atomic
 def import_retry_clean(*, actor, job: ImportJob) -> ImportJob:
-    """The user's choice after a refused file: a new job on the same file that imports the clean households only.
-    The refused job stays as it was, with its result file."""
+    """The user's choice after a refused file: a new job on the same file that imports the clean households only,
+    once per refused file. The refused job stays as it was, with its result file."""
     job_check_owner(actor, job)
+    if not may(actor, ADD):
+        raise AccessDenied("您没有导入家庭档案的权限")
     if job.kind != JobKind.HOUSEHOLDS or job.state != JobState.INVALID or job.mode != ImportMode.ALL:
         raise ValidationFailed("只有因有错误而未导入的家庭文件才能改为只导入无误的家庭", field="mode")
     if not job.error_rows:
         raise ValidationFailed("该文件本身无法读取(见任务说明),请修改后重新上传", field="mode")
+    ImportJob.objects.select_for_update().only("pk").get(pk=job.pk)  # two clicks at once: the second waits here
+    earlier = job.retries.order_by("pk").first()
+    if earlier is not None:
+        raise ValidationFailed(f"该文件已在第{earlier.pk}号任务中只导入无误的家庭,不能重复导入;请查看该任务",
+                               field="mode")
     with job.file.open("rb") as fh:
         content = fh.read()
-    retry = ImportJob(kind=JobKind.HOUSEHOLDS, union=job.union, mode=ImportMode.CLEAN_ONLY, created_by=actor)
+    retry = ImportJob(kind=JobKind.HOUSEHOLDS, union=job.union, mode=ImportMode.CLEAN_ONLY, created_by=actor,
+                      retry_of=job)
     store(retry, job.original_name, content)
     retry.save()
     audit_log(actor=actor, action="exchange.upload", object_type="import_job", object_id=retry.pk,
@@ -102,10 +112,18 @@ def import_retry_clean(*, actor, job: ImportJob) -> ImportJob:
     return retry
 
 
-def _progress(job_id: int):
-    def report(count: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed=count)
-    return report
+@transaction.atomic
+def job_result_open(*, actor, job: ImportJob) -> tuple[File, str]:
+    """The job's result file (the upload with its 错误 column: full ID numbers) opened for download, and the name
+    to give it; each download is audited. The caller closes the file (a FileResponse does)."""
+    if not job_list(user=actor).filter(pk=job.pk).exists():
+        raise NotFound("未找到该导入任务")
+    if not job.result_file:
+        raise NotFound("该任务没有结果文件")
+    suffix = job.result_file.name.rsplit(".", 1)[-1]
+    audit_log(actor=actor, action="exchange.result_download", object_type="import_job", object_id=job.pk,
+              area_path=job.union.path, after={"kind": job.kind, "name": job.original_name})
+    return job.result_file.open("rb"), f"结果-{job.pk}.{suffix}"
 
 
 def _read(job: ImportJob):
@@ -141,40 +159,61 @@ def run_household_import(job: ImportJob) -> None:
     except DomainError as exc:
         _finish(job, JobState.INVALID, message=exc.message)
         return
-    job.total = len(households.rows) + len(members.rows)
+    rows = len(households.rows) + len(members.rows)
+    # Every row is checked, then every household written: the bar counts both, so it only moves forward.
+    job.total = rows + len(households.rows)
     job.save(update_fields=["total"])
-    checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=timezone.localdate(),
-                               progress=_progress(job.pk))
-    checked = checker.check(households, members, initial)
-    error_rows = len(checked.errors)
-    if checked.errors and job.mode == ImportMode.ALL:
-        _attach_result(job, sheets, checked.errors)
-        clean = len(checked.clean)
-        _finish(job, JobState.INVALID, processed=job.total, error_rows=error_rows, skipped=len(checked.households),
-                message=f"共{error_rows}行有错误,未导入任何家庭(其中{clean}户无误)。请下载结果文件,按「错误」列修改后"
-                        f"重新上传{',或选择只导入无误的家庭' if clean else ''}。")
-        return
-    job.state = JobState.WRITING
-    job.save(update_fields=["state"])
-    if job.mode == ImportMode.ALL:
-        written, failed = write_all(job.created_by, job.pk, checked.clean), {}
-    else:
-        written, failed = write_clean(job.created_by, job.pk, checked.clean)
-    skipped = len(checked.households) - written
-    errors = dict(checked.errors)
-    for household in checked.households:
-        note = failed.get(household.number) or ("本户有错误,整户未导入" if household.number in checked.bad_numbers
-                                                else "")
-        if note and household.rows:
-            errors.setdefault(household.rows[0], []).append(note)
-    if errors:
-        _attach_result(job, sheets, errors)
-    message = f"已导入{written}户" + (f",{skipped}户因有错误未导入" if skipped else "")
-    _finish(job, JobState.DONE, processed=job.total, error_rows=error_rows, written=written, skipped=skipped,
-            message=message)
-    with transaction.atomic():
-        audit_log(actor=job.created_by, action="exchange.import", object_type="import_job", object_id=job.pk,
-                  area_path=job.union.path, after={"written": written, "skipped": skipped, "errors": error_rows})
+    progress = Progress(job.pk)
+    try:
+        checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=timezone.localdate(),
+                                   progress=progress)
+        checked = checker.check(households, members, initial)
+        if checked.errors and job.mode == ImportMode.ALL:
+            _refuse(job, sheets, checked)
+            return
+        job.state = JobState.WRITING
+        job.save(update_fields=["state"])
+        _write(job, sheets, checked, lambda n: progress(rows + n))
+        progress(job.total)
+    finally:
+        progress.close()
+
+
+def _refuse(job: ImportJob, sheets, checked) -> None:
+    error_rows, clean = len(checked.errors), len(checked.clean)
+    _attach_result(job, sheets, checked.errors)
+    _finish(job, JobState.INVALID, processed=job.total, error_rows=error_rows, skipped=len(checked.households),
+            message=f"共{error_rows}行有错误,未导入任何家庭(其中{clean}户无误)。请下载结果文件,按「错误」列修改后"
+                    f"重新上传{',或选择只导入无误的家庭' if clean else ''}。")
+
+
+def _write(job: ImportJob, sheets, checked, progress) -> None:
+    """The households, the result file, the job's end and its audit row in one transaction: a failure anywhere
+    leaves the registry as it was, as the failed job says (the writer's batches are savepoints inside it)."""
+    try:
+        with transaction.atomic():
+            if job.mode == ImportMode.ALL:
+                written, failed = write_all(job.created_by, job.pk, checked.clean, progress=progress), {}
+            else:
+                written, failed = write_clean(job.created_by, job.pk, checked.clean, progress=progress)
+            skipped, error_rows = len(checked.households) - written, len(checked.errors)
+            errors = dict(checked.errors)
+            for household in checked.households:
+                note = failed.get(household.number) or ("本户有错误,整户未导入" if household.number in checked.bad_numbers
+                                                        else "")
+                if note and household.rows:
+                    errors.setdefault(household.rows[0], []).append(note)
+            if errors:
+                _attach_result(job, sheets, errors)
+            message = f"已导入{written}户" + (f",{skipped}户因有错误未导入" if skipped else "")
+            _finish(job, JobState.DONE, processed=job.total, error_rows=error_rows, written=written,
+                    skipped=skipped, message=message)
+            audit_log(actor=job.created_by, action="exchange.import", object_type="import_job", object_id=job.pk,
+                      area_path=job.union.path, after={"written": written, "skipped": skipped, "errors": error_rows})
+    except BaseException:
+        if job.result_file:  # the file store is not rolled back with the database
+            job.result_file.delete(save=False)
+        raise
 
 
 def _attach_result(job: ImportJob, sheets, errors) -> None:

@@ -57,6 +57,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="上传人")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # 只导入无误的家庭 is offered once per refused file: the retry points back at it.
+    retry_of = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="retries",
+                                 verbose_name="原任务")
 
     objects = RestrictedQuerySet.as_manager()
     area_path_field = "union__path"
@@ -64,9 +67,18 @@ class ImportJob(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "导入任务"
         ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["retry_of"], name="importjob_one_retry_per_job")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}#{self.pk} {self.original_name}"
+
+    @property
+    def summary(self) -> str:
+        """What union staff read of a finished job. A department job's `message` is the officer's and stays neutral
+        (an officer must not learn who is in the registry); its counts are summed up here."""
+        if self.kind == JobKind.DEPARTMENT and self.state == JobState.DONE:
+            return f"匹配{self.written}行,未匹配{self.unmatched}行,发现{self.flagged}处不一致"
+        return self.message
 
 
 class FactKind(models.TextChoices):

@@ -19,11 +19,12 @@ class JobOut(Schema):
     processed: int
     percent: int
     error_rows: int
-    written: int
+    written: int | None
     skipped: int
-    unmatched: int
-    flagged: int
+    unmatched: int | None
+    flagged: int | None
     message: str
+    summary: str | None
     has_result: bool
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
@@ -72,12 +73,18 @@ class AlertOut(Schema):
     created_at: datetime.datetime
 
 
-def job_out(job) -> dict:
+def job_out(job, *, for_officer: bool = False) -> dict:
+    """A job as its viewer may see it. `for_officer`: a department data officer's view of their upload, without
+    what the matching found (written, unmatched, flagged, `summary`: null), which would tell them who is in the
+    registry; `message` is the neutral one every viewer may read."""
     percent = int(100 * job.processed / job.total) if job.total else (100 if job.finished_at else 0)
-    return {**{f: getattr(job, f) for f in ("id", "kind", "department", "state", "mode", "original_name", "total",
-                                            "processed", "error_rows", "written", "skipped", "unmatched",
-                                            "flagged", "message", "created_at", "finished_at")},
-            "state_label": job.get_state_display(), "percent": min(percent, 100), "has_result": bool(job.result_file)}
+    out = {**{f: getattr(job, f) for f in ("id", "kind", "department", "state", "mode", "original_name", "total",
+                                           "processed", "error_rows", "written", "skipped", "unmatched",
+                                           "flagged", "message", "summary", "created_at", "finished_at")},
+           "state_label": job.get_state_display(), "percent": min(percent, 100), "has_result": bool(job.result_file)}
+    if for_officer:
+        out.update(written=None, unmatched=None, flagged=None, summary=None)
+    return out
 
 
 def fact_out(f) -> dict:

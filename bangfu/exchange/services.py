@@ -11,11 +11,11 @@ from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.registry.models import Household
 
 from .departments.runner import department_upload
-from .jobs import household_import_upload, import_retry_clean, import_start
+from .jobs import household_import_upload, import_retry_clean, import_start, job_result_open
 from .models import Alert, Disagreement, OpenState, Resolvable
 
 __all__ = ["alert_resolve", "archive_check", "department_upload", "disagreement_resolve",
-           "household_import_upload", "import_retry_clean", "import_start"]
+           "household_import_upload", "import_retry_clean", "import_start", "job_result_open"]
 
 
 def _check(actor, household: Household, action: str = CHANGE) -> None:

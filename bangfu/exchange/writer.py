@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -71,31 +72,41 @@ def _copy_with_keys(model, records: list) -> None:
             copy.write_row([convert(record) for convert in converters])
 
 
-def write_all(actor, job_id: int, households: list[PlannedHousehold]) -> int:
-    """All or nothing: one transaction; a clash with a registration made meanwhile rolls everything back."""
+def _insert_batch(actor, job_id: int, batch: list[PlannedHousehold]) -> None:
+    """`_insert` in a savepoint, its database errors as Django's (COPY reports them in the driver's own classes)."""
+    with transaction.atomic(), connection.wrap_database_errors:
+        _insert(actor, job_id, batch)
+
+
+def write_all(actor, job_id: int, households: list[PlannedHousehold], *,
+              progress: Callable[[int], None] = lambda n: None) -> int:
+    """All or nothing: one transaction; a clash with a registration made meanwhile rolls everything back.
+    `progress(n)`: n households handled so far, after each batch."""
     with transaction.atomic():
         for start in range(0, len(households), BATCH):
             _insert(actor, job_id, households[start:start + BATCH])
+            progress(min(start + BATCH, len(households)))
     return len(households)
 
 
-def write_clean(actor, job_id: int, households: list[PlannedHousehold]) -> tuple[int, dict[str, str]]:
-    """Batches of whole households, each its own transaction; a failing batch is retried household by household."""
+def write_clean(actor, job_id: int, households: list[PlannedHousehold], *,
+                progress: Callable[[int], None] = lambda n: None) -> tuple[int, dict[str, str]]:
+    """Batches of whole households, each in a savepoint; a failing batch is retried household by household, and a
+    household that still fails is left out whole. The caller's transaction makes the run all or nothing."""
     written, failed = 0, {}
     for start in range(0, len(households), BATCH):
         batch = households[start:start + BATCH]
         try:
-            with transaction.atomic():
-                _insert(actor, job_id, batch)
+            _insert_batch(actor, job_id, batch)
             written += len(batch)
         except IntegrityError:
             for household in batch:
                 try:
-                    with transaction.atomic():
-                        _insert(actor, job_id, [household])
+                    _insert_batch(actor, job_id, [household])
                     written += 1
                 except IntegrityError:
                     failed[household.number] = "写入时发现成员已在其他家庭登记(可能刚被他人登记),整户未导入"
+        progress(start + len(batch))
     return written, failed
 
 

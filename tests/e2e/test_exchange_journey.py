@@ -47,7 +47,9 @@ def test_upload_a_department_file_see_the_flag_on_the_household_and_resolve_it(p
     log_in(hr)
     expect(page.get_by_role("status").first).to_contain_text("部门数据报送")
     upload(page, "human_resources", [[p["self"].id_number, p["self"].name, "就业", "南京某物流有限公司", "", ""]])
-    expect(page.get_by_test_id("job-flagged")).to_have_text("1")
+    # The officer learns that the rows were received, not who is in the registry nor what was flagged.
+    expect(page.get_by_test_id("job-message")).to_contain_text("已接收1行")
+    expect(page.get_by_test_id("job-progress")).not_to_contain_text("不一致")
     # 民政's officer reports the spouse dead: an alert for the caseworker.
     log_in(civil)
     upload(page, "civil_affairs", [[p["spouse"].id_number, p["spouse"].name, "死亡", "", "", "2025-02-03", ""]])

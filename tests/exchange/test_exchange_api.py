@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from exchange_files import csv_bytes
 
+from bangfu.audit.models import AuditEntry
 from bangfu.exchange.departments.formats import FORMATS
-from bangfu.exchange.models import Alert, Disagreement
+from bangfu.exchange.models import Alert, Disagreement, ImportJob
+from bangfu.exchange.schemas import job_out
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +69,8 @@ def test_department_upload_flags_and_resolution_through_the_api(users, make_user
     officer = make_user("department_officer", "province", department="human_resources")
     content = csv_bytes(list(FORMATS["human_resources"].headers), [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
     response = login(officer).post("/api/v1/exchange/department-uploads", {"file": xlsx_upload(content, "hr.csv")})
-    assert response.status_code == 201 and response.json()["flagged"] == 1
+    assert response.status_code == 201 and response.json()["state"] == "done"
+    assert Disagreement.objects.filter(household=household, state="open").count() == 1
     assert login(officer).get(f"/api/v1/exchange/households/{household.pk}/facts").status_code == 404
     assert login(users["caseworker_g1"]).post("/api/v1/exchange/department-uploads",
                                               {"file": xlsx_upload(content, "hr.csv")}).status_code == 403
@@ -104,3 +109,38 @@ def test_auditors_and_other_areas_do_not_see_import_jobs(users, orgs, household_
     assert login(users["reviewer_xuanwu"]).get(f"/api/v1/exchange/jobs/{job['id']}").status_code == 200
     for who in ("auditor_province", "caseworker_g2", "officer"):
         assert login(users[who]).get(f"/api/v1/exchange/jobs/{job['id']}").status_code == 404, who
+
+
+def test_an_officer_reads_their_jobs_without_what_the_matching_found(users, make_user, make_household):
+    household = make_household()
+    worker = household.members.get(relation="self")
+    officer = make_user("department_officer", "province", department="human_resources")
+    content = csv_bytes(list(FORMATS["human_resources"].headers), [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
+    client = login(officer)
+    uploaded = client.post("/api/v1/exchange/department-uploads", {"file": xlsx_upload(content, "hr.csv")}).json()
+    listed = client.get("/api/v1/exchange/jobs").json()
+    one = client.get(f"/api/v1/exchange/jobs/{uploaded['id']}").json()
+    for body in (uploaded, listed[0], one):
+        assert (body["written"], body["unmatched"], body["flagged"], body["summary"]) == (None, None, None, None)
+        assert body["message"] == "已接收1行,已按身份证号码交工会比对" and body["total"] == body["processed"] == 1
+    job = ImportJob.objects.get(pk=uploaded["id"])
+    assert (job.written, job.unmatched, job.flagged) == (1, 0, 1)  # kept for union staff
+    staff = job_out(job)
+    assert staff["flagged"] == 1 and staff["summary"] == "匹配1行,未匹配0行,发现1处不一致"
+
+
+def test_a_result_download_is_audited_and_refused_outside_the_jobs_viewers(users, orgs, household_file):
+    from exchange_files import M_HEADERS
+
+    def tweak(households, members):
+        members[0][M_HEADERS.index("姓名")] = ""
+    client = login(users["caseworker_g1"])
+    job = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                   "file": xlsx_upload(household_file(1, tweak))}).json()
+    assert login(users["caseworker_g2"]).get(f"/api/v1/exchange/jobs/{job['id']}/result").status_code == 404
+    assert not AuditEntry.objects.filter(action="exchange.result_download").exists()
+    result = client.get(f"/api/v1/exchange/jobs/{job['id']}/result")
+    assert result.status_code == 200 and quote(f"结果-{job['id']}.xlsx") in result["Content-Disposition"]
+    assert b"".join(result.streaming_content).startswith(b"PK")
+    entry = AuditEntry.objects.get(action="exchange.result_download")
+    assert (entry.actor, entry.object_id, entry.area_path) == (users["caseworker_g1"], str(job["id"]), orgs["g1"].path)

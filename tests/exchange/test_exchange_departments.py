@@ -139,3 +139,79 @@ def test_a_disagreement_is_resolved_with_a_note_by_staff_of_the_area(officer, us
     disagreement_resolve(actor=users["caseworker_g1"], disagreement=flag, note="入户核实:已于上月离职,有离职证明")
     flag.refresh_from_db()
     assert flag.state == "resolved" and flag.resolved_by == users["caseworker_g1"] and "离职" in flag.note
+
+
+def test_an_officer_matches_only_the_households_of_their_area_and_learns_nothing_of_them(make_user,
+                                                                                         make_household):
+    nanjing, wuxi = people(make_household("g1"))["self"], people(make_household("g4"))["self"]
+    actor = make_user("department_officer", "wuxi", department="civil_affairs")  # 无锡市: not 南京
+    rows = [[m.id_number, m.name, "低保", "2024-01-01", "900", "", ""] for m in (nanjing, wuxi)]
+    job = upload(actor, rows)
+    assert DepartmentFact.objects.get().member == wuxi
+    assert not DepartmentFact.objects.filter(member=nanjing).exists()
+    assert list(Disagreement.objects.values_list("member", flat=True)) == [wuxi.pk]
+    assert (job.written, job.unmatched, job.flagged) == (1, 1, 1)  # for union staff
+    assert job.message == "已接收2行,已按身份证号码交工会比对"
+    nobody = upload(actor, [[build_unknown(), "无名", "低保", "2024-01-01", "900", "", ""],
+                            [nanjing.id_number, nanjing.name, "低保", "2024-01-01", "900", "", ""]])
+    assert nobody.message == "已接收2行,已按身份证号码交工会比对"  # the same words whoever is in the registry
+
+
+def test_a_failure_late_in_the_apply_leaves_no_fact_flag_or_alert(officer, make_household, monkeypatch):
+    from bangfu.exchange.departments import runner
+
+    p = people(make_household())
+    monkeypatch.setattr(runner, "_audit", lambda *args: 1 / 0)
+    job = upload(officer("civil_affairs"), [[p["self"].id_number, p["self"].name, "低保", "2024-01-01", "900", "", ""],
+                                            [p["spouse"].id_number, p["spouse"].name, "死亡", "", "", "2025-02-03", ""]])
+    assert job.state == "failed" and "数据库未做任何修改" in job.message
+    assert not DepartmentFact.objects.exists() and not Disagreement.objects.exists() and not Alert.objects.exists()
+
+
+@pytest.mark.parametrize("closed_as", ["resolved", "overridden"])
+def test_a_closed_flag_stays_closed_for_the_same_data_and_new_data_flag_again(closed_as, officer, users,
+                                                                              make_household):
+    from django.db import transaction
+
+    from bangfu.exchange.services import archive_check
+
+    household = make_household()
+    worker = people(household)["self"]
+    actor = officer("human_resources")
+    upload(actor, [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
+    with transaction.atomic():
+        if closed_as == "resolved":
+            disagreement_resolve(actor=users["caseworker_g1"], disagreement=Disagreement.objects.get(),
+                                 note="入户核实:临时帮工,已离开")
+        else:
+            archive_check(actor=users["reviewer_xuanwu"], household=household, override_reason="已入户核实")
+    again = upload(actor, [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
+    assert again.flagged == 0 and list(Disagreement.objects.values_list("state", flat=True)) == [closed_as]
+    news = upload(actor, [[worker.id_number, worker.name, "就业", "另一家公司", "", ""]])
+    assert news.flagged == 1
+    flag = Disagreement.objects.get(state="open")
+    assert flag.reported["employer"] == "另一家公司" and "另一家公司" in flag.message
+
+
+def test_a_department_upload_shows_its_progress_while_applying(officer, make_household, monkeypatch):
+    from bangfu.exchange.departments import runner
+    from bangfu.exchange.models import ImportJob
+
+    p = people(make_household())
+    seen = []
+
+    class Recorder:
+        def __init__(self, job_id):
+            self.job_id = job_id
+
+        def __call__(self, count):
+            job = ImportJob.objects.get(pk=self.job_id)
+            seen.append((job.state, count, job.total))
+
+        def close(self):
+            pass
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(runner, "Progress", Recorder)
+    job = upload(officer("human_resources"), [[m.id_number, m.name, "就业", "某公司", "", ""] for m in p.values()])
+    assert seen == [("writing", 1, 3), ("writing", 2, 3), ("writing", 3, 3)]
+    assert (job.state, job.processed, job.total) == ("done", 3, 3)

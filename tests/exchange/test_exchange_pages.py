@@ -94,6 +94,7 @@ def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request
     headers = [c.value for c in sheet[1]]
     errors = [row[headers.index("错误")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert any(e and "身份证号码" in e for e in errors)
+    assert AuditEntry.objects.filter(action="exchange.result_download", object_id=str(job.pk)).count() == 1
 
     response = client.post(f"/jobs/{job.pk}/retry-clean/")
     retry = ImportJob.objects.exclude(pk=job.pk).get()
@@ -104,6 +105,10 @@ def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request
     assert job.state == JobState.INVALID  # the refused job stays as it was
     again = client.post(f"/jobs/{retry.pk}/retry-clean/", follow=True).content.decode()
     assert "只有因有错误而未导入的家庭文件" in again
+    refused_page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f"已在第{retry.pk}号任务中只导入无误的家庭" in refused_page and "retry-clean" not in refused_page
+    twice = client.post(f"/jobs/{job.pk}/retry-clean/", follow=True).content.decode()
+    assert f"第{retry.pk}号任务" in twice and ImportJob.objects.count() == 2
     assert AuditEntry.objects.filter(action="exchange.upload", after__retry_of=job.pk).exists()
 
 
@@ -166,7 +171,10 @@ def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(as_user,
     job = ImportJob.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
     page = as_user(hr).get(f"/jobs/{job.pk}/").content.decode()
-    assert "发现不一致" in page and (job.flagged, job.written) == (1, 1)
+    assert (job.flagged, job.written) == (1, 1)
+    assert "已接收1行" in page and "不一致" not in page and "匹配" not in page  # nothing about who is in the registry
+    listing = as_user(hr).get("/department-data/").content.decode()
+    assert "已接收1行" in listing and "不一致1" not in listing
     flag = Disagreement.objects.get()
 
     client = as_user(users["caseworker_g1"])

@@ -1,4 +1,5 @@
-"""A department's upload: checked whole (nothing applied while any row is wrong), then matched by ID number."""
+"""A department's upload: checked whole (nothing applied while any row is wrong), then matched by ID number among
+the households of the officer's area, all in one transaction."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from bangfu.registry.models import Member
 
 from .. import files
 from ..models import Alert, DepartmentFact, Disagreement, ImportJob, JobKind, JobState, OpenState
+from ..progress import Progress
 from ..writer import result_csv, result_xlsx
 from .facts import declared, row_facts
 from .formats import FORMATS, Format, parse_row
 from .rules import alert_for, disagreement_for
 
 SHEET = "数据"
+PROGRESS_EVERY = 500  # rows applied between two updates of the progress bar
 
 
 @transaction.atomic
@@ -75,11 +78,13 @@ def _check(fmt: Format, sheet: files.Sheet, as_of: datetime.date) -> tuple[list,
     return parsed, errors
 
 
-def _members(numbers: list[str]) -> dict[str, Member]:
-    """Each ID number's member: the active one, else the latest (an exited household, for relapse warnings)."""
+def _members(numbers: list[str], area: str) -> dict[str, Member]:
+    """Each ID number's member in the households under `area` (the officer's organisation's path): the active one,
+    else the latest (an exited household, for relapse warnings). Nobody outside the area is touched."""
     found: dict[str, Member] = {}
     for start in range(0, len(numbers), 5000):
-        rows = (Member.objects.filter(id_number__in=numbers[start:start + 5000], removed=False)
+        rows = (Member.objects.filter(id_number__in=numbers[start:start + 5000], removed=False,
+                                      household__union__path__startswith=area)
                 .select_related("household__union").order_by("id_number", "-active", "-id"))
         for member in rows:
             found.setdefault(member.id_number, member)
@@ -92,24 +97,34 @@ def _apply(job: ImportJob, member: Member, kind: str, key: str, value: dict, day
         defaults={"household": member.household, "department": job.department, "value": value,
                   "declared": declared(kind, member), "source_date": day, "job": job, "recorded_at": timezone.now()})
     fact.member, fact.household = member, member.household
-    flags = 0
-    found = disagreement_for(fact)
-    if found:
-        kind_code, message = found
-        open_one = Disagreement.objects.filter(member=member, kind=kind_code, state=OpenState.OPEN).first()
-        if open_one is None:
-            Disagreement.objects.create(household=member.household, member=member, fact=fact, kind=kind_code,
-                                        message=message, declared=fact.declared, reported=value)
-            flags = 1
-        else:
-            open_one.fact, open_one.message, open_one.reported = fact, message, value
-            open_one.save(update_fields=["fact", "message", "reported"])
+    flags = _flag(fact)
     alert = alert_for(fact)
     if alert and not Alert.objects.filter(household=member.household, kind=alert[0], key=alert[1],
                                           state=OpenState.OPEN).exists():
         Alert.objects.create(household=member.household, member=member, kind=alert[0], key=alert[1],
                              message=alert[2])
     return flags
+
+
+def _flag(fact: DepartmentFact) -> int:
+    """1 when the fact opens a new disagreement. An open one is brought up to date; one already resolved or
+    overridden on the same department data is not opened again (different data are news, and flag again)."""
+    found = disagreement_for(fact)
+    if not found:
+        return 0
+    kind, message = found
+    same = Disagreement.objects.filter(member=fact.member, kind=kind)
+    open_one = same.filter(state=OpenState.OPEN).first()
+    if open_one is not None:
+        open_one.fact, open_one.message, open_one.reported = fact, message, fact.value
+        open_one.save(update_fields=["fact", "message", "reported"])
+        return 0
+    closed = same.filter(state__in=(OpenState.RESOLVED, OpenState.OVERRIDDEN)).values_list("reported", flat=True)
+    if any(reported == fact.value for reported in closed):
+        return 0
+    Disagreement.objects.create(household=fact.household, member=fact.member, fact=fact, kind=kind, message=message,
+                                declared=fact.declared, reported=fact.value)
+    return 1
 
 
 def _attach(job: ImportJob, sheet: files.Sheet, errors: dict) -> None:
@@ -130,29 +145,45 @@ def run_department_job(job: ImportJob) -> None:
         job.state, job.message, job.finished_at = JobState.INVALID, exc.message, timezone.now()
         job.save()
         return
+    job.total = len(sheet.rows)  # the bar counts the rows applied
+    job.save(update_fields=["total"])
     parsed, errors = _check(fmt, sheet, job.as_of)
-    job.total = job.processed = len(sheet.rows)
     if errors:
         _attach(job, sheet, errors)
-        job.state, job.error_rows, job.finished_at = JobState.INVALID, len(errors), timezone.now()
+        job.state, job.processed, job.error_rows = JobState.INVALID, job.total, len(errors)
         job.message = f"共{len(errors)}行有错误,未采用任何数据。请下载结果文件,按「错误」列修改后重新上传。"
+        job.finished_at = timezone.now()
         job.save()
         return
-    members = _members(sorted({number for _, number, _ in parsed}))
+    job.state = JobState.WRITING
+    job.save(update_fields=["state"])
+    progress = Progress(job.pk)
+    try:
+        _apply_all(job, parsed, progress)
+    finally:
+        progress.close()
+
+
+def _apply_all(job: ImportJob, parsed: list, progress: Progress) -> None:
+    """Every row in one transaction: a failure anywhere leaves no fact, flag or alert. The officer's `message`
+    stays neutral whatever matched (they must not learn who is in the registry); the counts are for union staff."""
+    members = _members(sorted({number for _, number, _ in parsed}), job.union.path)
     with transaction.atomic():
         flagged, touched, unmatched = 0, {}, 0
-        for _, number, facts in parsed:
+        for done, (_, number, facts) in enumerate(parsed, 1):
             member = members.get(number)
             if member is None:
                 unmatched += 1
-                continue
-            touched[member.household_id] = member.household
-            for kind, key, value, day in facts:
-                flagged += _apply(job, member, kind, key, value, day)
+            else:
+                touched[member.household_id] = member.household
+                for kind, key, value, day in facts:
+                    flagged += _apply(job, member, kind, key, value, day)
+            if done % PROGRESS_EVERY == 0:
+                progress(done)
         _audit(job, touched, flagged)
-        job.state, job.written, job.unmatched, job.flagged = JobState.DONE, len(parsed) - unmatched, unmatched, flagged
-        job.message = f"匹配{job.written}行,未匹配{unmatched}行,发现{flagged}处不一致"
-        job.finished_at = timezone.now()
+        job.state, job.processed, job.finished_at = JobState.DONE, job.total, timezone.now()
+        job.written, job.unmatched, job.flagged = len(parsed) - unmatched, unmatched, flagged
+        job.message = f"已接收{len(parsed)}行,已按身份证号码交工会比对"
         job.save()
 
 

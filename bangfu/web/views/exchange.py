@@ -94,10 +94,12 @@ def department_data(request):
 def _job_context(request, job) -> dict:
     progress = job_out(job)
     waited = (timezone.now() - job.created_at).total_seconds() // 60
+    retry = job.retries.first()
     return {"job": job, "progress": progress, "running": job.state in RUNNING,
             "waiting_minutes": int(waited) if job.state in WAITING and waited >= STUCK_MINUTES else 0,
-            "can_retry": (job.kind == JobKind.HOUSEHOLDS and job.state == JobState.INVALID and job.mode == "all"
-                          and job.error_rows > 0 and may(request.user, ADD)),
+            "retry": retry,
+            "can_retry": (retry is None and job.kind == JobKind.HOUSEHOLDS and job.state == JobState.INVALID
+                          and job.mode == "all" and job.error_rows > 0 and may(request.user, ADD)),
             "back": "web:department_data" if job.kind == JobKind.DEPARTMENT else "web:imports"}
 
 
@@ -112,10 +114,8 @@ def job_detail(request, pk: int):
 @page()
 def job_result(request, pk: int):
     job = selectors.job_get(user=request.user, pk=pk)
-    if not job.result_file:
-        raise Http404("该任务没有结果文件")
-    suffix = job.result_file.name.rsplit(".", 1)[-1]
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=f"结果-{job.pk}.{suffix}")
+    handle, filename = services.job_result_open(actor=request.user, job=job)  # audited: the file has full ID numbers
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 @require_POST
