@@ -1,4 +1,5 @@
-"""返贫预警 from the household's own income: an exited household whose per-capita income fell below the 低保 line."""
+"""Alerts from the union's own records: 返贫预警 (an exited household whose per-capita income fell below the 低保
+line) and 重复享受 (the same person paid the same benefit in two households)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from bangfu.ledger.models import LedgerEntry
 from bangfu.registry import choices as c
-from bangfu.registry.models import Household, IncomeRecord
+from bangfu.registry.models import Household, IncomeRecord, Member
 
 from .models import Alert, AlertKind, OpenState
 
@@ -50,4 +52,50 @@ def relapse_scan(*, as_of: datetime.date) -> int:
                              message=f"返贫预警:已退出家庭{month:%Y年%m月}人均收入{per_capita}元,低于当地城市低保标准"
                                      f"{standard}元")
         made += 1
+    return made
+
+
+def _people(entries: list[dict]) -> dict[int, list[tuple[str, int, str]]]:
+    """For each household with entries, its people as (ID number, member id, name): who shared in its benefits."""
+    households = {e["household_id"] for e in entries}
+    people: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    rows = Member.objects.filter(household_id__in=households, removed=False).values("household_id", "id_number", "pk",
+                                                                                  "name")
+    for row in rows:
+        people[row["household_id"]].append((row["id_number"], row["pk"], row["name"]))
+    return people
+
+
+@transaction.atomic
+def duplicate_benefit_scan(*, as_of: datetime.date) -> int:
+    """重复享受 across households: the same person (by ID number) for whom the same benefit of the notice was paid
+    in two households in the year of `as_of` (a member's benefit counts for that member, a household's for all its
+    members). One alert per household, person and benefit; returns the number of new alerts."""
+    entries = list(LedgerEntry.objects.filter(paid_on__year=as_of.year, paid_on__lte=as_of)
+                   .exclude(measure__benefit_code="").filter(measure__isnull=False)
+                   .values("household_id", "measure__benefit_code", "measure__member_id", "measure__title")
+                   .annotate(total=Sum("amount")).filter(total__gt=0))
+    if not entries:
+        return 0
+    people = _people(entries)
+    members = {pk: (number, pk, name) for rows in people.values() for number, pk, name in rows}
+    paid: dict[tuple[str, str], dict[int, tuple[int, str, str]]] = defaultdict(dict)
+    for e in entries:
+        code, member_id, household = e["measure__benefit_code"], e["measure__member_id"], e["household_id"]
+        receivers = [members[member_id]] if member_id in members else people[household]
+        for number, pk, name in receivers:
+            paid[(number, code)][household] = (pk, name, e["measure__title"])
+    made = 0
+    for (_number, code), households in paid.items():
+        if len(households) < 2:
+            continue
+        for household, (member_id, name, title) in households.items():
+            others = "、".join(f"{pk}号" for pk in sorted(households) if pk != household)
+            key = f"twice:{code}:{member_id}:{as_of.year}"
+            if Alert.objects.filter(household_id=household, kind=AlertKind.DUPLICATE_BENEFIT, key=key).exists():
+                continue  # raised before (open or resolved): the same finding is not raised again
+            Alert.objects.create(household_id=household, member_id=member_id, kind=AlertKind.DUPLICATE_BENEFIT,
+                                 key=key, message=f"重复享受:{name}{as_of.year}年在本户和{others}家庭均获发"
+                                                  f"「{title}」,请核实")
+            made += 1
     return made

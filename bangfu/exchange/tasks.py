@@ -13,9 +13,12 @@ def run_job(job_id: int) -> None:
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_relapse_scan() -> None:
-    """Every night: exited households whose income fell (返贫预警)."""
+    """Every night: exited households whose income fell (返贫预警), and the same person paid the same benefit in
+    two households (重复享受)."""
     from django.utils import timezone
 
-    from .alerts import relapse_scan
+    from .alerts import duplicate_benefit_scan, relapse_scan
 
-    relapse_scan(as_of=timezone.localdate())
+    today = timezone.localdate()
+    relapse_scan(as_of=today)
+    duplicate_benefit_scan(as_of=today)
