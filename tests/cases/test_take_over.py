@@ -152,3 +152,25 @@ def test_the_migration_takes_over_archived_households_without_a_case(make_househ
     assert archived_without_review() == []
     MIGRATION.forwards(apps, None)
     assert Case.objects.count() == 2, "nothing twice"
+
+
+def test_a_take_over_is_refused_over_open_disagreements_unless_overridden_with_a_reason(users, make_user,
+                                                                                        make_household):
+    from bangfu.exchange.models import Disagreement
+    from bangfu.exchange.services import department_upload, import_start
+
+    household = make_household()
+    worker = household.members.get(relation="self")
+    officer = make_user("department_officer", "province", department="human_resources")
+    content = ("身份证号码,姓名,登记状态,单位名称,月养老金(元),数据日期\n"
+               f"{worker.id_number},{worker.name},就业,某公司,,\n").encode("utf-8-sig")
+    import_start(actor=officer, job=department_upload(actor=officer, name="hr.csv", content=content))
+    assert Disagreement.objects.filter(household=household, state="open").exists()
+    with pytest.raises(ValidationFailed) as refused:
+        services.case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    assert refused.value.field == "override_reason"
+    assert not Case.objects.filter(household=household).exists()
+    case = services.case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship",
+                                   override_reason="原有档案,已入户核实就业情况")
+    assert case.state == "archived"
+    assert Disagreement.objects.get(household=household).state == "overridden"

@@ -3,6 +3,7 @@
 # the review due after it; archived episodes adopted without dates get them too. The next migration then holds
 # every archived episode to a review date in the database.
 
+import calendar
 import datetime
 
 from django.db import migrations
@@ -28,12 +29,17 @@ def _interval(apps):
     return parameters[INTERVAL]
 
 
-def _review(interval, day: datetime.date, region: str) -> datetime.date:
-    from bangfu.cases.parameters import add_months
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """A copy of `cases.parameters.add_months` as it stood: a migration does not follow later changes of app code."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
+
+def _review(interval, day: datetime.date, region: str) -> datetime.date:
     value = interval.at(day, region) or interval.at(timezone.localdate(), region)  # older than the first value
     months = int(value.value) if value is not None and value.value is not None else 12
-    return add_months(day, months)
+    return _add_months(day, months)
 
 
 def _archive_dates(apps, households) -> dict:

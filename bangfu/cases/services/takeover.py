@@ -14,6 +14,7 @@ from django.utils import timezone
 from bangfu.accounts.access import VERIFY
 from bangfu.audit.models import AuditEntry
 from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
@@ -71,7 +72,7 @@ def _recategorise(actor, case: Case, category: str, reason: str) -> Case:
 
 @transaction.atomic
 def case_take_over(*, actor, household: Household, category: str, archived_on: datetime.date | None = None,
-                   reason: str = "") -> Case:
+                   reason: str = "", override_reason: str = "") -> Case:
     """核定 outside the application: a reviewer or administrator takes the household into the archive with its
     verified category (an existing archive, data loading). An episode is opened directly in 已建档 and its review
     falls due `sync.review.interval_months` after `archived_on` (default today), so an old archive shows as
@@ -87,6 +88,8 @@ def case_take_over(*, actor, household: Household, category: str, archived_on: d
         raise Conflict(f"该家庭正在申请建档(第{current.episode}次建档,{current.get_state_display()}),"
                        "须经公示后由审核人审批建档", field="household", extra={"case_id": current.pk})
     day = _archive_day(archived_on)
+    # Open disagreements with other departments' data refuse it as they refuse the approval (Article 26).
+    archive_check(actor=actor, household=household, override_reason=override_reason)
     case = Case.objects.create(
         household=household, episode=current.episode + 1 if current else 1, previous=current,
         state=c.Status.ARCHIVED, category=category, archived_on=day, approved_by=actor, opened_by=actor,
