@@ -153,3 +153,14 @@ def make_household(orgs, users):
 def build():
     """Builders of input data: `build.member(...)`, `build.household(...)`, `build.id_number(...)`."""
     return SimpleNamespace(member=member_data, household=household_data, id_number=id_number)
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in as that user and returns the client (one client: the last login wins)."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do

@@ -21,14 +21,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def as_user(client):
-    def do(user):
-        client.force_login(user)
-        return client
-    return do
-
-
-@pytest.fixture
 def officer(make_user):
     def make(department: str = "human_resources"):
         return make_user("department_officer", "province", department=department)
@@ -49,21 +41,21 @@ def people(household):
 
 # --- household imports ---------------------------------------------------------------------------------------------
 
-def test_the_import_page_offers_templates_and_only_to_those_who_may_add(as_user, users, officer):
-    page = as_user(users["caseworker_g1"]).get("/imports/")
+def test_the_import_page_offers_templates_and_only_to_those_who_may_add(login, users, officer):
+    page = login(users["caseworker_g1"]).get("/imports/")
     assert page.status_code == 200
     text = page.content.decode()
     assert "下载 Excel 模板" in text and "只导入无误的家庭" in text
-    template = as_user(users["caseworker_g1"]).get("/imports/template.xlsx")
+    template = login(users["caseworker_g1"]).get("/imports/template.xlsx")
     assert template.status_code == 200 and template["Content-Type"] == XLSX_TYPE
     assert {"家庭", "成员"} <= set(load_workbook(io.BytesIO(template.content)).sheetnames)
-    assert as_user(users["caseworker_g1"]).get("/imports/template.pdf").status_code == 404
+    assert login(users["caseworker_g1"]).get("/imports/template.pdf").status_code == 404
     for who in (users["auditor_province"], users["reviewer_xuanwu"], officer()):
-        assert as_user(who).get("/imports/").status_code == 403
+        assert login(who).get("/imports/").status_code == 403
 
 
-def test_a_clean_file_is_imported_and_the_job_page_shows_the_result(as_user, users, orgs, household_file):
-    client = as_user(users["caseworker_g1"])
+def test_a_clean_file_is_imported_and_the_job_page_shows_the_result(login, users, orgs, household_file):
+    client = login(users["caseworker_g1"])
     response = client.post("/imports/", {"file": xlsx_upload(household_file(2)), "union": orgs["g1"].pk,
                                          "mode": "all"})
     job = ImportJob.objects.get()
@@ -76,12 +68,12 @@ def test_a_clean_file_is_imported_and_the_job_page_shows_the_result(as_user, use
     assert job.original_name in client.get("/imports/").content.decode()
 
 
-def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request(as_user, users, orgs,
+def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request(login, users, orgs,
                                                                                   household_file):
     def break_second(households, members):
         members[3][2] = "320102198001010000"  # a bad ID number in household 2
 
-    client = as_user(users["caseworker_g1"])
+    client = login(users["caseworker_g1"])
     client.post("/imports/", {"file": xlsx_upload(household_file(3, break_second)), "union": orgs["g1"].pk,
                               "mode": "all"})
     job = ImportJob.objects.get()
@@ -112,8 +104,8 @@ def test_a_file_with_errors_imports_nothing_then_the_clean_households_on_request
     assert AuditEntry.objects.filter(action="exchange.upload", after__retry_of=job.pk).exists()
 
 
-def test_a_file_refused_at_once_is_named_on_the_form_and_nothing_is_kept(as_user, users, orgs):
-    client = as_user(users["caseworker_g1"])
+def test_a_file_refused_at_once_is_named_on_the_form_and_nothing_is_kept(login, users, orgs):
+    client = login(users["caseworker_g1"])
     response = client.post("/imports/", {"file": xlsx_upload(b"not a workbook"), "union": orgs["g1"].pk,
                                          "mode": "all"})
     assert response.status_code == 422
@@ -123,14 +115,14 @@ def test_a_file_refused_at_once_is_named_on_the_form_and_nothing_is_kept(as_user
     assert not ImportJob.objects.exists()
 
 
-def test_another_areas_union_cannot_be_chosen(as_user, users, orgs, household_file):
-    response = as_user(users["caseworker_g1"]).post(
+def test_another_areas_union_cannot_be_chosen(login, users, orgs, household_file):
+    response = login(users["caseworker_g1"]).post(
         "/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g4"].pk, "mode": "all"})
     assert response.status_code == 422 and not ImportJob.objects.exists()
 
 
-def test_the_progress_fragment_polls_while_the_job_runs(as_user, users, orgs, household_file):
-    client = as_user(users["caseworker_g1"])
+def test_the_progress_fragment_polls_while_the_job_runs(login, users, orgs, household_file):
+    client = login(users["caseworker_g1"])
     client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, total=400, processed=100, finished_at=None)
@@ -139,45 +131,45 @@ def test_the_progress_fragment_polls_while_the_job_runs(as_user, users, orgs, ho
     assert "100 / 400" in fragment and "可以离开本页或刷新" in fragment
 
 
-def test_jobs_are_seen_only_by_their_area_and_never_by_auditors(as_user, users, orgs, household_file, officer):
-    as_user(users["caseworker_g1"]).post("/imports/", {"file": xlsx_upload(household_file(1)),
+def test_jobs_are_seen_only_by_their_area_and_never_by_auditors(login, users, orgs, household_file, officer):
+    login(users["caseworker_g1"]).post("/imports/", {"file": xlsx_upload(household_file(1)),
                                                        "union": orgs["g1"].pk, "mode": "all"})
     job = ImportJob.objects.get()
-    assert as_user(users["reviewer_xuanwu"]).get(f"/jobs/{job.pk}/").status_code == 200
+    assert login(users["reviewer_xuanwu"]).get(f"/jobs/{job.pk}/").status_code == 200
     for who in (users["caseworker_g4"], users["auditor_province"], officer()):
-        assert as_user(who).get(f"/jobs/{job.pk}/").status_code == 404
-        assert as_user(who).get(f"/jobs/{job.pk}/result/").status_code == 404
+        assert login(who).get(f"/jobs/{job.pk}/").status_code == 404
+        assert login(who).get(f"/jobs/{job.pk}/result/").status_code == 404
 
 
 # --- department data ---------------------------------------------------------------------------------------------
 
-def test_the_department_page_is_the_officers_with_their_format(as_user, users, officer):
-    client = as_user(officer("civil_affairs"))
+def test_the_department_page_is_the_officers_with_their_format(login, users, officer):
+    client = login(officer("civil_affairs"))
     page = client.get("/department-data/").content.decode()
     assert "民政:低保、低保边缘、特困供养、死亡" in page and "救助类别" in page and "低保边缘" in page
     sample = client.get("/department-data/sample.csv")
     assert sample.status_code == 200 and "救助类别" in b"".join(sample.streaming_content).decode("utf-8-sig")
     assert "部门数据报送" in client.get("/").content.decode()
     for who in ("caseworker_g1", "admin_province", "auditor_province"):
-        assert as_user(users[who]).get("/department-data/").status_code == 403
+        assert login(users[who]).get("/department-data/").status_code == 403
 
 
-def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(as_user, users, officer, make_household):
+def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(login, users, officer, make_household):
     household = make_household()
     worker = people(household)["self"]
     hr = officer("human_resources")
-    response = as_user(hr).post("/department-data/", {
+    response = login(hr).post("/department-data/", {
         "file": dept_csv("human_resources", [[worker.id_number, worker.name, "就业", "南京某物流公司", "", ""]])})
     job = ImportJob.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
-    page = as_user(hr).get(f"/jobs/{job.pk}/").content.decode()
+    page = login(hr).get(f"/jobs/{job.pk}/").content.decode()
     assert (job.flagged, job.written) == (1, 1)
     assert "已接收1行" in page and "不一致" not in page and "匹配" not in page  # nothing about who is in the registry
-    listing = as_user(hr).get("/department-data/").content.decode()
+    listing = login(hr).get("/department-data/").content.decode()
     assert "已接收1行" in listing and "不一致1" not in listing
     flag = Disagreement.objects.get()
 
-    client = as_user(users["caseworker_g1"])
+    client = login(users["caseworker_g1"])
     file_page = client.get(f"/households/{household.pk}/").content.decode()
     assert "1 处不一致待处理" in file_page and "南京某物流公司" in file_page and "登记失业" in file_page
     assert "系统建议类别" in file_page and "不自动认定" in file_page
@@ -193,22 +185,22 @@ def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(as_user,
     assert "无待处理的不一致" in client.get(f"/households/{household.pk}/").content.decode()
 
 
-def test_flags_are_resolved_only_within_the_area_and_by_those_who_may_change(as_user, users, officer,
+def test_flags_are_resolved_only_within_the_area_and_by_those_who_may_change(login, users, officer,
                                                                               make_household):
     household = make_household()
     worker = people(household)["self"]
-    as_user(officer()).post("/department-data/", {
+    login(officer()).post("/department-data/", {
         "file": dept_csv("human_resources", [[worker.id_number, worker.name, "就业", "某公司", "", ""]])})
     flag = Disagreement.objects.get()
     data = {f"d{flag.pk}-note": "看过了"}
-    assert as_user(users["caseworker_g4"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 404
-    assert as_user(users["auditor_province"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 403
+    assert login(users["caseworker_g4"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 404
+    assert login(users["auditor_province"]).post(f"/disagreements/{flag.pk}/resolve/", data).status_code == 403
     flag.refresh_from_db()
     assert flag.state == "open"
 
 
-def test_a_bad_department_file_is_refused_with_its_error_file(as_user, officer, make_household):
-    client = as_user(officer("civil_affairs"))
+def test_a_bad_department_file_is_refused_with_its_error_file(login, officer, make_household):
+    client = login(officer("civil_affairs"))
     client.post("/department-data/", {"file": dept_csv("civil_affairs", [["123", "某", "救济", "", "", "", ""]])})
     job = ImportJob.objects.get()
     assert job.state == JobState.INVALID
@@ -221,14 +213,14 @@ def test_a_bad_department_file_is_refused_with_its_error_file(as_user, officer, 
 
 # --- the report and alerts ------------------------------------------------------------------------------------------
 
-def test_the_verification_report_lists_facts_sources_flags_and_the_proposal(as_user, users, officer,
+def test_the_verification_report_lists_facts_sources_flags_and_the_proposal(login, users, officer,
                                                                              make_household):
     household = make_household()
     p = people(household)
-    as_user(officer("civil_affairs")).post("/department-data/", {
+    login(officer("civil_affairs")).post("/department-data/", {
         "file": dept_csv("civil_affairs", [[p["self"].id_number, p["self"].name, "低保", "2024-01-01", "900", "",
                                             ""]])})
-    report = as_user(users["caseworker_g1"]).get(f"/households/{household.pk}/report/")
+    report = login(users["caseworker_g1"]).get(f"/households/{household.pk}/report/")
     text = report.content.decode()
     assert report.status_code == 200 and "困难职工家庭核对报告" in text
     assert "家庭申报" in text and "民政" in text and "金额(元):900.00" in text and "享受城市低保:否" in text
@@ -236,22 +228,22 @@ def test_the_verification_report_lists_facts_sources_flags_and_the_proposal(as_u
     assert "当地城市低保标准(元/月)" in text and "依据:苏政办发〔2019〕2号第26条" in text and "{" not in text
     assert p["self"].id_number not in text  # ID numbers are masked on paper too
     assert household.address in text and "核定类别:非困难" in text
-    assert as_user(users["caseworker_g4"]).get(f"/households/{household.pk}/report/").status_code == 404
+    assert login(users["caseworker_g4"]).get(f"/households/{household.pk}/report/").status_code == 404
 
 
-def test_alerts_show_on_the_start_page_until_resolved_with_a_note(as_user, users, officer, make_household):
+def test_alerts_show_on_the_start_page_until_resolved_with_a_note(login, users, officer, make_household):
     household = make_household()
     spouse = people(household)["spouse"]
-    as_user(officer("civil_affairs")).post("/department-data/", {
+    login(officer("civil_affairs")).post("/department-data/", {
         "file": dept_csv("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-02-03", ""]])})
     alert = Alert.objects.get(household=household)
-    client = as_user(users["caseworker_g1"])
+    client = login(users["caseworker_g1"])
     home = client.get("/").content.decode()
     assert alert.message in home and "成员死亡" in home
-    assert alert.message not in as_user(users["caseworker_g4"]).get("/").content.decode()
-    assert as_user(users["caseworker_g4"]).post(f"/alerts/{alert.pk}/resolve/",
+    assert alert.message not in login(users["caseworker_g4"]).get("/").content.decode()
+    assert login(users["caseworker_g4"]).post(f"/alerts/{alert.pk}/resolve/",
                                                 {f"a{alert.pk}-note": "x"}).status_code == 404
-    client = as_user(users["caseworker_g1"])  # one test client: log the caseworker back in
+    client = login(users["caseworker_g1"])  # one test client: log the caseworker back in
     refused = client.post(f"/alerts/{alert.pk}/resolve/", {f"a{alert.pk}-note": ""}, **HX)
     assert refused.status_code == 422 and "请填写处理说明" in refused.content.decode()
     done = client.post(f"/alerts/{alert.pk}/resolve/", {f"a{alert.pk}-note": "已核实,办理成员减员"}, **HX)
@@ -261,17 +253,17 @@ def test_alerts_show_on_the_start_page_until_resolved_with_a_note(as_user, users
     assert alert.message not in client.get("/").content.decode()
 
 
-def death_alerts(as_user, officer, households) -> list[Alert]:
+def death_alerts(login, officer, households) -> list[Alert]:
     rows = [[people(h)["spouse"].id_number, people(h)["spouse"].name, "死亡", "", "", "2025-02-03", ""]
             for h in households]
-    as_user(officer("civil_affairs")).post("/department-data/", {"file": dept_csv("civil_affairs", rows)})
+    login(officer("civil_affairs")).post("/department-data/", {"file": dept_csv("civil_affairs", rows)})
     return list(Alert.objects.order_by("pk"))
 
 
-def test_the_alerts_page_lists_filters_and_resolves_within_the_area(as_user, users, officer, make_household):
+def test_the_alerts_page_lists_filters_and_resolves_within_the_area(login, users, officer, make_household):
     mine, other = make_household("g1"), make_household("g4")
-    a_mine, a_other = death_alerts(as_user, officer, [mine, other])
-    client = as_user(users["caseworker_g1"])
+    a_mine, a_other = death_alerts(login, officer, [mine, other])
+    client = login(users["caseworker_g1"])
     page = client.get("/alerts/").content.decode()
     row = f'data-testid="alert-row-{a_mine.pk}"'
     assert row in page and f'data-testid="alert-row-{a_other.pk}"' not in page
@@ -286,25 +278,25 @@ def test_the_alerts_page_lists_filters_and_resolves_within_the_area(as_user, use
     elsewhere = client.post(f"/alerts/{a_mine.pk}/resolve/", {f"a{a_mine.pk}-note": "x",
                                                               "next": "https://evil.example/"})
     assert elsewhere["Location"] == "/"  # only back to the alerts page, never elsewhere
-    assert as_user(users["auditor_province"]).get("/alerts/").status_code == 200
-    assert "处理完毕" not in as_user(users["auditor_province"]).get("/alerts/").content.decode()
-    assert as_user(officer()).get("/alerts/").status_code == 403
+    assert login(users["auditor_province"]).get("/alerts/").status_code == 200
+    assert "处理完毕" not in login(users["auditor_province"]).get("/alerts/").content.decode()
+    assert login(officer()).get("/alerts/").status_code == 403
 
 
-def test_the_start_page_links_to_all_alerts_when_there_are_more(as_user, users, officer, make_household,
+def test_the_start_page_links_to_all_alerts_when_there_are_more(login, users, officer, make_household,
                                                                 monkeypatch):
     monkeypatch.setattr("bangfu.web.views.verification.ALERTS", 1)
-    death_alerts(as_user, officer, [make_household("g1"), make_household("g1")])
-    home = as_user(users["caseworker_g1"]).get("/").content.decode()
+    death_alerts(login, officer, [make_household("g1"), make_household("g1")])
+    home = login(users["caseworker_g1"]).get("/").content.decode()
     assert "另有1条待处理的预警" in home and 'href="/alerts/"' in home
 
 
-def test_a_job_waiting_too_long_says_the_worker_may_be_down(as_user, users, orgs, household_file):
+def test_a_job_waiting_too_long_says_the_worker_may_be_down(login, users, orgs, household_file):
     import datetime
 
     from django.utils import timezone
 
-    client = as_user(users["caseworker_g1"])
+    client = login(users["caseworker_g1"])
     client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, finished_at=None,

@@ -1,19 +1,8 @@
-"""Fixtures of the web tests: a logged-in client per user, and a household of three in 玄武区."""
+"""Fixtures of the web tests: a household of three in 玄武区, a second reviewer, the case services driven to a state."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def login(client):
-    """`login(user)` logs the test client in as that user and returns the client."""
-
-    def do(user):
-        client.force_login(user)
-        return client
-
-    return do
 
 
 @pytest.fixture

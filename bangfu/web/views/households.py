@@ -83,5 +83,5 @@ def household_entitlements(request, pk: int):
 def household_print(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
-    context["printed_at"] = timezone.localtime()
+    context.update(printed_at=timezone.localtime(), household_id=household.pk)
     return render(request, "web/households/print.html", context)

@@ -81,7 +81,7 @@ def verification_report(request, pk: int):
         at = flag["resolved_at"]
         flag["resolved_at_text"] = f"{timezone.localtime(datetime.datetime.fromisoformat(at)):%Y-%m-%d %H:%M}" if at else ""
     return render(request, "web/households/report.html",
-                  {"report": report, "parameters": parameter_rows(report["proposal"]["parameters"]),
+                  {"report": report, "parameters": parameter_rows(report["proposal"]["parameters"]), "household_id": pk,
                    "printed_at": timezone.localtime()})
 
 
