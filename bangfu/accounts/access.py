@@ -42,11 +42,11 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = VIEW):
         """Only the rows `user` may `action`: none when the role forbids it, else those under their organisation."""
-        if not may(user, action):
+        if not may(user, action) or not user.organisation.path:  # no path, no area: fail closed
             return self.none()
         field = self.model.area_path_field
         return self.filter(**{f"{field}__startswith": user.organisation.path})
 
 
 def in_area(user, path: str) -> bool:
-    return user.organisation is not None and path.startswith(user.organisation.path)
+    return user.organisation is not None and bool(user.organisation.path) and path.startswith(user.organisation.path)

@@ -40,6 +40,8 @@ class Organisation(models.Model):
                 condition=Q(level="grassroots", kind__in=GrassrootsKind.values) | (~Q(level="grassroots") & Q(kind="")),
                 name="org_kind_only_for_grassroots",
             ),
+            # An empty path would be a prefix of every path: its users would see the whole province.
+            models.CheckConstraint(condition=~Q(path=""), name="org_path_not_empty"),
         ]
 
     def __str__(self) -> str:

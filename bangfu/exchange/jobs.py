@@ -74,6 +74,8 @@ def job_check_owner(actor, job: ImportJob) -> None:
 def import_start(*, actor, job: ImportJob) -> ImportJob:
     """Queue the job; a job already started is left alone. Not atomic: the worker must see the committed row."""
     job_check_owner(actor, job)
+    if job.created_by_id != actor.pk and not may(actor, ADD):  # a job runs with its uploader's rights
+        raise AccessDenied("只有上传人或有导入权限的人员可以开始该任务")
     updated = ImportJob.objects.filter(pk=job.pk, state=JobState.UPLOADED).update(state=JobState.QUEUED)
     if not updated:
         raise ValidationFailed("该任务已开始或已结束", field="state")

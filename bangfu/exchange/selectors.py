@@ -54,6 +54,7 @@ def fact_list(*, user, household_id: int):
 def disagreement_list(*, user, household_id: int | None = None, state: str = ""):
     qs = Disagreement.objects.restrict(user, VIEW).select_related("member", "fact", "resolved_by")
     if household_id is not None:
+        household_get(user=user, pk=household_id)  # another area's household: not found, as everywhere
         qs = qs.filter(household_id=household_id)
     return qs.filter(state=state) if state else qs
 

@@ -161,5 +161,5 @@ def document_upload(request, household_id: int, doc_type: Form[str], file: File[
 @router.get("/documents/{int:document_id}", summary="下载证明材料")
 def document_download(request, document_id: int):
     document = selectors.document_get(user=request.user, pk=document_id)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+    return FileResponse(services.document_open(actor=request.user, document=document), as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)

@@ -77,6 +77,9 @@ def test_caseworker_measures_and_their_status(plan, users, today, orgs):
     with pytest.raises(ValidationFailed, match="责任人"):
         services.measure_create(actor=users["caseworker_g1"], plan=plan, kind="visit", title="走访",
                                 owner=users["caseworker_g4"], due_on=today)
+    with pytest.raises(ValidationFailed, match="责任人"):  # an auditor of the area reads, never does the work
+        services.measure_create(actor=users["caseworker_g1"], plan=plan, kind="visit", title="走访",
+                                owner=users["auditor_province"], due_on=today)
     with pytest.raises(ValidationFailed, match="措施类型"):
         services.measure_create(actor=users["caseworker_g1"], plan=plan, kind="entitlement", title="x",
                                 owner=users["caseworker_g1"], due_on=today)

@@ -144,3 +144,20 @@ def test_a_result_download_is_audited_and_refused_outside_the_jobs_viewers(users
     assert b"".join(result.streaming_content).startswith(b"PK")
     entry = AuditEntry.objects.get(action="exchange.result_download")
     assert (entry.actor, entry.object_id, entry.area_path) == (users["caseworker_g1"], str(job["id"]), orgs["g1"].path)
+
+
+def test_a_job_is_started_only_by_its_uploader_or_someone_who_may_import(users, orgs, household_file):
+    response = login(users["caseworker_g1"]).post("/api/v1/exchange/imports", {
+        "file": xlsx_upload(household_file(1)), "union_id": orgs["g1"].pk, "start": "false"})
+    job_id = response.json()["id"]
+    assert login(users["reviewer_xuanwu"]).post(f"/api/v1/exchange/jobs/{job_id}/start").status_code == 403
+    assert ImportJob.objects.get(pk=job_id).state == "uploaded"
+    assert login(users["admin_province"]).post(f"/api/v1/exchange/jobs/{job_id}/start").status_code == 200
+
+
+def test_another_areas_household_flags_are_not_found(users, make_household):
+    household = make_household("g1")
+    assert login(users["caseworker_g4"]).get(
+        f"/api/v1/exchange/households/{household.pk}/disagreements").status_code == 404
+    assert login(users["caseworker_g1"]).get(
+        f"/api/v1/exchange/households/{household.pk}/disagreements").status_code == 200

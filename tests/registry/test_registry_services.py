@@ -258,3 +258,16 @@ def test_member_update_refuses_a_stale_version(make_household, users):
     assert caught.value.extra["current"]["employer"] == "新单位"
     spouse.refresh_from_db()
     assert spouse.employer == "新单位"
+
+
+def test_each_document_download_is_audited_and_only_within_the_area(make_household, users):
+    household = make_household()
+    document = services.document_upload(actor=users["caseworker_g1"], household=household,
+                                        doc_type="income_proof", name="收入证明.pdf", content=PDF)
+    with services.document_open(actor=users["auditor_province"], document=document) as handle:
+        assert handle.read() == PDF
+    entry = AuditEntry.objects.get(action="document.download")
+    assert entry.actor == users["auditor_province"] and entry.after["document"] == document.pk
+    with pytest.raises(NotFound):
+        services.document_open(actor=users["caseworker_g4"], document=document)
+    assert AuditEntry.objects.filter(action="document.download").count() == 1

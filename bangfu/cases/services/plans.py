@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
-from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.accounts.access import CHANGE, in_area, may
 from bangfu.audit.services import audit_log, diff
 from bangfu.common.bounds import decimal_within, int_within, text_within
 from bangfu.common.errors import Conflict, ValidationFailed
@@ -89,8 +89,8 @@ def plan_update(*, actor, plan: Plan, version: int, data: Mapping) -> Plan:
 
 
 def _check_owner(owner, case: Case) -> None:
-    if owner is None or not owner.is_active or not may(owner, VIEW) or not in_area(owner, _path(case)):
-        raise ValidationFailed("责任人须为能查看该户档案的在职工作人员", field="owner")
+    if owner is None or not owner.is_active or not may(owner, CHANGE) or not in_area(owner, _path(case)):
+        raise ValidationFailed("责任人须为能办理该户档案的在职工作人员", field="owner")
 
 
 def _amount(value) -> Decimal | None:

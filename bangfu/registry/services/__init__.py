@@ -1,6 +1,6 @@
 """Use cases of the household file, one function per action; each writes its audit row in its transaction."""
 
-from .documents import document_delete, document_upload
+from .documents import document_delete, document_open, document_upload
 from .households import (
     household_create,
     household_exit,
@@ -12,7 +12,7 @@ from .households import (
 from .members import member_add, member_id_number_reveal, member_remove, member_update
 
 __all__ = [
-    "document_delete", "document_upload", "household_create", "household_exit", "household_update",
+    "document_delete", "document_open", "document_upload", "household_create", "household_exit", "household_update",
     "household_verify", "income_delete", "income_set", "member_add", "member_id_number_reveal",
     "member_remove", "member_update",
 ]

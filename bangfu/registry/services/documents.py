@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from bangfu.accounts.access import CHANGE, DELETE
+from bangfu.accounts.access import CHANGE, DELETE, VIEW
 from bangfu.common.errors import ValidationFailed
 
 from .. import choices as c
@@ -74,3 +74,14 @@ def document_delete(*, actor, document: Document) -> None:
     document.delete()
     transaction.on_commit(lambda: storage.delete(path))
     audit_household(actor, "document.delete", household, before=before)
+
+
+@transaction.atomic
+def document_open(*, actor, document: Document):
+    """The stored file opened for download; each download is audited (scans of ID cards carry full numbers).
+    The caller closes the file (a FileResponse does)."""
+    household = document.household
+    check_household(actor, household, VIEW)
+    audit_household(actor, "document.download", household,
+                    after={"document": document.pk, "doc_type": document.doc_type, "name": document.original_name})
+    return document.file.open("rb")

@@ -57,7 +57,7 @@ def document_upload(request, pk: int):
 @page(VIEW)
 def document_download(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+    return FileResponse(services.document_open(actor=request.user, document=document), as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)
 
 
