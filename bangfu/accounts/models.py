@@ -92,6 +92,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """A Chinese name reads family name first: 张敏, not Django's "敏 张"."""
+        return f"{self.last_name}{self.first_name}".strip()
+
 
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 is stored: the token itself is shown once, when it is created."""

@@ -1,4 +1,5 @@
-"""Middleware: a strict Content-Security-Policy, and the request's origin recorded for audit rows."""
+"""Middleware: a strict Content-Security-Policy, the request's origin recorded for audit rows, and no caching of
+what a logged-in user is sent."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class RequestContextMiddleware:
         info = RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
         token = set_request_info(info)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             reset_request_info(token)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            # Pages and files of a logged-in user hold personal data: no browser or proxy keeps a copy.
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -36,10 +36,13 @@ def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Deci
     return {"medical": medical, "school": school}
 
 
-def _members(household: Household) -> int:
+def _members(household: Household) -> tuple[int, int]:
+    """(members counted, members left out because 民政 reported them dead and the file still lists them)."""
     dead = set(DepartmentFact.objects.filter(household=household, kind=FactKind.DEATH).values_list("member_id",
                                                                                                   flat=True))
-    return household.members.filter(removed=False).exclude(pk__in=dead).count()
+    listed = household.members.filter(removed=False)
+    left_out = listed.filter(pk__in=dead).count()
+    return listed.count() - left_out, left_out
 
 
 def propose_category(household: Household, as_of: datetime.date) -> dict:
@@ -51,7 +54,7 @@ def propose_category(household: Household, as_of: datetime.date) -> dict:
     annual = (monthly_income(household, as_of) * 12).quantize(CENT)
     expenses = rigid_expenses(household, as_of)
     rigid = sum(expenses.values(), Decimal(0))
-    size = _members(household)
+    size, left_out = _members(household)
     per_capita = ((annual - rigid) / 12 / size).quantize(CENT) if size else None
     figures = {"annual_income": annual, "medical_self_pay": expenses["medical"], "school_costs": expenses["school"],
                "rigid_expenses": rigid, "members": size, "per_capita_monthly_after_rigid": per_capita,
@@ -82,6 +85,8 @@ def propose_category(household: Household, as_of: datetime.date) -> dict:
     if category == c.Category.NONE:
         reasons.append(f"扣除刚性支出后家庭人均月收入{per_capita}元,不低于当地城市低保标准的"
                        f"{factors['hardship_factor'].value:g}倍{hardship_line}元")
+    if left_out:
+        reasons.append(f"民政部门报告死亡的{left_out}名成员未计入家庭人数(档案中尚未减员,请核实)")
     return _out(category, reasons, figures, parameters)
 
 

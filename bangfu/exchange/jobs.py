@@ -161,6 +161,9 @@ def run_household_import(job: ImportJob) -> None:
     except DomainError as exc:
         _finish(job, JobState.INVALID, message=exc.message)
         return
+    if not households.rows:
+        _finish(job, JobState.INVALID, message="文件中没有家庭数据:请在表头下方逐行填写家庭和成员后重新上传")
+        return
     rows = len(households.rows) + len(members.rows)
     # Every row is checked, then every household written: the bar counts both, so it only moves forward.
     job.total = rows + len(households.rows)

@@ -54,8 +54,13 @@ def reference_text(reference) -> str:
     return text + (f"({reference['note']})" if reference.get("note") else "")
 
 
+def _number(value) -> str:
+    """900.0 → 900, 0.8 → 0.8: a figure as people write it."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def parameter_rows(parameters: dict) -> list[dict]:
     """The figures a proposal used, for people: label, value, since when, source, illustrative or not."""
-    return [{"label": PARAMETER_LABELS.get(name, name), "value": item["value"], "start": item["start"],
+    return [{"label": PARAMETER_LABELS.get(name, name), "value": _number(item["value"]), "start": item["start"],
              "source": reference_text(item["reference"]), "illustrative": item["status"] == "illustrative"}
             for name, item in parameters.items()]

@@ -304,3 +304,34 @@ def test_a_job_waiting_too_long_says_the_worker_may_be_down(login, users, orgs, 
     assert "后台任务服务可能未运行" in client.get(f"/jobs/{job.pk}/", **HX).content.decode()
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now())
     assert "后台任务服务可能未运行" not in client.get(f"/jobs/{job.pk}/", **HX).content.decode()
+
+
+def test_a_file_without_data_rows_is_refused_not_reported_as_done(login, users, orgs, officer):
+    client = login(users["caseworker_g1"])
+    template = client.get("/imports/template.xlsx").content
+    client.post("/imports/", {"file": xlsx_upload(template), "union": orgs["g1"].pk, "mode": "all"})
+    job = ImportJob.objects.get()
+    assert job.state == JobState.INVALID and "没有家庭数据" in job.message
+    login(officer("civil_affairs")).post("/department-data/", {"file": dept_csv("civil_affairs", [])})
+    job = ImportJob.objects.get(kind="department")
+    assert job.state == JobState.INVALID and job.message == "文件中没有数据行"
+
+
+def test_uploaders_read_family_name_first(login, users, orgs, household_file):
+    user = users["caseworker_g1"]
+    user.last_name, user.first_name = "张", "敏"
+    user.save()
+    client = login(user)
+    client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
+    page = client.get("/imports/").content.decode()
+    assert "张敏" in page and "敏 张" not in page
+
+
+def test_a_reported_death_left_out_of_the_household_size_is_said_in_the_proposal(login, users, officer,
+                                                                                   make_household):
+    household = make_household()
+    spouse = people(household)["spouse"]
+    login(officer("civil_affairs")).post("/department-data/", {
+        "file": dept_csv("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-02-03", ""]])})
+    page = login(users["caseworker_g1"]).get(f"/households/{household.pk}/").content.decode()
+    assert "民政部门报告死亡的1名成员未计入家庭人数" in page

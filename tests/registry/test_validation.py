@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
 
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import make_id_number, mask_id_number
@@ -68,3 +69,26 @@ def test_generated_numbers_are_valid_and_agree_with_birth_date_and_sex(region, b
     number = make_id_number(region, born, sequence, sex)
     assert ric.validate(number) == number
     assert ric.get_birth_date(number) == born and (int(number[16]) % 2 == 1) == (sex == "male")
+
+
+def _with_check_digit(first17: str) -> str:
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+@pytest.mark.parametrize("first17", ["32010219820101771", "32020519750101001", "32058319700101001"])
+def test_a_number_issued_under_an_area_code_newer_than_its_holder_is_accepted(first17):
+    """玄武区's 320102 dates from 1983 in the division data, but its workers born in 1982 hold it: a number carries
+    the code of the place that issued it. stdnum alone refuses these real numbers."""
+    number = _with_check_digit(first17)
+    with pytest.raises(StdnumError):
+        ric.validate(number)
+    assert clean(id_number=number)["id_number"] == number
+
+
+def test_an_area_code_abolished_before_the_birth_or_unknown_or_a_bad_date_is_refused():
+    for first17 in ("11022519900101001",  # 房山县, abolished in 1986: nobody born in 1990 holds it
+                    "99999919820101001",  # no such area
+                    "32010219821301771"):  # month 13
+        with pytest.raises(ValidationFailed, match="身份证号码无效"):
+            clean(id_number=_with_check_digit(first17))
+    assert clean(id_number=_with_check_digit("11022519850101001"))["birth_date"] == datetime.date(1985, 1, 1)

@@ -142,3 +142,11 @@ def test_a_year_outside_the_plan_years_is_404(login, users, household, archived)
     assert client.get(url(household)).status_code == 200
     for year in (0, 2018, 2101, 99999):
         assert client.get(url(household, year)).status_code == 404, year
+
+
+def test_plans_exist_from_2019_to_next_year_only_and_pages_are_not_cached(login, users, household, archived):
+    client = login(users["caseworker_g1"])
+    for year in (2018, YEAR + 2, 2100):
+        assert client.get(f"/households/{household.pk}/plans/{year}/").status_code == 404
+    page = client.get(f"/households/{household.pk}/plans/{YEAR + 1}/")
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store, private"

@@ -145,6 +145,10 @@ def run_department_job(job: ImportJob) -> None:
         job.state, job.message, job.finished_at = JobState.INVALID, exc.message, timezone.now()
         job.save()
         return
+    if not sheet.rows:
+        job.state, job.message, job.finished_at = JobState.INVALID, "文件中没有数据行", timezone.now()
+        job.save()
+        return
     job.total = len(sheet.rows)  # the bar counts the rows applied
     job.save(update_fields=["total"])
     parsed, errors = _check(fmt, sheet, job.as_of)

@@ -26,7 +26,7 @@ from ..selectors import owner_choices
 
 TITLES = dict(PlanForm.base_fields.items())
 # The notice dates from 2019; a year outside these is no plan year at all (and `_due` could not build its date).
-PLAN_YEARS = range(2019, 2101)
+FIRST_PLAN_YEAR = 2019  # the notice's year; a plan may be made for next year at the latest (as the service says)
 
 
 def _initial_text(household) -> dict:
@@ -66,7 +66,7 @@ def _measure_rows(plan, owners, can_edit: bool) -> list:
 
 @page(VIEW)
 def plan_detail(request, pk: int, year: int):
-    if year not in PLAN_YEARS:
+    if not FIRST_PLAN_YEAR <= year <= timezone.localdate().year + 1:
         raise Http404("计划年度无效")
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
