@@ -1,10 +1,9 @@
 """URL routes: login, the admin, the JSON API under /api/v1/ (docs at /api/docs)."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bangfu.accounts.views import PasswordChange
+from bangfu.accounts.views import PasswordChange, PasswordChangeDone
 
 from .api import api
 
@@ -17,7 +16,6 @@ urlpatterns = [
     # Only the password change of Django's auth views, audited; no e-mail reset (users are created
     # and reset by their administrators).
     path("accounts/password_change/", PasswordChange.as_view(), name="password_change"),
-    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
+    path("accounts/password_change/done/", PasswordChangeDone.as_view(), name="password_change_done"),
     path("api/", api.urls),
 ]

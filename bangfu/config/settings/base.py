@@ -66,11 +66,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bangfu.common.middleware.RequestContextMiddleware",
+    # Below the middleware that add headers (CSP, X-Frame-Options, Cache-Control), so that its page gets them.
+    "bangfu.web.errors.MethodNotAllowedPageMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bangfu.config.urls"
+# A stale form says 页面已过期 in the site's layout instead of Django's English CSRF page.
+CSRF_FAILURE_VIEW = "bangfu.web.errors.csrf_failure"
 WSGI_APPLICATION = "bangfu.config.wsgi.application"
 
 TEMPLATES = [
@@ -179,4 +183,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BANGFU_LOG_LEVEL", "WARNING")},
+    # A 403 or 404 is the access rules at work, not a fault: only server errors are logged with their traceback.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bangfu.accounts.models import OrgLevel
+from bangfu.audit.labels import OBJECT_TYPE_LABELS
 from bangfu.common.bounds import page_number
 from bangfu.registry import choices as c
 
@@ -52,9 +53,8 @@ class AuditFilterForm(StyledForm):
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
     action = forms.CharField(label="操作", required=False, max_length=64,
                              widget=forms.TextInput(attrs={"placeholder": "如 household.update"}))
-    object_type = forms.ChoiceField(label="对象类型", required=False, choices=blank("全部", [
-        ("household", "家庭档案"), ("member", "家庭成员"), ("case", "帮扶档案流转、计划与措施"), ("ledger", "资金台账"),
-        ("budget", "预算"), ("user", "用户"), ("organisation", "工会组织"), ("api_token", "API令牌")]))
+    object_type = forms.ChoiceField(label="对象类型", required=False,
+                                    choices=blank("全部", list(OBJECT_TYPE_LABELS.items())))
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
     since = forms.DateField(label="起始日期", required=False, widget=date_input())
     until = forms.DateField(label="截止日期", required=False, widget=date_input())

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts import selectors as account_selectors
 from bangfu.accounts import services as account_services
 from bangfu.accounts.access import MANAGE_USERS, VIEW_AUDIT
+from bangfu.audit.presenters import present
 from bangfu.audit.selectors import audit_list
 from bangfu.common.errors import NotFound, ValidationFailed
 
@@ -22,12 +23,13 @@ AUDIT_PER_PAGE = 50
 @page(VIEW_AUDIT)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    qs = audit_list(user=request.user, **form.filters())
+    qs = audit_list(user=request.user, **form.filters()).select_related("actor")
     number = form.page_number()
     entries = list(qs[(number - 1) * AUDIT_PER_PAGE: number * AUDIT_PER_PAGE + 1])
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "entries": entries[:AUDIT_PER_PAGE], "page": number,
+    # Actions, objects and data in Chinese (bangfu.audit.presenters); the codes stay beside them for filtering.
+    context = {"form": form, "entries": present(entries[:AUDIT_PER_PAGE]), "page": number,
                "has_next": len(entries) > AUDIT_PER_PAGE, "query": query.urlencode()}
     return render(request, "web/audit/_results.html" if is_htmx(request) else "web/audit/list.html", context)
 

@@ -1,0 +1,201 @@
+"""Chinese labels of the audit trail: every action code the services write, the object types, and the keys of
+before/after data that are not model fields (model fields are labelled by their verbose_name)."""
+
+from __future__ import annotations
+
+# Every action code written anywhere in bangfu/ (tests/audit/test_labels.py keeps this list complete).
+ACTION_LABELS: dict[str, str] = {
+    # The household file (registry)
+    "household.create": "登记家庭",
+    "household.update": "修改家庭信息",
+    "household.verify": "核定类别并建档",
+    "household.status": "家庭档案状态变更",
+    "household.exit": "家庭退出",
+    "household.income_set": "登记家庭收入",
+    "household.income_delete": "删除家庭收入",
+    "household.export": "导出家庭档案",
+    "household.import": "批量导入家庭",
+    "member.add": "添加家庭成员",
+    "member.update": "修改家庭成员",
+    "member.remove": "移出家庭成员",
+    "member.view_id_number": "查看完整身份证号码",
+    "document.upload": "上传证明材料",
+    "document.delete": "删除证明材料",
+    "document.download": "下载证明材料",
+    # The case workflow (cases): the moves of cases/workflow.py and the records made outside it
+    "case.open": "建立帮扶档案",
+    "case.adopt": "按原有档案建立帮扶档案",
+    "case.submit": "提交申请",
+    "case.start_verification": "开始核查",
+    "case.record_visit": "登记入户核查",
+    "case.start_notice": "开始公示",
+    "case.archive": "审批建档",
+    "case.refuse": "不予建档",
+    "case.start_help": "开始帮扶",
+    "case.start_review": "开始复核",
+    "case.complete_review": "完成复核并继续帮扶",
+    "case.exit": "脱困退出",
+    "case.relieve": "解困(转入社会救助)",
+    "case.take_over": "按原有档案建档",
+    "case.recategorise": "变更核定类别",
+    "case.registry_exit": "登记系统办理退出",
+    "case.followup": "登记退出回访",
+    "plan.create": "制定帮扶计划",
+    "plan.update": "修改帮扶计划",
+    "measure.create": "添加帮扶措施",
+    "measure.update": "修改帮扶措施",
+    # The ledger
+    "ledger.request": "登记发放(待审核)",
+    "ledger.request_reversal": "申请冲正",
+    "ledger.approve": "审核入账",
+    "ledger.reject": "驳回发放登记",
+    "ledger.export": "导出资金台账",
+    "ledger.budget_set": "设置资金预算",
+    # Data exchange
+    "exchange.upload": "上传批量导入文件",
+    "exchange.import": "批量导入写入",
+    "exchange.result_download": "下载导入结果文件",
+    "exchange.department_upload": "上传部门数据",
+    "exchange.department_apply": "部门数据比对",
+    "exchange.facts": "记录部门核对数据",
+    "exchange.disagreement_resolve": "处理核对不一致",
+    "exchange.disagreement_override": "审批时确认核对不一致",
+    "exchange.alert_resolve": "处理预警",
+    # Accounts, unions and policy standards
+    "user.create": "创建用户",
+    "user.deactivate": "停用用户",
+    "user.password_change": "修改本人密码",
+    "token.create": "创建API令牌",
+    "token.revoke": "吊销API令牌",
+    "organisation.create": "新增基层工会",
+    "organisation.sync": "同步工会组织",
+    "standard.set": "设置政策标准",
+    "standard.change": "修改政策标准",
+    "standard.withdraw": "撤回政策标准",
+    # The Django admin (accounts/admin.py, AuditedAdmin)
+    "admin.user.add": "后台新增用户",
+    "admin.user.change": "后台修改用户",
+    "admin.user.delete": "后台删除用户",
+    "admin.organisation.add": "后台新增工会组织",
+    "admin.organisation.change": "后台修改工会组织",
+    "admin.organisation.delete": "后台删除工会组织",
+    "admin.api_token.add": "后台新增API令牌",
+    "admin.api_token.change": "后台修改API令牌",
+    "admin.api_token.delete": "后台删除API令牌",
+    # Tools
+    "demo.load": "载入演示数据",
+}
+
+OBJECT_TYPE_LABELS: dict[str, str] = {
+    "household": "家庭档案",
+    "member": "家庭成员",
+    "case": "帮扶档案流转、计划与措施",
+    "ledger": "资金台账",
+    "budget": "资金预算",
+    "import_job": "导入任务",
+    "user": "用户",
+    "api_token": "API令牌",
+    "organisation": "工会组织",
+    "standard_value": "政策标准",
+}
+
+# The models whose fields name the keys of an object type's before/after data, most likely first
+# (app_label.ModelName, looked up through the app registry, so that audit imports no other app).
+OBJECT_MODELS: dict[str, tuple[str, ...]] = {
+    "household": ("registry.Household", "registry.IncomeRecord", "registry.Document", "exchange.Disagreement",
+                  "exchange.Alert"),
+    "member": ("registry.Member",),
+    "case": ("cases.Case", "cases.Plan", "cases.Measure", "cases.FollowUp", "cases.CaseEvent"),
+    "ledger": ("ledger.LedgerRequest", "ledger.LedgerEntry"),
+    "budget": ("ledger.Budget",),
+    "import_job": ("exchange.ImportJob",),
+    "user": ("accounts.User",),
+    "api_token": ("accounts.ApiToken",),
+    "organisation": ("accounts.Organisation",),
+    "standard_value": ("standards.StandardValue",),
+}
+
+# Keys whose meaning depends on the object type, before its model fields.
+TYPE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "import_job": {"name": "文件名", "errors": "错误行数"},
+    "household": {"number": "导入文件中的序号", "members": "成员人数", "job": "导入任务"},
+    "user": {"name": "姓名"},
+    "api_token": {"prefix": "令牌前缀", "revoked": "已吊销"},
+    "organisation": {"count": "工会数", "on": "区划日期", "parent": "上级工会", "path": "层级路径"},
+}
+
+# Keys that are no model field (or whose verbose_name is still Django's English default).
+FIELD_LABELS: dict[str, str] = {
+    "at": "时间",
+    "amount": "金额(元)",
+    "alert": "预警编号",
+    "case": "帮扶档案编号",
+    "category": "核定类别",
+    "cause": "致困原因",
+    "cases_taken_over": "建档数",
+    "created_at": "创建时间",
+    "department": "部门",
+    "disagreement": "不一致编号",
+    "disagreements": "不一致编号",
+    "entry": "台账记录编号",
+    "expires_at": "有效期至",
+    "filters": "筛选条件",
+    "followup_first": "第一次回访日期",
+    "followup_second": "第二次回访日期",
+    "flagged": "发现不一致数",
+    "followup": "回访编号",
+    "fund_source": "资金来源",
+    "household": "家庭编号",
+    "household_id": "家庭编号",
+    "households_added": "新增家庭数",
+    "id": "编号",
+    "job": "导入任务",
+    "kind": "类型",
+    "last_used_at": "最近使用时间",
+    "matched": "匹配家庭数",
+    "measure": "措施编号",
+    "measure_id": "措施编号",
+    "members_added": "新增成员数",
+    "mode": "导入方式",
+    "name": "名称",
+    "note": "处理说明",
+    "notes": "说明",
+    "password": "密码",
+    "plan": "计划编号",
+    "position": "排序",
+    "previous": "上一批次",
+    "previous_category": "原核定类别",
+    "q": "关键词",
+    "relapse": "返贫",
+    "reason": "原因/说明",
+    "region": "地区",
+    "request": "发放登记编号",
+    "retry_of": "原任务",
+    "reverses": "冲正的记录",
+    "rows": "行数",
+    "size": "文件大小(字节)",
+    "skipped": "未导入家庭数",
+    "state": "状态",
+    "status": "状态",
+    "suggestion": "系统建议",
+    "suggestion_reason": "建议理由",
+    "total": "合计(元)",
+    "union": "工会",
+    "union_id": "工会",
+    "updated_at": "更新时间",
+    "user": "用户",
+    "username": "用户名",
+    "version": "版本",
+    "warnings": "提示",
+    "written": "写入数",
+    "year": "年度",
+}
+
+
+def action_label(code: str) -> str:
+    """The Chinese name of an action; an unknown code (an old row) is shown as it is."""
+    return ACTION_LABELS.get(code, code)
+
+
+def object_type_label(code: str) -> str:
+    return OBJECT_TYPE_LABELS.get(code, code)
