@@ -97,6 +97,8 @@ def import_retry_clean(*, actor, job: ImportJob) -> ImportJob:
         raise ValidationFailed("只有因有错误而未导入的家庭文件才能改为只导入无误的家庭", field="mode")
     if not job.error_rows:
         raise ValidationFailed("该文件本身无法读取(见任务说明),请修改后重新上传", field="mode")
+    if not job.clean:
+        raise ValidationFailed("该文件中没有无误的家庭,请按「错误」列修改后重新上传", field="mode")
     ImportJob.objects.select_for_update().only("pk").get(pk=job.pk)  # two clicks at once: the second waits here
     earlier = job.retries.order_by("pk").first()
     if earlier is not None:
@@ -188,7 +190,7 @@ def _refuse(job: ImportJob, sheets, checked) -> None:
     error_rows, clean = len(checked.errors), len(checked.clean)
     _attach_result(job, sheets, checked.errors)
     _finish(job, JobState.INVALID, processed=job.total, error_rows=error_rows, skipped=len(checked.households),
-            message=f"共{error_rows}行有错误,未导入任何家庭(其中{clean}户无误)。请下载结果文件,按「错误」列修改后"
+            clean=clean, message=f"共{error_rows}行有错误,未导入任何家庭(其中{clean}户无误)。请下载结果文件,按「错误」列修改后"
                     f"重新上传{',或选择只导入无误的家庭' if clean else ''}。")
 
 

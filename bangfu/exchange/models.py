@@ -51,6 +51,7 @@ class ImportJob(models.Model):
     error_rows = models.PositiveIntegerField("错误行数", default=0)
     written = models.PositiveIntegerField("写入家庭/记录数", default=0)
     skipped = models.PositiveIntegerField("未导入家庭数", default=0)
+    clean = models.PositiveIntegerField("无误家庭数", default=0)  # of a refused file: what 只导入无误的家庭 would import
     unmatched = models.PositiveIntegerField("未匹配行数", default=0)
     flagged = models.PositiveIntegerField("发现不一致数", default=0)
     message = models.TextField("说明", blank=True)

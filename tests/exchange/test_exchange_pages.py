@@ -335,3 +335,19 @@ def test_a_reported_death_left_out_of_the_household_size_is_said_in_the_proposal
         "file": dept_csv("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-02-03", ""]])})
     page = login(users["caseworker_g1"]).get(f"/households/{household.pk}/").content.decode()
     assert "民政部门报告死亡的1名成员未计入家庭人数" in page
+
+
+def test_a_file_with_no_clean_household_is_not_offered_a_clean_only_import(login, users, orgs, household_file):
+    def break_all(households, members):
+        for member in members:
+            member[2] = "320102198001010000"
+
+    client = login(users["caseworker_g1"])
+    client.post("/imports/", {"file": xlsx_upload(household_file(2, break_all)), "union": orgs["g1"].pk,
+                              "mode": "all"})
+    job = ImportJob.objects.get()
+    assert job.state == JobState.INVALID and job.clean == 0
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "其中0户无误" in page and "retry-clean" not in page
+    refused = client.post(f"/jobs/{job.pk}/retry-clean/", follow=True).content.decode()
+    assert "没有无误的家庭" in refused and ImportJob.objects.count() == 1

@@ -99,7 +99,8 @@ def _job_context(request, job) -> dict:
             "waiting_minutes": int(waited) if job.state in WAITING and waited >= STUCK_MINUTES else 0,
             "retry": retry,
             "can_retry": (retry is None and job.kind == JobKind.HOUSEHOLDS and job.state == JobState.INVALID
-                          and job.mode == "all" and job.error_rows > 0 and may(request.user, ADD)),
+                          and job.mode == "all" and job.error_rows > 0 and job.clean > 0
+                          and may(request.user, ADD)),
             "back": "web:department_data" if job.kind == JobKind.DEPARTMENT else "web:imports"}
 
 
