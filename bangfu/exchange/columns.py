@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from bangfu.common.errors import ValidationFailed
+from bangfu.common.spreadsheets import is_formula
 from bangfu.registry import choices as c
 
-from .files import is_formula, text
+from .files import text
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
 NUMBER = "户编号"

@@ -15,7 +15,6 @@ from bangfu.common.errors import ValidationFailed
 
 from . import fastxlsx
 
-FORMULA_START = ("=", "+", "-", "@")
 ENCODINGS = ("utf-8-sig", "gb18030")
 CSV_SHEET = "CSV"
 
@@ -43,11 +42,6 @@ def check_size(content: bytes) -> None:
     limit = settings.EXCHANGE_MAX_BYTES
     if len(content) > limit:
         raise ValidationFailed(f"文件过大:不能超过{limit // (1024 * 1024) or 1}MB", field="file")
-
-
-def is_formula(value) -> bool:
-    """A text cell that a spreadsheet would run as a formula (or a DDE call): kept as text, flagged, never run."""
-    return isinstance(value, str) and value.strip().startswith(FORMULA_START)
 
 
 def _check_rows(count: int, sheet: str) -> None:

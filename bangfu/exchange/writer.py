@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from bangfu.audit.models import AuditEntry
 from bangfu.common.context import current_request_info
+from bangfu.common.spreadsheets import append_row, csv_bytes
 from bangfu.registry.bulk import _converter, blank_factory, fast_insert
 from bangfu.registry.models import Household, Member
 
 from .columns import ERROR_HEADER
-from .files import Sheet, is_formula, text
+from .files import Sheet, text
 from .importer import PlannedHousehold
 
 BATCH = 2000
@@ -110,13 +109,6 @@ def write_clean(actor, job_id: int, households: list[PlannedHousehold], *,
     return written, failed
 
 
-def _xlsx_cell(ws, value):
-    cell = WriteOnlyCell(ws, value=value)
-    if is_formula(value):
-        cell.data_type = "s"  # kept as the text it was, never turned into a formula
-    return cell
-
-
 def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
     book = Workbook(write_only=True)
     for sheet in sheets:
@@ -124,22 +116,13 @@ def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
         ws.append([*sheet.headers, ERROR_HEADER])
         for index, row in enumerate(sheet.rows):
             values = [row.get(h) for h in sheet.headers]
-            ws.append([_xlsx_cell(ws, v) for v in values] + ["；".join(errors.get((sheet.name, index), []))])
+            append_row(ws, [*values, "；".join(errors.get((sheet.name, index), []))])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _safe_csv(value) -> str:
-    value = text(value)
-    return "'" + value if is_formula(value) else value
-
-
 def result_csv(sheet: Sheet, errors: dict) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*sheet.headers, ERROR_HEADER])
-    for index, row in enumerate(sheet.rows):
-        writer.writerow([_safe_csv(row.get(h)) for h in sheet.headers]
-                        + ["；".join(errors.get((sheet.name, index), []))])
-    return out.getvalue().encode("utf-8-sig")
+    rows = ([*(text(row.get(h)) for h in sheet.headers), "；".join(errors.get((sheet.name, index), []))]
+            for index, row in enumerate(sheet.rows))
+    return csv_bytes([*sheet.headers, ERROR_HEADER], rows)

@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from bangfu.accounts.models import Department
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import normalise_id_number
+from bangfu.common.spreadsheets import is_formula
 from bangfu.registry import choices as c
 
-from ..files import is_formula, text
+from ..files import text
 from ..models import FactKind
 
 ID, NAME, DATE = "身份证号码", "姓名", "数据日期"
