@@ -155,34 +155,49 @@ def write_csv(t: Totals, path: str) -> None:
         writer.writerows(rows)
 
 
-def assess_file(path: str, progress: bool = True) -> Totals:
-    """Totals over a Parquet population, evaluated a batch of at most `BATCH` households at a time.
+def batches(source, first_row: int = 0):
+    """Populations of at most `BATCH` households from a Parquet dataset or fragment, rows counted from `first_row`.
 
     The dataset scanner reads whole row groups (ParquetFile's batch reader refuses nested columns
     that cross one), so a batch is a row group, or a slice of a larger one.
     """
+    row = first_row
+    for batch in source.to_batches(batch_size=BATCH):
+        yield population_from_arrow(batch, first_row=row)
+        row += batch.num_rows
+
+
+def assess_file(path: str, progress: bool = True) -> Totals:
+    """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch."""
     source = ds.dataset(path, format="parquet")
     acc = Totals.zero()
     with tqdm(total=source.count_rows(), unit="户", file=sys.stderr, disable=not progress,
               desc="assess") as bar:
-        row = 0
-        for batch in source.to_batches(batch_size=BATCH):
-            population = population_from_arrow(batch, first_row=row)
+        for population in batches(source):
             acc = acc + totals(population, evaluate(population))
-            row += batch.num_rows
-            bar.update(batch.num_rows)
+            bar.update(population.n_households)
     return acc
 
 
+def _assess(args: argparse.Namespace) -> Totals:
+    if args.scheduler:
+        from bangfu.policy.distributed import assess_distributed
+
+        return assess_distributed(args.file, args.scheduler)
+    return assess_file(args.file, progress=not args.no_progress)
+
+
 def assess_table_command(args: argparse.Namespace) -> int:
-    """`bangfu assess-table FILE [--out CSV] [--no-progress]`: exit 2 with one line on stderr for bad input."""
+    """`bangfu assess-table FILE [--scheduler ADDRESS|local] [--out CSV] [--no-progress]`: exit 2 with one line on
+    stderr for bad input or a cluster that cannot be reached."""
     try:
-        result = assess_file(args.file, progress=not args.no_progress)
+        result = _assess(args)
     except InputError as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return BAD_INPUT
     except (OSError, pa.ArrowException) as exc:
-        print(f"$: cannot read {args.file} ({exc})", file=sys.stderr)
+        what = args.file if not args.scheduler else f"{args.file} or reach the Dask scheduler {args.scheduler}"
+        print(f"$: cannot read {what} ({exc})", file=sys.stderr)
         return BAD_INPUT
     print_table(result, sys.stdout)
     if args.out:

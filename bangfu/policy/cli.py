@@ -125,7 +125,7 @@ def _assess_jsonl(path: str, out: IO[str]) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from bangfu.policy.synth import write_population
 
-    write_population(args.households, args.seed, args.out, as_of=args.as_of)
+    write_population(args.households, args.seed, args.out, as_of=args.as_of, partitions=args.partitions)
     return 0
 
 
@@ -146,8 +146,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--out", required=True)
     s.add_argument("--as-of", default="2024-06-01", help="the assessment date written into every household")
+    s.add_argument("--partitions", type=int, default=1,
+                   help="write a directory of this many Parquet files instead of one file")
     t = sub.add_parser("assess-table", help="assess a Parquet population: per-benefit totals by city")
-    t.add_argument("file")
+    t.add_argument("file", help="a Parquet file, or a directory of Parquet files (a partitioned population)")
+    t.add_argument("--scheduler", metavar="ADDRESS",
+                   help="assess the partitions on the Dask cluster at ADDRESS (tcp://host:8786), "
+                        "or 'local' for a local cluster of this machine's cores")
     t.add_argument("--out", help="write the totals as CSV here as well")
     t.add_argument("--no-progress", action="store_true")
     return p

@@ -232,24 +232,54 @@ def population_table(n_households: int, seed: int, as_of: str | datetime.date = 
     return pa.concat_tables(chunks) if chunks else pf.SCHEMA.empty_table()
 
 
-def write_population(n_households: int, seed: int, out_path: str | Path,
-                     as_of: str | datetime.date = "2024-06-01") -> Path:
-    """Write `n_households` synthetic households as Parquet, one row group per 100,000 households.
+def _slices(n_households: int, seed: int, as_of: str | datetime.date, partitions: int):
+    """(partition, table) pieces of the population in order: partition k holds rows [k·n/P, (k+1)·n/P)."""
+    bounds = [n_households * k // partitions for k in range(partitions + 1)]
+    row, part = 0, 0
+    for chunk in _chunks(n_households, seed, as_of):
+        offset = 0
+        while offset < chunk.num_rows:
+            while bounds[part + 1] <= row:
+                part += 1
+            take = min(chunk.num_rows - offset, bounds[part + 1] - row)
+            yield part, chunk.slice(offset, take)
+            offset, row = offset + take, row + take
 
-    The same seed gives the same file; each row group draws from its own stream (seed, group).
+
+def write_population(n_households: int, seed: int, out_path: str | Path,
+                     as_of: str | datetime.date = "2024-06-01", partitions: int = 1) -> Path:
+    """Write `n_households` synthetic households as Parquet, one row group per 100,000 households at most.
+
+    The same seed gives the same rows; each block of 100,000 draws from its own stream (seed, block). With
+    `partitions` > 1, `out_path` is a directory of that many files (part-00000.parquet, …) holding, in order,
+    the rows the single file would hold: the form a Dask cluster reads.
     """
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if partitions > 1:
+        out.mkdir(parents=True, exist_ok=True)
+        names = [out / f"part-{k:05d}.parquet" for k in range(partitions)]
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        names = [out]
+    writers: dict[int, pq.ParquetWriter] = {}
     # Arrow's writer of nested columns is the slow part (about 1 s per row group): it runs in a
     # thread, which releases the GIL, while the next row group is drawn.
-    with pq.ParquetWriter(out, pf.SCHEMA) as writer, ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool:
         pending = None
-        for chunk in _chunks(n_households, seed, as_of):
+        try:
+            for part, table in _slices(n_households, seed, as_of, len(names)):
+                if pending is not None:
+                    pending.result()
+                writer = writers.get(part) or writers.setdefault(part, pq.ParquetWriter(names[part], pf.SCHEMA))
+                pending = pool.submit(writer.write_table, table, row_group_size=ROW_GROUP)
             if pending is not None:
                 pending.result()
-            pending = pool.submit(writer.write_table, chunk, row_group_size=ROW_GROUP)
-        if pending is not None:
-            pending.result()
+        finally:
+            for writer in writers.values():
+                writer.close()
+    for k, name in enumerate(names):  # a partition with no rows is still a valid (empty) file
+        if k not in writers:
+            pq.write_table(pf.SCHEMA.empty_table(), name)
     return out
 
 
