@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+import numpy as np
+from django.db.models import QuerySet
 
 from bangfu.accounts.access import VIEW
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
+from bangfu.policy.rules import income
 from bangfu.registry.choices import ARCHIVED_STATES
-from bangfu.registry.models import Household, IncomeRecord
+from bangfu.registry.income import income_batch, lines_on
+from bangfu.registry.models import Household
 
 from .models import Case, FollowUp
-from .parameters import add_months, dibao_standard, months_parameter
+from .parameters import months_parameter
 
-CENT = Decimal("0.01")
 NO_ABLE_MEMBER = "living.minimum_living_guarantee"
 
 
@@ -32,26 +34,38 @@ def followups_due(*, user, as_of: datetime.date) -> QuerySet[FollowUp]:
             .select_related("case__household__union").order_by("due_on", "id"))
 
 
-def _monthly_income(household: Household, first: datetime.date, last: datetime.date) -> dict:
-    rows = (IncomeRecord.objects.filter(household=household, month__gte=first, month__lte=last)
-            .values("month").annotate(total=Sum("amount")).order_by())
-    return {row["month"]: row["total"] for row in rows}
-
-
 def income_months(household: Household, as_of: datetime.date, months: int) -> list[dict]:
-    """The last `months` complete months before `as_of`: income, people, per capita, the 低保 standard."""
-    last = add_months(as_of.replace(day=1), -1)
-    days = [add_months(last, -i) for i in reversed(range(months))]
-    totals = _monthly_income(household, days[0], last)
-    size = household.members.filter(removed=False).count()
+    """The `months` whole months before `as_of`'s month: income, people, per capita after a twelfth of the
+    year's rigid expenses, the household's exit line (its own category's, `bangfu.policy.rules.income`)."""
+    return _against_line(household, as_of, months)["months"]
+
+
+def _rigid_fen(household: Household, as_of: datetime.date) -> int:
+    from bangfu.exchange.identification import rigid_expenses  # late: exchange reads cases' parameters
+
+    return income.fen(sum(rigid_expenses(household, as_of).values(), Decimal(0)))
+
+
+def _against_line(household: Household, as_of: datetime.date, months: int) -> dict:
+    batch = income_batch([household], as_of, months)
+    days = income.window(as_of, months)
+    category = income.CATEGORY_CODES.get(household.verified_category, income.HARDSHIP)
+    lines = [lines_on(day.astype(object), household.region_code) for day in days]
+    exit_line = np.array([[income.own_line(np.array(category), m.extreme, m.hardship) if m.complete else 2**62
+                           for m in lines]], np.int64)
+    rigid = np.array([_rigid_fen(household, as_of)])
+    result = income.months_against_line(batch.incomes, batch.members, as_of, months, exit_line, rigid=rigid)
+    totals, _ = income.monthly_totals(batch.incomes, 1, days)
     out = []
-    for day in days:
-        income, standard = totals.get(day), dibao_standard(day, household.region_code)
-        per_capita = (Decimal(income) / size).quantize(CENT) if income is not None and size else None
-        out.append({"month": f"{day:%Y-%m}", "income": income, "members": size, "per_capita": per_capita,
-                    "standard": standard,
-                    "above": per_capita is not None and standard is not None and per_capita > standard})
-    return out
+    for i, (day, m) in enumerate(zip(days, lines, strict=True)):
+        recorded = bool(result.recorded[0, i])
+        out.append({"month": f"{day.astype(object):%Y-%m}", "income": income.yuan(totals[0, i]) if recorded else None,
+                    "members": int(batch.members[0]),
+                    "per_capita": income.yuan(result.per_capita[0, i]) if recorded and batch.members[0] else None,
+                    "standard": m.yuan("dibao"),
+                    "line": income.yuan(exit_line[0, i]) if m.complete else None,
+                    "above": bool(result.at_or_above[0, i])})
+    return {"months": out, "exit_due": bool(result.exit_due[0]), "rigid": income.yuan(rigid[0])}
 
 
 def no_member_can_work(household: Household, as_of: datetime.date) -> bool:
@@ -66,17 +80,20 @@ def no_member_can_work(household: Household, as_of: datetime.date) -> bool:
 
 
 def exit_suggestion(household: Household, as_of: datetime.date) -> dict:
-    """A suggestion, never a decision: 脱困退出 when per-capita income stayed above the local 低保 standard for
-    the last N months (a parameter), else 解困 when no member can work; with the months shown."""
+    """A suggestion, never a decision: 脱困退出 when, in each of the last N whole months (a parameter), the
+    per-capita income was at or above the household's own exit line (the identification line of its category,
+    never below the 困难 line: the engine's income rule), else 解困 when no member can work; months shown."""
     as_of_within(as_of)
     n = months_parameter("exit_income_months", as_of, household.region_code)
-    months = income_months(household, as_of, n)
-    if all(m["above"] for m in months):
-        kind, reason = "exit", f"家庭人均收入已连续{n}个月高于当地城市低保标准,建议脱困退出"
+    found = _against_line(household, as_of, n)
+    months = found["months"]
+    if found["exit_due"]:
+        kind, reason = "exit", (f"家庭人均收入已连续{n}个月不低于本户类别的认定线(当地城市低保标准×认定倍数),"
+                                f"不再符合困难职工家庭认定条件,建议脱困退出")
     elif no_member_can_work(household, as_of):
         kind, reason = "relieve", "家庭中无有劳动能力的劳动年龄成员,难以通过就业脱困,建议解困并纳入社会救助"
     else:
         below = "、".join(m["month"] for m in months if not m["above"])
-        kind, reason = None, f"暂不建议退出:{below}家庭人均收入未高于当地城市低保标准或无收入记录"
+        kind, reason = None, f"暂不建议退出:{below}家庭人均收入低于本户类别的认定线或无收入记录"
     return {"suggestion": kind, "reason": reason, "months_required": n, "months": months,
             "as_of": as_of.isoformat()}

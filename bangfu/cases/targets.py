@@ -4,19 +4,21 @@ relapsed, and still below the local 低保 standard per capita."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+import numpy as np
+from django.db.models import Sum
 
 from bangfu.accounts.access import VIEW, in_area, may
 from bangfu.accounts.models import Organisation
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import NotFound
+from bangfu.policy.rules import income
+from bangfu.registry.assessment import INCOME_MONTHS
 from bangfu.registry.choices import ARCHIVED_STATES, Status
-from bangfu.registry.models import Household, IncomeRecord, Member
+from bangfu.registry.income import LinesByRegion, income_batch
+from bangfu.registry.models import Household
 
 from .models import Case, Measure, MeasureStatus
-from .parameters import dibao_standard
 
 LABELS = {
     "archived": "在档困难职工家庭", "helped": "本年度已帮扶家庭", "exited_by_work": "本年度脱困退出",
@@ -38,27 +40,13 @@ def _helped(user, path: str, year: int) -> int:
 
 
 def _below_dibao(households, as_of: datetime.date) -> int:
-    """Archived households whose average monthly income over the last 12 months with records, per member,
-    is below the local 低保 standard on `as_of` (the registry's income rule, done in one query)."""
-    first = (as_of.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
-    incomes = IncomeRecord.objects.filter(household=OuterRef("pk"), month__gte=first, month__lte=as_of).order_by()
-    income = Subquery(incomes.values("household").annotate(s=Sum("amount")).values("s"))
-    months = Subquery(incomes.values("household").annotate(n=Count("month", distinct=True)).values("n"))
-    size = Subquery(Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
-                    .values("household").annotate(n=Count("pk")).values("n"))
-    rows = households.annotate(income=income, months=months, size=size).values_list(
-        "region_code", "income", "months", "size")
-    standards: dict[str, Decimal | None] = {}
-    below = 0
-    for region, total, n, people in rows.iterator(chunk_size=5000):
-        if region not in standards:
-            standards[region] = dibao_standard(as_of, region)
-        standard = standards[region]
-        if standard is None or not people:
-            continue
-        average = Decimal(total) / n if total is not None and n else Decimal(0)
-        below += average / people < standard
-    return below
+    """Archived households whose per-capita monthly income over the 12 whole months before `as_of`'s month
+    (the engine's income rule) is below the local 低保 standard; households without records are not counted."""
+    batch = income_batch(households, as_of, INCOME_MONTHS)
+    summary = income.income_summary(batch.incomes, batch.members, as_of, months=INCOME_MONTHS)
+    lines = LinesByRegion(as_of)
+    dibao = np.array([-1 if lines[r].dibao is None else lines[r].dibao for r in batch.regions], np.int64)
+    return int(np.count_nonzero(summary.known & (dibao >= 0) & (summary.per_capita < dibao)))
 
 
 def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date) -> dict:

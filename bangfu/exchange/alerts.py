@@ -1,58 +1,51 @@
-"""Alerts from the union's own records: 返贫预警 (an exited household whose per-capita income fell below the 低保
-line) and 重复享受 (the same person paid the same benefit in two households)."""
+"""Alerts from the union's own records: 返贫预警 (an exited household whose per-capita income fell below the 困难
+line again, the engine's income rule) and 重复享受 (the same person paid the same benefit in two households)."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
+import numpy as np
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
 from bangfu.ledger.models import LedgerEntry
+from bangfu.policy.rules import income
 from bangfu.registry import choices as c
-from bangfu.registry.models import Household, IncomeRecord, Member
+from bangfu.registry.income import LinesByRegion, income_batch
+from bangfu.registry.models import Household, Member
 
 from .models import Alert, AlertKind, OpenState
 
 
-def _standard(day: datetime.date, region: str) -> Decimal | None:
-    from bangfu.cases.parameters import dibao_standard  # late: reads the database
-
-    return dibao_standard(day, region)
-
-
 @transaction.atomic
 def relapse_scan(*, as_of: datetime.date) -> int:
-    """Raise one alert per exited household and month whose recorded per-capita income in the latest month up to
-    `as_of` is below the local 低保 standard (Article 26: 动态跟踪). Returns the number of new alerts."""
-    exited = (Household.objects.filter(status=c.Status.EXITED)
-              .annotate(size=Count("members", filter=Q(members__removed=False))).filter(size__gt=0))
-    sizes = {h.pk: (h.size, h.region_code) for h in exited}
-    totals: dict[int, tuple[datetime.date, Decimal]] = {}
-    rows = (IncomeRecord.objects.filter(household_id__in=list(sizes), month__lte=as_of)
-            .values("household_id", "month").annotate(total=Sum("amount")).order_by("household_id", "month"))
-    by_household = defaultdict(list)
-    for row in rows:
-        by_household[row["household_id"]].append((row["month"], row["total"]))
-    for pk, months in by_household.items():
-        totals[pk] = months[-1]
-    made = 0
-    for pk, (month, total) in totals.items():
-        size, region = sizes[pk]
-        standard = _standard(month, region)
-        per_capita = (total / size).quantize(Decimal("0.01"))
-        key = f"income:{month:%Y-%m}"
-        if standard is None or per_capita >= standard:
+    """Raise one alert per exited household and month when its per-capita income in the last whole month before
+    `as_of`'s month is below the 困难 line again (the engine's income rule: what identification would propose;
+    Article 26 动态跟踪). A month without records raises nothing. Returns the number of new alerts."""
+    exited = Household.objects.filter(status=c.Status.EXITED)
+    batch = income_batch(exited, as_of, 1)
+    summary = income.income_summary(batch.incomes, batch.members, as_of, months=1)
+    lines = LinesByRegion(as_of)
+    hardship = np.array([-1 if lines[r].hardship is None else lines[r].hardship for r in batch.regions], np.int64)
+    below = np.flatnonzero(summary.known & (hardship >= 0) & (summary.per_capita < hardship))
+    month = income.window(as_of, 1)[0].astype(object)
+    key = f"income:{month:%Y-%m}"
+    ids = [batch.ids[i] for i in below]
+    open_already = set(Alert.objects.filter(household_id__in=ids, kind=AlertKind.RELAPSE, key=key,
+                                            state=OpenState.OPEN).values_list("household_id", flat=True))
+    made = []
+    for i in below:
+        if batch.ids[i] in open_already:
             continue
-        if Alert.objects.filter(household_id=pk, kind=AlertKind.RELAPSE, key=key, state=OpenState.OPEN).exists():
-            continue
-        Alert.objects.create(household_id=pk, kind=AlertKind.RELAPSE, key=key,
-                             message=f"返贫预警:已退出家庭{month:%Y年%m月}人均收入{per_capita}元,低于当地城市低保标准"
-                                     f"{standard}元")
-        made += 1
-    return made
+        found = lines[batch.regions[i]]
+        made.append(Alert(household_id=batch.ids[i], kind=AlertKind.RELAPSE, key=key,
+                          message=f"返贫预警:已退出家庭{month:%Y年%m月}人均收入{income.yuan(summary.per_capita[i])}元,"
+                                  f"低于困难职工家庭认定线{found.yuan('hardship')}元"
+                                  f"(当地城市低保标准{found.yuan('dibao')}元)"))
+    Alert.objects.bulk_create(made)
+    return len(made)
 
 
 def _people(entries: list[dict]) -> dict[int, list[tuple[str, int, str]]]:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import numpy as np
+
+from bangfu.policy.rules import income
 from bangfu.registry import choices as c
-from bangfu.registry.assessment import monthly_income
+from bangfu.registry.assessment import INCOME_MONTHS
+from bangfu.registry.income import income_batch, lines_on
 from bangfu.registry.models import Household
 
 from .models import DepartmentFact, FactKind
 
 CENT = Decimal("0.01")
+CATEGORIES = {income.EXTREME: c.Category.EXTREME_HARDSHIP, income.HARDSHIP: c.Category.HARDSHIP,
+              income.NONE: c.Category.NONE}
 
 
 def _parameter(name: str, day: datetime.date, region: str):
@@ -46,48 +52,66 @@ def _members(household: Household) -> tuple[int, int]:
 
 
 def propose_category(household: Household, as_of: datetime.date) -> dict:
-    """{category, label, reasons, figures, parameters}: a proposal the reviewer confirms or not, never automatic."""
+    """{category, label, reasons, figures, parameters}: a proposal the reviewer confirms or not, never automatic.
+
+    Income against the 低保 line is the engine's rule (`bangfu.policy.rules.income`), exact to the fen."""
     region = household.region_code
-    standard = _parameter("sync.dibao.standard", as_of, region)
-    factors = {name: _parameter(f"sync.identification.{name}", as_of, region)
-               for name in ("extreme_factor", "hardship_factor", "accident_expense_share")}
-    annual = (monthly_income(household, as_of) * 12).quantize(CENT)
+    lines = lines_on(as_of, region)
+    share_value = _parameter("sync.identification.accident_expense_share", as_of, region)
     expenses = rigid_expenses(household, as_of)
     rigid = sum(expenses.values(), Decimal(0))
     size, left_out = _members(household)
-    per_capita = ((annual - rigid) / 12 / size).quantize(CENT) if size else None
-    figures = {"annual_income": annual, "medical_self_pay": expenses["medical"], "school_costs": expenses["school"],
+    batch = income_batch([household], as_of, INCOME_MONTHS)
+    summary = income.income_summary(batch.incomes, np.array([size]), as_of, months=INCOME_MONTHS,
+                                    rigid=np.array([income.fen(rigid)]))
+    known = bool(summary.known[0])
+    annual = income.yuan(summary.annual[0]) if summary.months_recorded[0] else None
+    per_capita = income.yuan(summary.per_capita[0]) if known else None
+    figures = {"annual_income": annual, "months_recorded": int(summary.months_recorded[0]),
+               "medical_self_pay": expenses["medical"], "school_costs": expenses["school"],
                "rigid_expenses": rigid, "members": size, "per_capita_monthly_after_rigid": per_capita,
-               "dibao_standard": None if standard is None else Decimal(str(standard.value)).quantize(CENT)}
+               "dibao_standard": lines.yuan("dibao")}
+    used = {**lines.values, "accident_expense_share": share_value}
     parameters = {name: {"value": v.value, "start": v.start.isoformat(), "reference": v.reference,
-                         "status": v.status} for name, v in {"dibao_standard": standard, **factors}.items() if v}
+                         "status": v.status} for name, v in used.items() if v}
     reasons: list[str] = []
-    category = c.Category.NONE
-    if standard is None or per_capita is None or any(v is None for v in factors.values()):
-        reasons.append("缺少当地城市低保标准、认定参数或家庭成员,无法测算")
+    if left_out:
+        reasons.append(f"民政部门报告死亡的{left_out}名成员未计入家庭人数(档案中尚未减员,请核实)")
+    if not lines.complete or share_value is None or not size:
+        reasons.insert(0, "缺少当地城市低保标准、认定参数或家庭成员,无法测算")
         return _out(None, reasons, figures, parameters)
-    dibao = figures["dibao_standard"]
-    extreme_line = (dibao * Decimal(str(factors["extreme_factor"].value))).quantize(CENT)
-    hardship_line = (dibao * Decimal(str(factors["hardship_factor"].value))).quantize(CENT)
-    if per_capita < extreme_line:
-        category = c.Category.EXTREME_HARDSHIP
-        reasons.append(f"扣除刚性支出后家庭人均月收入{per_capita}元,低于当地城市低保标准{dibao}元(深度困难)")
-    elif per_capita < hardship_line:
-        category = c.Category.HARDSHIP
-        reasons.append(f"扣除刚性支出后家庭人均月收入{per_capita}元,低于当地城市低保标准的"
-                       f"{factors['hardship_factor'].value:g}倍{hardship_line}元(相对困难)")
-    share = Decimal(str(factors["accident_expense_share"].value))
+    if not summary.months_recorded[0]:
+        first, last = (f"{m.astype(object):%Y年%m月}" for m in income.window(as_of, INCOME_MONTHS)[[0, -1]])
+        reasons.insert(0, f"{first}至{last}没有家庭收入记录:收入信息缺失,请先登记家庭收入,暂不建议认定类别")
+        return _out(None, reasons, figures, parameters)
+    category = CATEGORIES[int(income.category_by_income(summary.per_capita, summary.known,
+                                                          np.array([lines.extreme]),
+                                                          np.array([lines.hardship]))[0])]
+    dibao, hardship_line = lines.yuan("dibao"), lines.yuan("hardship")
+    factor = lines.values["hardship_factor"].value
+    if category == c.Category.EXTREME_HARDSHIP:
+        reasons.insert(0, f"扣除刚性支出后家庭人均月收入{per_capita}元,低于当地城市低保标准"
+                          f"{_extreme_text(lines)}(深度困难)")
+    elif category == c.Category.HARDSHIP:
+        reasons.insert(0, f"扣除刚性支出后家庭人均月收入{per_capita}元,低于当地城市低保标准{dibao}元的"
+                          f"{factor:g}倍{hardship_line}元(相对困难)")
+    share = Decimal(str(share_value.value))
     if rigid > 0 and rigid > (annual * share).quantize(CENT):
         reasons.append(f"刚性支出{rigid}元(医疗自付{expenses['medical']}元、就学{expenses['school']}元)超过家庭年收入"
                        f"{annual}元的{share * 100:g}%(意外致困)")
         if category == c.Category.NONE:
             category = c.Category.HARDSHIP
     if category == c.Category.NONE:
-        reasons.append(f"扣除刚性支出后家庭人均月收入{per_capita}元,不低于当地城市低保标准的"
-                       f"{factors['hardship_factor'].value:g}倍{hardship_line}元")
-    if left_out:
-        reasons.append(f"民政部门报告死亡的{left_out}名成员未计入家庭人数(档案中尚未减员,请核实)")
+        reasons.insert(0, f"扣除刚性支出后家庭人均月收入{per_capita}元,不低于当地城市低保标准{dibao}元的"
+                          f"{factor:g}倍{hardship_line}元")
     return _out(category, reasons, figures, parameters)
+
+
+def _extreme_text(lines) -> str:
+    factor = lines.values["extreme_factor"].value
+    if factor == 1:
+        return f"{lines.yuan('dibao')}元"
+    return f"{lines.yuan('dibao')}元的{factor:g}倍{lines.yuan('extreme')}元"
 
 
 def _out(category, reasons, figures, parameters) -> dict:

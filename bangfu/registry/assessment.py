@@ -8,20 +8,20 @@ from decimal import Decimal
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy import InputError, assess
+from bangfu.policy.rules.income import income_summary, yuan
 
+from .income import income_batch
 from .models import Household, Member
+
+INCOME_MONTHS = 12  # Article 26 精准识别: a year of income
 
 
 def monthly_income(household: Household, as_of: datetime.date) -> Decimal:
-    """The average monthly total over the 12 months up to `as_of` that have records (0 when none)."""
-    first = (as_of.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
-    totals: dict[datetime.date, Decimal] = {}
-    for record in household.incomes.all():
-        if first <= record.month <= as_of:
-            totals[record.month] = totals.get(record.month, Decimal(0)) + record.amount
-    if not totals:
-        return Decimal("0.00")
-    return (sum(totals.values()) / len(totals)).quantize(Decimal("0.01"))
+    """The engine's income rule: the average monthly total over the 12 whole months before `as_of`'s month
+    that have records (0 when none; `bangfu.policy.rules.income`)."""
+    batch = income_batch([household], as_of, INCOME_MONTHS)
+    summary = income_summary(batch.incomes, batch.members, as_of, months=INCOME_MONTHS)
+    return yuan(summary.monthly[0])
 
 
 def school_document(member: Member) -> dict | None:
