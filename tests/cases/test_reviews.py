@@ -12,6 +12,7 @@ from bangfu.cases.parameters import add_months
 from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
 from bangfu.cases.targets import article2_targets
 from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.exchange.identification import propose_category
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db
@@ -34,24 +35,37 @@ def test_add_months_keeps_the_day_or_takes_the_months_last():
     assert add_months(datetime.date(2025, 3, 1), -3) == datetime.date(2024, 12, 1)
 
 
-def test_exit_is_suggested_after_six_months_above_the_dibao_standard(archived_case, users, today):
+def test_exit_is_suggested_after_six_months_at_the_households_own_line(archived_case, users, today):
     household = archived_case.household
-    set_income(household, users, last_months(today, 6), "3000")  # 1000 per person > 900 (Nanjing)
+    set_income(household, users, last_months(today, 6), "5400")  # 1800 per person: 2 × 900 (Nanjing), 困难's line
     suggestion = exit_suggestion(household, today)
     assert suggestion["suggestion"] == "exit" and suggestion["months_required"] == 6
     assert [m["month"] for m in suggestion["months"]] == [f"{d:%Y-%m}" for d in last_months(today, 6)]
-    assert all(m["per_capita"] == Decimal("1000.00") and m["standard"] == Decimal("900.00")
-               for m in suggestion["months"])
+    assert all(m["per_capita"] == Decimal("1800.00") and m["standard"] == Decimal("900.00")
+               and m["line"] == Decimal("1800.00") for m in suggestion["months"])
     assert archived_case.household.status == "archived", "a suggestion changes nothing"
+    assert propose_category(household, today)["category"] == "none", "identification agrees"
 
 
-def test_one_month_at_or_below_the_standard_means_no_exit_suggestion(archived_case, users, today):
+def test_one_month_below_the_line_means_no_exit_suggestion(archived_case, users, today):
     household = archived_case.household
     months = last_months(today, 6)
-    set_income(household, users, months, "3000")
-    set_income(household, users, months[2:3], "2700")  # exactly 900 per person: not above
+    set_income(household, users, months, "5400")
+    set_income(household, users, months[2:3], "5399.97")  # 1799.99 per person: still meets 困难
     suggestion = exit_suggestion(household, today)
     assert suggestion["suggestion"] is None and f"{months[2]:%Y-%m}" in suggestion["reason"]
+
+
+@pytest.mark.parametrize("category", ["hardship", "extreme_hardship"])
+def test_a_household_at_one_and_a_half_times_the_dibao_standard_is_not_told_to_exit(
+        archived_case, users, today, category):
+    household = archived_case.household
+    household.verified_category = category
+    household.save(update_fields=["verified_category"])
+    set_income(household, users, last_months(today, 12), "4050")  # 1350 per person: 1.5 × 900
+    suggestion = exit_suggestion(household, today)
+    assert suggestion["suggestion"] != "exit" and not any(m["above"] for m in suggestion["months"])
+    assert propose_category(household, today)["category"] == "hardship", "identification still says 困难"
 
 
 def test_relief_is_suggested_when_no_member_can_work(make_household, build, drive, users, today):
@@ -63,7 +77,7 @@ def test_relief_is_suggested_when_no_member_can_work(make_household, build, driv
 
 
 def test_the_exit_records_the_suggestion_and_schedules_follow_ups(archived_case, drive, users, today):
-    set_income(archived_case.household, users, last_months(today, 6), "3000")
+    set_income(archived_case.household, users, last_months(today, 6), "5400")
     case = drive(archived_case, "exited")
     event = case.events.last()
     assert event.data["suggestion"] == "exit"
@@ -98,10 +112,12 @@ def test_article_2_targets_for_a_union(make_household, build, drive, users, orgs
     services.case_open(actor=cw, household=exited.household, reason="返贫")
     below = drive(services.case_open(actor=cw, household=make_household(members=[build.member("self")])), "review")
     services.case_relieve(actor=users["reviewer_xuanwu"], case=below, version=below.version, reason="纳入低保")
+    still = drive(services.case_open(actor=cw, household=make_household(members=[build.member("self")])), "archived")
+    set_income(still.household, users, last_months(today, 2), "899.99")  # one person below 900
     drive(services.case_open(actor=cw, household=make_household(members=[build.member("self")])), "archived")
     figures = article2_targets(user=users["admin_nanjing"], union=orgs["xuanwu"], year=today.year,
                                as_of=today)["figures"]
-    assert figures == {"archived": 2, "helped": 0, "exited_by_work": 1, "social_assistance": 1, "relapsed": 1,
+    assert figures == {"archived": 3, "helped": 0, "exited_by_work": 1, "social_assistance": 1, "relapsed": 1,
                        "below_dibao": 1}
     outside = article2_targets(user=users["admin_province"], union=orgs["xishan"], year=today.year, as_of=today)
     assert set(outside["figures"].values()) == {0}

@@ -11,6 +11,7 @@ from exchange_files import csv_bytes
 
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services as cases
+from bangfu.cases.parameters import add_months
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.exchange import selectors
 from bangfu.exchange.departments.formats import FORMATS
@@ -81,8 +82,9 @@ def test_the_report_lists_each_fact_with_its_source_and_each_disagreement(users,
                                       as_of=timezone.localdate())
 
 
-def _income(users, household, amount: str) -> None:
-    month = timezone.localdate().replace(day=1)
+def _income(users, household, amount: str, month: datetime.date | None = None) -> None:
+    """Income of last month: the income rule counts whole months before the month of `as_of`."""
+    month = month or add_months(timezone.localdate().replace(day=1), -1)
     income_set(actor=users["caseworker_g1"], household=household, month=month, source="wages",
                amount=Decimal(amount))
 
@@ -140,4 +142,31 @@ def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(u
     assert relapse_scan(as_of=timezone.localdate()) == 1
     assert relapse_scan(as_of=timezone.localdate()) == 0  # stays one alert until resolved
     alert = Alert.objects.get()
-    assert alert.household == exited and "低于当地城市低保标准" in alert.message
+    assert alert.household == exited and "低于困难职工家庭认定线1800.00元" in alert.message
+
+
+def test_the_annual_income_of_1475_1183_and_1292_is_15800_exactly(users, make_household, build, send):
+    """Issue 17: 15,800.00 (not 15,800.04) and, after 100 yuan of school costs, 1308.33 a month (not 1308.34)."""
+    household = make_household(members=[build.member("self", region="320100")])
+    first = add_months(timezone.localdate().replace(day=1), -3)
+    for i, amount in enumerate(("1475", "1183", "1292")):
+        _income(users, household, amount, add_months(first, i))
+    proposal = propose_category(household, timezone.localdate())
+    assert proposal["figures"]["annual_income"] == Decimal("15800.00")
+    assert proposal["figures"]["per_capita_monthly_after_rigid"] == Decimal("1316.67")
+    worker = people(household)["self"]
+    admitted = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "600", "100", ""]])
+    figures = propose_category(household, timezone.localdate())["figures"]
+    assert figures["medical_self_pay"] == Decimal("100") and figures["annual_income"] == Decimal("15800.00")
+    assert figures["per_capita_monthly_after_rigid"] == Decimal("1308.33")
+
+
+def test_a_file_without_income_records_proposes_nothing_and_says_income_is_missing(make_household, build):
+    """Issue 17: an employed spouse and no income entered yet is not 特困 at 0.00 a month."""
+    household = make_household(members=[build.member("self", born=datetime.date(1985, 1, 1)),
+                                         build.member("spouse", sex="female", employment="employed")])
+    proposal = propose_category(household, timezone.localdate())
+    assert proposal["category"] is None and proposal["label"] == "无法测算"
+    assert "收入信息缺失" in proposal["reasons"][0] and "0.00" not in "".join(proposal["reasons"])
+    assert proposal["figures"]["annual_income"] is None and proposal["figures"]["months_recorded"] == 0

@@ -44,8 +44,9 @@ def test_the_document_follows_the_spec(archived):
     assert child["business"] is None and "retirement_group" not in worker
 
 
-def test_monthly_income_only_counts_the_twelve_months_up_to_as_of(archived):
-    assert monthly_income(archived, datetime.date(2025, 4, 30)) == Decimal("1500.00")
+def test_monthly_income_only_counts_the_twelve_whole_months_before_the_month_of_as_of(archived):
+    assert monthly_income(archived, datetime.date(2025, 5, 31)) == Decimal("1500.00")  # May not over yet
+    assert monthly_income(archived, datetime.date(2025, 4, 30)) == Decimal("0.00")
     assert monthly_income(archived, datetime.date(2027, 1, 1)) == Decimal("0.00")
 
 

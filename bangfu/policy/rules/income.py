@@ -85,7 +85,8 @@ def monthly_totals(incomes: Incomes, n_households: int, months: np.ndarray) -> t
     totals = np.bincount(cell, weights=incomes.amount[inside], minlength=size)
     recorded = np.bincount(cell, minlength=size) > 0
     # float64 sums of integer fen are exact below 2**53 fen (90 trillion yuan)
-    return totals.astype(np.int64).reshape(n_households, -1), recorded.reshape(n_households, -1)
+    shape = (n_households, len(months))
+    return totals.astype(np.int64).reshape(shape), recorded.reshape(shape)
 
 
 @dataclass(frozen=True)
