@@ -72,6 +72,9 @@ ACTION_LABELS: dict[str, str] = {
     "standard.set": "设置政策标准",
     "standard.change": "修改政策标准",
     "standard.withdraw": "撤回政策标准",
+    "standard.propose": "提出政策标准变更",
+    "standard.approve": "审批通过政策标准变更",
+    "standard.reject": "退回政策标准变更",
     # The Django admin (accounts/admin.py, AuditedAdmin)
     "admin.user.add": "后台新增用户",
     "admin.user.change": "后台修改用户",
@@ -97,6 +100,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "api_token": "API令牌",
     "organisation": "工会组织",
     "standard_value": "政策标准",
+    "standard_request": "政策标准审批",
 }
 
 # The models whose fields name the keys of an object type's before/after data, most likely first
@@ -113,6 +117,7 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "api_token": ("accounts.ApiToken",),
     "organisation": ("accounts.Organisation",),
     "standard_value": ("standards.StandardValue",),
+    "standard_request": ("standards.StandardRequest",),
 }
 
 # Keys whose meaning depends on the object type, before its model fields.

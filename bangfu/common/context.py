@@ -1,8 +1,11 @@
-"""Where the current request comes from (IP, user agent), for the audit rows that services write."""
+"""Where the current request comes from (IP, user agent), for the audit rows that services write; and a memo that
+lives as long as one request (or one background job), for checks made once per request."""
 
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -26,3 +29,21 @@ def set_request_info(info: RequestInfo) -> contextvars.Token:
 
 def reset_request_info(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bangfu_request_memo", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[dict]:
+    """One request's (or one job's) memo: what is checked once per request is kept here, then dropped."""
+    token = _memo.set({})
+    try:
+        yield _memo.get()
+    finally:
+        _memo.reset(token)
+
+
+def request_memo() -> dict | None:
+    """The memo of the request being served, None outside a request or job (then nothing is kept)."""
+    return _memo.get()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .context import RequestInfo, reset_request_info, set_request_info
+from .context import RequestInfo, request_scope, reset_request_info, set_request_info
 
 # Swagger UI sets inline styles; only its page gets that allowance.
 _DOCS_STYLE = "style-src 'self' 'unsafe-inline'"
@@ -44,7 +44,8 @@ class RequestContextMiddleware:
         info = RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
         token = set_request_info(info)
         try:
-            response = self.get_response(request)
+            with request_scope():
+                response = self.get_response(request)
         finally:
             reset_request_info(token)
         user = getattr(request, "user", None)

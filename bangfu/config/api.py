@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,9 +17,12 @@ from bangfu.cases.api import router as cases_router
 from bangfu.common.errors import DomainError
 from bangfu.exchange.api import router as exchange_router
 from bangfu.ledger.api import router as ledger_router
-from bangfu.policy import InputError, assess
+from bangfu.policy import InputError, assess_households
+from bangfu.policy.answer_json import answer_json
+from bangfu.policy.schema import parse_document
 from bangfu.registry.api import router as registry_router
 from bangfu.standards.api import router as standards_router
+from bangfu.standards.selectors import effective_parameters
 
 
 class MoneyAsNumberEncoder(NinjaJSONEncoder):
@@ -81,14 +83,15 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def assessments(request: HttpRequest) -> HttpResponse:
     """The assessment format, exactly: the raw body goes to the engine, whose rules alone decide 200 or 422.
 
-    It reads no stored data, so it needs no login, like the command line it mirrors.
+    It reads no household, so it needs no login, like the command line it mirrors; its figures are the
+    system's (the engine's with administrators' standards, Article 24), as on the household page.
     """
     try:
-        answer = assess(request.body)
+        household = parse_document(request.body)
     except InputError as exc:
         return JsonResponse({"detail": f"{exc.path}: {exc.message}"}, status=422)
-    return HttpResponse(json.dumps(answer, cls=MoneyAsNumberEncoder, ensure_ascii=False),
-                        content_type="application/json")
+    answer = assess_households([household], parameters=effective_parameters())[0]
+    return HttpResponse(answer_json(answer), content_type="application/json")
 
 
 api.add_router("/v1/accounts", accounts_router)

@@ -8,31 +8,20 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import IO
 
 from bangfu.policy import assess_households
+from bangfu.policy.answer_json import answer_json
+from bangfu.policy.parameters import ParameterError, ParameterSet, load_bundle
 from bangfu.policy.schema import InputError, parse_document, parse_json
 
 BAD_INPUT = 2
 CHUNK = 20_000
 
 
-def _number(x: object) -> float:
-    if isinstance(x, Decimal):
-        return float(x)
-    raise TypeError(f"{type(x).__name__} is not JSON serialisable")
-
-
-# One encoder for every line of JSON Lines (json.dumps with options makes one per call).
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=_number)
-
-
-def dumps(answer: dict, indent: int | None = None) -> str:
-    """An answer as JSON: money as numbers, Chinese as it is."""
-    if indent is None:
-        return _ONE_LINE.encode(answer)
-    return json.dumps(answer, ensure_ascii=False, indent=indent, default=_number)
+def dumps(answer: dict) -> str:
+    """An answer as JSON, byte for byte what the API and the household page send (`answer_json`)."""
+    return answer_json(answer)
 
 
 def _read(path: str) -> bytes:
@@ -42,7 +31,7 @@ def _read(path: str) -> bytes:
         return fh.read()
 
 
-def assess_one(path: str, out: IO[str]) -> int:
+def assess_one(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
     try:
         household = parse_document(_read(path))
     except InputError as exc:
@@ -51,7 +40,7 @@ def assess_one(path: str, out: IO[str]) -> int:
     except OSError as exc:
         print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
         return BAD_INPUT
-    out.write(dumps(assess_households([household])[0], indent=2) + "\n")
+    out.write(dumps(assess_households([household], parameters=parameters)[0]) + "\n")
     return 0
 
 
@@ -81,19 +70,19 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def assess_jsonl(path: str, out: IO[str]) -> int:
+def assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
     """One answer per input line, in order; a bad line gets an error object in its place."""
     with _no_cyclic_gc():
-        return _assess_jsonl(path, out)
+        return _assess_jsonl(path, out, parameters)
 
 
-def _assess_jsonl(path: str, out: IO[str]) -> int:
+def _assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None) -> int:
     status = 0
     pending: list[tuple[int, object]] = []
 
     def flush() -> None:
         households = [h for _, h in pending if not isinstance(h, InputError)]
-        answers = iter(assess_households(households))
+        answers = iter(assess_households(households, parameters=parameters))
         refused = len(households) < len(pending)
         for number, item in pending:
             if isinstance(item, InputError):
@@ -141,6 +130,8 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assess", help="assess a household document (or JSON Lines with --jsonl)")
     a.add_argument("file", help="a JSON document, or - for standard input")
     a.add_argument("--jsonl", action="store_true", help="read JSON Lines, write one answer per line")
+    a.add_argument("--parameters", metavar="FILE",
+                   help="a parameter bundle written by `bangfu parameters export` (the figures of a running system)")
     s = sub.add_parser("synth", help="write a synthetic population as Parquet")
     s.add_argument("--households", type=int, required=True)
     s.add_argument("--seed", type=int, default=1)
@@ -161,7 +152,17 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "assess":
-        return (assess_jsonl if args.jsonl else assess_one)(args.file, sys.stdout)
+        parameters = None
+        if args.parameters:
+            try:
+                parameters = load_bundle(args.parameters)
+            except OSError as exc:
+                print(f"--parameters: 无法读取{args.parameters}({exc.strerror})", file=sys.stderr)
+                return BAD_INPUT
+            except ParameterError as exc:
+                print(f"--parameters: {exc}", file=sys.stderr)
+                return BAD_INPUT
+        return (assess_jsonl if args.jsonl else assess_one)(args.file, sys.stdout, parameters)
     if args.command == "synth":
         return _synth(args)
     return _assess_table(args)

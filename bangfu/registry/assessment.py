@@ -79,12 +79,19 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
     }
 
 
-def household_entitlements(household: Household, as_of: datetime.date) -> dict:
-    """What the engine says the household and each member are entitled to on `as_of` (the spec's output)."""
+def household_entitlements(household: Household, as_of: datetime.date, *, preview: bool = False) -> dict:
+    """What the engine says the household and each member are entitled to on `as_of` (the spec's output).
+
+    `preview`: a file not yet verified, assessed as if its proposed category had been verified. Either way the
+    figures are the system's (`effective_parameters`), as for the assessment API and the command line with
+    an exported bundle."""
     from bangfu.standards.selectors import effective_parameters
 
+    document = household_to_assessment_document(household, as_of)
+    if preview:
+        document.update(category=household.proposed_category, archived=True)
     try:
-        return assess(household_to_assessment_document(household, as_of), parameters=effective_parameters())
+        return assess(document, parameters=effective_parameters())
     except InputError as exc:
         # A file still being entered (no worker yet, say) is not a valid assessment input.
         raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc

@@ -6,12 +6,17 @@ import threading
 
 from django.db.models import Count, Max
 
+from bangfu.common.context import request_memo
+from bangfu.common.errors import NotFound
 from bangfu.policy.parameters import ParameterSet, Value, default_parameters
 
-from .models import StandardValue
+from .models import StandardRequest, StandardValue
 
 _lock = threading.Lock()
 _cache: dict[tuple, ParameterSet] = {}
+
+
+MEMO_KEY = "standards.effective_parameters"
 
 
 def _version() -> tuple:
@@ -20,34 +25,69 @@ def _version() -> tuple:
     return row["n"], row["last"], row["top"]
 
 
-def _overlay(rows: list[StandardValue]) -> ParameterSet:
-    parameters = default_parameters()
-    for row in rows:
+def overlay(rows) -> ParameterSet:
+    """The engine's shipped parameters with administrators' values (rows of StandardValue) laid over them."""
+    def value(row) -> Value:
         reference = {"document": row.document}
         if row.note:
             reference["note"] = row.note
-        value = None if row.value is None else float(row.value)
-        parameters = parameters.with_value(row.parameter, row.region_code,
-                                           Value(row.start, value, reference, row.status))
-    return parameters
+        return Value(row.start, None if row.value is None else float(row.value), reference, row.status)
+
+    return default_parameters().with_values((row.parameter, row.region_code, value(row)) for row in rows)
 
 
 def effective_parameters() -> ParameterSet:
-    """The engine's parameters with every administrator's value laid over them (Article 24)."""
+    """The engine's parameters with every administrator's value laid over them (Article 24).
+
+    Every route reads them here (the assessment API, the household page and its preview, identification,
+    reviews): the figures are the same everywhere. The version is checked once per request or job (one cheap
+    aggregate, kept in the request's memo); the parameter set itself is built once per process and version.
+    """
+    memo = request_memo()
+    if memo is not None and MEMO_KEY in memo:
+        return memo[MEMO_KEY]
     version = _version()
     found = _cache.get(version)
     if found is None:
-        found = _overlay(list(StandardValue.objects.order_by("start", "id")))
+        found = overlay(StandardValue.objects.order_by("start", "id"))
         with _lock:
             _cache.clear()
             _cache[version] = found
+    if memo is not None:
+        memo[MEMO_KEY] = found
     return found
+
+
+def forget_effective_parameters() -> None:
+    """After a change, the request that made it reads the parameters again (other requests check the version)."""
+    memo = request_memo()
+    if memo is not None:
+        memo.pop(MEMO_KEY, None)
+
+
+def parameter_bundle() -> dict:
+    """The effective parameters as a bundle for `bangfu assess --parameters FILE` (an offline what-if with the
+    province's own figures)."""
+    return effective_parameters().to_bundle()
 
 
 def standard_value_list(*, user):
     """The values set in the user's area (administrators and auditors)."""
     return StandardValue.objects.restrict(user).select_related("created_by").order_by(
         "parameter", "region_code", "start")
+
+
+def standard_request_list(*, user, state: str | None = None):
+    """Proposed changes in the user's area, the newest first (administrators and auditors)."""
+    rows = StandardRequest.objects.restrict(user).select_related("requested_by", "decided_by")
+    return rows.filter(state=state) if state else rows.order_by("-id")
+
+
+def standard_request_get(*, user, pk: int) -> StandardRequest:
+    row = standard_request_list(user=user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("没有这个标准审批事项")
+    return row
 
 
 def parameter_overview(*, parameters: ParameterSet | None = None) -> list[dict]:

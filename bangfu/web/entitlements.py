@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
-from bangfu.registry.assessment import household_entitlements, household_to_assessment_document
+from bangfu.registry.assessment import household_entitlements
 from bangfu.registry.models import Household
 
 KIND_LABELS = {"cash": "现金", "subsidy": "补贴减免", "priority": "优先", "service": "服务", "eligibility": "可申请"}
@@ -30,24 +30,22 @@ class Entitlements:
     error: str = ""
 
 
-def _assess_preview(household: Household, as_of: datetime.date) -> dict:
-    from bangfu.policy import InputError, assess
+def is_preview(household: Household) -> bool:
+    """A file not yet verified with a proposed category is shown as a preview under that category."""
+    preview = household.status not in c.ARCHIVED_STATES and household.status not in c.INACTIVE_STATES
+    return preview and household.proposed_category != c.Category.NONE
 
-    document = household_to_assessment_document(household, as_of)
-    document.update(category=household.proposed_category, archived=True)
-    try:
-        return assess(document)
-    except InputError as exc:
-        raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc
+
+def page_answer(household: Household, as_of: datetime.date) -> dict:
+    """The engine's answer the household page shows (its preview for a file not yet verified)."""
+    return household_entitlements(household, as_of, preview=is_preview(household))
 
 
 def entitlements_for(household: Household, as_of: datetime.date) -> Entitlements:
     """What the engine says today; for a file not yet verified, a preview under the proposed category."""
-    preview = household.status not in c.ARCHIVED_STATES and household.status not in c.INACTIVE_STATES
-    preview = preview and household.proposed_category != c.Category.NONE
-    result = Entitlements(as_of=as_of, preview=preview)
+    result = Entitlements(as_of=as_of, preview=is_preview(household))
     try:
-        answer = _assess_preview(household, as_of) if preview else household_entitlements(household, as_of)
+        answer = page_answer(household, as_of)
     except ValidationFailed as exc:
         result.error = exc.message
         return result

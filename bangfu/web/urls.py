@@ -30,6 +30,8 @@ urlpatterns = [
     path("households/<int:pk>/edit/", register.household_edit, name="household_edit"),
     path("households/<int:pk>/print/", households.household_print, name="household_print"),
     path("households/<int:pk>/entitlements/", households.household_entitlements, name="household_entitlements"),
+    path("households/<int:pk>/entitlements.json", households.household_entitlements_json,
+         name="household_entitlements_json"),
     path("households/<int:pk>/members/new/", register.member_add, name="member_add"),
     path("households/<int:pk>/documents/", file_actions.document_upload, name="document_upload"),
     path("households/<int:pk>/incomes/", file_actions.income_set, name="income_set"),

@@ -9,6 +9,7 @@ import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples" / "extreme-family.json"
 URL = "/api/v1/assessments"
+pytestmark = pytest.mark.django_db  # the figures are the system's: administrators' standards are read
 
 
 @pytest.fixture

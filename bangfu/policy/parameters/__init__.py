@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -145,6 +146,58 @@ class ParameterSet:
         values[region] = tuple(sorted((*series, value), key=lambda v: v.start))
         return ParameterSet([*(p for p in self if p.name != name), replace(parameter, values=values)])
 
+    def with_values(self, rows: Iterable[tuple[str, str, Value]]) -> ParameterSet:
+        """A copy with many more dated values, (name, region, value) each, later rows winning on the same day."""
+        added: dict[str, dict[str, dict[datetime.date, Value]]] = {}
+        for name, region, value in rows:
+            if name not in self._by_name:
+                raise ParameterError(f"{name}: no such parameter")
+            added.setdefault(name, {}).setdefault(region, {})[value.start] = value
+        if not added:
+            return self
+        out = []
+        for parameter in self:
+            if parameter.name not in added:
+                out.append(parameter)
+                continue
+            values = dict(parameter.values)
+            for region, by_day in added[parameter.name].items():
+                kept = {v.start: v for v in values.get(region, ())}
+                kept.update(by_day)
+                values[region] = tuple(sorted(kept.values(), key=lambda v: v.start))
+            out.append(replace(parameter, values=values))
+        return ParameterSet(out)
+
+    def to_bundle(self) -> dict:
+        """Every parameter with every dated value, reference and status, as JSON-ready data (`from_bundle`)."""
+        def series(values: tuple[Value, ...]) -> dict:
+            return {v.start.isoformat(): {"value": v.value, "status": v.status, "reference": v.reference}
+                    for v in values}
+
+        parameters = {}
+        for p in sorted(self, key=lambda p: p.name):
+            entry = {"description": p.description, "unit": p.unit, "values": series(p.values.get(PROVINCE, ()))}
+            regions = {code: series(values) for code, values in sorted(p.values.items()) if code != PROVINCE}
+            if regions:
+                entry["regions"] = regions
+            parameters[p.name] = entry
+        return {"format": BUNDLE_FORMAT, "version": 1, "parameters": parameters}
+
+    @classmethod
+    def from_bundle(cls, bundle: dict, base: ParameterSet | None = None) -> ParameterSet:
+        """The parameters of a bundle (`to_bundle`, `bangfu parameters export`), each checked like the YAML;
+        a parameter the bundle lacks keeps the shipped one."""
+        if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
+            raise ParameterError(f"not a parameter bundle (format should be {BUNDLE_FORMAT!r})")
+        if bundle.get("version") != 1:
+            raise ParameterError(f"parameter bundle version {bundle.get('version')!r} is not supported (1)")
+        raw = bundle.get("parameters")
+        if not isinstance(raw, dict):
+            raise ParameterError("a parameter bundle needs `parameters`")
+        loaded = {name: parse_parameter(name, _dated(name, entry)) for name, entry in raw.items()}
+        base = base or default_parameters()
+        return cls([loaded.get(p.name, p) for p in base] + [p for n, p in loaded.items() if n not in base._by_name])
+
     def scalars(self, key: bytes) -> dict:
         """A memo for figures that are the same in every region on the days `key` (`days.tobytes()`).
 
@@ -202,6 +255,38 @@ class ParameterSet:
             self._tables.clear()
         self._tables[key] = result
         return result
+
+
+BUNDLE_FORMAT = "bangfu-parameters"
+
+
+def _dated(name: str, entry: object) -> dict:
+    """A bundle's parameter with its ISO date keys read as dates, as the YAML loader gives them."""
+    if not isinstance(entry, dict):
+        raise ParameterError(f"{name}: a parameter needs `values`")
+
+    def series(raw: object, where: str) -> dict:
+        if not isinstance(raw, dict):
+            raise ParameterError(f"{where}: values should be a mapping of dates")
+        try:
+            return {datetime.date.fromisoformat(k): v for k, v in raw.items()}
+        except (TypeError, ValueError):
+            raise ParameterError(f"{where}: a start is not a date (YYYY-MM-DD)") from None
+
+    out = {**entry, "values": series(entry.get("values", {}), name)}
+    if "regions" in entry:
+        out["regions"] = {code: series(v, f"{name}[{code}]") for code, v in (entry["regions"] or {}).items()}
+    return out
+
+
+def load_bundle(path: str | Path) -> ParameterSet:
+    """A parameter bundle from a JSON file (the command line's `--parameters FILE`)."""
+    with open(path, encoding="utf-8") as fh:
+        try:
+            bundle = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    return ParameterSet.from_bundle(bundle)
 
 
 def _level(code: str) -> int:

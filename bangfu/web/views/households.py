@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
+from bangfu.common.errors import ValidationFailed
+from bangfu.policy.answer_json import answer_json
 from bangfu.registry import choices as c
 from bangfu.registry import selectors
 from bangfu.registry.exports import household_export
 
 from ..access import is_htmx, page
-from ..entitlements import entitlements_for
+from ..entitlements import entitlements_for, page_answer
 from ..forms.filters import HouseholdFilterForm
 from ..forms.other import DocumentForm, IncomeForm
 from .cases import panel_context
@@ -77,6 +79,19 @@ def household_entitlements(request, pk: int):
     """The entitlements panel alone, for another assessment date (htmx)."""
     household = selectors.household_get(user=request.user, pk=pk)
     return render(request, "web/households/_entitlements.html", file_context(request, household))
+
+
+@page(VIEW)
+def household_entitlements_json(request, pk: int):
+    """The answer the page shows, as the assessment format's JSON: the same bytes as the API and the command line."""
+    household = selectors.household_get(user=request.user, pk=pk)
+    try:
+        answer = page_answer(household, _as_of(request))
+    except ValidationFailed as exc:
+        return JsonResponse({"detail": exc.message}, status=422)
+    response = HttpResponse(answer_json(answer), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="household-{household.pk}-entitlements.json"'
+    return response
 
 
 @page(VIEW)
