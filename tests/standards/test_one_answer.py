@@ -14,12 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from standards_helpers import standard_set
 
 from bangfu.policy.cli import main as cli
 from bangfu.registry import services as registry
 from bangfu.registry.assessment import household_to_assessment_document
 from bangfu.standards import selectors
-from standards_helpers import standard_set
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2025, 6, 18)
