@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from bangfu.common.context import request_memo
 from bangfu.common.errors import NotFound
 from bangfu.policy.parameters import ParameterSet, Value, default_parameters
+from bangfu.policy.regions import PROVINCE, get_region
 
 from .models import StandardRequest, StandardValue
 
@@ -102,4 +103,65 @@ def parameter_overview(*, parameters: ParameterSet | None = None) -> list[dict]:
         ]
         out.append({"name": p.name, "description": p.description, "unit": p.unit, "values": values,
                     "illustrative": any(v["status"] == "illustrative" for v in values)})
+    return out
+
+
+def region_name(code: str) -> str:
+    if code == PROVINCE:
+        return "江苏省(全省)"
+    region = get_region(code)
+    return region.name if region else code
+
+
+def parameter_description(name: str) -> str:
+    try:
+        return default_parameters()[name].description or name
+    except KeyError:
+        return name
+
+
+def _source(reference: dict) -> str:
+    """A value's source in one line: the document, else the article and its words."""
+    if reference.get("document"):
+        return str(reference["document"])
+    if "article" in reference:
+        return f"第{reference['article']}条:{reference.get('quote', '')}"
+    return ""
+
+
+def parameter_history(*, user, name: str) -> dict:
+    """One parameter with every dated value by region (value, date, status, source, who set it), the values in
+    force today marked, and the proposals about it waiting for a second administrator."""
+    parameters = effective_parameters()
+    try:
+        parameter = parameters[name]
+    except KeyError:
+        raise NotFound("没有这个参数") from None
+    set_by = {(row.region_code, row.start): row for row in StandardValue.objects.restrict(user).filter(
+        parameter=name).select_related("created_by")}
+    rows = []
+    for code, series in sorted(parameter.values.items()):
+        for value in series:
+            row = set_by.get((code, value.start))
+            rows.append({"region_code": code, "region": region_name(code), "start": value.start,
+                         "value": value.value, "status": value.status, "illustrative": value.illustrative,
+                         "source": _source(value.reference), "note": value.reference.get("note", ""),
+                         "standard": row})
+    pending = standard_request_list(user=user, state="pending").filter(parameter=name)
+    return {"name": parameter.name, "description": parameter.description, "unit": parameter.unit,
+            "values": rows, "pending": list(pending.order_by("id"))}
+
+
+def parameter_table(*, q: str = "", illustrative_only: bool = False) -> list[dict]:
+    """Every parameter in one line each: its description, how many values and how many still illustrative."""
+    out = []
+    for p in sorted(effective_parameters(), key=lambda p: p.name):
+        values = [v for series in p.values.values() for v in series]
+        n_illustrative = sum(v.illustrative for v in values)
+        if q and q.lower() not in p.name.lower() and q not in p.description:
+            continue
+        if illustrative_only and not n_illustrative:
+            continue
+        out.append({"name": p.name, "description": p.description, "unit": p.unit, "values": len(values),
+                    "illustrative": n_illustrative, "regions": len(p.values)})
     return out

@@ -14,6 +14,7 @@ from .views import (
     ledger_pages,
     plans,
     register,
+    standards,
     verification,
 )
 
@@ -66,6 +67,11 @@ urlpatterns = [
     path("members/<int:pk>/id-number/", file_actions.member_id_number, name="member_id_number"),
     path("documents/<int:pk>/", file_actions.document_download, name="document_download"),
     path("audit/", admin_pages.audit_log, name="audit_log"),
+    path("standards/", standards.standard_list, name="standard_list"),
+    path("standards/values/<int:pk>/withdraw/", standards.standard_withdraw, name="standard_withdraw"),
+    path("standards/requests/<int:pk>/<slug:decision>/", standards.standard_request_decide,
+         name="standard_request_decide"),
+    path("standards/<str:name>/", standards.standard_detail, name="standard_detail"),
     path("users/", admin_pages.user_list, name="user_list"),
     path("users/<int:pk>/deactivate/", admin_pages.user_deactivate, name="user_deactivate"),
 ]

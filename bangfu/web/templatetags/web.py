@@ -70,7 +70,30 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-SECTIONS = {"home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
+@register.filter
+def normalize(number) -> str:
+    """A parameter's value as people write it: 0.5283, 900, 1.5 (no float noise, no trailing zeros)."""
+    if number is None or number == "":
+        return ""
+    text = format(Decimal(str(number)).normalize(), "f")
+    return text
+
+
+@register.filter
+def parameter_label(name: str) -> str:
+    from bangfu.standards.selectors import parameter_description
+
+    return parameter_description(name)
+
+
+@register.filter
+def region_label(code: str) -> str:
+    from bangfu.standards.selectors import region_name
+
+    return region_name(code)
+
+
+SECTIONS = {"standard_list": "standards", "standard_detail": "standards", "home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
             "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households",
             "imports": "exchange", "job_detail": "exchange", "department_data": "exchange",
             "verification_report": "households", "alert_list": "home"}
