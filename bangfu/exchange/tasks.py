@@ -3,12 +3,15 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from bangfu.common.context import request_scope
+
 from .jobs import run
 
 
 @db_task()
 def run_job(job_id: int) -> None:
-    run(job_id)
+    with request_scope():  # the standards' version is checked once per job, not per household
+        run(job_id)
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))
@@ -20,5 +23,6 @@ def nightly_relapse_scan() -> None:
     from .alerts import duplicate_benefit_scan, relapse_scan
 
     today = timezone.localdate()
-    relapse_scan(as_of=today)
-    duplicate_benefit_scan(as_of=today)
+    with request_scope():
+        relapse_scan(as_of=today)
+        duplicate_benefit_scan(as_of=today)

@@ -50,6 +50,8 @@ class DemoAccount:
 ACCOUNTS = (
     DemoAccount("admin", "王建国", Role.ADMIN, "320000"),
     DemoAccount("admin_nj", "陈立新", Role.ADMIN, "320100"),
+    # A second provincial administrator: a standard takes effect when another administrator approves it.
+    DemoAccount("admin2", "吴静", Role.ADMIN, "320000"),
     DemoAccount("reviewer", "刘芳", Role.REVIEWER, "320102"),
     DemoAccount("caseworker", "张敏", Role.CASEWORKER, "320102-0001"),
     DemoAccount("caseworker_wx", "周强", Role.CASEWORKER, "320205-0001"),
