@@ -170,3 +170,21 @@ def test_a_file_without_income_records_proposes_nothing_and_says_income_is_missi
     assert proposal["category"] is None and proposal["label"] == "无法测算"
     assert "收入信息缺失" in proposal["reasons"][0] and "0.00" not in "".join(proposal["reasons"])
     assert proposal["figures"]["annual_income"] is None and proposal["figures"]["months_recorded"] == 0
+
+
+def test_the_report_shows_15800_and_1308_33_and_says_when_income_is_missing(users, make_household, build, send,
+                                                                              login):
+    """Issue 17, items 2 and 3, on the 核对报告 itself."""
+    household = make_household(members=[build.member("self", region="320100")])
+    client = login(users["caseworker_g1"])
+    empty = client.get(f"/households/{household.pk}/report/").content.decode()
+    assert "收入信息缺失" in empty and "人均月收入0.00元" not in empty
+    assert "扣除刚性支出后人均月收入</th><td>—" in empty
+    first = add_months(timezone.localdate().replace(day=1), -3)
+    for i, amount in enumerate(("1475", "1183", "1292")):
+        _income(users, household, amount, add_months(first, i))
+    worker = people(household)["self"]
+    admitted = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "600", "100", ""]])
+    page = client.get(f"/households/{household.pk}/report/").content.decode()
+    assert "15,800.00 元" in page and "1,308.33 元" in page and "15,800.04" not in page
