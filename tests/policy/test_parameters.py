@@ -126,3 +126,26 @@ def test_no_dibao_standard_held_gives_a_null_shortfall() -> None:
     assert benefit["amount"] is None
     assert benefit["details"]["dibao_standard"] is None
     assert _benefit(assess(alone), "living.minimum_living_guarantee")["amount"] == Decimal("10800.00")
+
+
+def test_a_bundle_round_trips_every_value_with_its_reference_and_status():
+    shipped = default_parameters()
+    raised = shipped.with_values([("sync.dibao.standard", "320100", Value(
+        dt.date(2024, 7, 1), 1110.0, {"document": "宁民规〔2024〕1号"}, "confirmed"))])
+    loaded = ParameterSet.from_bundle(json.loads(json.dumps(raised.to_bundle(), ensure_ascii=False)))
+    for parameter in raised:
+        assert loaded[parameter.name].values == parameter.values, parameter.name
+    assert loaded["sync.dibao.standard"].at(dt.date(2024, 7, 1), "320102").value == 1110.0
+
+
+@pytest.mark.parametrize(("bundle", "message"), [
+    ({"format": "other"}, "not a parameter bundle"),
+    ({"format": "bangfu-parameters", "version": 9, "parameters": {}}, "version 9"),
+    ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"2019-01-10": {
+        "value": 1}}}}}, "every value needs a reference"),
+    ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"soon": {
+        "value": 1, "reference": {"document": "d"}}}}}}, "not a date"),
+])
+def test_a_bad_bundle_is_refused_with_the_reason(bundle, message):
+    with pytest.raises(ParameterError, match=message):
+        ParameterSet.from_bundle(bundle)
