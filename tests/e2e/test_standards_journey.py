@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -50,7 +51,7 @@ def test_confirm_an_illustrative_price_with_a_second_administrator(page, log_in,
     expect(page.get_by_test_id("entitlements-json")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_test_id("entitlements-json").click()
-    answer = json.loads(open(download.value.path(), encoding="utf-8").read())
+    answer = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     electricity = next(b for b in answer["benefits"] if b["code"] == "living.free_electricity")
     assert electricity["details"]["price"] == 0.6 and electricity["amount"] == 108.0
     expect(page.locator("table.entitlements")).to_contain_text(re.compile(r"108\.00"))
