@@ -1,11 +1,11 @@
-"""The engine's dated parameters the case workflow reads: review interval, exit months, follow-ups, 低保 standard."""
+"""The engine's dated parameters the case workflow reads: review interval, exit months, follow-ups (the 低保 standard
+and the identification lines: `bangfu.registry.income.lines_on`)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
 
 from bangfu.common.errors import ValidationFailed
 
@@ -27,12 +27,6 @@ def months_parameter(name: str, day: datetime.date, region: str) -> int:
     if value is None:
         raise ValidationFailed(f"未设置参数 sync.review.{name}")
     return int(value)
-
-
-def dibao_standard(day: datetime.date, region: str) -> Decimal | None:
-    """The local 低保 standard per person per month on `day` (Articles 2 and 24), or None when not held."""
-    value = _value("sync.dibao.standard", day, region)
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
