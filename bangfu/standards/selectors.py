@@ -34,7 +34,10 @@ def overlay(rows) -> ParameterSet:
             reference["note"] = row.note
         return Value(row.start, None if row.value is None else float(row.value), reference, row.status)
 
-    return default_parameters().with_values((row.parameter, row.region_code, value(row)) for row in rows)
+    shipped = default_parameters()
+    known = {p.name for p in shipped}
+    # A value of a parameter the engine no longer has (renamed in a later version) must not stop every assessment.
+    return shipped.with_values((row.parameter, row.region_code, value(row)) for row in rows if row.parameter in known)
 
 
 def effective_parameters() -> ParameterSet:

@@ -139,12 +139,12 @@ def test_a_bundle_round_trips_every_value_with_its_reference_and_status():
 
 
 @pytest.mark.parametrize(("bundle", "message"), [
-    ({"format": "other"}, "not a parameter bundle"),
-    ({"format": "bangfu-parameters", "version": 9, "parameters": {}}, "version 9"),
+    ({"format": "other"}, "不是参数包"),
+    ({"format": "bangfu-parameters", "version": 9, "parameters": {}}, "不支持的参数包版本 9"),
     ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"2019-01-10": {
         "value": 1}}}}}, "every value needs a reference"),
     ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"soon": {
-        "value": 1, "reference": {"document": "d"}}}}}}, "not a date"),
+        "value": 1, "reference": {"document": "d"}}}}}}, "不是日期"),
 ])
 def test_a_bad_bundle_is_refused_with_the_reason(bundle, message):
     with pytest.raises(ParameterError, match=message):

@@ -100,4 +100,4 @@ def test_a_bad_bundle_is_refused_naming_the_option(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
     assert cli(["assess", "--parameters", str(bad), "-"]) == 2
-    assert capsys.readouterr().err.startswith("--parameters: not a parameter bundle")
+    assert capsys.readouterr().err.startswith("--parameters: 不是参数包")

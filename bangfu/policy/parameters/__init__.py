@@ -151,7 +151,7 @@ class ParameterSet:
         added: dict[str, dict[str, dict[datetime.date, Value]]] = {}
         for name, region, value in rows:
             if name not in self._by_name:
-                raise ParameterError(f"{name}: no such parameter")
+                raise ParameterError(f"{name}: 没有这个参数")
             added.setdefault(name, {}).setdefault(region, {})[value.start] = value
         if not added:
             return self
@@ -188,12 +188,12 @@ class ParameterSet:
         """The parameters of a bundle (`to_bundle`, `bangfu parameters export`), each checked like the YAML;
         a parameter the bundle lacks keeps the shipped one."""
         if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
-            raise ParameterError(f"not a parameter bundle (format should be {BUNDLE_FORMAT!r})")
+            raise ParameterError(f"不是参数包(format 应为 {BUNDLE_FORMAT!r},请用 bangfu parameters export 导出)")
         if bundle.get("version") != 1:
-            raise ParameterError(f"parameter bundle version {bundle.get('version')!r} is not supported (1)")
+            raise ParameterError(f"不支持的参数包版本 {bundle.get('version')!r}(应为 1)")
         raw = bundle.get("parameters")
         if not isinstance(raw, dict):
-            raise ParameterError("a parameter bundle needs `parameters`")
+            raise ParameterError("参数包缺少 parameters")
         loaded = {name: parse_parameter(name, _dated(name, entry)) for name, entry in raw.items()}
         base = base or default_parameters()
         return cls([loaded.get(p.name, p) for p in base] + [p for n, p in loaded.items() if n not in base._by_name])
@@ -267,11 +267,11 @@ def _dated(name: str, entry: object) -> dict:
 
     def series(raw: object, where: str) -> dict:
         if not isinstance(raw, dict):
-            raise ParameterError(f"{where}: values should be a mapping of dates")
+            raise ParameterError(f"{where}: values 应为以日期为键的映射")
         try:
             return {datetime.date.fromisoformat(k): v for k, v in raw.items()}
         except (TypeError, ValueError):
-            raise ParameterError(f"{where}: a start is not a date (YYYY-MM-DD)") from None
+            raise ParameterError(f"{where}: 起始日期不是日期(YYYY-MM-DD)") from None
 
     out = {**entry, "values": series(entry.get("values", {}), name)}
     if "regions" in entry:
@@ -285,7 +285,7 @@ def load_bundle(path: str | Path) -> ParameterSet:
         try:
             bundle = json.load(fh)
         except json.JSONDecodeError as exc:
-            raise ParameterError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+            raise ParameterError(f"{path}: 不是 JSON(第{exc.lineno}行)") from None
     return ParameterSet.from_bundle(bundle)
 
 
