@@ -86,7 +86,7 @@ def standard_propose(request: HttpRequest, body: StandardIn) -> Status:
     return Status(201, _request_out(row))
 
 
-@router.delete("/{standard_id}", response={201: RequestOut}, summary="提出撤回一个标准值,经另一名管理员审批后生效")
+@router.delete("/{int:standard_id}", response={201: RequestOut}, summary="提出撤回一个标准值,经另一名管理员审批后生效")
 def standard_withdraw(request: HttpRequest, standard_id: int) -> Status:
     row = services.standard_request_withdraw(actor=request.user, standard_id=standard_id)
     return Status(201, _request_out(row))

@@ -185,3 +185,24 @@ def test_withdrawing_outside_the_area_looks_like_a_missing_value(users, make_use
                                            standard_id=nanjing.pk)
     _withdraw(users["admin_nanjing"], users["admin_province"], nanjing.pk)
     assert not StandardValue.objects.filter(pk=nanjing.pk).exists()
+
+
+@pytest.mark.django_db
+def test_api_lists_rejects_and_withdraws_through_proposals(client, users, setter) -> None:
+    value = setter(users["admin_nanjing"], parameter=DIBAO, value="945")
+    client.force_login(users["admin_nanjing"])
+    withdraw = client.delete(f"/api/v1/standards/{value.pk}")
+    assert withdraw.status_code == 201 and withdraw.json()["kind"] == "withdraw", withdraw.content
+    assert client.delete("/api/v1/standards/999999").status_code == 404
+    pending = client.get("/api/v1/standards/requests", {"state": "pending"}).json()
+    assert [r["id"] for r in pending] == [withdraw.json()["id"]]
+    client.force_login(users["admin_province"])
+    url = f"/api/v1/standards/requests/{withdraw.json()['id']}/reject"
+    assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 422
+    rejected = client.post(url, {"reason": "仍在执行"}, content_type="application/json")
+    assert rejected.status_code == 200 and rejected.json()["state"] == "rejected"
+    assert StandardValue.objects.filter(pk=value.pk).exists(), "a rejected withdrawal leaves the value"
+    client.force_login(users["caseworker_g1"])
+    response = client.get("/api/v1/standards/requests")
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    assert response.json() == []
