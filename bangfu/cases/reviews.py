@@ -55,11 +55,10 @@ def _against_line(household: Household, as_of: datetime.date, months: int) -> di
                            for m in lines]], np.int64)
     rigid = np.array([_rigid_fen(household, as_of)])
     result = income.months_against_line(batch.incomes, batch.members, as_of, months, exit_line, rigid=rigid)
-    totals, _ = income.monthly_totals(batch.incomes, 1, days)
     out = []
     for i, (day, m) in enumerate(zip(days, lines, strict=True)):
         recorded = bool(result.recorded[0, i])
-        out.append({"month": f"{day.astype(object):%Y-%m}", "income": income.yuan(totals[0, i]) if recorded else None,
+        out.append({"month": f"{day.astype(object):%Y-%m}", "income": income.yuan(result.totals[0, i]) if recorded else None,
                     "members": int(batch.members[0]),
                     "per_capita": income.yuan(result.per_capita[0, i]) if recorded and batch.members[0] else None,
                     "standard": m.yuan("dibao"),

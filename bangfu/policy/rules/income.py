@@ -144,6 +144,7 @@ class MonthsAgainstLine:
     """Per household and month of the review window: per-capita income in fen, records held, at/above line."""
 
     months: np.ndarray  # datetime64[M]
+    totals: np.ndarray  # the month's records added up, fen
     per_capita: np.ndarray
     recorded: np.ndarray
     at_or_above: np.ndarray
@@ -166,4 +167,4 @@ def months_against_line(incomes: Incomes, members: np.ndarray, as_of: datetime.d
     exit_line = np.asarray(exit_line)
     exit_line = exit_line[:, None] if exit_line.ndim == 1 else exit_line  # per household, or per household and month
     at_or_above = recorded & (members[:, None] > 0) & (per_capita >= exit_line)
-    return MonthsAgainstLine(days, per_capita, recorded, at_or_above)
+    return MonthsAgainstLine(days, totals, per_capita, recorded, at_or_above)
