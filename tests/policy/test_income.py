@@ -82,3 +82,24 @@ def test_division_rounds_half_away_from_zero_like_decimal(numerator, denominator
 def test_the_window_crosses_the_year():
     months = income.window(datetime.date(2025, 2, 28), 3)
     assert [str(m) for m in months] == ["2024-11", "2024-12", "2025-01"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 11), st.decimals("0", "99999.99", places=2)), max_size=30),
+       st.integers(1, 8), st.decimals("0", "50000", places=2))
+def test_the_figures_equal_decimal_arithmetic_rounded_once(records, members, rigid):
+    """An oracle in Decimal, from the rule's text: sums of the records, one division, half-up to the fen."""
+    as_of = datetime.date(2025, 1, 15)
+    months = [datetime.date(2024, 1 + m, 1) for m in range(12)]
+    rows = [(0, months[m], amount) for m, amount in records]
+    summary = income.income_summary(income.Incomes.from_rows(rows), np.array([members]), as_of,
+                                    rigid=np.array([income.fen(rigid)]))
+    k = len({m for m, _ in records})
+    total = sum((a for _, a in records), Decimal(0))
+    assert summary.months_recorded[0] == k
+    if not k:
+        assert not summary.known[0]
+        return
+    cent = Decimal("0.01")
+    assert income.yuan(summary.annual[0]) == (total * 12 / k).quantize(cent, rounding="ROUND_HALF_UP")
+    exact = (total * 12 / k - rigid) / 12 / members
+    assert income.yuan(summary.per_capita[0]) == exact.quantize(cent, rounding="ROUND_HALF_UP")
