@@ -40,10 +40,11 @@ def income_months(household: Household, as_of: datetime.date, months: int) -> li
     return _against_line(household, as_of, months)["months"]
 
 
-def _rigid_fen(household: Household, as_of: datetime.date) -> int:
-    from bangfu.exchange.identification import rigid_expenses  # late: exchange reads cases' parameters
+def _as_identified(household: Household, as_of: datetime.date) -> tuple[int, int]:
+    """The members and the year's rigid expenses (fen) exactly as identification counts them."""
+    from bangfu.exchange.identification import counted_members, rigid_expenses  # late: exchange reads cases
 
-    return income.fen(sum(rigid_expenses(household, as_of).values(), Decimal(0)))
+    return counted_members(household)[0], income.fen(sum(rigid_expenses(household, as_of).values(), Decimal(0)))
 
 
 def _against_line(household: Household, as_of: datetime.date, months: int) -> dict:
@@ -53,14 +54,15 @@ def _against_line(household: Household, as_of: datetime.date, months: int) -> di
     lines = [lines_on(day.astype(object), household.region_code) for day in days]
     exit_line = np.array([[income.own_line(np.array(category), m.extreme, m.hardship) if m.complete else 2**62
                            for m in lines]], np.int64)
-    rigid = np.array([_rigid_fen(household, as_of)])
-    result = income.months_against_line(batch.incomes, batch.members, as_of, months, exit_line, rigid=rigid)
+    size, rigid_fen = _as_identified(household, as_of)
+    members, rigid = np.array([size]), np.array([rigid_fen])
+    result = income.months_against_line(batch.incomes, members, as_of, months, exit_line, rigid=rigid)
     out = []
     for i, (day, m) in enumerate(zip(days, lines, strict=True)):
         recorded = bool(result.recorded[0, i])
         out.append({"month": f"{day.astype(object):%Y-%m}", "income": income.yuan(result.totals[0, i]) if recorded else None,
-                    "members": int(batch.members[0]),
-                    "per_capita": income.yuan(result.per_capita[0, i]) if recorded and batch.members[0] else None,
+                    "members": size,
+                    "per_capita": income.yuan(result.per_capita[0, i]) if recorded and size else None,
                     "standard": m.yuan("dibao"),
                     "line": income.yuan(exit_line[0, i]) if m.complete else None,
                     "above": bool(result.at_or_above[0, i])})

@@ -42,7 +42,7 @@ def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Deci
     return {"medical": medical, "school": school}
 
 
-def _members(household: Household) -> tuple[int, int]:
+def counted_members(household: Household) -> tuple[int, int]:
     """(members counted, members left out because 民政 reported them dead and the file still lists them)."""
     dead = set(DepartmentFact.objects.filter(household=household, kind=FactKind.DEATH).values_list("member_id",
                                                                                                   flat=True))
@@ -60,7 +60,7 @@ def propose_category(household: Household, as_of: datetime.date) -> dict:
     share_value = _parameter("sync.identification.accident_expense_share", as_of, region)
     expenses = rigid_expenses(household, as_of)
     rigid = sum(expenses.values(), Decimal(0))
-    size, left_out = _members(household)
+    size, left_out = counted_members(household)
     batch = income_batch([household], as_of, INCOME_MONTHS)
     summary = income.income_summary(batch.incomes, np.array([size]), as_of, months=INCOME_MONTHS,
                                     rigid=np.array([income.fen(rigid)]))

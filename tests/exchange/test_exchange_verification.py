@@ -188,3 +188,19 @@ def test_the_report_shows_15800_and_1308_33_and_says_when_income_is_missing(user
     send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "600", "100", ""]])
     page = client.get(f"/households/{household.pk}/report/").content.decode()
     assert "15,800.00 元" in page and "1,308.33 元" in page and "15,800.04" not in page
+
+
+def test_the_exit_review_counts_the_members_identification_counts(users, make_household, send):
+    """A member 民政 reports dead is left out of the household size by identification and by the exit review."""
+    from bangfu.cases.reviews import exit_suggestion
+
+    household = make_household()
+    household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    spouse = people(household)["spouse"]
+    send("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-01-02", ""]])
+    _income(users, household, "3600")  # 1800 each for the two counted: at the 困难 line (2 × 900)
+    today = timezone.localdate()
+    proposal = propose_category(household, today)
+    months = exit_suggestion(household, today)["months"]
+    assert proposal["figures"]["members"] == months[-1]["members"] == 2
+    assert proposal["category"] == "none" and months[-1]["above"] and months[-1]["per_capita"] == Decimal("1800.00")
