@@ -32,7 +32,10 @@ class Segments:
 
 
 def _full(x, n: int, dtype=np.float64) -> np.ndarray:
-    return np.array(np.broadcast_to(np.asarray(x, dtype), (n,)))
+    """A writable column: a province-wide scalar repeated, or a copy of the regions' values."""
+    if isinstance(x, np.ndarray) and x.shape == (n,):
+        return x.astype(dtype, copy=True)
+    return np.full(n, x, dtype)
 
 
 class Figures:
@@ -58,9 +61,15 @@ class Figures:
         return figure
 
     def chosen(self, stem: str, column: np.ndarray, options: tuple[str, ...]) -> Figure:
-        figures = [self.param(stem.format(o)) for o in options]
-        return Figure(np.choose(column, [f.value for f in figures]),
-                      np.choose(column, [f.illustrative for f in figures]))
+        """Per row, the figure of the option `column` names; only the options in use are looked up."""
+        used = np.unique(column).tolist()
+        if len(used) == 1:
+            return self.param(stem.format(options[used[0]]))
+        out = Figure(np.full(self.n, np.nan), np.zeros(self.n, bool))
+        for o in used:
+            f, rows = self.param(stem.format(options[o])), column == o
+            out.value[rows], out.illustrative[rows] = f.value[rows], f.illustrative[rows]
+        return out
 
     def segments(self, prefix: str, count: int, layer: str, rows: np.ndarray | None = None) -> Segments:
         to = [self.param(f"{prefix}segment{i}_to") for i in range(1, count + 1)]
@@ -68,8 +77,10 @@ class Figures:
         illustrative = np.zeros(self.n, bool)
         for f in (*to, *ratio):
             illustrative |= f.illustrative
-        out = Segments(np.nan_to_num(np.stack([f.value for f in to], 1), nan=np.inf),
-                       np.nan_to_num(np.stack([f.value for f in ratio], 1), nan=0.0), illustrative)
+        bounds, ratios = np.stack([f.value for f in to], 1), np.stack([f.value for f in ratio], 1)
+        bounds[np.isnan(bounds)] = np.inf
+        ratios[np.isnan(ratios)] = 0.0
+        out = Segments(bounds, ratios, illustrative)
         self._local_segments(out, layer, rows)
         return out
 
@@ -129,13 +140,12 @@ class Figures:
         hardship = self.segments(p + "hardship_", ASSISTANCE_SEGMENTS, "assistance", ~extreme)
         worst = self.segments(p + "extreme_", ASSISTANCE_SEGMENTS, "assistance", extreme)
         width = max(hardship.to.shape[1], worst.to.shape[1])
-        pad = [np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=c)
+        pad = [a if a.shape[1] == width else np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=c)
                for a, c in ((hardship.to, np.inf), (worst.to, np.inf), (hardship.ratio, 0.0), (worst.ratio, 0.0))]
         segments = Segments(np.where(extreme[:, None], pad[1], pad[0]), np.where(extreme[:, None], pad[3], pad[2]),
                             np.where(extreme, worst.illustrative, hardship.illustrative))
-        cap = Figure(*(np.where(extreme, e, h) for e, h in zip(
-            (self.param(p + "extreme_cap").value, self.param(p + "extreme_cap").illustrative),
-            (self.param(p + "hardship_cap").value, self.param(p + "hardship_cap").illustrative), strict=True)))
+        e, h = self.param(p + "extreme_cap"), self.param(p + "hardship_cap")
+        cap = Figure(np.where(extreme, e.value, h.value), np.where(extreme, e.illustrative, h.illustrative))
         return {"threshold": threshold, "segments": segments, "cap": self.local("assistance", "cap", cap)}
 
     def emergency(self) -> dict[str, Figure]:

@@ -34,6 +34,13 @@ class Bills:
     def __len__(self) -> int:
         return len(self.as_of)
 
+    def take(self, rows: np.ndarray) -> Bills:
+        """The bills at `rows` (indices), in that order."""
+        arrays = {k: v[rows] for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+        where = {int(old): new for new, old in enumerate(rows.tolist())}
+        local = {where[row]: given for row, given in self.local.items() if row in where}
+        return Bills(**arrays, ytd={k: v[rows] for k, v in self.ytd.items()}, local=local)
+
 
 _CAT = {c: i for i, c in enumerate(CATEGORIES)}
 _LEVEL = {v: i for i, v in enumerate(LEVELS)}
