@@ -16,14 +16,18 @@ def capped(formula: np.ndarray, cap: np.ndarray, paid: np.ndarray) -> np.ndarray
     return fen(np.maximum(0.0, np.minimum(np.nan_to_num(formula), room)))
 
 
-def segmented(before: np.ndarray, after: np.ndarray, threshold: np.ndarray, to: np.ndarray,
-              ratio: np.ndarray) -> np.ndarray:
-    """The growth of a year's base from `before` to `after` above `threshold`, cut at the bounds `to`
-    (rows × segments, +inf for none), each part at its segment's ratio (0 for an unused segment)."""
-    lower = np.concatenate([np.zeros((len(to), 1)), to[:, :-1]], axis=1)
-    start = np.maximum(np.maximum(before, threshold)[:, None], lower)
-    end = np.minimum(after[:, None], to)
-    return (np.maximum(0.0, end - start) * ratio).sum(axis=1)
+def segmented(before: np.ndarray, after: np.ndarray, threshold: np.ndarray, to: list, ratio: list) -> np.ndarray:
+    """The growth of a year's base from `before` to `after` above `threshold`, cut at the bounds `to` (one
+    per segment, +inf for none), each part at its segment's ratio (0 for an unused segment)."""
+    start = np.maximum(before, threshold)
+    paid, lower = np.zeros(np.shape(after)), 0.0
+    for upper, r in zip(to, ratio, strict=True):
+        if np.ndim(r) == 0 and r == 0 and np.ndim(upper) == 0 and upper == np.inf:
+            continue  # an unused segment, for every bill
+        part = np.minimum(after, upper) - np.maximum(start, lower)
+        paid += np.maximum(0.0, part) * r
+        lower = upper
+    return paid
 
 
 def basic_insurance(in_scope, threshold, ratio, cap, paid) -> np.ndarray:
@@ -36,9 +40,9 @@ def critical_threshold(normal, factor, preferred) -> np.ndarray:
     return np.where(preferred, normal * factor, normal)
 
 
-def raised_ratios(ratio, bonus_points) -> np.ndarray:
+def raised_ratios(ratios: list, bonus_points) -> list:
     """Article 7: 各报销段报销比例提高5到10个百分点, at most 1 (unused segments stay 0)."""
-    return np.where(ratio > 0, np.minimum(ratio + bonus_points[:, None] / 100, 1.0), ratio)
+    return [np.where(r > 0, np.minimum(r + bonus_points / 100, 1.0), r) for r in ratios]
 
 
 def critical_illness(b, base, threshold, to, ratio, cap, paid, resident) -> np.ndarray:

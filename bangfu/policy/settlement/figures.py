@@ -1,4 +1,8 @@
-"""The figures each bill is settled with: dated local parameters on its day and in its region, or the caller's."""
+"""The figures each bill is settled with: dated local parameters on its day and in its region, or the caller's.
+
+A figure the same for every bill of the batch (a province-wide value on one day) stays a 0-d array, so that a
+million bills cost no more to look up than one; a caller's own figures make it a column.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +17,36 @@ from bangfu.policy.settlement.table import Bills
 
 CRITICAL_SEGMENTS = 4
 ASSISTANCE_SEGMENTS = 3
-_COMBOS = [(s, k, lv) for s in SCHEMES for k in KINDS for lv in LEVELS]
+_BASIC = tuple(f"{s}_{k}_{lv}" for s in SCHEMES for k in KINDS for lv in LEVELS)
+
+
+def at(x, i: int):
+    """Row `i` of a column, or the one value of a 0-d figure."""
+    return x[i] if np.ndim(x) else x[()]
 
 
 @dataclass
 class Figure:
-    """One figure per bill (NaN: none held) and whether it is illustrative."""
+    """One figure per bill (NaN: none held) and whether it is illustrative: 0-d arrays or columns."""
 
     value: np.ndarray
     illustrative: np.ndarray
 
+    def column(self, n: int) -> Figure:
+        """A writable column of each (for a caller's figures)."""
+        return Figure(np.array(np.broadcast_to(self.value, (n,)), np.float64),
+                      np.array(np.broadcast_to(self.illustrative, (n,)), bool))
+
 
 @dataclass
 class Segments:
-    to: np.ndarray  # rows × segments, +inf: no bound
-    ratio: np.ndarray  # rows × segments, 0: unused
-    illustrative: np.ndarray  # per row
+    to: list[np.ndarray]  # per segment, its bound (+inf: none)
+    ratio: list[np.ndarray]  # per segment, its ratio (0: unused)
+    illustrative: np.ndarray
 
 
-def _full(x, n: int, dtype=np.float64) -> np.ndarray:
-    """A writable column: a province-wide scalar repeated, or a copy of the regions' values."""
-    if isinstance(x, np.ndarray) and x.shape == (n,):
-        return x.astype(dtype, copy=True)
-    return np.full(n, x, dtype)
+def _where(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a if np.ndim(a) == 0 and np.ndim(b) == 0 and a == b else np.where(mask, a, b)
 
 
 class Figures:
@@ -48,74 +59,76 @@ class Figures:
 
     def param(self, name: str) -> Figure:
         p = self.ctx.hparam(name)
-        return Figure(_full(p.value, self.n), _full(p.illustrative, self.n, bool))
+        return Figure(np.asarray(p.value, np.float64), np.asarray(p.illustrative, bool))
+
+    def _given(self, layer: str, key: str) -> list[tuple[int, object]]:
+        return [(row, g[layer][key]) for row, g in self.bills.local.items() if layer in g and key in g[layer]]
 
     def local(self, layer: str, key: str, figure: Figure, null: float = np.nan) -> Figure:
         """`figure` with the caller's own values where given (never illustrative)."""
-        for row, given in self.bills.local.items():
-            part = given.get(layer)
-            if part is not None and key in part:
-                value = part[key]
+        given = self._given(layer, key)
+        if given:
+            figure = figure.column(self.n)
+            for row, value in given:
                 figure.value[row] = null if value is None else value
                 figure.illustrative[row] = False
         return figure
 
     def chosen(self, stem: str, column: np.ndarray, options: tuple[str, ...]) -> Figure:
-        """Per row, the figure of the option `column` names; only the options in use are looked up."""
-        used = np.unique(column).tolist()
-        if len(used) == 1:
-            return self.param(stem.format(options[used[0]]))
-        out = Figure(np.full(self.n, np.nan), np.zeros(self.n, bool))
-        for o in used:
-            f, rows = self.param(stem.format(options[o])), column == o
-            out.value[rows], out.illustrative[rows] = f.value[rows], f.illustrative[rows]
-        return out
+        """Per row, the figure of the option `column` names."""
+        figures = [self.param(stem.format(o)) for o in options]
+        if all(np.ndim(f.value) == 0 and np.ndim(f.illustrative) == 0 for f in figures):
+            values = np.array([f.value for f in figures])
+            flags = np.array([f.illustrative for f in figures])
+            return Figure(values[column], flags[column])
+        return Figure(np.choose(column, [np.broadcast_to(f.value, (self.n,)) for f in figures]),
+                      np.choose(column, [np.broadcast_to(f.illustrative, (self.n,)) for f in figures]))
 
     def segments(self, prefix: str, count: int, layer: str, rows: np.ndarray | None = None) -> Segments:
         to = [self.param(f"{prefix}segment{i}_to") for i in range(1, count + 1)]
         ratio = [self.param(f"{prefix}segment{i}_ratio") for i in range(1, count + 1)]
-        illustrative = np.zeros(self.n, bool)
+        illustrative = np.zeros((), bool)
         for f in (*to, *ratio):
-            illustrative |= f.illustrative
-        bounds, ratios = np.stack([f.value for f in to], 1), np.stack([f.value for f in ratio], 1)
-        bounds[np.isnan(bounds)] = np.inf
-        ratios[np.isnan(ratios)] = 0.0
-        out = Segments(bounds, ratios, illustrative)
-        self._local_segments(out, layer, rows)
-        return out
+            illustrative = illustrative | f.illustrative
+        out = Segments([np.where(np.isnan(f.value), np.inf, f.value) for f in to],
+                       [np.where(np.isnan(f.value), 0.0, f.value) for f in ratio], illustrative)
+        return self._local_segments(out, layer, rows)
 
-    def _local_segments(self, out: Segments, layer: str, rows: np.ndarray | None) -> None:
+    def _local_segments(self, out: Segments, layer: str, rows: np.ndarray | None) -> Segments:
+        chosen = []
         for row, given in self.bills.local.items():
             part = given.get(layer)
             if part is None or (rows is not None and not rows[row]):
                 continue
             if part.get("segments"):
-                segs = [(np.inf if s.to is None else s.to, s.ratio) for s in part["segments"]]
+                chosen.append((row, [(np.inf if s.to is None else s.to, s.ratio) for s in part["segments"]]))
             elif part.get("ratio") is not None:
-                segs = [(np.inf, part["ratio"])]
-            else:
-                continue
-            width = max(out.to.shape[1], len(segs))
-            if width > out.to.shape[1]:
-                extra = width - out.to.shape[1]
-                out.to = np.pad(out.to, ((0, 0), (0, extra)), constant_values=np.inf)
-                out.ratio = np.pad(out.ratio, ((0, 0), (0, extra)))
-            out.to[row] = [s[0] for s in segs] + [np.inf] * (width - len(segs))
-            out.ratio[row] = [s[1] for s in segs] + [0.0] * (width - len(segs))
-            out.illustrative[row] = False
+                chosen.append((row, [(np.inf, part["ratio"])]))
+        if not chosen:
+            return out
+        width = max(len(out.to), *(len(segs) for _, segs in chosen))
+        n = self.n
+        to = [np.array(np.broadcast_to(out.to[k] if k < len(out.to) else np.inf, (n,)), np.float64)
+              for k in range(width)]
+        ratio = [np.array(np.broadcast_to(out.ratio[k] if k < len(out.ratio) else 0.0, (n,)), np.float64)
+                 for k in range(width)]
+        illustrative = np.array(np.broadcast_to(out.illustrative, (n,)), bool)
+        for row, segs in chosen:
+            for k in range(width):
+                to[k][row], ratio[k][row] = segs[k] if k < len(segs) else (np.inf, 0.0)
+            illustrative[row] = False
+        return Segments(to, ratio, illustrative)
 
     # -- per layer ------------------------------------------------------------------------------
 
     def basic(self) -> dict[str, Figure]:
         b = self.bills
         combo = (1 - b.resident.astype(np.int8)) * 6 + (1 - b.inpatient.astype(np.int8)) * 3 + b.level
-        stems = [f"{s}_{k}_{lv}" for s, k, lv in _COMBOS]
-        threshold = self.chosen("medical.basic_insurance.{}_threshold", combo, tuple(stems))
-        ratio = self.chosen("medical.basic_insurance.{}_ratio", combo, tuple(stems))
-        cap = self.chosen("medical.basic_insurance.{}_cap", (~b.resident).astype(np.int8), SCHEMES)
-        return {"threshold": self.local("basic", "threshold", threshold),
-                "ratio": self.local("basic", "ratio", ratio),
-                "cap": self.local("basic", "cap", cap)}
+        return {"threshold": self.local("basic", "threshold",
+                                        self.chosen("medical.basic_insurance.{}_threshold", combo, _BASIC)),
+                "ratio": self.local("basic", "ratio", self.chosen("medical.basic_insurance.{}_ratio", combo, _BASIC)),
+                "cap": self.local("basic", "cap", self.chosen("medical.basic_insurance.{}_cap",
+                                                              (~b.resident).astype(np.int8), SCHEMES))}
 
     def critical(self) -> dict:
         p = "medical.critical_insurance."
@@ -133,16 +146,16 @@ class Figures:
         """The figures of each household's kind: 特困 (no threshold, Article 8) or 困难 大重病 patients."""
         p = "medical.assistance."
         none = self.param("medical.expense_assistance.threshold_extreme")
-        threshold = self.param(p + "hardship_threshold")
-        threshold = self.local("assistance", "threshold", threshold)
+        threshold = self.local("assistance", "threshold", self.param(p + "hardship_threshold"))
         threshold = Figure(np.where(extreme, none.value, threshold.value),
                            np.where(extreme, none.illustrative, threshold.illustrative))
         hardship = self.segments(p + "hardship_", ASSISTANCE_SEGMENTS, "assistance", ~extreme)
         worst = self.segments(p + "extreme_", ASSISTANCE_SEGMENTS, "assistance", extreme)
-        width = max(hardship.to.shape[1], worst.to.shape[1])
-        pad = [a if a.shape[1] == width else np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=c)
-               for a, c in ((hardship.to, np.inf), (worst.to, np.inf), (hardship.ratio, 0.0), (worst.ratio, 0.0))]
-        segments = Segments(np.where(extreme[:, None], pad[1], pad[0]), np.where(extreme[:, None], pad[3], pad[2]),
+        width = max(len(hardship.to), len(worst.to))
+        pad = [(s.to + [np.inf] * (width - len(s.to)), s.ratio + [0.0] * (width - len(s.ratio)))
+               for s in (hardship, worst)]
+        segments = Segments([_where(extreme, e, h) for h, e in zip(pad[0][0], pad[1][0], strict=True)],
+                            [_where(extreme, e, h) for h, e in zip(pad[0][1], pad[1][1], strict=True)],
                             np.where(extreme, worst.illustrative, hardship.illustrative))
         e, h = self.param(p + "extreme_cap"), self.param(p + "hardship_cap")
         cap = Figure(np.where(extreme, e.value, h.value), np.where(extreme, e.illustrative, h.illustrative))

@@ -9,6 +9,7 @@ import numpy as np
 
 from bangfu.policy.explain import ZERO, money
 from bangfu.policy.settlement.engine import Settlement
+from bangfu.policy.settlement.figures import at
 
 
 def plain(x: Any) -> Any:
@@ -30,8 +31,9 @@ def pct(ratio: float) -> str:
     return f"{round(ratio * 100, 4):g}%"
 
 
-def _segments(to: np.ndarray, ratio: np.ndarray) -> list[dict]:
-    used = [(t, q) for t, q in zip(to.tolist(), ratio.tolist(), strict=True) if q > 0 or not math.isinf(t)]
+def _segments(to: list, ratio: list, i: int) -> list[dict]:
+    pairs = [(float(at(t, i)), float(at(q, i))) for t, q in zip(to, ratio, strict=True)]
+    used = [(t, q) for t, q in pairs if q > 0 or not math.isinf(t)]
     return [{"to": plain(t), "ratio": plain(round(q, 6))} for t, q in used]
 
 
@@ -72,7 +74,7 @@ def _details(values: dict, illustrative: dict[str, bool]) -> dict:
 
 
 def _f(x: np.ndarray, i: int) -> float:
-    return float(x[i])
+    return float(at(x, i))
 
 
 def _limit(s: Settlement, code: str, i: int, cap: float, paid_key: str | None) -> str:
@@ -88,7 +90,7 @@ def basic(s: Settlement, i: int) -> tuple[dict, str]:
     f = s.figures[code]
     threshold, ratio, cap = (_f(f[k].value, i) for k in ("threshold", "ratio", "cap"))
     details = _details({"threshold": threshold, "ratio": ratio, "cap": cap},
-                       {k: bool(f[k].illustrative[i]) for k in ("threshold", "ratio", "cap")})
+                       {k: bool(at(f[k].illustrative, i)) for k in ("threshold", "ratio", "cap")})
     b, amount = _f(s.base[code], i), _f(s.amount[code], i)
     if math.isnan(threshold) or math.isnan(ratio):
         return details, "该日当地没有基本医疗保险待遇标准,本层未计算。"
@@ -108,14 +110,14 @@ def critical(s: Settlement, i: int) -> tuple[dict, str]:
     preferred = bool(s.preferred[i])
     threshold, normal = _f(f["threshold"], i), _f(f["normal_threshold"].value, i)
     bonus, cap = _f(f["bonus"], i), _f(f["cap"].value, i)
-    segments = _segments(f["segments"].to[i], f["raised"][i])
-    ill_normal = bool(f["normal_threshold"].illustrative[i])
-    ill_bonus = preferred and bool(f["bonus_points"].illustrative[i])
+    segments = _segments(f["segments"].to, f["raised"], i)
+    ill_normal = bool(at(f["normal_threshold"].illustrative, i))
+    ill_bonus = preferred and bool(at(f["bonus_points"].illustrative, i))
     details = _details({"threshold": threshold, "normal_threshold": normal, "segments": segments,
                         "bonus_points": bonus, "cap": cap},
                        {"threshold": ill_normal, "normal_threshold": ill_normal,
-                        "segments": bool(f["segments"].illustrative[i]) or ill_bonus,
-                        "bonus_points": ill_bonus, "cap": bool(f["cap"].illustrative[i])})
+                        "segments": bool(at(f["segments"].illustrative, i)) or ill_bonus,
+                        "bonus_points": ill_bonus, "cap": bool(at(f["cap"].illustrative, i))})
     if math.isnan(normal):
         return details, "该日当地没有大病保险待遇标准,本层未计算(第7条)。"
     if preferred:
@@ -143,7 +145,7 @@ def mutual_aid(s: Settlement, i: int) -> tuple[dict, str]:
     f = s.figures[code]
     threshold, ratio, cap = (_f(f[k].value, i) for k in ("threshold", "ratio", "cap"))
     details = _details({"threshold": threshold, "ratio": ratio, "cap": cap},
-                       {k: bool(f[k].illustrative[i]) for k in ("threshold", "ratio", "cap")})
+                       {k: bool(at(f[k].illustrative, i)) for k in ("threshold", "ratio", "cap")})
     b, amount = _f(s.base[code], i), _f(s.amount[code], i)
     if not s.bills.inpatient[i]:
         return details, "职工医疗互助保障赔付住院费用,门诊特殊病种费用本层不支付(第11条)。"
@@ -165,10 +167,10 @@ def assistance(s: Settlement, i: int) -> tuple[dict, str]:
         return {}, "困难职工家庭中的大重病患者才可获得医疗费用补助,本层不支付(第8条)。"
     f = s.figures[code]
     threshold, cap = _f(f["threshold"].value, i), _f(f["cap"].value, i)
-    segments = _segments(f["segments"].to[i], f["segments"].ratio[i])
+    segments = _segments(f["segments"].to, f["segments"].ratio, i)
     details = _details({"threshold": threshold, "segments": segments, "cap": cap},
-                       {"threshold": bool(f["threshold"].illustrative[i]),
-                        "segments": bool(f["segments"].illustrative[i]), "cap": bool(f["cap"].illustrative[i])})
+                       {"threshold": bool(at(f["threshold"].illustrative, i)),
+                        "segments": bool(at(f["segments"].illustrative, i)), "cap": bool(at(f["cap"].illustrative, i))})
     if s.extreme[i]:
         head = "特困职工家庭成员取消救助起付线和病种限制"
     else:
@@ -192,7 +194,7 @@ def emergency(s: Settlement, i: int) -> tuple[dict, str]:
         return {}, "不是无力缴费的急救医疗费用,本层不支付(第10条)。"
     f = s.figures[code]
     cap = _f(f["cap"].value, i)
-    details = _details({"cap": cap}, {"cap": bool(f["cap"].illustrative[i])})
+    details = _details({"cap": cap}, {"cap": bool(at(f["cap"].illustrative, i))})
     gap, amount = max(0.0, _f(s.base[code], i)), _f(s.amount[code], i)
     if gap <= 0:
         return details, "急救费用经上述渠道支付后没有缺口,本层不支付(第10条)。"
