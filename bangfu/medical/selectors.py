@@ -27,12 +27,13 @@ def medical_bill_get(*, user, pk: int, action: str = "view") -> MedicalBill:
     return bill
 
 
-def medical_bill_settled(*, user, pk: int) -> Settled:
-    """One bill with its settlement: the member's earlier bills of the year chain into it."""
+def medical_bill_settled(*, user, pk: int, ordinary: bool = False) -> Settled:
+    """One bill with its settlement: the member's earlier bills of the year chain into it (`ordinary`: as for an
+    ordinary insured person, to show what the notice gives)."""
     bill = medical_bill_get(user=user, pk=pk)
     year_bills = list(medical_bill_list(user=user, household=bill.household, year=bill.billed_on.year)
                       .filter(member=bill.member))
-    return next(s for s in settle_bills(bill.household, year_bills) if s.bill.pk == bill.pk)
+    return next(s for s in settle_bills(bill.household, year_bills, ordinary=ordinary) if s.bill.pk == bill.pk)
 
 
 def medical_year(*, user, household: Household, year: int, as_of: datetime.date) -> YearSummary:

@@ -65,11 +65,15 @@ class Settled:
         return max(ZERO, self.answer["total"] - sum(self.by_code[c] for c in ONE_STOP))
 
 
-def settle_bills(household: Household, bills: list[MedicalBill], parameters=None) -> list[Settled]:
-    """Each bill settled; a member's bills of one calendar year chain in date order (the year to date)."""
+def settle_bills(household: Household, bills: list[MedicalBill], parameters=None,
+                 ordinary: bool = False) -> list[Settled]:
+    """Each bill settled; a member's bills of one calendar year chain in date order (the year to date).
+    `ordinary`: as for an ordinary insured person (what the family would pay without the notice)."""
     from bangfu.standards.selectors import effective_parameters
 
     terms = household_terms(household)
+    if ordinary:
+        terms = {**terms, "archived": False, "category": "none"}
     ordered = sorted(bills, key=lambda b: (b.member_id, b.billed_on, b.pk or 0))
     good, keys, out = [], [], {}
     for bill in ordered:
