@@ -17,6 +17,7 @@ from bangfu.cases.api import router as cases_router
 from bangfu.common.errors import DomainError
 from bangfu.exchange.api import router as exchange_router
 from bangfu.ledger.api import router as ledger_router
+from bangfu.medical.api import router as medical_router
 from bangfu.policy import InputError, assess_households
 from bangfu.policy.answer_json import answer_json
 from bangfu.policy.schema import parse_document
@@ -115,3 +116,4 @@ api.add_router("/v1/standards", standards_router)
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/ledger", ledger_router)
 api.add_router("/v1/exchange", exchange_router)
+api.add_router("/v1", medical_router)
