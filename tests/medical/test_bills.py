@@ -149,3 +149,21 @@ def test_the_year_adds_up_against_income(hardship, users):
     assert summary.family_share == Decimal("32452.50")
     assert summary.annual_income == Decimal("36000.00")
     assert summary.share_of_income == Decimal("90.1")  # 32452.50 / 36000
+
+
+def test_a_figure_an_administrator_confirms_is_used_and_no_longer_illustrative(hardship, users):
+    import datetime
+
+    from bangfu.standards.services import standard_value_set
+
+    bill = medical_bill_record(actor=users["caseworker_g1"], household=hardship, member=people(hardship)["self"],
+                               data=bill_data())
+    for value, expected in (("10", Decimal("9905.00")), ("12", Decimal("9905.00"))):
+        standard_value_set(actor=users["admin_nanjing"], parameter="medical.critical_insurance.bonus_points",
+                           region_code="320100", start=datetime.date(2019, 1, 10), value=value,
+                           document="南京市医疗保障局关于困难职工家庭成员大病保险倾斜支付的通知(示例)")
+        settled = selectors.medical_bill_settled(user=users["caseworker_g1"], pk=bill.pk)
+        critical = settled.answer["layers"][1]
+        # 14150 above the halved threshold at 60 + 10 % (a figure above 10 points is held at Article 7's 10)
+        assert critical["amount"] == expected and critical["details"]["bonus_points"] == 10
+        assert "bonus_points" not in critical["details"]["illustrative"]

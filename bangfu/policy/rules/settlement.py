@@ -40,6 +40,11 @@ def critical_threshold(normal, factor, preferred) -> np.ndarray:
     return np.where(preferred, normal * factor, normal)
 
 
+def bonus_within(bonus_points, lowest, highest) -> np.ndarray:
+    """Article 7: 提高5到10个百分点 — a local figure outside the notice's range is held at its bound."""
+    return np.clip(bonus_points, lowest, highest)
+
+
 def raised_ratios(ratios: list, bonus_points) -> list:
     """Article 7: 各报销段报销比例提高5到10个百分点, at most 1 (unused segments stay 0)."""
     return [np.where(r > 0, np.minimum(r + bonus_points / 100, 1.0), r) for r in ratios]

@@ -56,7 +56,9 @@ def settle_bills(bills: Bills, parameters: ParameterSet | None = None) -> Settle
     code = LAYERS[1]
     fc = figures[code] = f.critical()
     seg = fc["segments"]
-    bonus = np.where(preferred, fc["bonus_points"].value, 0.0)
+    within = r.bonus_within(fc["bonus_points"].value, f.param("medical.critical_illness.ratio_bonus_points_min").value,
+                            f.param("medical.critical_illness.ratio_bonus_points_max").value)
+    bonus = np.where(preferred, within, 0.0)
     fc["threshold"] = r.critical_threshold(fc["normal_threshold"].value, fc["factor"].value, preferred)
     fc["raised"] = r.raised_ratios(seg.ratio, bonus)
     fc["bonus"] = bonus
