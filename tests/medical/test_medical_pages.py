@@ -100,3 +100,24 @@ def test_the_calculator_starts_from_a_member_of_a_file(login, users, hardship):
     assert worker.name in page.content.decode()
     assert login(users["caseworker_g2"]).get(reverse("web:medical_calculator"),
                                              {"member": worker.pk}).status_code == 404
+
+
+def test_a_measure_is_planned_from_the_family_share(login, users, hardship):
+    from bangfu.cases.models import Case
+    from bangfu.cases.services import plan_create
+
+    cw = users["caseworker_g1"]
+    medical_bill_record(actor=cw, household=hardship, member=hardship.members.get(relation="self"),
+                        data={k: v for k, v in form(hardship).items() if k != "member"})
+    year = timezone.localdate().year
+    plan_create(actor=cw, case=Case.objects.get(household=hardship), year=year)
+    client = login(cw)
+    page = client.get(reverse("web:household_detail", args=[hardship.pk])).content.decode()
+    assert "以家庭自付部分制定帮扶措施" in page
+    plan = client.get(reverse("web:plan_detail", args=[hardship.pk, year]),
+                      {"kind": "donation", "amount": "32452.50", "title": "医疗费用家庭自付部分帮扶(第12条、第22条)"})
+    text = plan.content.decode()
+    assert plan.status_code == 200 and 'value="32452.50"' in text and "医疗费用家庭自付部分帮扶" in text
+    # an auditor sees the card but is offered no measure
+    assert "以家庭自付部分制定帮扶措施" not in login(users["auditor_province"]).get(
+        reverse("web:household_detail", args=[hardship.pk])).content.decode()

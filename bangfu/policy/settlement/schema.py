@@ -275,16 +275,16 @@ def parse_bill(document: Any) -> BillDocument:
     except RecursionError:
         raise InputError("$", "nested too deeply") from None
     parsed = None
-    if not errors:
-        try:
-            parsed = BillDocument.model_validate(document)
-        except ValidationError as exc:
-            for e in exc.errors():
-                cause = (e.get("ctx") or {}).get("error")
-                if isinstance(cause, _LocalError):
-                    errors.append((_loc_of(cause.path), str(cause)))
-                else:
-                    errors.append((e["loc"], e["msg"].removeprefix("Value error, ")))
+    try:
+        parsed = BillDocument.model_validate(document)
+    except ValidationError as exc:
+        seen = {tuple(loc) for loc, _ in errors}
+        for e in exc.errors():
+            cause = (e.get("ctx") or {}).get("error")
+            loc = _loc_of(cause.path) if isinstance(cause, _LocalError) else tuple(e["loc"])
+            if loc not in seen:  # a NUL or a non-finite number says more than the type error it causes
+                errors.append((loc, str(cause) if isinstance(cause, _LocalError)
+                               else e["msg"].removeprefix("Value error, ")))
     if errors:
         loc, message = min(errors, key=lambda e: _table_order(e[0]))
         raise InputError(_path(loc), message)

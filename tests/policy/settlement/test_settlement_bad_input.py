@@ -120,3 +120,15 @@ def test_jsonl_answers_good_lines_and_gives_bad_ones_their_error(tmp_path):
     assert lines[0] == lines[3] and "layers" in lines[0]
     assert lines[1] == {"line": 2, "error": {"path": "$", "message": "nested too deeply"}}
     assert lines[2]["error"]["path"] == "bill.total"
+
+
+def test_a_nul_in_a_later_field_does_not_hide_an_earlier_error():
+    doc = {**GOOD, "local": {"basic": {"x": "a\x00b"}}}
+    del doc["as_of"]
+    with pytest.raises(InputError) as info:
+        settle(doc)
+    assert info.value.path == "as_of"
+    doc = {**GOOD, "bill": {**GOOD["bill"], "kind": "in\x00patient"}}
+    with pytest.raises(InputError) as info:
+        settle(doc)
+    assert (info.value.path, info.value.message) == ("bill.kind", "holds the NUL character")
