@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.accounts.access import CHANGE, DELETE
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import selectors as registry
 
@@ -115,7 +116,7 @@ def bill_get(request: HttpRequest, bill_id: int):
 
 @router.patch("/medical-bills/{int:bill_id}", response=BillOut, summary="修改单据(须带读取时的版本号)")
 def bill_update(request: HttpRequest, bill_id: int, payload: BillPatch):
-    bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action="change")
+    bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action=CHANGE)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     services.medical_bill_update(actor=request.user, bill=bill, data=data, version=version)
@@ -124,6 +125,6 @@ def bill_update(request: HttpRequest, bill_id: int, payload: BillPatch):
 
 @router.delete("/medical-bills/{int:bill_id}", response={204: None}, summary="删除单据")
 def bill_delete(request: HttpRequest, bill_id: int):
-    bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action="delete")
+    bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action=DELETE)
     services.medical_bill_delete(actor=request.user, bill=bill)
     return Status(204, None)
