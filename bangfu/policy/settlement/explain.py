@@ -7,6 +7,7 @@ from bangfu.policy.settlement.engine import LAYERS, Settlement
 from bangfu.policy.settlement.schema import YTD_KEYS, BillDocument
 from bangfu.policy.settlement.sentences import SENTENCES
 
+ILLUSTRATIVE = "所用当地标准含示例值,待管理员按当地文件确认。"
 META = {
     "medical.basic_insurance": (None, "基本医保", "基本医疗保险"),
     "medical.critical_illness_insurance": (7, "大病保险", "城乡居民大病保险"),
@@ -24,6 +25,8 @@ def answers(s: Settlement, documents: list[BillDocument]) -> list[dict]:
         for code in LAYERS:
             article, payer, title = META[code]
             details, text = SENTENCES[code](s, i)
+            if details.get("illustrative"):
+                text += ILLUSTRATIVE
             entries.append({"code": code, "article": article, "payer": payer, "title": title,
                             "amount": money(float(s.amount[code][i])), "details": details, "explanation": text})
         total = money(doc.bill.total)

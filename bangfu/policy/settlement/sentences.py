@@ -37,17 +37,17 @@ def _segments(to: list, ratio: list, i: int) -> list[dict]:
     return [{"to": plain(t), "ratio": plain(round(q, 6))} for t, q in used]
 
 
-def _segment_text(segments: list[dict], threshold: float) -> str:
-    parts, lower = [], threshold
+def _segment_text(segments: list[dict], threshold: float, before: float, after: float) -> str:
+    """The parts of this bill's growth of the year's base, from `before` to `after`, above the threshold, each
+    with its segment's ratio: only the parts this bill reached."""
+    parts, lower = [], 0.0
     for seg in segments:
-        upper = seg["to"]
-        if upper is not None and upper <= lower:
-            continue
-        span = f"{yuan(lower)}元以上" if upper is None else f"{yuan(lower)}至{yuan(upper)}元"
-        parts.append(f"{span}的部分按{pct(seg['ratio'])}")
-        if upper is not None:
-            lower = upper
-    return "、".join(parts) or "无报销段"
+        upper = math.inf if seg["to"] is None else seg["to"]
+        start, end = max(before, threshold, lower), min(after, upper)
+        if end > start:
+            parts.append(f"{yuan(start)}至{yuan(end)}元的部分按{pct(seg['ratio'])}")
+        lower = upper
+    return "、".join(parts) or "无可支付的部分"
 
 
 def _room_left(cap: float, paid: float) -> bool:
@@ -132,7 +132,7 @@ def critical(s: Settlement, i: int) -> tuple[dict, str]:
         return details, f"{head};本年度大病保险已支付至年度最高限额{yuan(cap)}元,本次不再支付(第7条)。"
     if after <= threshold:
         return details, f"{head};{grow},未超过起付线,本层不支付(第7条)。"
-    return details, (f"{head};{grow},超过起付线的{_segment_text(segments, threshold)}支付,"
+    return details, (f"{head};{grow},其中{_segment_text(segments, threshold, before, after)}支付,"
                      f"计{yuan(amount)}元{_limit(s, code, i, cap, 'critical_paid')}(第7条)。")
 
 
@@ -184,7 +184,7 @@ def assistance(s: Settlement, i: int) -> tuple[dict, str]:
         return details, f"{head};本年度医疗救助已支付至年度最高救助限额{yuan(cap)}元,本次不再支付(第8条)。"
     if after <= threshold:
         return details, f"{head};{grow},未超过起付线,本层不支付(第8条)。"
-    return details, (f"{head};{grow},{_segment_text(segments, threshold)}分段救助(自负越多比例越高),"
+    return details, (f"{head};{grow},其中{_segment_text(segments, threshold, before, after)}分段救助(自负越多比例越高),"
                      f"计{yuan(amount)}元{_limit(s, code, i, cap, 'assistance_paid')}(第8条)。")
 
 
