@@ -167,3 +167,12 @@ def test_a_figure_an_administrator_confirms_is_used_and_no_longer_illustrative(h
         # 14150 above the halved threshold at 60 + 10 % (a figure above 10 points is held at Article 7's 10)
         assert critical["amount"] == expected and critical["details"]["bonus_points"] == 10
         assert "bonus_points" not in critical["details"]["illustrative"]
+
+
+def test_the_demo_records_bills_once(hardship, users):
+    from bangfu.medical.demo import load_medical_demo
+
+    assert load_medical_demo(households=3) >= 1
+    count = MedicalBill.objects.count()
+    assert AuditEntry.objects.filter(action="medical_bill.create").count() == count
+    assert load_medical_demo(households=3) == 0 and MedicalBill.objects.count() == count
