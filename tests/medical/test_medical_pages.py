@@ -121,3 +121,18 @@ def test_a_measure_is_planned_from_the_family_share(login, users, hardship):
     # an auditor sees the card but is offered no measure
     assert "以家庭自付部分制定帮扶措施" not in login(users["auditor_province"]).get(
         reverse("web:household_detail", args=[hardship.pk])).content.decode()
+
+
+def test_the_card_warns_when_the_family_share_passes_the_accident_line(login, users, hardship):
+    from bangfu.registry.services import income_set
+
+    cw = users["caseworker_g1"]
+    income_set(actor=cw, household=hardship, month=timezone.localdate().replace(day=1), source="wages",
+               amount=Decimal("3000"))
+    url = reverse("web:household_detail", args=[hardship.pk])
+    assert "意外致困认定线" not in login(cw).get(url).content.decode()
+    medical_bill_record(actor=cw, household=hardship, member=hardship.members.get(relation="self"),
+                        data={k: v for k, v in form(hardship).items() if k != "member"})
+    page = login(cw).get(url).content.decode()
+    assert "占家庭收入的 <strong>90.1%</strong>" in page  # 32452.50 of 36000
+    assert "家庭自付医疗费用超过家庭年收入的80%,达到意外致困认定线" in page

@@ -55,7 +55,7 @@ def medical_context(request, household) -> dict:
             "notes": f"经基本医保、大病保险、医疗救助、职工医疗互助结算后,家庭自付{summary.family_share}元"})
     return {"medical": summary, "medical_payers": [(code, PAYERS[code], summary.by_payer[code]) for code in PAYERS],
             "medical_years": list(range(today.year, 2018, -1)), "medical_accident": accident,
-            "medical_accident_share": share, "medical_measure_url": measure_url,
+            "medical_accident_line": f"{float(share) * 100:g}%" if share is not None else "", "medical_measure_url": measure_url,
             "can_add_bill": may(request.user, ADD) and household.status not in c.INACTIVE_STATES}
 
 
