@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from bangfu.policy.rules import income
 from bangfu.medical.models import Source
 from bangfu.medical.settlement import family_share_since
+from bangfu.policy.rules import income
 from bangfu.registry import choices as c
 from bangfu.registry.assessment import INCOME_MONTHS
 from bangfu.registry.income import income_batch, lines_on

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+pytestmark = pytest.mark.django_db  # the figures are the system's: administrators' standards included
+
 URL = "/api/v1/settlements"
 BILL = {"as_of": "2019-06-01", "region": "320100", "category": "hardship", "archived": True,
         "member": {"relation": "self", "scheme": "resident", "serious_illness": True, "mutual_aid": True},

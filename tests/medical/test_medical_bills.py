@@ -17,6 +17,13 @@ from bangfu.registry.services import household_verify
 pytestmark = pytest.mark.django_db
 
 
+def last_month():
+    """The income rule counts the whole months before the month of `as_of`."""
+    import datetime
+
+    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
 def people(household):
     return {m.relation: m for m in household.members.all()}
 
@@ -141,7 +148,7 @@ def test_the_year_adds_up_against_income(hardship, users):
 
     cw = users["caseworker_g1"]
     today = timezone.localdate()
-    income_set(actor=cw, household=hardship, month=today.replace(day=1), source="wages", amount=Decimal("3000"))
+    income_set(actor=cw, household=hardship, month=last_month(), source="wages", amount=Decimal("3000"))
     medical_bill_record(actor=cw, household=hardship, member=people(hardship)["self"], data=bill_data())
     summary = selectors.medical_year(user=cw, household=hardship, year=today.year, as_of=today)
     assert summary.total == Decimal("80000.00")
@@ -154,14 +161,16 @@ def test_the_year_adds_up_against_income(hardship, users):
 def test_a_figure_an_administrator_confirms_is_used_and_no_longer_illustrative(hardship, users):
     import datetime
 
-    from bangfu.standards.services import standard_value_set
+    from bangfu.standards.services import standard_request_approve, standard_request_propose
 
     bill = medical_bill_record(actor=users["caseworker_g1"], household=hardship, member=people(hardship)["self"],
                                data=bill_data())
     for value, expected in (("10", Decimal("9905.00")), ("12", Decimal("9905.00"))):
-        standard_value_set(actor=users["admin_nanjing"], parameter="medical.critical_insurance.bonus_points",
-                           region_code="320100", start=datetime.date(2019, 1, 10), value=value,
-                           document="南京市医疗保障局关于困难职工家庭成员大病保险倾斜支付的通知(示例)")
+        request = standard_request_propose(
+            actor=users["admin_nanjing"], parameter="medical.critical_insurance.bonus_points", region_code="320100",
+            start=datetime.date(2019, 1, 10), value=value,
+            document="南京市医疗保障局关于困难职工家庭成员大病保险倾斜支付的通知(示例)")
+        standard_request_approve(actor=users["admin_province"], request_id=request.pk)  # the four eyes
         settled = selectors.medical_bill_settled(user=users["caseworker_g1"], pk=bill.pk)
         critical = settled.answer["layers"][1]
         # 14150 above the halved threshold at 60 + 10 % (a figure above 10 points is held at Article 7's 10)

@@ -15,6 +15,13 @@ from bangfu.registry.services import household_verify
 pytestmark = pytest.mark.django_db
 
 
+def last_month():
+    """The income rule counts the whole months before the month of `as_of`."""
+    import datetime
+
+    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
 @pytest.fixture
 def hardship(make_household, users):
     return household_verify(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship")
@@ -127,7 +134,7 @@ def test_the_card_warns_when_the_family_share_passes_the_accident_line(login, us
     from bangfu.registry.services import income_set
 
     cw = users["caseworker_g1"]
-    income_set(actor=cw, household=hardship, month=timezone.localdate().replace(day=1), source="wages",
+    income_set(actor=cw, household=hardship, month=last_month(), source="wages",
                amount=Decimal("3000"))
     url = reverse("web:household_detail", args=[hardship.pk])
     assert "意外致困认定线" not in login(cw).get(url).content.decode()
