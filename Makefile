@@ -37,6 +37,7 @@ test: lint test-sqlite test-postgres
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/registry.py
+	$(BIN)/python benchmarks/settlement.py
 
 clean:
 	rm -rf $(VENV) var

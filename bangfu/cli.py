@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = frozenset({"assess", "synth", "assess-table"})
+ENGINE_COMMANDS = frozenset({"assess", "settle", "synth", "assess-table"})
 
 
 def main(argv: list[str] | None = None) -> int:

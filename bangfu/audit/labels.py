@@ -85,6 +85,11 @@ ACTION_LABELS: dict[str, str] = {
     "admin.api_token.add": "后台新增API令牌",
     "admin.api_token.change": "后台修改API令牌",
     "admin.api_token.delete": "后台删除API令牌",
+    # Medical bills (Articles 6-12)
+    "medical_bill.create": "录入医疗费用单据",
+    "medical_bill.update": "修改医疗费用单据",
+    "medical_bill.delete": "删除医疗费用单据",
+    "medical_bill.department": "医保数据填入医疗费用单据",
     # Tools
     "demo.load": "载入演示数据",
 }
@@ -101,6 +106,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "organisation": "工会组织",
     "standard_value": "政策标准",
     "standard_request": "政策标准审批",
+    "medical_bill": "医疗费用单据",
 }
 
 # The models whose fields name the keys of an object type's before/after data, most likely first
@@ -118,6 +124,7 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "organisation": ("accounts.Organisation",),
     "standard_value": ("standards.StandardValue",),
     "standard_request": ("standards.StandardRequest",),
+    "medical_bill": ("medical.MedicalBill",),
 }
 
 # Keys whose meaning depends on the object type, before its model fields.

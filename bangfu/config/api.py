@@ -17,9 +17,11 @@ from bangfu.cases.api import router as cases_router
 from bangfu.common.errors import DomainError
 from bangfu.exchange.api import router as exchange_router
 from bangfu.ledger.api import router as ledger_router
+from bangfu.medical.api import router as medical_router
 from bangfu.policy import InputError, assess_households
 from bangfu.policy.answer_json import answer_json
 from bangfu.policy.schema import parse_document
+from bangfu.policy.settlement import settle
 from bangfu.registry.api import router as registry_router
 from bangfu.standards.api import router as standards_router
 from bangfu.standards.selectors import effective_parameters
@@ -94,6 +96,19 @@ def assessments(request: HttpRequest) -> HttpResponse:
     return HttpResponse(answer_json(answer), content_type="application/json")
 
 
+@api.post("/v1/settlements", auth=None, tags=["settlements"], summary="一站式结算一张医疗费用单据(第6至12条)",
+          openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+              "schema": {"type": "object", "description": "见 spec/settlement.md 的输入文档"}}}}})
+def settlements(request: HttpRequest) -> HttpResponse:
+    """The settlement format, exactly: like the assessment, it reads no household and needs no login; its figures
+    are the system's (administrators' standards included), as on the household page's bills."""
+    try:
+        answer = settle(request.body, parameters=effective_parameters())
+    except InputError as exc:
+        return JsonResponse({"detail": f"{exc.path}: {exc.message}"}, status=422)
+    return HttpResponse(answer_json(answer), content_type="application/json")
+
+
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1", registry_router)
 api.add_router("/v1/audit", audit_router)
@@ -101,3 +116,4 @@ api.add_router("/v1/standards", standards_router)
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/ledger", ledger_router)
 api.add_router("/v1/exchange", exchange_router)
+api.add_router("/v1", medical_router)

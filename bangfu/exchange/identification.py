@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from bangfu.medical.models import Source
+from bangfu.medical.settlement import family_share_since
 from bangfu.policy.rules import income
 from bangfu.registry import choices as c
 from bangfu.registry.assessment import INCOME_MONTHS
@@ -28,12 +30,18 @@ def _parameter(name: str, day: datetime.date, region: str):
 
 
 def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Decimal]:
-    """Medical self-pay of hospital stays in the 12 months up to `as_of`, and the school year's costs (教育)."""
+    """The family's own share of its medical bills in the 12 months up to `as_of` (each bill settled layer by layer,
+    Articles 7-11; a 医保 stay recorded before bills were kept counts with 医保's 个人自付), and the school year's
+    costs (教育)."""
     since = as_of - datetime.timedelta(days=365)
-    medical, school = Decimal(0), Decimal(0)
+    medical, school = family_share_since(household, since, as_of), Decimal(0)
+    billed = set(household.medical_bills.filter(source=Source.MEDICAL_SECURITY)
+                 .values_list("member_id", "source_key"))
     for fact in DepartmentFact.objects.filter(household=household, member__removed=False,
                                               kind__in=[FactKind.HOSPITAL, FactKind.SCHOOL]):
         if fact.kind == FactKind.HOSPITAL:
+            if (fact.member_id, fact.key) in billed:
+                continue
             admitted = datetime.date.fromisoformat(fact.value.get("admitted", as_of.isoformat()))
             if since < admitted <= as_of:
                 medical += Decimal(fact.value.get("self_paid", "0"))

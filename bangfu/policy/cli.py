@@ -1,4 +1,4 @@
-"""The engine's command line: `bangfu assess FILE|-`, `--jsonl` batches, `synth` and `assess-table`."""
+"""The engine's command line: `bangfu assess FILE|-`, `--jsonl` batches, `settle`, `synth` and `assess-table`."""
 
 from __future__ import annotations
 
@@ -132,6 +132,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--jsonl", action="store_true", help="read JSON Lines, write one answer per line")
     a.add_argument("--parameters", metavar="FILE",
                    help="a parameter bundle written by `bangfu parameters export` (the figures of a running system)")
+    m = sub.add_parser("settle", help="settle a medical bill (or JSON Lines of bills with --jsonl)")
+    m.add_argument("file", help="a JSON document, or - for standard input")
+    m.add_argument("--jsonl", action="store_true", help="read JSON Lines, write one answer per line")
+    m.add_argument("--parameters", metavar="FILE",
+                   help="a parameter bundle written by `bangfu parameters export` (the figures of a running system)")
     s = sub.add_parser("synth", help="write a synthetic population as Parquet")
     s.add_argument("--households", type=int, required=True)
     s.add_argument("--seed", type=int, default=1)
@@ -151,7 +156,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "assess":
+    if args.command in ("assess", "settle"):
         parameters = None
         if args.parameters:
             try:
@@ -162,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             except ParameterError as exc:
                 print(f"--parameters: {exc}", file=sys.stderr)
                 return BAD_INPUT
-        return (assess_jsonl if args.jsonl else assess_one)(args.file, sys.stdout, parameters)
+        if args.command == "assess":
+            return (assess_jsonl if args.jsonl else assess_one)(args.file, sys.stdout, parameters)
+        from bangfu.policy.settlement.cli import settle_jsonl, settle_one
+
+        return (settle_jsonl if args.jsonl else settle_one)(args.file, sys.stdout, parameters)
     if args.command == "synth":
         return _synth(args)
     return _assess_table(args)

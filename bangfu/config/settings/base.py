@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bangfu.web",
     "huey.contrib.djhuey",
     "bangfu.exchange",
+    "bangfu.medical",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bangfu.medical.models import MedicalBill, Source
+from bangfu.medical.settlement import department_difference
 from bangfu.registry import choices as c
 
 from ..models import AlertKind, DepartmentFact, FactKind
@@ -34,6 +36,10 @@ def disagreement_for(fact: DepartmentFact) -> tuple[str, str] | None:
     if fact.kind == FactKind.DISABILITY and value.get("grade") != member.disability_grade:
         stated = f"{member.disability_grade}级" if member.disability_grade else "无残疾等级"
         return "disability", f"{name}申报{stated},{source}数据为{value.get('grade')}级残疾"
+    if fact.kind == FactKind.HOSPITAL:
+        bill = MedicalBill.objects.filter(member=member, source=Source.MEDICAL_SECURITY, source_key=fact.key).first()
+        message = department_difference(bill) if bill is not None else None
+        return (f"medical:{fact.key}"[:32], message) if message else None
     if fact.kind == FactKind.BUSINESS and value.get("status", "存续") == "存续" and not member.business_kind:
         return "business", f"{name}未申报经营活动,{source}数据显示其经营「{value.get('name')}」(存续)"
     return None

@@ -15,10 +15,11 @@ from bangfu.audit.models import AuditEntry
 from bangfu.audit.services import audit_log
 from bangfu.common.context import current_request_info
 from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
+from bangfu.medical.services import medical_bill_from_department
 from bangfu.registry.models import Member
 
 from .. import files
-from ..models import Alert, DepartmentFact, Disagreement, ImportJob, JobKind, JobState, OpenState
+from ..models import Alert, DepartmentFact, Disagreement, FactKind, ImportJob, JobKind, JobState, OpenState
 from ..progress import Progress
 from ..writer import result_csv, result_xlsx
 from .facts import declared, row_facts
@@ -97,6 +98,8 @@ def _apply(job: ImportJob, member: Member, kind: str, key: str, value: dict, day
         defaults={"household": member.household, "department": job.department, "value": value,
                   "declared": declared(kind, member), "source_date": day, "job": job, "recorded_at": timezone.now()})
     fact.member, fact.household = member, member.household
+    if kind == FactKind.HOSPITAL:  # 医保's stay fills in the member's bill, settled beside 医保's figures
+        medical_bill_from_department(actor=job.created_by, member=member, key=key, value=value, day=day)
     flags = _flag(fact)
     alert = alert_for(fact)
     if alert and not Alert.objects.filter(household=member.household, kind=alert[0], key=alert[1],

@@ -98,12 +98,17 @@ def plan_detail(request, pk: int, year: int):
                "conflict": conflict, "version": version, "can_edit": can_edit, "archived": state in c.ARCHIVED_STATES,
                "years": [year - 1, year, year + 1], "state_label": c.Status(state).label}
     if plan is not None:
-        context.update(_plan_parts(plan, household, owners, can_edit, user))
+        context.update(_plan_parts(plan, household, owners, can_edit, user, request.GET))
     status = 409 if conflict else 422 if form.errors else 200
     return render(request, "web/plans/detail.html", context, status=status)
 
 
-def _plan_parts(plan, household, owners, can_edit: bool, user) -> dict:
+# A measure suggested from elsewhere in the file (the medical card's remaining family share, Articles 12 and 22):
+# the form starts from these query values, the caseworker still submits it.
+SUGGESTED = ("kind", "title", "amount", "department", "notes")
+
+
+def _plan_parts(plan, household, owners, can_edit: bool, user, query=None) -> dict:
     names = {f"m{m.pk}": m.name for m in household.active_members}
     try:
         mismatches = case_selectors.plan_mismatches(plan, timezone.localdate())
@@ -112,7 +117,9 @@ def _plan_parts(plan, household, owners, can_edit: bool, user) -> dict:
     for benefit in mismatches["missing"]:
         benefit["member_name"] = names.get(benefit["member"], "全户")
     return {"measures": _measure_rows(plan, owners, can_edit), "mismatches": mismatches,
-            "measure_form": MeasureForm(owners=owners, initial={"due_on": _due(plan.year), "owner": user.pk})}
+            "measure_form": MeasureForm(owners=owners, initial={
+                "due_on": _due(plan.year), "owner": user.pk,
+                **{k: query[k][:200] for k in SUGGESTED if query and query.get(k)}})}
 
 
 def _plan_for_change(request, pk: int):

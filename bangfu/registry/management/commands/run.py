@@ -32,6 +32,7 @@ class Command(BaseCommand):
         if not Household.objects.exists():
             call_command("demo", households=households, stdout=self.stdout)
             call_command("demo_exchange", stdout=self.stdout)
+            call_command("demo_medical", stdout=self.stdout)
         else:
             print_accounts(self.stdout, ACCOUNTS)
         call_command("collectstatic", interactive=False, verbosity=0)

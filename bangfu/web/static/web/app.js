@@ -58,6 +58,10 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) { event.target.form.submit(); }
+  });
+
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }

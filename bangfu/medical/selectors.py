@@ -1,0 +1,43 @@
+"""Reading bills: every read starts from the user's area (`restrict`), the settlement computed on the way out."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from bangfu.common.errors import NotFound
+from bangfu.registry.assessment import monthly_income
+from bangfu.registry.models import Household
+
+from .models import MedicalBill
+from .settlement import Settled, YearSummary, settle_bills, year_summary
+
+
+def medical_bill_list(*, user, household: Household, year: int | None = None):
+    bills = (MedicalBill.objects.restrict(user).filter(household=household)
+             .select_related("member", "household__union").order_by("billed_on", "id"))
+    return bills.filter(billed_on__year=year) if year else bills
+
+
+def medical_bill_get(*, user, pk: int, action: str = "view") -> MedicalBill:
+    bill = (MedicalBill.objects.restrict(user, action).select_related("member", "household__union")
+            .filter(pk=pk).first())
+    if bill is None:
+        raise NotFound("未找到该医疗费用单据")
+    return bill
+
+
+def medical_bill_settled(*, user, pk: int, ordinary: bool = False) -> Settled:
+    """One bill with its settlement: the member's earlier bills of the year chain into it (`ordinary`: as for an
+    ordinary insured person, to show what the notice gives)."""
+    bill = medical_bill_get(user=user, pk=pk)
+    year_bills = list(medical_bill_list(user=user, household=bill.household, year=bill.billed_on.year)
+                      .filter(member=bill.member))
+    return next(s for s in settle_bills(bill.household, year_bills, ordinary=ordinary) if s.bill.pk == bill.pk)
+
+
+def medical_year(*, user, household: Household, year: int, as_of: datetime.date) -> YearSummary:
+    """The household's year of bills, settled, summed, and set beside its annual income."""
+    bills = list(medical_bill_list(user=user, household=household, year=year))
+    annual = (monthly_income(household, as_of) * 12).quantize(Decimal("0.01"))
+    return year_summary(household, year, bills, annual)
