@@ -10,6 +10,7 @@ from bangfu.common.spreadsheets import is_formula
 from bangfu.registry import choices as c
 
 from .files import text
+from .values import code_text, half_width, parse_decimal, parse_int
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
 NUMBER = "户编号"
@@ -20,7 +21,7 @@ YES, NO = ("是", "yes", "true", "1", "y"), ("否", "no", "false", "0", "n", "")
 class Column:
     header: str
     field: str
-    kind: str = "text"  # text | enum | bool | decimal | int | causes | id
+    kind: str = "text"  # text | enum | bool | decimal | int | causes | id | phone
     enum: type | None = None
     required: bool = False
     width: int = 14
@@ -31,7 +32,7 @@ HOUSEHOLD_COLUMNS = (
     Column("所属工会代码", "union_code", width=16),
     Column("行政区划代码", "region_code", required=True),
     Column("家庭住址", "address", required=True, width=30),
-    Column("联系电话", "phone"),
+    Column("联系电话", "phone", "phone"),
     Column("申请类别", "proposed_category", "enum", c.Category),
     Column("致困原因", "hardship_causes", "causes", c.Cause, width=20),
     Column("享受城市低保", "dibao", "bool"),
@@ -47,7 +48,7 @@ MEMBER_COLUMNS = (
     Column("姓名", "name", required=True),
     Column("身份证号码", "id_number", "id", required=True, width=22),
     Column("与户主关系", "relation", "enum", c.Relation, required=True),
-    Column("手机号码", "phone"),
+    Column("手机号码", "phone", "phone"),
     Column("就业状况", "employment", "enum", c.Employment),
     Column("工作单位", "employer", width=20),
     Column("劳动能力", "work_ability", "enum", c.WorkAbility),
@@ -84,26 +85,17 @@ def _bool(raw: str, header: str) -> bool:
     raise ValidationFailed(f"{header}应填“是”或“否”:{raw}")
 
 
-def _int(value, raw: str, header: str) -> int | None:
-    if raw == "":
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        raise ValidationFailed(f"{header}应为整数:{raw}")
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValidationFailed(f"{header}应为整数:{raw}") from exc
-
-
 def convert(column: Column, value):
     """One cell as the form's value; ValidationFailed with a Chinese message on a wrong type."""
     if is_formula(value):
         raise ValidationFailed(f"{column.header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")
-    if column.kind == "id" and isinstance(value, int | float):
-        raise ValidationFailed(f"{column.header}须以文本格式填写(数字格式会丢失末几位)")
     raw = text(value)
     if column.required and raw == "":
         raise ValidationFailed(f"{column.header}不能为空")
+    if raw and column.kind == "id":
+        return code_text(value, column.header)
+    if raw and column.kind not in ("text", "enum", "causes"):
+        raw = half_width(raw)
     if column.kind == "enum":
         return enum_value(column.enum, raw, column.header) if raw else ""
     if column.kind == "causes":
@@ -112,12 +104,9 @@ def convert(column: Column, value):
     if column.kind == "bool":
         return _bool(raw, column.header)
     if column.kind == "int":
-        return _int(value, raw, column.header)
-    if column.kind == "decimal" and isinstance(value, str) and raw:
-        try:
-            float(raw)
-        except ValueError as exc:
-            raise ValidationFailed(f"{column.header}应为数字:{raw}") from exc
+        return parse_int(value, column.header) if raw else None
+    if column.kind == "decimal" and raw:
+        return str(parse_decimal(value, column.header))
     return raw
 
 

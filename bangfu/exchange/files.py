@@ -1,22 +1,26 @@
-"""Reading uploaded .xlsx and .csv files safely: size and row limits, zip bombs, encodings, formulas never evaluated."""
+"""Reading uploaded spreadsheets (.xlsx, .xls, .xlsb, .ods) and CSV files safely: one entry, `read_upload`, for the
+household and the department imports. Limits in `limits`, the file's real kind in `kinds`, the spreadsheet reader in
+`sheetreader` (python-calamine, out of process); formulas are never computed, formula-like text is flagged."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
-import zipfile
+import logging
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from django.conf import settings
-
 from bangfu.common.errors import ValidationFailed
 
-from . import fastxlsx
+from . import limits, sheetreader
+from .kinds import ACCEPTED, READABLE, check_kind
+
+log = logging.getLogger(__name__)
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 CSV_SHEET = "CSV"
+check_size = limits.check_size
 
 
 @dataclass
@@ -31,23 +35,30 @@ class Sheet:
 
 def extension_of(name: str) -> str:
     extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in ("xlsx", "csv"):
-        raise ValidationFailed("只接受 .xlsx 或 .csv 文件(不接受含宏的 .xlsm 和旧版 .xls)", field="file")
+    if extension == "xlsm":
+        raise ValidationFailed(f"不接受含宏的 .xlsm 文件:请在表格软件中另存为 .xlsx 后上传。{ACCEPTED}", field="file")
+    if extension not in READABLE:
+        shown = f" .{extension} 文件" if extension else "没有扩展名的文件"
+        raise ValidationFailed(f"不接受{shown}。{ACCEPTED}", field="file")
     return extension
 
 
-def check_size(content: bytes) -> None:
-    if not content:
-        raise ValidationFailed("文件为空", field="file")
-    limit = settings.EXCHANGE_MAX_BYTES
-    if len(content) > limit:
-        raise ValidationFailed(f"文件过大:不能超过{limit // (1024 * 1024) or 1}MB", field="file")
+def check_upload(name: str, content: bytes) -> str:
+    """What can be refused before reading: the name, the size, content of another kind than the name says, a zip
+    bomb, macros, an unknown CSV encoding. Returns the extension."""
+    extension = extension_of(name)
+    limits.check_size(content)
+    check_kind(extension, content)
+    if extension == "csv":
+        decode_csv(content)
+    return extension
 
 
-def _check_rows(count: int, sheet: str) -> None:
-    if count > settings.EXCHANGE_MAX_ROWS:
-        raise ValidationFailed(f"「{sheet}」行数过多:每张表不能超过{settings.EXCHANGE_MAX_ROWS}行,请分批导入",
-                               field="file")
+def read_upload(name: str, content: bytes, wanted: tuple[str, ...]) -> dict[str, Sheet]:
+    """The wanted sheets of a workbook, or `{CSV_SHEET: sheet}` for a CSV file (one sheet, whatever is wanted)."""
+    if check_upload(name, content) == "csv":
+        return {CSV_SHEET: read_csv(content)}
+    return read_workbook(content, wanted)
 
 
 def _header(values) -> list[str]:
@@ -63,48 +74,33 @@ def _row_dict(headers: list[str], values) -> dict | None:
     return row
 
 
-def read_xlsx(content: bytes, wanted: tuple[str, ...]) -> dict[str, Sheet]:
-    """The named sheets of a workbook. Formulas come back as their text (data_only=False) and are never computed."""
-    from openpyxl import load_workbook
-
-    if not content.startswith(b"PK\x03\x04"):
-        raise ValidationFailed("文件不是有效的 Excel(.xlsx)文件", field="file")
+def read_workbook(content: bytes, wanted: tuple[str, ...]) -> dict[str, Sheet]:
+    """The named sheets of a workbook of any kind calamine reads, each as the values its cells show (dates as dates)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        unpacked = sum(info.file_size for info in archive.infolist())
-        macros = any(info.filename.lower().endswith("vbaproject.bin") for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ValidationFailed("文件已损坏,无法作为 Excel 文件读取", field="file") from exc
-    if unpacked > settings.EXCHANGE_MAX_UNPACKED:
-        raise ValidationFailed("文件解压后过大,疑似恶意文件,已拒绝", field="file")
-    if macros:
-        raise ValidationFailed("文件含有宏,已拒绝", field="file")
-    try:
-        return _read_fast(archive, wanted)
-    except ValidationFailed:
-        raise
-    except Exception:  # an unusual but perhaps valid package: let openpyxl judge it
-        pass
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken package
-        raise ValidationFailed("文件已损坏,无法作为 Excel 文件读取", field="file") from exc
-    try:
-        return {name: _read_sheet(book, name) for name in wanted}
-    finally:
-        book.close()
-
-
-def _read_fast(archive: zipfile.ZipFile, wanted: tuple[str, ...]) -> dict[str, Sheet]:
-    names, shared = fastxlsx.sheet_names(archive), fastxlsx.shared_strings(archive)
+        found = sheetreader.read(content, wanted, max_rows=limits.max_rows(), memory=limits.reader_memory(),
+                                 seconds=limits.reader_seconds())
+    except sheetreader.Outcome as outcome:
+        raise _refusal(outcome) from outcome
     out = {}
     for name in wanted:
-        if name not in names:
-            raise ValidationFailed(f"缺少工作表「{name}」,请使用下载的模板", field="file")
-        rows = fastxlsx.iter_rows(archive, name, shared)
+        rows = iter(found[name])
         first = next(rows, None)
         out[name] = _collect(Sheet(name, _header(first[1] if first else ())), rows)
     return out
+
+
+def _refusal(outcome: sheetreader.Outcome) -> ValidationFailed:
+    if outcome.code == "missing":
+        return ValidationFailed(f"缺少工作表「{outcome.detail}」,请使用下载的模板", field="file")
+    if outcome.code == "rows":
+        return ValidationFailed(limits.rows_message(outcome.detail), field="file")
+    if outcome.code == "password":
+        return ValidationFailed(f"文件设有打开密码,无法读取:请取消密码后另存为 .xlsx 再上传。{ACCEPTED}", field="file")
+    log.warning("spreadsheet refused (%s): %s", outcome.code, outcome.detail)
+    if outcome.code == "crashed":
+        return ValidationFailed("文件过大或结构异常(如在很远的行列有内容),无法读取:请删除多余的行列,或另存为 .xlsx 后"
+                                f"重新上传。{ACCEPTED}", field="file")
+    return ValidationFailed(f"文件已损坏,无法作为表格读取:请用表格软件打开后另存为 .xlsx 再上传。{ACCEPTED}", field="file")
 
 
 def _collect(sheet: Sheet, rows) -> Sheet:
@@ -114,24 +110,16 @@ def _collect(sheet: Sheet, rows) -> Sheet:
             continue
         sheet.rows.append(row)
         sheet.numbers.append(number)
-        if len(sheet.rows) > settings.EXCHANGE_MAX_ROWS:
-            _check_rows(len(sheet.rows), sheet.name)
+        if len(sheet.rows) > limits.max_rows():
+            limits.check_rows(len(sheet.rows), sheet.name)
     return sheet
 
 
-def _read_sheet(book, name: str) -> Sheet:
-    if name not in book.sheetnames:
-        raise ValidationFailed(f"缺少工作表「{name}」,请使用下载的模板", field="file")
-    ws = book[name]
-    rows = ws.iter_rows(values_only=True)
-    headers = _header(next(rows, ()))
-    return _collect(Sheet(name, headers), enumerate(rows, start=2))
-
-
 def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030; anything else is refused rather than guessed."""
+    """UTF-8 (with or without BOM) or GB18030 (which includes GBK); anything else is refused rather than guessed."""
     if b"\x00" in content:
-        raise ValidationFailed("CSV 文件编码无法识别(疑似 UTF-16 或二进制文件),请另存为 UTF-8 或 GB18030 编码", field="file")
+        raise ValidationFailed("CSV 文件编码无法识别(疑似 UTF-16 或二进制文件):请另存为 UTF-8 或 GB18030 编码的 CSV,"
+                               f"或另存为 .xlsx。{ACCEPTED}", field="file")
     for encoding in ENCODINGS:
         try:
             text = content.decode(encoding)
@@ -140,7 +128,7 @@ def decode_csv(content: bytes) -> str:
         if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text) or "\ufffd" in text:
             break
         return text
-    raise ValidationFailed("CSV 文件编码无法识别:只接受 UTF-8、UTF-8-BOM 或 GB18030 编码", field="file")
+    raise ValidationFailed(f"CSV 文件编码无法识别:请另存为 UTF-8 编码的 CSV,或另存为 .xlsx。{ACCEPTED}", field="file")
 
 
 def read_csv(content: bytes) -> Sheet:
@@ -157,8 +145,8 @@ def read_csv(content: bytes) -> Sheet:
                 row["__extra__"] = True
             sheet.rows.append(row)
             sheet.numbers.append(number)
-            if len(sheet.rows) > settings.EXCHANGE_MAX_ROWS:
-                _check_rows(len(sheet.rows), CSV_SHEET)
+            if len(sheet.rows) > limits.max_rows():
+                limits.check_rows(len(sheet.rows), CSV_SHEET)
     except csv.Error as exc:
         raise ValidationFailed(f"CSV 文件格式错误:{exc}", field="file") from exc
     return sheet

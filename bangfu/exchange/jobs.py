@@ -30,13 +30,7 @@ log = logging.getLogger(__name__)
 
 def precheck(name: str, content: bytes) -> str:
     """What can be refused before queueing: type, size, a broken or bomb-like package, an unknown encoding."""
-    extension = files.extension_of(name)
-    files.check_size(content)
-    if extension == "csv":
-        files.decode_csv(content)
-    elif not content.startswith(b"PK\x03\x04"):
-        raise ValidationFailed("文件不是有效的 Excel(.xlsx)文件", field="file")
-    return extension
+    return files.check_upload(name, content)
 
 
 def store(job: ImportJob, name: str, content: bytes) -> None:
@@ -133,14 +127,14 @@ def job_result_open(*, actor, job: ImportJob) -> tuple[File, str]:
 def _read(job: ImportJob):
     with job.file.open("rb") as fh:
         content = fh.read()
-    if files.extension_of(job.original_name) == "csv":
-        sheet = files.read_csv(content)
+    sheets = files.read_upload(job.original_name, content, (HOUSEHOLD_SHEET, MEMBER_SHEET))
+    if files.CSV_SHEET in sheets:
+        sheet = sheets[files.CSV_SHEET]
         from .template import CSV_COLUMNS
 
         files.check_headers(sheet, tuple(c.header for c in CSV_COLUMNS if c.required))
         households, members, errors = split_csv(sheet)
         return [sheet], households, members, errors
-    sheets = files.read_xlsx(content, (HOUSEHOLD_SHEET, MEMBER_SHEET))
     from .columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
     files.check_headers(sheets[HOUSEHOLD_SHEET], tuple(c.header for c in HOUSEHOLD_COLUMNS if c.required))

@@ -7,19 +7,21 @@ import io
 
 from openpyxl import Workbook
 
+from bangfu.common.spreadsheets import append_row
 from bangfu.exchange.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 from bangfu.exchange.template import CSV_COLUMNS
 
 
 def xlsx(sheets: dict[str, tuple[list, list[list]]]) -> bytes:
-    """A workbook from {sheet: (headers, rows)}; values go in as given (numbers stay numbers)."""
+    """A workbook from {sheet: (headers, rows)}; values go in as given (numbers stay numbers, dates are date cells,
+    text that looks like a formula stays text, as a spreadsheet program saves it when typed as text)."""
     book = Workbook()
     book.remove(book.active)
     for name, (headers, rows) in sheets.items():
         ws = book.create_sheet(name)
-        ws.append(headers)
+        append_row(ws, headers)
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -55,7 +55,7 @@ class Recorder:
 # --- progress ------------------------------------------------------------------------------------------------------
 
 def test_the_checker_counts_member_rows_after_the_household_rows(users, orgs, household_file):
-    sheets = files.read_xlsx(household_file(3), ("家庭", "成员"))
+    sheets = files.read_upload("a.xlsx", household_file(3), ("家庭", "成员"))
     seen = []
     checker = HouseholdChecker(actor=users["caseworker_g1"], default_union=orgs["g1"],
                                today=datetime.date(2025, 6, 1), progress=seen.append)

@@ -109,7 +109,7 @@ def test_a_file_refused_at_once_is_named_on_the_form_and_nothing_is_kept(login, 
     response = client.post("/imports/", {"file": xlsx_upload(b"not a workbook"), "union": orgs["g1"].pk,
                                          "mode": "all"})
     assert response.status_code == 422
-    assert "不是有效的 Excel" in response.content.decode()
+    assert "内容却是文本" in response.content.decode() and "另存为 .xlsx" in response.content.decode()
     response = client.post("/imports/", {"union": orgs["g1"].pk, "mode": "all"})
     assert response.status_code == 422 and "这个字段是必填项" in response.content.decode()
     assert not ImportJob.objects.exists()

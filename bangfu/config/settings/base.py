@@ -178,6 +178,9 @@ HUEY = (
 EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
 EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
 EXCHANGE_MAX_UNPACKED = 20 * EXCHANGE_MAX_BYTES
+# The spreadsheet reader runs in a child process capped at this address space and CPU time (bangfu.exchange.limits).
+EXCHANGE_READER_MEMORY = int(os.environ.get("BANGFU_EXCHANGE_READER_MEMORY", str(4 * 1024**3)))
+EXCHANGE_READER_SECONDS = int(os.environ.get("BANGFU_EXCHANGE_READER_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

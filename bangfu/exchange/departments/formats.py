@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from bangfu.accounts.models import Department
 from bangfu.common.errors import ValidationFailed
@@ -14,6 +13,7 @@ from bangfu.registry import choices as c
 
 from ..files import text
 from ..models import FactKind
+from ..values import code_text, half_width, parse_date, parse_decimal, parse_int
 
 ID, NAME, DATE = "身份证号码", "姓名", "数据日期"
 
@@ -70,20 +70,8 @@ FORMATS = {
 }
 
 
-def _date(raw: str, value, header: str) -> str:
-    if isinstance(value, datetime.date):
-        return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
-    try:
-        return datetime.date.fromisoformat(raw.replace("/", "-")).isoformat()
-    except ValueError as exc:
-        raise ValidationFailed(f"{header}日期无效:{raw}(格式如 2024-01-31)") from exc
-
-
-def _money(raw: str, header: str) -> str:
-    try:
-        amount = Decimal(raw).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise ValidationFailed(f"{header}应为数字:{raw}") from exc
+def _money(value, header: str) -> str:
+    amount = parse_decimal(value, header).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if amount < 0:
         raise ValidationFailed(f"{header}不能为负数")
     return str(amount)
@@ -99,13 +87,15 @@ def _stage(raw: str, header: str) -> str:
 def convert(col: Col, value):
     if is_formula(value):
         raise ValidationFailed(f"{col.header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")
-    if col.kind in ("id", "uscc") and isinstance(value, int | float):
-        raise ValidationFailed(f"{col.header}须以文本格式填写(数字格式会丢失末几位)")
     raw = text(value)
     if raw == "":
         if col.required:
             raise ValidationFailed(f"{col.header}不能为空")
         return None
+    if col.kind in ("id", "uscc"):
+        raw = code_text(value, col.header)
+    elif col.kind != "text":
+        raw = half_width(raw)
     if col.kind == "id":
         return normalise_id_number(raw)
     if col.kind == "uscc":
@@ -117,13 +107,11 @@ def convert(col: Col, value):
         except ValidationError as exc:
             raise ValidationFailed(f"统一社会信用代码无效:{raw}") from exc
     if col.kind == "date":
-        return _date(raw, value, col.header)
+        return parse_date(value, col.header).isoformat()
     if col.kind == "money":
-        return _money(raw, col.header)
+        return _money(value, col.header)
     if col.kind == "int":
-        if not raw.isdigit():
-            raise ValidationFailed(f"{col.header}应为整数:{raw}")
-        return int(raw)
+        return parse_int(value, col.header)
     if col.kind == "choice" and raw not in col.choices:
         raise ValidationFailed(f"{col.header}的取值无效:{raw}(可选:{'、'.join(col.choices)})")
     if col.kind == "stage":

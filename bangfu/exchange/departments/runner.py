@@ -53,10 +53,7 @@ def department_upload(*, actor, name: str, content: bytes, as_of: datetime.date 
 def _read(job: ImportJob, fmt: Format) -> files.Sheet:
     with job.file.open("rb") as fh:
         content = fh.read()
-    if files.extension_of(job.original_name) == "csv":
-        sheet = files.read_csv(content)
-    else:
-        sheet = files.read_xlsx(content, (SHEET,))[SHEET]
+    sheet = next(iter(files.read_upload(job.original_name, content, (SHEET,)).values()))
     files.check_headers(sheet, tuple(col.header for col in fmt.columns if col.required))
     return sheet
 

@@ -11,7 +11,7 @@ from bangfu.exchange.models import AlertKind, ImportMode
 from ..selectors import union_choices
 from .base import StyledForm, date_input
 
-ACCEPT = ".xlsx,.csv"
+ACCEPT = ".xlsx,.xls,.xlsb,.ods,.csv"
 
 
 def _size_check(upload) -> None:
@@ -22,7 +22,7 @@ def _size_check(upload) -> None:
 
 
 class HouseholdImportForm(StyledForm):
-    file = forms.FileField(label="家庭文件(Excel .xlsx 或 CSV)",
+    file = forms.FileField(label="家庭文件(.xlsx、.xls、.xlsb、.ods 或 CSV)",
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
     union = forms.TypedChoiceField(label="默认所属工会(行中未填「所属工会代码」时)", coerce=int)
     mode = forms.ChoiceField(label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL,
@@ -44,7 +44,7 @@ class HouseholdImportForm(StyledForm):
 
 
 class DepartmentUploadForm(StyledForm):
-    file = forms.FileField(label="本部门数据文件(Excel .xlsx 或 CSV,格式见说明)",
+    file = forms.FileField(label="本部门数据文件(.xlsx、.xls、.xlsb、.ods 或 CSV,格式见说明)",
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
     as_of = forms.DateField(label="数据日期(行中未填「数据日期」时)", required=False, widget=date_input())
 
