@@ -19,7 +19,6 @@ from bangfu.registry.validation import clean_household
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, NUMBER, row_data
 from .files import CSV_SHEET, Sheet
 from .members import MemberCleaner
-from .template import CSV_COLUMNS
 
 Errors = dict[tuple[str, int], list[str]]
 
@@ -148,13 +147,13 @@ class HouseholdChecker:
 
     def _members(self, sheet: Sheet, planned: dict[str, PlannedHousehold], *, done: int = 0) -> None:
         """The member rows; `done` household rows were checked before them, so progress goes on from there."""
-        columns = CSV_COLUMNS if sheet.name == CSV_SHEET else MEMBER_COLUMNS
-        member_columns = {c.field for c in MEMBER_COLUMNS} - {"number"}
+        # The CSV's member columns by header, not by field: its household 联系电话 is a `phone` too.
+        columns = MEMBER_COLUMNS
         first_row_of: dict[str, int] = {}
         for index, row in enumerate(sheet.rows):
             if index and index % 5000 == 0:
                 self.progress(done + index)
-            data, errors = row_data(tuple(c for c in columns if c.field in member_columns | {"number"}), row)
+            data, errors = row_data(columns, row)
             for message in errors:
                 self._error(sheet.name, index, message)
             number = str(data.pop("number", "") or "").strip()

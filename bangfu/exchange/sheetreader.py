@@ -39,7 +39,7 @@ def read(content: bytes, wanted: tuple[str, ...], *, max_rows: int, memory: int,
     except subprocess.TimeoutExpired as exc:
         raise Outcome("crashed", "timeout") from exc
     if done.returncode != 0 or not done.stdout:
-        raise Outcome("crashed", done.stderr[-2000:].decode("utf-8", "replace"))
+        raise Outcome("crashed", done.stderr[:500].decode("utf-8", "replace"))
     answer = marshal.loads(done.stdout)
     if answer[0] != "ok":
         raise Outcome(answer[0], answer[1])
