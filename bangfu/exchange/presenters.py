@@ -18,7 +18,7 @@ LABELS = {
 CODES = {
     "employment": dict(c.Employment.choices), "health": dict(c.Health.choices),
     "stage": dict(c.SchoolStage.choices), "business_kind": dict(c.BusinessKind.choices),
-    "verified_category": dict(c.Category.choices),
+    "verified_category": {value: c.verified_category_label(value) for value in c.Category.values},
 }
 
 

@@ -119,7 +119,7 @@ def verification_report(*, user, household_id: int, as_of: datetime.date) -> dic
                 "relation": m.get_relation_display()} for m in household.active_members]
     return {"household": {"id": household.pk, "address": household.address, "union": household.union.name,
                           "status": household.get_status_display(),
-                          "verified_category": dict(c.Category.choices)[household.verified_category]},
+                          "verified_category": c.verified_category_label(household.verified_category)},
             "as_of": as_of.isoformat(), "members": members, "declared": _declared_rows(household), "facts": facts,
             "disagreements": disagreements,
             "open_disagreements": sum(1 for d in disagreements if d["state"] == OpenState.OPEN),

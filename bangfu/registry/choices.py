@@ -9,6 +9,15 @@ class Category(models.TextChoices):
     EXTREME_HARDSHIP = "extreme_hardship", "特困"
 
 
+# 核定类别 before archiving: the default `none` means "not decided yet", which a reader must not take for a refusal.
+UNDECIDED = "未核定"
+
+
+def verified_category_label(code: str) -> str:
+    """The verified category as pages, reports and exports show it: 未核定 until a case archives the household."""
+    return UNDECIDED if code == Category.NONE else Category(code).label
+
+
 class Status(models.TextChoices):
     # The states of the case workflow (bangfu.cases, issue 4); the household's status follows its current case.
     DRAFT = "draft", "申请"

@@ -1,4 +1,5 @@
-"""Excel export of the household list: what the user may see, ID numbers masked, the export itself logged."""
+"""Excel export of the household list: what the user may see, ID numbers masked (text), choices in Chinese (核定类别
+未核定 until decided), the export itself logged."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from bangfu.accounts.access import EXPORT, require
 from bangfu.audit.services import audit_log, filters_for_audit
 from bangfu.common.ids import mask_id_number
+from bangfu.common.spreadsheets import append_row
 
 from . import choices as c
 from .selectors import household_queryset
@@ -26,7 +28,7 @@ CAUSES = dict(c.Cause.choices)
 def _row(h) -> list:
     return [
         h.pk, h.worker_name or "", mask_id_number(h.worker_id_number or ""), h.phone, h.union.name, h.region_code,
-        h.address, h.get_status_display(), h.get_proposed_category_display(), h.get_verified_category_display(),
+        h.address, h.get_status_display(), h.get_proposed_category_display(), c.verified_category_label(h.verified_category),
         "、".join(CAUSES.get(x, x) for x in h.hardship_causes), "是" if h.dibao else "否",
         "是" if h.dibao_edge else "否", h.size or 0,
     ]
@@ -40,10 +42,10 @@ def household_export(*, user, **filters) -> bytes:
     sheet = workbook.create_sheet("困难职工家庭")
     for i, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     count = 0
     for household in household_queryset(user=user, action=EXPORT, **filters)[:MAX_ROWS].iterator(chunk_size=2000):
-        sheet.append(_row(household))
+        append_row(sheet, _row(household))
         count += 1
     audit_log(actor=user, action="household.export", object_type="household", area_path=user.organisation.path,
               after={"filters": filters_for_audit(filters), "rows": count,
