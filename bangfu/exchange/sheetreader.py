@@ -6,7 +6,7 @@ Python `except` can catch. Reading in a child process bounded by `RLIMIT_AS` tur
 refusal of the file while the worker carries on. Formula cells give the value the spreadsheet program saved, never
 the formula, and nothing is computed; macros are never read.
 
-Parent side: `read(content, wanted, ...)`. Child side (`python -m bangfu.exchange.sheetreader`): the workbook on
+Parent side: `read(content, wanted, ...)`. Child side (this file run as a script): the workbook on
 standard input, the answer on standard output as `marshal` data (built-in types only: dates travel as tagged
 tuples). No Django here: the child starts in a tenth of a second.
 """
@@ -33,7 +33,8 @@ class Outcome(Exception):
 def read(content: bytes, wanted: tuple[str, ...], *, max_rows: int, memory: int,
          seconds: int) -> dict[str, list[tuple[int, list]]]:
     """{sheet: [(row number, values)]} of the non-empty rows of each wanted sheet, the header row first."""
-    command = [sys.executable, "-I", "-m", __name__, str(max_rows), str(memory), str(seconds), *wanted]
+    # The file runs as a script (stdlib and python_calamine only), so the child needs no package on its path.
+    command = [sys.executable, "-I", __file__, str(max_rows), str(memory), str(seconds), *wanted]
     try:
         done = subprocess.run(command, input=content, capture_output=True, timeout=seconds, check=False)
     except subprocess.TimeoutExpired as exc:

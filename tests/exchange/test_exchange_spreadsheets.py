@@ -172,3 +172,14 @@ def test_dates_and_money_written_otherwise_are_refused_naming_the_accepted_forms
     assert job.state == "invalid"
     assert "起始日期日期无效:03/01/24(应为日期单元格,或 2024-03-01、2024/3/1、2024.3.1、2024年3月1日、20240301)" in text
     assert "月救助金额(元)应为数字:8.800,80(如 8800.80、8,800.80、¥8,800.80)" in text
+
+
+def test_a_formula_cell_gives_the_result_its_program_saved_and_never_the_formula(users, orgs, make_user):
+    from bangfu.exchange import files
+
+    content = (FIXTURES / "civil-affairs-formula-libreoffice.xlsx").read_bytes()  # 月救助金额 is =800+100
+    assert files.read_upload("a.xlsx", content, ("数据",))["数据"].rows[0]["月救助金额(元)"] == 900
+    assert import_households(users, orgs, "households-utf8.csv").state == "done"
+    officer = make_user("department_officer", "province", department="civil_affairs")
+    job = import_start(actor=officer, job=department_upload(actor=officer, name="a.xlsx", content=content))
+    assert job.state == "done" and DepartmentFact.objects.get().value["amount"] == "900.00"
