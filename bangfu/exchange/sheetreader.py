@@ -19,8 +19,6 @@ import marshal
 import subprocess
 import sys
 
-EMPTY = ("", None)
-
 
 class Outcome(Exception):
     """What the child could not do, as a code for the parent to word: missing, rows, password, unreadable, crashed."""
@@ -34,6 +32,8 @@ def read(content: bytes, wanted: tuple[str, ...], *, max_rows: int, memory: int,
          seconds: int) -> dict[str, list[tuple[int, list]]]:
     """{sheet: [(row number, values)]} of the non-empty rows of each wanted sheet, the header row first."""
     # The file runs as a script (stdlib and python_calamine only), so the child needs no package on its path.
+    # -I: no environment, no user site, and not this file's directory on the path (selectors.py there would
+    # shadow the standard library's).
     command = [sys.executable, "-I", __file__, str(max_rows), str(memory), str(seconds), *wanted]
     try:
         done = subprocess.run(command, input=content, capture_output=True, timeout=seconds, check=False)
@@ -44,7 +44,8 @@ def read(content: bytes, wanted: tuple[str, ...], *, max_rows: int, memory: int,
     answer = marshal.loads(done.stdout)
     if answer[0] != "ok":
         raise Outcome(answer[0], answer[1])
-    return {name: [(number, [_decode(v) for v in values]) for number, values in rows]
+    # Only rows holding a date or a date-and-time (flagged by the child) need decoding.
+    return {name: [(number, [_decode(v) for v in values] if dated else values) for number, values, dated in rows]
             for name, rows in answer[1].items()}
 
 
@@ -68,15 +69,15 @@ def _encode(value):
     return value  # bool, int
 
 
-def _rows(sheet, name: str, max_rows: int) -> list[tuple[int, list]]:
+def _rows(sheet, name: str, max_rows: int) -> list[tuple[int, list, bool]]:
     first = sheet.start[0] + 1 if sheet.start else 1
     out = []
     for index, values in enumerate(sheet.iter_rows()):
-        if all(v in EMPTY for v in values):
+        # Text is most cells: kept as it is without a call (empty text is an empty cell, None).
+        encoded = [(v or None) if type(v) is str else _encode(v) for v in values]
+        if encoded.count(None) == len(encoded):
             continue
-        while values and values[-1] in EMPTY:
-            values.pop()
-        out.append((first + index, [_encode(v) for v in values]))
+        out.append((first + index, encoded, tuple in map(type, encoded)))
         if len(out) > max_rows + 1:  # the header row is not counted
             raise Outcome("rows", name)
     return out
