@@ -40,7 +40,8 @@ def read(content: bytes, wanted: tuple[str, ...], *, max_rows: int, memory: int,
     except subprocess.TimeoutExpired as exc:
         raise Outcome("crashed", "timeout") from exc
     if done.returncode != 0 or not done.stdout:
-        raise Outcome("crashed", done.stderr[:500].decode("utf-8", "replace"))
+        stderr = done.stderr.decode("utf-8", "replace")  # the first lines name an abort, the last a traceback
+        raise Outcome("crashed", f"exit {done.returncode}: {stderr[:300]} … {stderr[-700:]}")
     answer = marshal.loads(done.stdout)
     if answer[0] != "ok":
         raise Outcome(answer[0], answer[1])
@@ -84,13 +85,13 @@ def _rows(sheet, name: str, max_rows: int) -> list[tuple[int, list, bool]]:
 
 
 def _child(max_rows: int, wanted: list[str]) -> tuple:
-    from python_calamine import CalamineWorkbook, PasswordError
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
     except PasswordError:
         return ("password", None)
-    except Exception as exc:  # calamine raises several kinds for a file it cannot read: each is a refusal
+    except CalamineError as exc:  # a file calamine cannot read (anything else is a bug: it ends the child)
         return ("unreadable", f"{type(exc).__name__}: {exc}")
     with book:
         missing = [name for name in wanted if name not in book.sheet_names]
@@ -100,7 +101,7 @@ def _child(max_rows: int, wanted: list[str]) -> tuple:
             return ("ok", {name: _rows(book.get_sheet_by_name(name), name, max_rows) for name in wanted})
         except Outcome as outcome:
             return (outcome.code, outcome.detail)
-        except Exception as exc:
+        except CalamineError as exc:
             return ("unreadable", f"{type(exc).__name__}: {exc}")
 
 

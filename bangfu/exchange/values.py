@@ -44,16 +44,13 @@ def parse_date(value, header: str) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     raw = _cell_text(value)
-    found = _DATE.fullmatch(raw)
-    compact = None if found else _COMPACT_DATE.fullmatch(raw)
-    try:
-        if found:
-            year, month, day = found.group(1), found.group(3) or found.group(5), found.group(4) or found.group(6)
-            return datetime.date(int(year), int(month), int(day))
-        if compact:
-            return datetime.date(*(int(part) for part in compact.groups()))
-    except ValueError:
-        pass
+    found = _DATE.fullmatch(raw) or _COMPACT_DATE.fullmatch(raw)
+    if found:
+        year, month, day = (int(part) for part in found.groups() if part and part.isdigit())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError as exc:
+            raise ValidationFailed(f"{header}日期无效:{raw}(应为{DATE_FORMS})") from exc
     raise ValidationFailed(f"{header}日期无效:{raw}(应为{DATE_FORMS})")
 
 
