@@ -161,3 +161,16 @@ def test_another_areas_household_flags_are_not_found(users, make_household):
         f"/api/v1/exchange/households/{household.pk}/disagreements").status_code == 404
     assert login(users["caseworker_g1"]).get(
         f"/api/v1/exchange/households/{household.pk}/disagreements").status_code == 200
+
+
+def test_an_ods_is_imported_and_one_renamed_xlsx_is_refused_naming_it(users, orgs):
+    from pathlib import Path
+
+    ods = (Path(__file__).resolve().parent / "fixtures" / "households.ods").read_bytes()
+    client = login(users["caseworker_g1"])
+    response = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                        "file": xlsx_upload(ods, "families.xlsx")})
+    assert response.status_code == 422 and "OpenDocument 表格(.ods):请另存为 .xlsx" in response.json()["detail"]
+    response = client.post("/api/v1/exchange/imports", {"union_id": orgs["g1"].pk,
+                                                        "file": xlsx_upload(ods, "families.ods")})
+    assert response.status_code == 201 and response.json()["written"] == 3, response.content
