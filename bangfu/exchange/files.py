@@ -133,8 +133,11 @@ def decode_csv(content: bytes) -> str:
 
 def read_csv(content: bytes) -> Sheet:
     text = decode_csv(content)
+    first_line = text.split("\n", 1)[0]
+    # Some systems export tab-separated text: its header has tabs and no commas.
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         headers = _header(next(reader, ()))
         sheet = Sheet(CSV_SHEET, headers)
         for number, values in enumerate(reader, start=2):

@@ -183,3 +183,15 @@ def test_a_formula_cell_gives_the_result_its_program_saved_and_never_the_formula
     officer = make_user("department_officer", "province", department="civil_affairs")
     job = import_start(actor=officer, job=department_upload(actor=officer, name="a.xlsx", content=content))
     assert job.state == "done" and DepartmentFact.objects.get().value["amount"] == "900.00"
+
+
+def test_tab_separated_text_is_read_like_csv(users, orgs):
+    import csv
+
+    rows = list(csv.reader(io.StringIO((FIXTURES / "households-utf8.csv").read_text("utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    job = import_households(users, orgs, "a.csv", out.getvalue().encode("gb18030"))
+    assert (job.state, job.written) == ("done", 3), job.message
+    households, members = registry_rows()
+    assert households == sorted(HOUSEHOLDS, key=lambda h: h[1]) and len(members) == 7
