@@ -71,9 +71,10 @@ def _encode(value):
 
 
 def _rows(sheet, name: str, max_rows: int) -> list[tuple[int, list, bool]]:
+    # The rows from the first one holding data (`start`), which gives their numbers in the file.
     first = sheet.start[0] + 1 if sheet.start else 1
     out = []
-    for index, values in enumerate(sheet.iter_rows()):
+    for index, values in enumerate(sheet.to_python(skip_empty_area=True)):
         # Text is most cells: kept as it is without a call (empty text is an empty cell, None).
         encoded = [(v or None) if type(v) is str else _encode(v) for v in values]
         if encoded.count(None) == len(encoded):

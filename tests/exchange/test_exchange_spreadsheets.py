@@ -195,3 +195,17 @@ def test_tab_separated_text_is_read_like_csv(users, orgs):
     assert (job.state, job.written) == ("done", 3), job.message
     households, members = registry_rows()
     assert households == sorted(HOUSEHOLDS, key=lambda h: h[1]) and len(members) == 7
+
+
+def test_rows_keep_their_numbers_in_the_file_when_the_sheet_starts_lower_down():
+    from bangfu.exchange import files
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "数据"
+    ws["B3"], ws["C3"], ws["B5"], ws["C6"] = "身份证号码", "姓名", "x", "y"
+    out = io.BytesIO()
+    book.save(out)
+    sheet = files.read_upload("a.xlsx", out.getvalue(), ("数据",))["数据"]
+    assert sheet.headers == ["身份证号码", "姓名"] and sheet.numbers == [5, 6]
+    assert sheet.rows == [{"身份证号码": "x", "姓名": None}, {"身份证号码": None, "姓名": "y"}]
