@@ -7,10 +7,33 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
+from bangfu.common import clock
 from bangfu.common.ids import make_id_number
 
 _sequence = itertools.count(1)
+# Every test runs on one fixed day, the clock ticking on from mid-morning in Jiangsu: no test depends on the real
+# date, none breaks across midnight or New Year. A test that needs another moment moves it with time-machine's
+# `time_machine` fixture.
+FROZEN_AT = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=clock.ZONE)
+_CLOCK = pytest.StashKey()
+
+
+def pytest_configure(config):
+    config.stash[_CLOCK] = time_machine.travel(FROZEN_AT, tick=True)
+    config.stash[_CLOCK].start()
+
+
+def pytest_unconfigure(config):
+    if _CLOCK in config.stash:
+        config.stash[_CLOCK].stop()
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    """Today in Jiangsu, as the service's clock reads it (the frozen day)."""
+    return clock.today()
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 

@@ -8,9 +8,9 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.audit.services import audit_log
+from bangfu.common import clock
 from bangfu.common.bounds import text_within
 from bangfu.common.errors import AccessDenied, ValidationFailed
 
@@ -122,7 +122,7 @@ def token_authenticate(raw: str) -> User | None:
     """The active user owning this unrevoked, unexpired token, or None."""
     token = (ApiToken.objects.select_related("user__organisation")
              .filter(key_hash=hash_token(raw), revoked=False, user__is_active=True).first())
-    if token is None or (token.expires_at and token.expires_at <= timezone.now()):
+    if token is None or (token.expires_at and token.expires_at <= clock.now()):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
     return token.user

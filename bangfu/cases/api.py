@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from ninja import Router, Status
 
 from bangfu.accounts.selectors import organisation_list
+from bangfu.common import clock
 from bangfu.common.errors import NotFound
 from bangfu.registry.models import Document
 from bangfu.registry.selectors import household_get
@@ -121,18 +121,18 @@ def case_relieve(request, case_id: int, payload: ReasonMoveIn):
 @router.get("/{int:case_id}/exit-suggestion", summary="退出建议(仅为建议,不自动退出)")
 def case_exit_suggestion(request, case_id: int, as_of: datetime.date | None = None):
     case = selectors.case_get(user=request.user, pk=case_id)
-    return exit_suggestion(case.household, as_of or timezone.localdate())
+    return exit_suggestion(case.household, as_of or clock.today())
 
 
 @router.get("/reviews/due", response=list[CaseOut], summary="到期或逾期未复核的档案")
 def reviews_due(request, as_of: datetime.date | None = None):
-    cases = overdue_reviews(user=request.user, as_of=as_of or timezone.localdate())[:500]
+    cases = overdue_reviews(user=request.user, as_of=as_of or clock.today())[:500]
     return [case_out(c, events=False) for c in cases]
 
 
 @router.get("/followups/due", response=list[FollowUpOut], summary="到期未回访的退出家庭")
 def followup_list(request, as_of: datetime.date | None = None):
-    return [followup_out(f) for f in followups_due(user=request.user, as_of=as_of or timezone.localdate())[:500]]
+    return [followup_out(f) for f in followups_due(user=request.user, as_of=as_of or clock.today())[:500]]
 
 
 @router.post("/followups/{int:followup_id}", response=FollowUpOut, summary="登记退出回访")
@@ -148,7 +148,7 @@ def targets(request, union_id: int | None = None, year: int | None = None, as_of
         union = organisation_list(user=request.user).filter(pk=union_id).first()
     if union is None:
         raise NotFound("未找到该工会")
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     return article2_targets(user=request.user, union=union, year=year or as_of.year, as_of=as_of)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.utils import timezone
-
+from bangfu.common import clock
 from bangfu.registry import choices as c
 from bangfu.registry.bulk import blank_factory, fast_insert
 from bangfu.registry.models import Household
@@ -31,7 +30,7 @@ def take_over_bulk(households: Sequence[Household], archived_on: Sequence[dateti
         return 0
     if any(h.status != c.Status.ARCHIVED for h in households):
         raise ValueError("take_over_bulk takes households in 已建档 only")
-    now = timezone.now()
+    now = clock.now()
     reviews = next_reviews((day, h.region_code) for h, day in zip(households, archived_on, strict=True))
     fast_insert(Case, [
         _case(household_id=h.pk, state=c.Status.ARCHIVED, category=h.verified_category, opened_at=now,

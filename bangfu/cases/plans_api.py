@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from ninja import Router, Status
 
 from bangfu.accounts.models import User
+from bangfu.common import clock
 
 from . import selectors, services
 from .presenters import measure_out, mismatches_out, plan_out
@@ -50,7 +50,7 @@ def plan_update(request, plan_id: int, payload: PlanPatch):
 @router.get("/plans/{int:plan_id}/mismatches", summary="与引擎当前测算不一致的措施及尚无措施的待遇")
 def plan_mismatches(request, plan_id: int, as_of: datetime.date | None = None):
     plan = selectors.plan_get(user=request.user, pk=plan_id)
-    return mismatches_out(selectors.plan_mismatches(plan, as_of or timezone.localdate()))
+    return mismatches_out(selectors.plan_mismatches(plan, as_of or clock.today()))
 
 
 @router.post("/plans/{int:plan_id}/measures", response={201: MeasureOut}, summary="添加帮扶措施")

@@ -6,11 +6,11 @@ import datetime
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from bangfu.accounts.selectors import organisation_list
+from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -114,7 +114,7 @@ def disagreements(request, household_id: int, state: str = ""):
 @router.get("/households/{household_id}/report", summary="核对报告")
 def report(request, household_id: int, as_of: datetime.date | None = None):
     return selectors.verification_report(user=request.user, household_id=household_id,
-                                         as_of=as_of or timezone.localdate())
+                                         as_of=as_of or clock.today())
 
 
 @router.post("/disagreements/{pk}/resolve", response=DisagreementOut)

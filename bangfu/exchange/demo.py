@@ -9,9 +9,9 @@ import io
 import random
 
 from django.db.models import Q
-from django.utils import timezone
 
 from bangfu.accounts.models import Department, User
+from bangfu.common import clock
 from bangfu.registry import choices as c
 from bangfu.registry.models import Member
 
@@ -59,7 +59,7 @@ def load_exchange_demo(*, seed: int = 2019, share: float = 0.06) -> dict:
     rng = random.Random(seed)
     statuses = [*c.ARCHIVED_STATES, c.Status.DRAFT, c.Status.SUBMITTED, c.Status.VERIFYING]
     active = Member.objects.filter(active=True, removed=False, household__status__in=statuses)
-    died_on = (timezone.localdate() - datetime.timedelta(days=45)).isoformat()
+    died_on = (clock.today() - datetime.timedelta(days=45)).isoformat()
     jobs = []
     if Department.HUMAN_RESOURCES in officers:
         out_of_work = active.filter(employment__in=(c.Employment.REGISTERED_UNEMPLOYED, c.Employment.UNEMPLOYED))

@@ -9,11 +9,11 @@ from pathlib import PurePath
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import ADD, may
 from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from bangfu.registry.services.households import _check_union
 
@@ -145,7 +145,7 @@ def _read(job: ImportJob):
 def _finish(job: ImportJob, state: str, **counts) -> None:
     for name, value in counts.items():
         setattr(job, name, value)
-    job.state, job.finished_at = state, timezone.now()
+    job.state, job.finished_at = state, clock.now()
     job.save()
 
 
@@ -166,7 +166,7 @@ def run_household_import(job: ImportJob) -> None:
     job.save(update_fields=["total"])
     progress = Progress(job.pk)
     try:
-        checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=timezone.localdate(),
+        checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=clock.today(),
                                    progress=progress)
         checked = checker.check(households, members, initial)
         if checked.errors and job.mode == ImportMode.ALL:
@@ -238,5 +238,5 @@ def run(job_id: int) -> None:
     except Exception:
         log.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, finished_at=timezone.now(),
+            state=JobState.FAILED, finished_at=clock.now(),
             message="处理失败:系统错误,数据库未做任何修改。请稍后重试或联系管理员。")

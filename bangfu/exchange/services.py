@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
 from bangfu.audit.services import audit_log
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.registry.models import Household
 
@@ -39,7 +39,7 @@ def _resolve(actor, item: Resolvable, note: str, *, what: str, action: str) -> R
     locked = type(item).objects.select_for_update().get(pk=item.pk)
     if locked.state != OpenState.OPEN:
         raise ValidationFailed(f"该{what}已处理", field="state")
-    item.state, item.note, item.resolved_by, item.resolved_at = OpenState.RESOLVED, note, actor, timezone.now()
+    item.state, item.note, item.resolved_by, item.resolved_at = OpenState.RESOLVED, note, actor, clock.now()
     item.save()
     audit_log(actor=actor, action=action, object_type="household", object_id=item.household_id,
               area_path=item.household.union.path,
@@ -70,7 +70,7 @@ def archive_check(*, actor, household: Household, override_reason: str = "") -> 
         raise ValidationFailed(
             f"该家庭有{len(open_ones)}处部门核对不一致尚未处理,不能审批建档;请先处理,或填写理由后确认审批",
             field="override_reason", extra={"disagreements": [d.pk for d in open_ones]})
-    now = timezone.now()
+    now = clock.now()
     for item in open_ones:
         item.state, item.note, item.resolved_by, item.resolved_at = OpenState.OVERRIDDEN, reason, actor, now
         item.save(update_fields=["state", "note", "resolved_by", "resolved_at"])

@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from bangfu.common import clock
 from bangfu.common.context import request_scope
 
 from .jobs import run
@@ -18,11 +19,9 @@ def run_job(job_id: int) -> None:
 def nightly_relapse_scan() -> None:
     """Every night: exited households whose income fell (返贫预警), and the same person paid the same benefit in
     two households (重复享受)."""
-    from django.utils import timezone
-
     from .alerts import duplicate_benefit_scan, relapse_scan
 
-    today = timezone.localdate()
+    today = clock.today()
     with request_scope():
         relapse_scan(as_of=today)
         duplicate_benefit_scan(as_of=today)

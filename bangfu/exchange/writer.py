@@ -6,10 +6,10 @@ import io
 from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from openpyxl import Workbook
 
 from bangfu.audit.models import AuditEntry
+from bangfu.common import clock
 from bangfu.common.context import current_request_info
 from bangfu.common.spreadsheets import append_row, csv_bytes
 from bangfu.registry.bulk import _converter, blank_factory, fast_insert
@@ -31,7 +31,7 @@ def _insert(actor, job_id: int, batch: list[PlannedHousehold]) -> None:
         for obj, planned in zip(objects, batch, strict=True) for position, m in enumerate(planned.members)
     ]
     fast_insert(Member, members)
-    info, now = current_request_info(), timezone.now()
+    info, now = current_request_info(), clock.now()
     audit = blank_factory(AuditEntry)
     fast_insert(AuditEntry, [
         audit(actor_id=actor.pk, actor_name=actor.username, ip=info.ip, user_agent=info.user_agent, at=now,
@@ -62,7 +62,7 @@ def _households(actor, batch: list[PlannedHousehold]) -> list:
 def _copy_with_keys(model, records: list) -> None:
     """COPY the records with their primary keys (registry.bulk.fast_insert leaves keys to the database)."""
     fields = list(model._meta.concrete_fields)
-    converters = [_converter(f, timezone.now()) for f in fields]
+    converters = [_converter(f, clock.now()) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor, cursor.cursor.copy(

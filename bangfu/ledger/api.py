@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from bangfu.accounts.selectors import organisation_list
 from bangfu.cases.selectors import measure_get
+from bangfu.common import clock
 from bangfu.common.errors import NotFound
 from bangfu.registry.selectors import household_get
 
@@ -152,5 +152,5 @@ def budget_set(request, payload: BudgetIn):
 def export(request, filters: Query[EntryFilters]):
     content = ledger_export(user=request.user, **_filters(request, filters))
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="ledger-{clock.today():%Y%m%d}.xlsx"'
     return response

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from bangfu.accounts.access import EXPORT, require
 from bangfu.audit.services import audit_log, filters_for_audit
+from bangfu.common import clock
 from bangfu.common.ids import mask_id_number
 from bangfu.registry.models import Member
 
@@ -48,7 +48,7 @@ def _sheet(sheet, user, filters: dict) -> tuple[int, Decimal]:
     sheet.append(["困难职工帮扶资金(物资)发放台账"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
-    sheet.append([f"单位:{user.organisation.name}    导出时间:{timezone.localtime():%Y-%m-%d %H:%M}"])
+    sheet.append([f"单位:{user.organisation.name}    导出时间:{clock.local_now():%Y-%m-%d %H:%M}"])
     sheet.append(HEADERS)
     total, count = Decimal(0), 0
     for count, entry in enumerate(_rows(user, filters), start=1):

@@ -6,15 +6,16 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import CHANGE, in_area
 from bangfu.accounts.models import Organisation, Role
 from bangfu.audit.services import audit_log
 from bangfu.cases.approvals import check_approver, check_area, check_four_eyes
 from bangfu.cases.models import Measure
-from bangfu.cases.services.common import required_reason, today
+from bangfu.cases.services.common import required_reason
+from bangfu.common import clock
 from bangfu.common.bounds import decimal_within, text_within
+from bangfu.common.clock import today
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household
@@ -135,7 +136,7 @@ def ledger_approve(*, actor, request: LedgerRequest, reason: str = "") -> tuple[
             raise ValidationFailed(refused, field="amount", extra={"warnings": warnings})
     entry = _write_entry(actor, request)
     request.status, request.entry, request.decided_by = RequestStatus.APPROVED, entry, actor
-    request.decided_at, request.decision_reason = timezone.now(), reason.strip()
+    request.decided_at, request.decision_reason = clock.now(), reason.strip()
     request.save()
     _audit(actor, "ledger.approve", entry, after={"entry": entry.pk, "request": request.pk,
                                                   "reversal_of": entry.reversal_of_id, **_snapshot(entry),
@@ -148,7 +149,7 @@ def ledger_reject(*, actor, request: LedgerRequest, reason: str) -> LedgerReques
     """退回: a reviewer sends the request back with a reason; nothing enters the ledger."""
     check_approver(actor, request.union.path)
     request = _lock_pending(request)
-    request.status, request.decided_by, request.decided_at = RequestStatus.REJECTED, actor, timezone.now()
+    request.status, request.decided_by, request.decided_at = RequestStatus.REJECTED, actor, clock.now()
     request.decision_reason = required_reason(reason, "退回原因")
     request.save()
     _audit(actor, "ledger.reject", request, after={"request": request.pk, "reason": request.decision_reason})

@@ -6,11 +6,11 @@ import datetime
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bangfu.accounts.selectors import organisation_list
+from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -67,7 +67,7 @@ def household_list(request, filters: Query[HouseholdFilters], page: int = 1, per
 def household_list_export(request, filters: Query[HouseholdFilters]):
     content = household_export(user=request.user, **_filters(request, filters))
     response = HttpResponse(content, content_type=XLSX)
-    name = f"households-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"households-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -100,7 +100,7 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
 @router.get("/households/{int:household_id}/entitlements", summary="该户可享受的帮扶政策(引擎测算)")
 def household_entitlement_list(request, household_id: int, as_of: datetime.date | None = None):
     household = selectors.household_get(user=request.user, pk=household_id)
-    return household_entitlements(household, as_of or timezone.localdate())
+    return household_entitlements(household, as_of or clock.today())
 
 
 @router.put("/households/{int:household_id}/incomes", response=IncomeOut, summary="登记某月某来源的收入")

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
+
+from bangfu.common import clock
 
 
 def _fields(model) -> list:
@@ -47,7 +48,7 @@ def _converter(field, now) -> Callable[[Any], Any]:
 def fast_insert(model, records: Iterable) -> None:
     """Insert the records (model instances or plain records) as they are; no signals, no returned keys."""
     fields = _fields(model)
-    converters = [_converter(f, timezone.now()) for f in fields]
+    converters = [_converter(f, clock.now()) for f in fields]
     rows = [[convert(record) for convert in converters] for record in records]
     quote = connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.utils import timezone
 from faker import Faker
 
 from bangfu.accounts.models import Organisation, OrgLevel, Role, User
@@ -21,6 +20,7 @@ from bangfu.accounts.organisations import grassroots_create, organisations_sync
 from bangfu.accounts.services import user_create
 from bangfu.audit.services import audit_log
 from bangfu.cases.bulk import take_over_bulk
+from bangfu.common import clock
 
 from . import choices as c
 from .bulk import blank_factory, fast_insert
@@ -151,7 +151,7 @@ def _insert_batch(unions: list[Organisation], people: PersonFactory, rng: random
 
 def load_demo(*, households: int, seed: int = 2019, progress: Callable[[int], None] | None = None) -> dict:
     """Bring the database to at least `households` households; running it again adds nothing."""
-    today = timezone.localdate()
+    today = clock.today()
     rng, fake = random.Random(seed), Faker("zh_CN")
     fake.seed_instance(seed)
     with transaction.atomic():

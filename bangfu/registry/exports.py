@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from bangfu.accounts.access import EXPORT, require
 from bangfu.audit.services import audit_log, filters_for_audit
+from bangfu.common import clock
 from bangfu.common.ids import mask_id_number
 from bangfu.common.spreadsheets import append_row
 
@@ -49,7 +49,7 @@ def household_export(*, user, **filters) -> bytes:
         count += 1
     audit_log(actor=user, action="household.export", object_type="household", area_path=user.organisation.path,
               after={"filters": filters_for_audit(filters), "rows": count,
-                     "at": timezone.localtime().isoformat()})
+                     "at": clock.local_now().isoformat()})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

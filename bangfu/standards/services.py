@@ -6,12 +6,12 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import in_area
 from bangfu.accounts.models import Role
 from bangfu.audit.services import audit_log
 from bangfu.cases.approvals import FOUR_EYES
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.policy.parameters import default_parameters
 from bangfu.policy.regions import PROVINCE, get_region
@@ -137,7 +137,7 @@ def standard_request_approve(*, actor, request_id: int, reason: str = "") -> Sta
         _withdraw(actor, StandardValue.objects.select_for_update().get(pk=row.target_id))
     else:
         written = _write(actor, row)
-    row.state, row.decided_by, row.decided_at = RequestState.APPROVED, actor, timezone.now()
+    row.state, row.decided_by, row.decided_at = RequestState.APPROVED, actor, clock.now()
     row.decision_reason = reason.strip()
     row.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     _audit_request(actor, "standard.approve", row, before=before)
@@ -153,7 +153,7 @@ def standard_request_reject(*, actor, request_id: int, reason: str) -> StandardR
     if row.requested_by_id == actor.pk:
         raise AccessDenied(FOUR_EYES)
     before = _request_snapshot(row)
-    row.state, row.decided_by, row.decided_at = RequestState.REJECTED, actor, timezone.now()
+    row.state, row.decided_by, row.decided_at = RequestState.REJECTED, actor, clock.now()
     row.decision_reason = reason.strip()
     row.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     _audit_request(actor, "standard.reject", row, before=before)

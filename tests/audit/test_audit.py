@@ -12,6 +12,7 @@ from bangfu.audit.admin import AuditEntryAdmin
 from bangfu.audit.models import AuditEntry, AuditImmutable
 from bangfu.audit.selectors import audit_list
 from bangfu.audit.services import audit_log
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.registry import services
 
@@ -70,7 +71,7 @@ def test_auditors_see_their_area_and_filter(make_household, users):
     assert {e.area_path.split("/")[1] for e in wuxi} == {"320200"}
     assert audit_list(user=users["auditor_province"], action="household.create").count() == 2
     assert audit_list(user=users["auditor_province"], actor="caseworker_g4").count() == 4
-    today = datetime.date.today()
+    today = clock.today()
     assert audit_list(user=users["auditor_province"], since=today + datetime.timedelta(days=2)).count() == 0
     household_id = str(wuxi.filter(object_type="household").first().object_id)
     assert audit_list(user=users["auditor_wuxi"], object_type="household", object_id=household_id).count() == 1

@@ -5,14 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from bangfu.cases import services
-
-
-@pytest.fixture
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
+
+from bangfu.common import clock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def expect_state(page, label: str):
 def test_submit_verify_archive_plan_pay_approve_audit(page, log_in, users, make_household):
     household = make_household("g1")
     file_url = f"/households/{household.pk}/"
-    today = timezone.localdate()
+    today = clock.today()
 
     # The caseworker submits the application.
     log_in(users["caseworker_g1"])

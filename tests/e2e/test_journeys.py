@@ -9,6 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from bangfu.common import clock
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -30,12 +32,10 @@ def test_a_caseworker_logs_in_and_sees_the_start_page(page, users, make_househol
 
 
 def to_public_notice(household_id: int, caseworker) -> None:
-    from django.utils import timezone
-
     from bangfu.cases import services
     from bangfu.registry.models import Household
 
-    today = timezone.localdate()
+    today = clock.today()
     case = services.case_open(actor=caseworker, household=Household.objects.get(pk=household_id))
     case = services.case_submit(actor=caseworker, case=case, version=case.version)
     case = services.case_start_verification(actor=caseworker, case=case, version=case.version)

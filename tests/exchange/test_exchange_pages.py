@@ -294,15 +294,15 @@ def test_the_start_page_links_to_all_alerts_when_there_are_more(login, users, of
 def test_a_job_waiting_too_long_says_the_worker_may_be_down(login, users, orgs, household_file):
     import datetime
 
-    from django.utils import timezone
+    from bangfu.common import clock
 
     client = login(users["caseworker_g1"])
     client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, finished_at=None,
-                                               created_at=timezone.now() - datetime.timedelta(minutes=10))
+                                               created_at=clock.now() - datetime.timedelta(minutes=10))
     assert "后台任务服务可能未运行" in client.get(f"/jobs/{job.pk}/", **HX).content.decode()
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(created_at=clock.now())
     assert "后台任务服务可能未运行" not in client.get(f"/jobs/{job.pk}/", **HX).content.decode()
 
 

@@ -6,12 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from exchange_files import csv_bytes
 
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services as cases
 from bangfu.cases.parameters import add_months
+from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.exchange import selectors
 from bangfu.exchange.departments.formats import FORMATS
@@ -39,7 +39,7 @@ def people(household):
 
 
 def to_notice(case, users):
-    cw, today = users["caseworker_g1"], timezone.localdate()
+    cw, today = users["caseworker_g1"], clock.today()
     case = cases.case_submit(actor=cw, case=case, version=case.version)
     case = cases.case_start_verification(actor=cw, case=case, version=case.version)
     case = cases.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today, notes="入户走访",
@@ -71,7 +71,7 @@ def test_the_report_lists_each_fact_with_its_source_and_each_disagreement(users,
     p = people(household)
     send("civil_affairs", [[p["self"].id_number, p["self"].name, "低保", "2024-01-01", "900", "", "2025-01-31"]])
     report = selectors.verification_report(user=users["caseworker_g1"], household_id=household.pk,
-                                           as_of=timezone.localdate())
+                                           as_of=clock.today())
     fact = report["facts"][0]
     assert (fact["source"], fact["source_date"], fact["declared"]) == ("民政", "2025-01-31", {"dibao": False})
     assert any(row["source"] == "家庭申报" and row["label"] == "享受城市低保" for row in report["declared"])
@@ -79,19 +79,19 @@ def test_the_report_lists_each_fact_with_its_source_and_each_disagreement(users,
     assert "*" in report["members"][0]["id_number"]  # masked
     with pytest.raises(NotFound):
         selectors.verification_report(user=users["caseworker_g4"], household_id=household.pk,
-                                      as_of=timezone.localdate())
+                                      as_of=clock.today())
 
 
 def _income(users, household, amount: str, month: datetime.date | None = None) -> None:
     """Income of last month: the income rule counts whole months before the month of `as_of`."""
-    month = month or add_months(timezone.localdate().replace(day=1), -1)
+    month = month or add_months(clock.today().replace(day=1), -1)
     income_set(actor=users["caseworker_g1"], household=household, month=month, source="wages",
                amount=Decimal(amount))
 
 
 def test_the_category_follows_income_after_rigid_expenses_and_the_dibao_standard(users, make_household, send):
     household = make_household()  # 南京: illustrative 低保 standard 900 a month; three people
-    today = timezone.localdate()
+    today = clock.today()
     _income(users, household, "2400")  # 800 per person: below 900
     assert propose_category(household, today)["category"] == "extreme_hardship"
     _income(users, household, "4500")  # 1500 per person: below twice the standard
@@ -139,8 +139,8 @@ def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(u
     _income(users, steady, "9000")
     for household in (exited, steady):
         household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
-    assert relapse_scan(as_of=timezone.localdate()) == 1
-    assert relapse_scan(as_of=timezone.localdate()) == 0  # stays one alert until resolved
+    assert relapse_scan(as_of=clock.today()) == 1
+    assert relapse_scan(as_of=clock.today()) == 0  # stays one alert until resolved
     alert = Alert.objects.get()
     assert alert.household == exited and "低于困难职工家庭认定线1800.00元" in alert.message
 
@@ -148,16 +148,16 @@ def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(u
 def test_the_annual_income_of_1475_1183_and_1292_is_15800_exactly(users, make_household, build, send):
     """Issue 17: 15,800.00 (not 15,800.04) and, after 100 yuan of school costs, 1308.33 a month (not 1308.34)."""
     household = make_household(members=[build.member("self", region="320100")])
-    first = add_months(timezone.localdate().replace(day=1), -3)
+    first = add_months(clock.today().replace(day=1), -3)
     for i, amount in enumerate(("1475", "1183", "1292")):
         _income(users, household, amount, add_months(first, i))
-    proposal = propose_category(household, timezone.localdate())
+    proposal = propose_category(household, clock.today())
     assert proposal["figures"]["annual_income"] == Decimal("15800.00")
     assert proposal["figures"]["per_capita_monthly_after_rigid"] == Decimal("1316.67")
     worker = people(household)["self"]
-    admitted = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    admitted = (clock.today() - datetime.timedelta(days=30)).isoformat()
     send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "600", "100", ""]])
-    figures = propose_category(household, timezone.localdate())["figures"]
+    figures = propose_category(household, clock.today())["figures"]
     assert figures["medical_self_pay"] == Decimal("100") and figures["annual_income"] == Decimal("15800.00")
     assert figures["per_capita_monthly_after_rigid"] == Decimal("1308.33")
 
@@ -166,7 +166,7 @@ def test_a_file_without_income_records_proposes_nothing_and_says_income_is_missi
     """Issue 17: an employed spouse and no income entered yet is not 特困 at 0.00 a month."""
     household = make_household(members=[build.member("self", born=datetime.date(1985, 1, 1)),
                                          build.member("spouse", sex="female", employment="employed")])
-    proposal = propose_category(household, timezone.localdate())
+    proposal = propose_category(household, clock.today())
     assert proposal["category"] is None and proposal["label"] == "无法测算"
     assert "收入信息缺失" in proposal["reasons"][0] and "0.00" not in "".join(proposal["reasons"])
     assert proposal["figures"]["annual_income"] is None and proposal["figures"]["months_recorded"] == 0
@@ -180,11 +180,11 @@ def test_the_report_shows_15800_and_1308_33_and_says_when_income_is_missing(user
     empty = client.get(f"/households/{household.pk}/report/").content.decode()
     assert "收入信息缺失" in empty and "人均月收入0.00元" not in empty
     assert "扣除刚性支出后人均月收入</th><td>—" in empty
-    first = add_months(timezone.localdate().replace(day=1), -3)
+    first = add_months(clock.today().replace(day=1), -3)
     for i, amount in enumerate(("1475", "1183", "1292")):
         _income(users, household, amount, add_months(first, i))
     worker = people(household)["self"]
-    admitted = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    admitted = (clock.today() - datetime.timedelta(days=30)).isoformat()
     send("medical_security", [[worker.id_number, worker.name, admitted, "", "某医院", "600", "100", ""]])
     page = client.get(f"/households/{household.pk}/report/").content.decode()
     assert "15,800.00 元" in page and "1,308.33 元" in page and "15,800.04" not in page

@@ -5,15 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from bangfu.cases import services as cases
 from bangfu.ledger import services
-
-
-@pytest.fixture
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 @pytest.fixture

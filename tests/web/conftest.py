@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bangfu.common import clock
+
 
 @pytest.fixture
 def household(make_household):
@@ -29,12 +31,10 @@ def drive(users):
     """`drive(household, "archived")`: the case services up to that state, each move by whoever really makes it."""
     import datetime
 
-    from django.utils import timezone
-
     from bangfu.cases import services
 
     cw, rv = users["caseworker_g1"], users["reviewer_xuanwu"]
-    today = timezone.localdate()
+    today = clock.today()
     day = datetime.timedelta(days=1)
 
     def notice(c):

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.cases.models import Case
+from bangfu.common import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_stale_version_is_refused_and_shows_what_changed(login, users, househo
 def test_record_visit_then_notice_then_the_reviewer_archives(login, users, household, drive):
     case = drive(household, "verifying")
     cw = login(users["caseworker_g1"])
-    today = timezone.localdate()
+    today = clock.today()
     assert move(cw, household, "record_visit", version=case.version, visited_on=today.isoformat(),
                 notes="入户核查,情况属实", authorisation_signed_on=today.isoformat()).status_code == 200
     case.refresh_from_db()
@@ -88,13 +88,13 @@ def test_four_eyes_hides_the_approval_and_the_service_refuses_it(login, users, h
     rv = login(users["reviewer_xuanwu"])
     # The reviewer moves the case into public notice himself: he may not then approve it.
     for name, data in (("start_verification", {}), ("record_visit", {
-            "visited_on": timezone.localdate().isoformat(), "notes": "属实",
-            "authorisation_signed_on": timezone.localdate().isoformat()})):
+            "visited_on": clock.today().isoformat(), "notes": "属实",
+            "authorisation_signed_on": clock.today().isoformat()})):
         case.refresh_from_db()
         assert move(rv, household, name, version=case.version, **data).status_code == 200
     case.refresh_from_db()
     day = datetime.timedelta(days=1)
-    today = timezone.localdate()
+    today = clock.today()
     move(rv, household, "start_notice", version=case.version, start=(today - 9 * day).isoformat(),
          end=(today - day).isoformat())
     case.refresh_from_db()
@@ -155,9 +155,9 @@ def test_followup_is_recorded(login, users, household, drive):
     assert client.post(url, {f"{prefix}-done_on": "", f"{prefix}-notes": ""}).status_code == 302
     followup.refresh_from_db()
     assert followup.done_on is None
-    client.post(url, {f"{prefix}-done_on": timezone.localdate().isoformat(), f"{prefix}-notes": "已就业,收入稳定"})
+    client.post(url, {f"{prefix}-done_on": clock.today().isoformat(), f"{prefix}-notes": "已就业,收入稳定"})
     followup.refresh_from_db()
-    assert followup.done_on == timezone.localdate()
+    assert followup.done_on == clock.today()
     assert login(users["caseworker_g4"]).post(url, {"notes": "x"}).status_code == 404
 
 

@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
+from bangfu.common import clock
 from bangfu.ledger import services
 from bangfu.ledger.models import LedgerEntry, LedgerRequest
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.cases import services
 from bangfu.cases.models import Measure, Plan
+from bangfu.common import clock
 from bangfu.registry.assessment import household_entitlements
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
+YEAR = clock.today().year
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def plan(archived, users):
 
 def first_benefit(household) -> dict:
     household.refresh_from_db()
-    return household_entitlements(household, timezone.localdate())["benefits"][0]
+    return household_entitlements(household, clock.today())["benefits"][0]
 
 
 def url(household, year=YEAR):
@@ -103,7 +103,7 @@ def test_mismatches_are_shown_as_a_warning(login, users, household, plan):
     benefit = first_benefit(household)
     measure = services.measure_from_entitlement(actor=users["caseworker_g1"], plan=plan, code=benefit["code"],
                                                 member=benefit["member"], owner=users["caseworker_g1"],
-                                                due_on=timezone.localdate())
+                                                due_on=clock.today())
     household.members.filter(relation="child").update(school_stage="", school_year=None, employment="none")
     Measure.objects.filter(pk=measure.pk).update(amount=123)
     body = login(users["caseworker_g1"]).get(url(household)).content.decode()
@@ -125,14 +125,14 @@ def test_plan_page_query_count_does_not_grow_with_measures(login, users, househo
                                                            django_assert_max_num_queries):
     for i in range(6):
         services.measure_create(actor=users["caseworker_g1"], plan=plan, kind="visit", title=f"走访{i}",
-                                owner=users["caseworker_g1"], due_on=timezone.localdate())
+                                owner=users["caseworker_g1"], due_on=clock.today())
     client = login(users["caseworker_g1"])
     client.get(url(household))  # warm the parameter caches
     with django_assert_max_num_queries(30) as captured:
         client.get(url(household))
     few = len(captured)
     services.measure_create(actor=users["caseworker_g1"], plan=plan, kind="visit", title="再走访",
-                            owner=users["caseworker_g1"], due_on=timezone.localdate())
+                            owner=users["caseworker_g1"], due_on=clock.today())
     with django_assert_max_num_queries(few):
         assert "再走访" in client.get(url(household)).content.decode()
 

@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.cases.models import Case, FollowUp
 from bangfu.cases.parameters import add_months
+from bangfu.common import clock
 from bangfu.registry.models import IncomeRecord
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def test_overdue_reviews_show_on_the_start_page(login, users, household, drive, make_household):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import CHANGE
+from bangfu.common import clock
+from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
@@ -15,7 +16,7 @@ from bangfu.registry.models import Document, Household
 
 from ..models import Case
 from ..parameters import next_review
-from .common import begin, check_area, finish, log_event, required_reason, today
+from .common import begin, check_area, finish, log_event, required_reason
 from .household_state import household_follow_case
 
 
@@ -66,7 +67,7 @@ def case_submit(*, actor, case: Case, version: int, reason: str = "") -> Case:
     """申请 → 待核查. The submitter may not approve this case later (four eyes)."""
     case = begin(actor=actor, case=case, version=version, name="submit")
     _has_worker(case)
-    case.submitted_by, case.submitted_at = actor, timezone.now()
+    case.submitted_by, case.submitted_at = actor, clock.now()
     return finish(actor=actor, case=case, name="submit", reason=reason)
 
 

@@ -3,10 +3,6 @@ of `..approvals`, re-exported."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
-
 from bangfu.accounts.access import CHANGE
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import Conflict, ValidationFailed
@@ -19,11 +15,7 @@ from .household_state import household_follow_case
 
 # Re-exported: the ledger and the web's start page use the same checks.
 __all__ = ["APPROVER_LEVELS", "begin", "changes_since", "check_approver", "check_area", "check_four_eyes", "finish",
-           "lock_case", "log_event", "proposer_ids", "required_reason", "today"]
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
+           "lock_case", "log_event", "proposer_ids", "required_reason"]
 
 
 def lock_case(case: Case, version: int) -> Case:

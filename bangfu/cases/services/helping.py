@@ -8,12 +8,13 @@ from django.db import transaction
 
 from bangfu.accounts.access import CHANGE
 from bangfu.audit.services import audit_log
+from bangfu.common.clock import today
 from bangfu.common.errors import ValidationFailed
 
 from ..models import Case, FollowUp, FollowUpKind
 from ..parameters import add_months, months_parameter, next_review
 from ..reviews import exit_suggestion
-from .common import begin, check_area, finish, required_reason, today
+from .common import begin, check_area, finish, required_reason
 
 
 @transaction.atomic

@@ -12,13 +12,14 @@ from django.forms.models import model_to_dict
 from bangfu.accounts.access import CHANGE, in_area, may
 from bangfu.audit.services import audit_log, diff
 from bangfu.common.bounds import decimal_within, int_within, text_within
+from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Member
 
 from ..departments import department_for
 from ..models import Case, Department, Measure, MeasureKind, MeasureStatus, Plan
-from .common import check_area, today
+from .common import check_area
 
 PLAN_FIELDS = ("family_situation", "hardship_causes", "assistance_received", "needs", "targets_and_measures", "goals")
 MEASURE_FIELDS = ("title", "owner", "due_on", "status", "notes", "department", "amount")

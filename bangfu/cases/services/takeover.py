@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.access import VERIFY
 from bangfu.audit.models import AuditEntry
+from bangfu.common import clock
+from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
@@ -21,7 +22,7 @@ from bangfu.registry.models import Household
 from ..approvals import check_area
 from ..models import CLOSED, Case
 from ..parameters import next_review
-from .common import log_event, required_reason, today
+from .common import log_event, required_reason
 from .helping import schedule_followups
 from .household_state import household_follow_case
 
@@ -38,7 +39,7 @@ def archive_date_known(household: Household) -> datetime.date:
     verified = (AuditEntry.objects.filter(object_type="household", object_id=str(household.pk),
                                           action="household.verify").order_by("-at").values_list("at", flat=True)
                 .first())
-    return timezone.localdate(verified or household.created_at)
+    return clock.local_date(verified or household.created_at)
 
 
 def _archive_day(archived_on: datetime.date | None) -> datetime.date:

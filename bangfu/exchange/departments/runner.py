@@ -8,11 +8,11 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from bangfu.accounts.models import Role
 from bangfu.audit.models import AuditEntry
 from bangfu.audit.services import audit_log
+from bangfu.common import clock
 from bangfu.common.context import current_request_info
 from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
 from bangfu.medical.services import medical_bill_from_department
@@ -38,8 +38,8 @@ def department_upload(*, actor, name: str, content: bytes, as_of: datetime.date 
     from ..jobs import precheck, store
 
     precheck(name, content)
-    day = as_of or timezone.localdate()
-    if day > timezone.localdate():
+    day = as_of or clock.today()
+    if day > clock.today():
         raise ValidationFailed("数据日期不能晚于今天", field="as_of")
     job = ImportJob(kind=JobKind.DEPARTMENT, department=actor.department, union=actor.organisation, as_of=day,
                     created_by=actor)
@@ -93,7 +93,7 @@ def _apply(job: ImportJob, member: Member, kind: str, key: str, value: dict, day
     fact, _ = DepartmentFact.objects.update_or_create(
         member=member, kind=kind, key=key,
         defaults={"household": member.household, "department": job.department, "value": value,
-                  "declared": declared(kind, member), "source_date": day, "job": job, "recorded_at": timezone.now()})
+                  "declared": declared(kind, member), "source_date": day, "job": job, "recorded_at": clock.now()})
     fact.member, fact.household = member, member.household
     if kind == FactKind.HOSPITAL:  # 医保's stay fills in the member's bill, settled beside 医保's figures
         medical_bill_from_department(actor=job.created_by, member=member, key=key, value=value, day=day)
@@ -142,11 +142,11 @@ def run_department_job(job: ImportJob) -> None:
     try:
         sheet = _read(job, fmt)
     except DomainError as exc:
-        job.state, job.message, job.finished_at = JobState.INVALID, exc.message, timezone.now()
+        job.state, job.message, job.finished_at = JobState.INVALID, exc.message, clock.now()
         job.save()
         return
     if not sheet.rows:
-        job.state, job.message, job.finished_at = JobState.INVALID, "文件中没有数据行", timezone.now()
+        job.state, job.message, job.finished_at = JobState.INVALID, "文件中没有数据行", clock.now()
         job.save()
         return
     job.total = len(sheet.rows)  # the bar counts the rows applied
@@ -156,7 +156,7 @@ def run_department_job(job: ImportJob) -> None:
         _attach(job, sheet, errors)
         job.state, job.processed, job.error_rows = JobState.INVALID, job.total, len(errors)
         job.message = f"共{len(errors)}行有错误,未采用任何数据。请下载结果文件,按「错误」列修改后重新上传。"
-        job.finished_at = timezone.now()
+        job.finished_at = clock.now()
         job.save()
         return
     job.state = JobState.WRITING
@@ -185,7 +185,7 @@ def _apply_all(job: ImportJob, parsed: list, progress: Progress) -> None:
             if done % PROGRESS_EVERY == 0:
                 progress(done)
         _audit(job, touched, flagged)
-        job.state, job.processed, job.finished_at = JobState.DONE, job.total, timezone.now()
+        job.state, job.processed, job.finished_at = JobState.DONE, job.total, clock.now()
         job.written, job.unmatched, job.flagged = len(parsed) - unmatched, unmatched, flagged
         job.message = f"已接收{len(parsed)}行,已按身份证号码交工会比对"
         job.save()

@@ -1,11 +1,8 @@
-"""Helpers of the registry services: access checks on one household, audit snapshots, today's date."""
+"""Helpers of the registry services: access checks on one household, audit snapshots."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from bangfu.accounts.access import in_area, may
 from bangfu.audit.services import audit_log
@@ -14,10 +11,6 @@ from bangfu.common.ids import mask_id_number
 
 from .. import choices as c
 from ..models import Household, Member
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def check_household(actor, household: Household, action: str) -> None:

@@ -12,6 +12,7 @@ from bangfu.accounts.access import ADD, CHANGE, VERIFY, in_area, may
 from bangfu.accounts.models import Organisation, OrgLevel
 from bangfu.audit.services import diff
 from bangfu.common.bounds import decimal_within, text_within
+from bangfu.common.clock import today
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 
 from .. import choices as c
@@ -23,7 +24,6 @@ from .common import (
     household_snapshot,
     lock_household,
     refuse_inactive,
-    today,
 )
 from .members import add_member_row
 

@@ -8,12 +8,13 @@ from django.db import IntegrityError, transaction
 
 from bangfu.accounts.access import CHANGE, VIEW, VIEW_ID_NUMBER
 from bangfu.audit.services import diff
+from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 
 from .. import choices as c
 from ..models import Household, Member
 from ..validation import MEMBER_FIELDS, clean_member
-from .common import audit_member, check_household, lock_household, member_snapshot, refuse_inactive, today
+from .common import audit_member, check_household, lock_household, member_snapshot, refuse_inactive
 
 NEUTRAL_DUPLICATE = "该身份证号码已登记在其他在册困难职工家庭中,不能重复登记。如有疑问,请联系上级工会核实。"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 
+from bangfu.common import clock
 from bangfu.registry import choices as c
 
 from .base import StyledForm, date_input
@@ -106,7 +106,7 @@ def move_form(name: str, *, version: int, data=None, household=None, prefix: str
               open_disagreements: int = 0):
     """The form of a move, bound to `data` or with its initial values; `open_disagreements` (the archive only):
     how many flags from other departments' data are open on the household."""
-    today = timezone.localdate()
+    today = clock.today()
     initial = {"version": version}
     if name == "record_visit":
         initial.update(visited_on=today, authorisation_signed_on=today)

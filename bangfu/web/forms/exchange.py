@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
+from bangfu.common import clock
 from bangfu.exchange.models import AlertKind, ImportMode
 
 from ..selectors import union_choices
@@ -55,7 +55,7 @@ class DepartmentUploadForm(StyledForm):
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
-        if day and day > timezone.localdate():
+        if day and day > clock.today():
             raise forms.ValidationError("数据日期不能晚于今天")
         return day
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from bangfu.accounts.models import OrgLevel
+from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
@@ -67,7 +67,7 @@ class HouseholdForm(StyledForm):
         if division is None or self.errors:
             return data
         try:
-            clean_household(self.service_data(), union_division=division, today=timezone.localdate(), partial=False)
+            clean_household(self.service_data(), union_division=division, today=clock.today(), partial=False)
         except ValidationFailed as exc:
             self.add_domain_error(exc)
         return data
@@ -149,7 +149,7 @@ class MemberForm(StyledForm):
         _hidden_version_error(self)
         if not self.errors:
             try:
-                clean_member(self.service_data(), today=timezone.localdate())
+                clean_member(self.service_data(), today=clock.today())
             except ValidationFailed as exc:
                 self.add_domain_error(exc)
         return data

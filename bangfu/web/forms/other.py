@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from bangfu.accounts.models import Department, Role
 from bangfu.accounts.selectors import organisation_list
+from bangfu.common import clock
 from bangfu.registry import choices as c
 
 from .base import StyledForm, blank
@@ -26,7 +26,7 @@ class IncomeForm(StyledForm):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
-        if month > timezone.localdate():
+        if month > clock.today():
             raise forms.ValidationError("不能登记未来月份的收入")
         return month
 

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.reviews import exit_suggestion
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.exchange.models import OpenState
 from bangfu.exchange.selectors import disagreement_list
@@ -44,7 +44,7 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
              else move_form(o.name, version=version, household=household, open_disagreements=flags)
              for o in options if not o.blocked}
     state = case.state if case is not None else household.status
-    today = timezone.localdate()
+    today = clock.today()
     followups = [(f, FollowUpForm(prefix=f"f{f.pk}", initial={"done_on": today}))
                  for f in (case.followups.all() if case is not None and case.state == c.Status.EXITED else [])]
     return {

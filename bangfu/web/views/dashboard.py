@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import render
-from django.utils import timezone
 
 from bangfu.accounts.access import ADD, VIEW, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
 from bangfu.cases.targets import article2_targets
+from bangfu.common import clock
 from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
@@ -28,7 +28,7 @@ SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few revi
 
 
 def worklists(user) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     reviews = list(case_list(user=user, state=c.Status.REVIEW)[:SUGGESTIONS])
     suggestions = []
     for case in reviews:
@@ -72,7 +72,7 @@ class TargetsForm(StyledForm):
             OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
         self.unions = {u.pk: u for u in union_choices(user=user, levels=levels)}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, 2018, -1)]
 
 
@@ -81,7 +81,7 @@ def targets(request):
     user = request.user
     form = TargetsForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
+    today = clock.today()
     union = form.unions.get(data.get("union")) or user.organisation
     year = data.get("year") or today.year
     result = article2_targets(user=user, union=union, year=year, as_of=today)

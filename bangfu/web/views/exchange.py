@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import ADD, may
 from bangfu.accounts.models import Department, Role
+from bangfu.common import clock
 from bangfu.common.errors import DomainError
 from bangfu.exchange import selectors, services
 from bangfu.exchange.departments.formats import FORMATS
@@ -93,7 +93,7 @@ def department_data(request):
 
 def _job_context(request, job) -> dict:
     progress = job_out(job)
-    waited = (timezone.now() - job.created_at).total_seconds() // 60
+    waited = (clock.now() - job.created_at).total_seconds() // 60
     retry = job.retries.first()
     return {"job": job, "progress": progress, "running": job.state in RUNNING,
             "waiting_minutes": int(waited) if job.state in WAITING and waited >= STUCK_MINUTES else 0,

@@ -6,9 +6,9 @@ import datetime
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
+from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.answer_json import answer_json
 from bangfu.registry import choices as c
@@ -45,7 +45,7 @@ def household_export_view(request):
     form = HouseholdFilterForm(request.GET, user=request.user)
     content = household_export(user=request.user, **form.filters())
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="households-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="households-{clock.today():%Y%m%d}.xlsx"'
     return response
 
 
@@ -53,7 +53,7 @@ def _as_of(request) -> datetime.date:
     try:
         return datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 def file_context(request, household) -> dict:
@@ -99,5 +99,5 @@ def household_entitlements_json(request, pk: int):
 def household_print(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
-    context.update(printed_at=timezone.localtime(), household_id=household.pk)
+    context.update(printed_at=clock.local_now(), household_id=household.pk)
     return render(request, "web/households/print.html", context)

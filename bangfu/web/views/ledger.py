@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.ledger import selectors as ledger_selectors
 from bangfu.ledger import services
@@ -55,7 +55,7 @@ def household_ledger(request, pk: int):
     household = selectors.household_get(user=user, pk=pk)
     can_record = may(user, CHANGE) and household.status in c.ARCHIVED_STATES
     measures = household_measures(user=user, household_id=pk) if can_record else []
-    initial = {"paid_on": timezone.localdate(), "measure": request.GET.get("measure")}
+    initial = {"paid_on": clock.today(), "measure": request.GET.get("measure")}
     form = PaymentForm(request.POST or None, measures=measures, initial=initial)
     if request.method == "POST":
         if not can_record:

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import EXPORT, VIEW, may
 from bangfu.accounts.models import OrgLevel, Role
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.ledger import selectors as ledger_selectors
 from bangfu.ledger import services
@@ -44,7 +44,7 @@ class LedgerFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.unions = {u.pk: u for u in _unions(user)}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         self.fields["year"].choices = blank("全部年度", [(y, f"{y}年") for y in range(this_year, 2018, -1)])
         self.default_union = user.organisation
 
@@ -70,7 +70,7 @@ def union_ledger(request):
     by_year = _labelled(ledger_selectors.ledger_totals(user=user, group_by="year", union=union,
                                                        fund_source=filters["fund_source"]))
     by_union = ledger_selectors.union_totals(user=user, **filters)
-    budgets = [b for b in ledger_selectors.budget_list(user=user, year=year or timezone.localdate().year)
+    budgets = [b for b in ledger_selectors.budget_list(user=user, year=year or clock.today().year)
                if b["budget"].union.path.startswith(union.path)]
     for b in budgets:
         b["excess"] = -b["remaining"]
@@ -80,7 +80,7 @@ def union_ledger(request):
                "can_export": may(user, EXPORT), "over": [b for b in budgets if b["remaining"] < 0]}
     if user.role == Role.ADMIN:
         context["budget_form"] = BudgetForm(unions=_unions(user), initial={
-            "year": year or timezone.localdate().year, "union": union.pk})
+            "year": year or clock.today().year, "union": union.pk})
     return render(request, "web/ledger/union.html", context)
 
 
@@ -100,7 +100,7 @@ def ledger_export_view(request):
     filters = form.filters()
     content = ledger_export(user=request.user, **{k: v for k, v in filters.items() if v})
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="ledger-{clock.today():%Y%m%d}.xlsx"'
     return response
 
 

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.models import LIVE_MEASURE, MeasureStatus
+from bangfu.common import clock
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.registry import choices as c
 from bangfu.registry import selectors
@@ -38,7 +38,7 @@ def _initial_text(household) -> dict:
 
 
 def _due(year: int) -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     end = datetime.date(year, 12, 31)
     return end if end >= today else today + datetime.timedelta(days=30)
 
@@ -66,7 +66,7 @@ def _measure_rows(plan, owners, can_edit: bool) -> list:
 
 @page(VIEW)
 def plan_detail(request, pk: int, year: int):
-    if not FIRST_PLAN_YEAR <= year <= timezone.localdate().year + 1:
+    if not FIRST_PLAN_YEAR <= year <= clock.today().year + 1:
         raise Http404("计划年度无效")
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
@@ -111,7 +111,7 @@ SUGGESTED = ("kind", "title", "amount", "department", "notes")
 def _plan_parts(plan, household, owners, can_edit: bool, user, query=None) -> dict:
     names = {f"m{m.pk}": m.name for m in household.active_members}
     try:
-        mismatches = case_selectors.plan_mismatches(plan, timezone.localdate())
+        mismatches = case_selectors.plan_mismatches(plan, clock.today())
     except ValidationFailed as exc:
         mismatches = {"error": exc.message, "gone": [], "changed": [], "missing": []}
     for benefit in mismatches["missing"]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
+from bangfu.common import clock
 from bangfu.common.bounds import page_number
 from bangfu.common.errors import ValidationFailed
 from bangfu.exchange import selectors, services
@@ -36,7 +37,7 @@ def verification_context(user, household, *, bound: dict | None = None, error: s
     facts = list(selectors.fact_list(user=user, household_id=household_id))
     for fact in facts:
         fact.value_text, fact.declared_text = describe(fact.value), describe(fact.declared)
-    return {"household_id": household_id, "proposal": propose_category(household, timezone.localdate()),
+    return {"household_id": household_id, "proposal": propose_category(household, clock.today()),
             "open_flags": [f for f in flags if f.state == OpenState.OPEN],
             "closed_flags": [f for f in flags if f.state != OpenState.OPEN], "dept_facts": facts,
             "can_resolve": may(user, CHANGE), "verification_error": error}
@@ -73,7 +74,7 @@ def disagreement_resolve(request, pk: int):
 @page(VIEW)
 def verification_report(request, pk: int):
     """核对报告, printable: each fact, who said it, each disagreement and the proposed category."""
-    report = selectors.verification_report(user=request.user, household_id=pk, as_of=timezone.localdate())
+    report = selectors.verification_report(user=request.user, household_id=pk, as_of=clock.today())
     for fact in report["facts"]:
         fact["reported_text"], fact["declared_text"] = describe(fact["reported"]), describe(fact["declared"])
     for flag in report["disagreements"]:
@@ -82,7 +83,7 @@ def verification_report(request, pk: int):
         flag["resolved_at_text"] = f"{timezone.localtime(datetime.datetime.fromisoformat(at)):%Y-%m-%d %H:%M}" if at else ""
     return render(request, "web/households/report.html",
                   {"report": report, "parameters": parameter_rows(report["proposal"]["parameters"]), "household_id": pk,
-                   "printed_at": timezone.localtime()})
+                   "printed_at": clock.local_now()})
 
 
 def alerts_context(user) -> dict:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from bangfu.common import clock
 from bangfu.standards.selectors import parameter_bundle
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="写入该文件(默认输出到标准输出)")
 
     def handle(self, *args, action: str, out: str | None = None, **options):
-        bundle = {**parameter_bundle(), "exported_at": timezone.localtime().isoformat(timespec="seconds")}
+        bundle = {**parameter_bundle(), "exported_at": clock.local_now().isoformat(timespec="seconds")}
         text = json.dumps(bundle, ensure_ascii=False, indent=1, default=str) + "\n"  # a date in a reference: ISO text
         if not out:
             self.stdout.write(text, ending="")
