@@ -60,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.facts": "记录部门核对数据",
     "exchange.disagreement_resolve": "处理核对不一致",
     "exchange.disagreement_override": "审批时确认核对不一致",
+    "exchange.alert_raise": "系统生成预警",
     "exchange.alert_resolve": "处理预警",
     # Accounts, unions and policy standards
     "user.create": "创建用户",

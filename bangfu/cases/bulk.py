@@ -10,8 +10,8 @@ import datetime
 from collections.abc import Sequence
 
 from bangfu.common import clock
+from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.registry import choices as c
-from bangfu.registry.bulk import blank_factory, fast_insert
 from bangfu.registry.models import Household
 
 from .models import Case, CaseEvent

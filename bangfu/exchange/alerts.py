@@ -10,6 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Sum
 
+from bangfu.audit.services import audit_log_many
 from bangfu.ledger.models import LedgerEntry
 from bangfu.policy.rules import income
 from bangfu.registry import choices as c
@@ -17,6 +18,14 @@ from bangfu.registry.income import LinesByRegion, income_batch
 from bangfu.registry.models import Household, Member
 
 from .models import Alert, AlertKind, OpenState
+
+
+def _audited(alerts: list[Alert]) -> int:
+    """An audit row for each alert a scan raised (the system raised it, in the scan's transaction); their number."""
+    paths = dict(Household.objects.filter(pk__in={a.household_id for a in alerts}).values_list("pk", "union__path"))
+    return audit_log_many(actor=None, action="exchange.alert_raise", object_type="household", rows=(
+        {"object_id": a.household_id, "area_path": paths[a.household_id],
+         "after": {"alert": a.pk, "kind": a.kind, "member": a.member_id, "message": a.message}} for a in alerts))
 
 
 @transaction.atomic
@@ -45,7 +54,7 @@ def relapse_scan(*, as_of: datetime.date) -> int:
                                   f"低于困难职工家庭认定线{found.yuan('hardship')}元"
                                   f"(当地城市低保标准{found.yuan('dibao')}元)"))
     Alert.objects.bulk_create(made)
-    return len(made)
+    return _audited(made)
 
 
 def _people(entries: list[dict]) -> dict[int, list[tuple[str, int, str]]]:
@@ -78,7 +87,7 @@ def duplicate_benefit_scan(*, as_of: datetime.date) -> int:
         receivers = [members[member_id]] if member_id in members else people[household]
         for number, pk, name in receivers:
             paid[(number, code)][household] = (pk, name, e["measure__title"])
-    made = 0
+    made = []
     for (_number, code), households in paid.items():
         if len(households) < 2:
             continue
@@ -87,8 +96,7 @@ def duplicate_benefit_scan(*, as_of: datetime.date) -> int:
             key = f"twice:{code}:{member_id}:{as_of.year}"
             if Alert.objects.filter(household_id=household, kind=AlertKind.DUPLICATE_BENEFIT, key=key).exists():
                 continue  # raised before (open or resolved): the same finding is not raised again
-            Alert.objects.create(household_id=household, member_id=member_id, kind=AlertKind.DUPLICATE_BENEFIT,
-                                 key=key, message=f"重复享受:{name}{as_of.year}年在本户和{others}家庭均获发"
-                                                  f"「{title}」,请核实")
-            made += 1
-    return made
+            made.append(Alert.objects.create(
+                household_id=household, member_id=member_id, kind=AlertKind.DUPLICATE_BENEFIT, key=key,
+                message=f"重复享受:{name}{as_of.year}年在本户和{others}家庭均获发「{title}」,请核实"))
+    return _audited(made)

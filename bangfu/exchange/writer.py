@@ -8,11 +8,10 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from openpyxl import Workbook
 
-from bangfu.audit.models import AuditEntry
+from bangfu.audit.services import audit_log_many
 from bangfu.common import clock
-from bangfu.common.context import current_request_info
+from bangfu.common.bulk import blank_factory, converter, fast_insert
 from bangfu.common.spreadsheets import append_row, csv_bytes
-from bangfu.registry.bulk import _converter, blank_factory, fast_insert
 from bangfu.registry.models import Household, Member
 
 from .columns import ERROR_HEADER
@@ -31,15 +30,10 @@ def _insert(actor, job_id: int, batch: list[PlannedHousehold]) -> None:
         for obj, planned in zip(objects, batch, strict=True) for position, m in enumerate(planned.members)
     ]
     fast_insert(Member, members)
-    info, now = current_request_info(), clock.now()
-    audit = blank_factory(AuditEntry)
-    fast_insert(AuditEntry, [
-        audit(actor_id=actor.pk, actor_name=actor.username, ip=info.ip, user_agent=info.user_agent, at=now,
-              action="household.import", object_type="household", object_id=str(obj.pk),
-              area_path=planned.union.path, before=None,
-              after={"job": job_id, "members": len(planned.members), "number": planned.number})
-        for obj, planned in zip(objects, batch, strict=True)
-    ])
+    audit_log_many(actor=actor, action="household.import", object_type="household", rows=(
+        {"object_id": obj.pk, "area_path": planned.union.path,
+         "after": {"job": job_id, "members": len(planned.members), "number": planned.number}}
+        for obj, planned in zip(objects, batch, strict=True)))
 
 
 def _households(actor, batch: list[PlannedHousehold]) -> list:
@@ -60,9 +54,9 @@ def _households(actor, batch: list[PlannedHousehold]) -> list:
 
 
 def _copy_with_keys(model, records: list) -> None:
-    """COPY the records with their primary keys (registry.bulk.fast_insert leaves keys to the database)."""
+    """COPY the records with their primary keys (common.bulk.fast_insert leaves keys to the database)."""
     fields = list(model._meta.concrete_fields)
-    converters = [_converter(f, clock.now()) for f in fields]
+    converters = [converter(f, clock.now()) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor, cursor.cursor.copy(

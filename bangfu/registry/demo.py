@@ -21,9 +21,9 @@ from bangfu.accounts.services import user_create
 from bangfu.audit.services import audit_log
 from bangfu.cases.bulk import take_over_bulk
 from bangfu.common import clock
+from bangfu.common.bulk import blank_factory, fast_insert
 
 from . import choices as c
-from .bulk import blank_factory, fast_insert
 from .demo_people import PersonFactory
 from .models import Household, IncomeRecord, Member
 

@@ -10,11 +10,11 @@ from faker import Faker
 from stdnum.cn import ric, uscc
 
 from bangfu.accounts.models import Organisation
+from bangfu.common.bulk import blank_factory
 from bangfu.common.ids import make_id_number
 from bangfu.policy.regions import all_regions, get_region
 
 from . import choices as c
-from .bulk import blank_factory
 from .models import Household, Member
 
 POOL = 2000

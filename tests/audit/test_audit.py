@@ -11,7 +11,7 @@ from django.db import transaction
 from bangfu.audit.admin import AuditEntryAdmin
 from bangfu.audit.models import AuditEntry, AuditImmutable
 from bangfu.audit.selectors import audit_list
-from bangfu.audit.services import audit_log
+from bangfu.audit.services import audit_log, audit_log_many
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.registry import services
@@ -52,6 +52,26 @@ def test_the_admin_refuses_add_change_and_delete(entry, rf, users):
 def test_audit_log_must_run_inside_the_services_transaction(users):
     with pytest.raises(RuntimeError):
         audit_log(actor=users["caseworker_g1"], action="x", object_type="y", area_path="320000/")
+    with pytest.raises(RuntimeError):
+        audit_log_many(actor=None, action="x", object_type="y", rows=[{"object_id": 1, "area_path": "320000/"}])
+
+
+def test_rows_in_bulk_are_the_rows_one_at_a_time(users):
+    """Importers and scans write many rows at once; each reads as the single row would, a scan's as the system's."""
+    area = "320000/320100/320102/320102-0001/"
+    with transaction.atomic():
+        single = audit_log(actor=users["caseworker_g1"], action="household.import", object_type="household",
+                           object_id=7, area_path=area, after={"job": 3, "at": datetime.date(2026, 1, 2)})
+        assert audit_log_many(actor=users["caseworker_g1"], action="household.import", object_type="household",
+                              rows=[{"object_id": 7, "area_path": area,
+                                     "after": {"job": 3, "at": datetime.date(2026, 1, 2)}}]) == 1
+        assert audit_log_many(actor=None, action="exchange.alert_raise", object_type="household",
+                              rows=[{"object_id": 8, "area_path": area, "after": {"alert": 1}}]) == 1
+    bulk = AuditEntry.objects.filter(object_id="7").exclude(pk=single.pk).get()
+    fields = ("actor_id", "actor_name", "action", "object_type", "object_id", "area_path", "before", "after")
+    assert [getattr(bulk, f) for f in fields] == [getattr(AuditEntry.objects.get(pk=single.pk), f) for f in fields]
+    scan = AuditEntry.objects.get(object_id="8")
+    assert scan.actor is None and scan.actor_name == "system" and scan.after == {"alert": 1}
 
 
 def test_a_failed_service_leaves_no_audit_row(make_household, users):

@@ -143,6 +143,8 @@ def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(u
     assert relapse_scan(as_of=clock.today()) == 0  # stays one alert until resolved
     alert = Alert.objects.get()
     assert alert.household == exited and "低于困难职工家庭认定线1800.00元" in alert.message
+    audited = AuditEntry.objects.get(action="exchange.alert_raise")
+    assert audited.object_id == str(exited.pk) and audited.after["alert"] == alert.pk and audited.actor is None
 
 
 def test_the_annual_income_of_1475_1183_and_1292_is_15800_exactly(users, make_household, build, send):

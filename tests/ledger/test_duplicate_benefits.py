@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bangfu.audit.models import AuditEntry
 from bangfu.cases import services as cases
 from bangfu.cases.models import Measure
 from bangfu.exchange.alerts import duplicate_benefit_scan
@@ -45,7 +46,11 @@ def test_the_same_person_paid_the_same_aid_in_two_households_is_flagged_on_both(
     assert set(alerts) == {first.pk, second.pk}
     assert worker.name in alerts[second.pk].message and f"{first.pk}号" in alerts[second.pk].message
     assert alerts[second.pk].member.id_number == worker.id_number
+    audited = AuditEntry.objects.filter(action="exchange.alert_raise")
+    assert {(e.object_id, e.area_path, e.actor_name) for e in audited} == {
+        (str(h.pk), h.union.path, "system") for h in (first, second)}
     assert duplicate_benefit_scan(as_of=today) == 0  # raised once
+    assert audited.count() == 2
 
 
 def test_a_reversed_payment_a_different_benefit_or_another_year_is_not_a_duplicate(moved, users, pay, today):

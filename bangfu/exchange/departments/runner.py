@@ -10,10 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from bangfu.accounts.models import Role
-from bangfu.audit.models import AuditEntry
-from bangfu.audit.services import audit_log
+from bangfu.audit.services import audit_log, audit_log_many
 from bangfu.common import clock
-from bangfu.common.context import current_request_info
 from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
 from bangfu.medical.services import medical_bill_from_department
 from bangfu.registry.models import Member
@@ -192,11 +190,8 @@ def _apply_all(job: ImportJob, parsed: list, progress: Progress) -> None:
 
 
 def _audit(job: ImportJob, touched: dict, flagged: int) -> None:
-    info = current_request_info()
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=job.created_by, actor_name=job.created_by.username, ip=info.ip, user_agent=info.user_agent,
-                   action="exchange.facts", object_type="household", object_id=str(pk),
-                   area_path=household.union.path, after={"job": job.pk, "department": job.department})
-        for pk, household in touched.items()])
+    audit_log_many(actor=job.created_by, action="exchange.facts", object_type="household", rows=(
+        {"object_id": pk, "area_path": household.union.path, "after": {"job": job.pk, "department": job.department}}
+        for pk, household in touched.items()))
     audit_log(actor=job.created_by, action="exchange.department_apply", object_type="import_job", object_id=job.pk,
               area_path=job.union.path, after={"matched": len(touched), "flagged": flagged})

@@ -30,7 +30,7 @@ def blank_factory(model) -> Callable[..., SimpleNamespace]:
     return make
 
 
-def _converter(field, now) -> Callable[[Any], Any]:
+def converter(field, now) -> Callable[[Any], Any]:
     ops, kind = connection.ops, field.get_internal_type()
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = ops.adapt_datetimefield_value(now)
@@ -48,7 +48,7 @@ def _converter(field, now) -> Callable[[Any], Any]:
 def fast_insert(model, records: Iterable) -> None:
     """Insert the records (model instances or plain records) as they are; no signals, no returned keys."""
     fields = _fields(model)
-    converters = [_converter(f, clock.now()) for f in fields]
+    converters = [converter(f, clock.now()) for f in fields]
     rows = [[convert(record) for convert in converters] for record in records]
     quote = connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
