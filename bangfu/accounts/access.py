@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from django.db import models
 
-from bangfu.common.errors import AccessDenied
+from bangfu.common.errors import AccessDenied, NotFound
 
 from .models import Role
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 VIEW_ID_NUMBER, EXPORT, VIEW_AUDIT, MANAGE_USERS = "view_id_number", "export", "view_audit", "manage_users"
 VERIFY = "verify"  # 核定: set the verified category and take the household into the archive
-ACTIONS = (VIEW, ADD, CHANGE, DELETE, VIEW_ID_NUMBER, EXPORT, VIEW_AUDIT, MANAGE_USERS, VERIFY)
+APPROVE = "approve"  # 审批 of a case's or the ledger's approval moves (four eyes; the approver's level, cases/approvals)
+SET_BUDGET, SET_STANDARD = "set_budget", "set_standard"
+SEND_DEPARTMENT_DATA = "send_department_data"  # a department's data officer sends its file for matching
+ACTIONS = (VIEW, ADD, CHANGE, DELETE, VIEW_ID_NUMBER, EXPORT, VIEW_AUDIT, MANAGE_USERS, VERIFY, APPROVE, SET_BUDGET,
+           SET_STANDARD, SEND_DEPARTMENT_DATA)
 
-# Department data officers see no households: their work is their department's files (issue 5).
+# Department data officers see no households: their work is their department's files.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset({VIEW, ADD, CHANGE, DELETE, VIEW_ID_NUMBER, EXPORT}),
-    Role.REVIEWER: frozenset({VIEW, CHANGE, VIEW_ID_NUMBER, EXPORT, VERIFY}),
-    Role.ADMIN: frozenset({VIEW, ADD, CHANGE, DELETE, VIEW_ID_NUMBER, EXPORT, VIEW_AUDIT, MANAGE_USERS, VERIFY}),
+    Role.REVIEWER: frozenset({VIEW, CHANGE, VIEW_ID_NUMBER, EXPORT, VERIFY, APPROVE}),
+    Role.ADMIN: frozenset({VIEW, ADD, CHANGE, DELETE, VIEW_ID_NUMBER, EXPORT, VIEW_AUDIT, MANAGE_USERS, VERIFY,
+                           SET_BUDGET, SET_STANDARD}),
     Role.AUDITOR: frozenset({VIEW, VIEW_AUDIT}),
-    Role.DEPARTMENT_OFFICER: frozenset(),
+    Role.DEPARTMENT_OFFICER: frozenset({SEND_DEPARTMENT_DATA}),
 }
 
 
@@ -50,3 +55,17 @@ class RestrictedQuerySet(models.QuerySet):
 
 def in_area(user, path: str) -> bool:
     return user.organisation is not None and bool(user.organisation.path) and path.startswith(user.organisation.path)
+
+
+def check_area(user, path: str, action: str, missing: str = "未找到该记录") -> None:
+    """An object under `path`: outside the user's area (or to a role that sees nothing) it does not exist for them
+    (NotFound, `missing`); inside, the role must allow `action` (AccessDenied)."""
+    if not may(user, VIEW) or not in_area(user, path):
+        raise NotFound(missing)
+    if not may(user, action):
+        raise AccessDenied("您没有执行此操作的权限")
+
+
+def is_department_officer(user) -> bool:
+    """A department's data officer (with the department named): their work is its files, not households."""
+    return may(user, SEND_DEPARTMENT_DATA) and bool(user.department)

@@ -14,7 +14,7 @@ from bangfu.common import clock
 from bangfu.common.bounds import text_within
 from bangfu.common.errors import AccessDenied, ValidationFailed
 
-from .access import MANAGE_USERS, in_area, require
+from .access import MANAGE_USERS, ROLE_ACTIONS, SEND_DEPARTMENT_DATA, in_area, require
 from .models import ApiToken, Department, Organisation, OrgLevel, Role, User
 
 # Which levels of union each role belongs to (Issue 3: caseworkers at grassroots, reviewers at county, …).
@@ -37,7 +37,7 @@ def _check_role(role: str, organisation: Organisation, department: str) -> None:
         raise ValidationFailed(f"角色无效:{role}", field="role")
     if organisation.level not in ROLE_LEVELS[role]:
         raise ValidationFailed(f"{Role(role).label}不能设在{organisation.get_level_display()}", field="role")
-    if (role == Role.DEPARTMENT_OFFICER) != bool(department):
+    if (SEND_DEPARTMENT_DATA in ROLE_ACTIONS[role]) != bool(department):  # the role that sends a department's files
         raise ValidationFailed("部门数据专员必须且只有其可以指定部门", field="department")
     if department and department not in Department.values:
         raise ValidationFailed(f"部门无效:{department}", field="department")

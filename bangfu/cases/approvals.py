@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bangfu.accounts.access import VERIFY, VIEW, in_area, may
-from bangfu.accounts.models import OrgLevel, Role
-from bangfu.common.errors import AccessDenied, NotFound
+from bangfu.accounts.access import APPROVE, VIEW, check_area, may
+from bangfu.accounts.models import OrgLevel
+from bangfu.common.errors import AccessDenied
 
 from .models import Case
 
@@ -13,18 +13,10 @@ APPROVER_LEVELS = frozenset({OrgLevel.COUNTY})
 FOUR_EYES = "双人审核:提交或发起该事项的人员不能审批"
 
 
-def check_area(actor, path: str, action: str, missing: str = "未找到该帮扶档案") -> None:
-    """Outside the area it does not exist for the actor; inside, the role must allow the action."""
-    if not may(actor, VIEW) or not in_area(actor, path):
-        raise NotFound(missing)
-    if not may(actor, action):
-        raise AccessDenied("您没有执行此操作的权限")
-
-
 def check_approver(actor, path: str) -> None:
     """Approvals belong to a county union's 审核人 over that area."""
-    check_area(actor, path, VIEW)
-    if not may(actor, VERIFY) or actor.role != Role.REVIEWER or actor.organisation.level not in APPROVER_LEVELS:
+    check_area(actor, path, VIEW, "未找到该帮扶档案")
+    if not may(actor, APPROVE) or actor.organisation.level not in APPROVER_LEVELS:
         raise AccessDenied("审批须由县(市、区)总工会的审核人办理")
 
 

@@ -8,10 +8,9 @@ import datetime
 import numpy as np
 from django.db.models import Sum
 
-from bangfu.accounts.access import VIEW, in_area, may
+from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
 from bangfu.common.bounds import as_of_within
-from bangfu.common.errors import NotFound
 from bangfu.policy.rules import income
 from bangfu.registry.assessment import INCOME_MONTHS
 from bangfu.registry.choices import ARCHIVED_STATES, Status
@@ -51,8 +50,7 @@ def _below_dibao(households, as_of: datetime.date) -> int:
 
 def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date) -> dict:
     """The figures of Article 2 for the union's subtree: the year's flows, and the archive on `as_of`."""
-    if not may(user, VIEW) or not in_area(user, union.path):
-        raise NotFound("未找到该工会")
+    check_area(user, union.path, VIEW, "未找到该工会")
     as_of_within(as_of)
     path = union.path
     households = Household.objects.restrict(user, VIEW).filter(union__path__startswith=path)

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from bangfu.accounts.access import is_department_officer
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
@@ -40,7 +41,7 @@ def _read(file: UploadedFile) -> bytes:
 
 def _job(request, job) -> dict:
     """A department data officer gets their view of a job: not what the matching found."""
-    return job_out(job, for_officer=selectors.is_department_officer(request.user))
+    return job_out(job, for_officer=is_department_officer(request.user))
 
 
 @router.get("/template.xlsx", summary="下载家庭批量导入模板(Excel)")

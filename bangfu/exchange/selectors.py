@@ -6,8 +6,7 @@ import datetime
 
 from django.db.models import Q
 
-from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, may
-from bangfu.accounts.models import Role
+from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, is_department_officer, may
 from bangfu.common.errors import NotFound
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
@@ -17,19 +16,12 @@ from .identification import propose_category
 from .models import Alert, DepartmentFact, Disagreement, ImportJob, JobKind, OpenState
 
 
-def is_department_officer(user) -> bool:
-    """A department data officer sees their department's uploads only, and none of the matching's figures."""
-    return getattr(user, "role", "") == Role.DEPARTMENT_OFFICER
-
-
 def job_list(*, user):
     """A department officer: their department's uploads in their area, nothing else. Staff: household imports that
     are their own or were uploaded by someone of their organisation or below it (a file's rows may name any union
     in its uploader's area, so the job's default union does not bound what its result file holds), and only within
     the unions they may see full ID numbers of: the result files hold them, so auditors see none."""
     if is_department_officer(user):
-        if not user.is_active or not user.department or user.organisation_id is None:
-            return ImportJob.objects.none()
         return ImportJob.objects.filter(kind=JobKind.DEPARTMENT, department=user.department,
                                         union__path__startswith=user.organisation.path)
     if not may(user, VIEW_ID_NUMBER):

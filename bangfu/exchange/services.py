@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.accounts.access import CHANGE, check_area
 from bangfu.audit.services import audit_log
 from bangfu.common import clock
-from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
+from bangfu.common.errors import ValidationFailed
 from bangfu.registry.models import Household
 
 from .departments.runner import department_upload
@@ -19,10 +19,7 @@ __all__ = ["alert_resolve", "archive_check", "department_upload", "disagreement_
 
 
 def _check(actor, household: Household, action: str = CHANGE) -> None:
-    if not may(actor, VIEW) or not in_area(actor, household.union.path):
-        raise NotFound("未找到该家庭档案")
-    if not may(actor, action):
-        raise AccessDenied("您没有执行此操作的权限")
+    check_area(actor, household.union.path, action, "未找到该家庭档案")
 
 
 def _note(note: str, what: str) -> str:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from bangfu.accounts.access import CHANGE, in_area
-from bangfu.accounts.models import Organisation, Role
+from bangfu.accounts.access import CHANGE, SET_BUDGET, check_area, in_area, may
+from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
-from bangfu.cases.approvals import check_approver, check_area, check_four_eyes
+from bangfu.cases.approvals import check_approver, check_four_eyes
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason
 from bangfu.common import clock
@@ -160,7 +160,7 @@ def ledger_reject(*, actor, request: LedgerRequest, reason: str) -> LedgerReques
 def budget_set(*, actor, union: Organisation, fund_source: str, year: int, amount,
                refuse_over: bool = False) -> Budget:
     """An administrator sets the budget of a union under them for a fund source and year."""
-    if actor.role != Role.ADMIN or not in_area(actor, union.path):
+    if not may(actor, SET_BUDGET) or not in_area(actor, union.path):
         raise AccessDenied("只有管理员可以设置本级及下级工会的预算")
     if fund_source not in FundSource.values:
         raise ValidationFailed("资金来源无效", field="fund_source")

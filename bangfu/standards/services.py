@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from bangfu.accounts.access import in_area
-from bangfu.accounts.models import Role
+from bangfu.accounts.access import SET_STANDARD, in_area, may
 from bangfu.audit.services import audit_log
 from bangfu.cases.approvals import FOUR_EYES
 from bangfu.common import clock
@@ -33,7 +32,7 @@ def area_path_of(region_code: str) -> str:
 
 
 def _require_admin_over(user, area_path: str) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMIN):
+    if not may(user, SET_STANDARD):
         raise AccessDenied("只有管理员可以设置政策标准")
     if not in_area(user, area_path):
         raise AccessDenied("只能设置本级及下级地区的政策标准")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.accounts.access import ACTIONS, ROLE_ACTIONS, may
+from bangfu.accounts.access import ACTIONS, ROLE_ACTIONS, check_area, is_department_officer, may
 from bangfu.accounts.models import Role
+from bangfu.common.errors import AccessDenied, NotFound
 from bangfu.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,10 @@ pytestmark = pytest.mark.django_db
 # The intended grants, written out independently of ROLE_ACTIONS so a change to either is noticed.
 EXPECTED = {
     "caseworker": {"view", "add", "change", "delete", "view_id_number", "export"},
-    "reviewer": {"view", "change", "view_id_number", "export", "verify"},
-    "admin": set(ACTIONS),
+    "reviewer": {"view", "change", "view_id_number", "export", "verify", "approve"},
+    "admin": set(ACTIONS) - {"approve", "send_department_data"},
     "auditor": {"view", "view_audit"},
-    "department_officer": set(),
+    "department_officer": {"send_department_data"},
 }
 
 
@@ -34,6 +35,43 @@ def test_inactive_users_and_users_without_organisation_may_nothing(make_user, dj
     assert not any(may(user, a) for a in ACTIONS)
     superuser = django_user_model.objects.create_superuser("root", password="x-very-long-pw")
     assert not may(superuser, "view")
+
+
+@pytest.mark.parametrize(("role", "org", "path", "outcome"), [
+    ("caseworker", "g1", "320000/320100/320102/320102-0001/", None),
+    ("caseworker", "g1", "320000/320100/320102/320102-0002/", NotFound),  # another grassroots union
+    ("auditor", "nanjing", "320000/320100/320102/320102-0001/", AccessDenied),  # sees it, may not change it
+    ("department_officer", "nanjing", "320000/320100/320102/320102-0001/", NotFound),  # sees no households
+])
+def test_check_area_hides_what_is_outside_and_refuses_what_the_role_forbids(make_user, role, org, path, outcome):
+    user = make_user(role, org, department="civil_affairs" if role == "department_officer" else "")
+    if outcome is None:
+        check_area(user, path, "change", "未找到该家庭档案")
+        return
+    with pytest.raises(outcome) as caught:
+        check_area(user, path, "change", "未找到该家庭档案")
+    assert outcome is AccessDenied or caught.value.message == "未找到该家庭档案"
+
+
+def test_the_department_officer_test(make_user):
+    officer = make_user("department_officer", "nanjing", department="civil_affairs")
+    assert is_department_officer(officer) and not is_department_officer(make_user("admin", "nanjing"))
+    officer.is_active = False
+    assert not is_department_officer(officer)
+
+
+def test_no_role_is_compared_outside_the_role_action_table():
+    """Every permission question goes through ROLE_ACTIONS: no `.role == Role.X` elsewhere in the service."""
+    import re
+    from pathlib import Path
+
+    import bangfu
+
+    root = Path(bangfu.__file__).parent
+    compared = re.compile(r"\.role\s*[!=]=|==\s*Role\.|!=\s*Role\.|role\s+in\s+\(?Role")
+    found = [str(p.relative_to(root)) for p in root.rglob("*.py")
+             if "migrations" not in p.parts and p.name != "access.py" and compared.search(p.read_text())]
+    assert found == []
 
 
 def test_unknown_actions_are_a_programming_error(make_user):

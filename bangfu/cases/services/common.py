@@ -3,11 +3,11 @@ of `..approvals`, re-exported."""
 
 from __future__ import annotations
 
-from bangfu.accounts.access import CHANGE
+from bangfu.accounts.access import CHANGE, check_area
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import Conflict, ValidationFailed
 
-from ..approvals import APPROVER_LEVELS, check_approver, check_area, check_four_eyes, proposer_ids
+from ..approvals import APPROVER_LEVELS, check_approver, check_four_eyes, proposer_ids
 from ..models import Case, CaseEvent
 from ..selectors import case_changes as changes_since
 from ..workflow import TRANSITIONS, check_move
@@ -36,7 +36,7 @@ def begin(*, actor, case: Case, version: int, name: str) -> Case:
     if move.approval:
         check_approver(actor, path)
     else:
-        check_area(actor, path, CHANGE)
+        check_area(actor, path, CHANGE, "未找到该帮扶档案")
     case = lock_case(case, version)
     check_move(case.state, name)
     if move.approval:

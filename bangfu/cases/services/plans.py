@@ -61,7 +61,7 @@ def _locked(model, obj, version: int, fields):
 @transaction.atomic
 def plan_create(*, actor, case: Case, year: int, data: Mapping | None = None) -> Plan:
     """The household's plan for `year` with the five clear points (家庭情况、致困原因、受助情况、帮扶需求、目标举措)."""
-    check_area(actor, _path(case), CHANGE)
+    check_area(actor, _path(case), CHANGE, "未找到该帮扶档案")
     _archived(case)
     if not 2019 <= year <= today().year + 1:
         raise ValidationFailed("计划年度无效", field="year")
@@ -76,7 +76,7 @@ def plan_create(*, actor, case: Case, year: int, data: Mapping | None = None) ->
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, version: int, data: Mapping) -> Plan:
     """Change the plan's text; a stale version is refused with the current text."""
-    check_area(actor, _path(plan.case), CHANGE)
+    check_area(actor, _path(plan.case), CHANGE, "未找到该帮扶档案")
     locked = _locked(Plan, plan, version, PLAN_FIELDS)
     before = _snapshot(locked, PLAN_FIELDS)
     for name, value in data.items():
@@ -134,7 +134,7 @@ def measure_create(*, actor, plan: Plan, kind: str, title: str, owner, due_on: d
                    department: str = Department.UNION, amount=None, article: int | None = None,
                    notes: str = "") -> Measure:
     """A caseworker's measure: a job referral, a visit, a donation, …"""
-    check_area(actor, _path(plan.case), CHANGE)
+    check_area(actor, _path(plan.case), CHANGE, "未找到该帮扶档案")
     _archived(plan.case)
     if kind not in MeasureKind.values or kind == MeasureKind.ENTITLEMENT:
         raise ValidationFailed("措施类型无效(政策待遇请从引擎测算结果生成)", field="kind")
@@ -167,7 +167,7 @@ def measure_from_entitlement(*, actor, plan: Plan, code: str, member: str | None
     """Turn one engine benefit (code, member) into a measure with its article, title, department and amount."""
     from bangfu.registry.assessment import household_entitlements
 
-    check_area(actor, _path(plan.case), CHANGE)
+    check_area(actor, _path(plan.case), CHANGE, "未找到该帮扶档案")
     _archived(plan.case)
     _check_owner(owner, plan.case)
     benefit = _benefit(household_entitlements(plan.case.household, as_of or today()), code, member)
@@ -205,7 +205,7 @@ def _clean_measure(measure: Measure, data: Mapping) -> dict:
 @transaction.atomic
 def measure_update(*, actor, measure: Measure, version: int, data: Mapping) -> Measure:
     """Change a measure (owner, due date, status, …); done or cancelled measures are final."""
-    check_area(actor, _path(measure.plan.case), CHANGE)
+    check_area(actor, _path(measure.plan.case), CHANGE, "未找到该帮扶档案")
     locked = _locked(Measure, measure, version, MEASURE_FIELDS)
     if locked.status in FINAL:
         raise ValidationFailed(f"措施已{locked.get_status_display()},不能再修改", field="status")

@@ -10,7 +10,7 @@ import datetime
 
 from django.db import transaction
 
-from bangfu.accounts.access import VERIFY
+from bangfu.accounts.access import VERIFY, check_area
 from bangfu.audit.models import AuditEntry
 from bangfu.common import clock
 from bangfu.common.clock import today
@@ -19,7 +19,6 @@ from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
-from ..approvals import check_area
 from ..models import CLOSED, Case
 from ..parameters import next_review
 from .common import log_event, required_reason

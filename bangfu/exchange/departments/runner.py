@@ -9,7 +9,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from bangfu.accounts.models import Role
+from bangfu.accounts.access import is_department_officer
 from bangfu.audit.services import audit_log, audit_log_many
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, DomainError, ValidationFailed
@@ -31,7 +31,7 @@ PROGRESS_EVERY = 500  # rows applied between two updates of the progress bar
 @transaction.atomic
 def department_upload(*, actor, name: str, content: bytes, as_of: datetime.date | None = None) -> ImportJob:
     """A department data officer's file of their own department; queued like an import."""
-    if actor.role != Role.DEPARTMENT_OFFICER or not actor.department or actor.organisation_id is None:
+    if not is_department_officer(actor):
         raise AccessDenied("只有部门数据专员可以上传部门数据")
     from ..jobs import precheck, store
 

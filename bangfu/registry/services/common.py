@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.forms.models import model_to_dict
 
-from bangfu.accounts.access import in_area, may
+from bangfu.accounts.access import check_area
 from bangfu.audit.services import audit_log
-from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
+from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import mask_id_number
 
 from .. import choices as c
@@ -15,10 +15,7 @@ from ..models import Household, Member
 
 def check_household(actor, household: Household, action: str) -> None:
     """Outside the area it does not exist for the actor; inside, the role must allow the action."""
-    if not may(actor, "view") or not in_area(actor, household.union.path):
-        raise NotFound("未找到该家庭档案")
-    if not may(actor, action):
-        raise AccessDenied("您没有执行此操作的权限")
+    check_area(actor, household.union.path, action, "未找到该家庭档案")
 
 
 def lock_household(household: Household) -> Household:

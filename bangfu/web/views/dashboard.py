@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.shortcuts import render
 
-from bangfu.accounts.access import ADD, VIEW, may
+from bangfu.accounts.access import ADD, VIEW, is_department_officer, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
@@ -20,7 +20,7 @@ from bangfu.registry import choices as c
 from ..access import page
 from ..forms.base import StyledForm
 from ..selectors import area_summary, may_approve, union_choices
-from .exchange import RECENT, is_officer
+from .exchange import RECENT
 from .verification import alerts_context
 
 WORKLIST = 20  # rows of each list on the start page
@@ -57,7 +57,7 @@ def home(request):
         context.update(summary=summary, chart={"title": "各市家庭数" if by_city else "按类别的家庭数",
                                                "labels": [s[0] for s in series], "values": [s[1] for s in series]},
                        **worklists(user), **alerts_context(user))
-    elif is_officer(user):
+    elif is_department_officer(user):
         context.update(is_officer=True, jobs=job_list(user=user).select_related("created_by")[:RECENT])
     return render(request, "web/home.html", context)
 

@@ -10,8 +10,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import ADD, may
-from bangfu.accounts.models import Department, Role
+from bangfu.accounts.access import ADD, is_department_officer, may
+from bangfu.accounts.models import Department
 from bangfu.common import clock
 from bangfu.common.errors import DomainError
 from bangfu.exchange import selectors, services
@@ -31,12 +31,8 @@ WAITING = (JobState.UPLOADED, JobState.QUEUED)
 STUCK_MINUTES = 3  # a job still waiting after this long: the worker is probably not running
 
 
-def is_officer(user) -> bool:
-    return getattr(user, "role", "") == Role.DEPARTMENT_OFFICER and bool(user.department)
-
-
 def _officer_only(user) -> None:
-    if not is_officer(user):
+    if not is_department_officer(user):
         raise PermissionDenied("只有部门数据专员可以报送部门数据")
 
 

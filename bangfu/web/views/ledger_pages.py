@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import EXPORT, VIEW, may
-from bangfu.accounts.models import OrgLevel, Role
+from bangfu.accounts.access import EXPORT, SET_BUDGET, VIEW, may
+from bangfu.accounts.models import OrgLevel
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.ledger import selectors as ledger_selectors
@@ -78,7 +78,7 @@ def union_ledger(request):
     context = {"form": form, "union": union, "year": year, "by_source": by_source, "by_year": by_year,
                "by_union": by_union[1:], "budgets": budgets, "pending": pending, "query": request.GET.urlencode(),
                "can_export": may(user, EXPORT), "over": [b for b in budgets if b["remaining"] < 0]}
-    if user.role == Role.ADMIN:
+    if may(user, SET_BUDGET):
         context["budget_form"] = BudgetForm(unions=_unions(user), initial={
             "year": year or clock.today().year, "union": union.pk})
     return render(request, "web/ledger/union.html", context)
@@ -107,7 +107,7 @@ def ledger_export_view(request):
 @require_POST
 @page(VIEW)
 def budget_set_view(request):
-    if request.user.role != Role.ADMIN:
+    if not may(request.user, SET_BUDGET):
         raise PermissionDenied("只有管理员可以设置预算")
     form = BudgetForm(request.POST, unions=_unions(request.user))
     if not form.is_valid():

@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import VIEW_AUDIT, in_area
-from bangfu.accounts.models import Role
+from bangfu.accounts.access import SET_STANDARD, VIEW_AUDIT, in_area, may
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.standards import selectors, services
 
@@ -17,7 +16,7 @@ from ..forms.standards import StandardForm
 
 
 def _is_admin(user) -> bool:
-    return user.role == Role.ADMIN
+    return may(user, SET_STANDARD)
 
 
 def _decidable(user, requests) -> dict[int, bool]:
