@@ -78,7 +78,8 @@ def test_a_failed_service_leaves_no_audit_row(make_household, users):
     household = make_household()
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationFailed):
-        services.household_update(actor=users["caseworker_g1"], household=household, data={"phone": "bad"})
+        services.household_update(actor=users["caseworker_g1"], household=household, data={"phone": "bad"},
+                                  version=household.version)
     assert AuditEntry.objects.count() == before
 
 

@@ -113,7 +113,8 @@ def test_mismatches_show_changed_gone_and_missing(plan, users, today):
     assert ("living.union_living_subsidy", None) in missing
 
     child = plan.case.household.members.get(relation="child")
-    registry.member_update(actor=cw, member=child, data={"school_stage": "junior", "school_year": 1})
+    registry.member_update(actor=cw, member=child, data={"school_stage": "junior", "school_year": 1},
+                           version=child.version)
     changed = plan_mismatches(plan, today)["changed"]
     assert [(c["measure"], c["recorded_amount"], c["engine_amount"]) for c in changed] == [
         (subsidy, Decimal("1000.00"), Decimal("1250.00"))]

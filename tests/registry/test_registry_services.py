@@ -126,7 +126,7 @@ def test_household_update_records_only_the_changes_and_refuses_a_stale_version(m
 def test_household_update_refuses_bad_data_and_leaves_the_file_as_it_was(make_household, users, data, message):
     household = make_household()
     with pytest.raises(ValidationFailed, match=message):
-        services.household_update(actor=users["caseworker_g1"], household=household, data=data)
+        services.household_update(actor=users["caseworker_g1"], household=household, data=data, version=1)
     household.refresh_from_db()
     assert household.version == 1 and household.status == "draft"
 
@@ -135,11 +135,13 @@ def test_member_update_derives_sex_and_birth_date_from_a_new_id_number(make_hous
     household = make_household()
     spouse = household.members.get(relation="spouse")
     new_number = build.id_number("320104", datetime.date(1983, 4, 4), "female")
-    services.member_update(actor=users["caseworker_g1"], member=spouse, data={"id_number": new_number})
+    services.member_update(actor=users["caseworker_g1"], member=spouse, data={"id_number": new_number},
+                           version=spouse.version)
     spouse.refresh_from_db()
     assert spouse.birth_date == datetime.date(1983, 4, 4) and spouse.sex == "female"
     with pytest.raises(ValidationFailed, match="性别"):
-        services.member_update(actor=users["caseworker_g1"], member=spouse, data={"sex": "male"})
+        services.member_update(actor=users["caseworker_g1"], member=spouse, data={"sex": "male"},
+                               version=spouse.version)
 
 
 def test_member_remove_keeps_the_row_and_refuses_the_worker(make_household, users):
@@ -216,7 +218,7 @@ def test_amounts_and_text_beyond_their_columns_are_refused_naming_the_field(make
     assert done.housing_area_m2 == Decimal("999999.99")
     for field, value in (("housing_area_m2", "1000000"), ("financial_assets", "1e40"), ("address", "址" * 201)):
         with pytest.raises(ValidationFailed) as caught:
-            services.household_update(actor=cw, household=household, data={field: value})
+            services.household_update(actor=cw, household=household, data={field: value}, version=household.version)
         assert caught.value.field == field
     month = datetime.date(2025, 3, 1)
     record = services.income_set(actor=cw, household=household, month=month, source="wages", amount="9999999999.99")
@@ -226,7 +228,7 @@ def test_amounts_and_text_beyond_their_columns_are_refused_naming_the_field(make
     assert caught.value.field == "amount"
     spouse = household.members.get(relation="spouse")
     with pytest.raises(ValidationFailed) as caught:
-        services.member_update(actor=cw, member=spouse, data={"employer": "厂" * 101})
+        services.member_update(actor=cw, member=spouse, data={"employer": "厂" * 101}, version=spouse.version)
     assert caught.value.field == "employer"
 
 

@@ -121,6 +121,8 @@ def test_edit_member_never_puts_the_full_number_in_the_page(login, users, househ
     assert child.id_number not in page and child.id_number[-4:] in page
     data = {"name": "张小明", "id_number": "", "relation": "child", "employment": "student", "work_ability": "full",
             "health": "healthy", "school_stage": "junior", "school_year": "1", "school_institution": "public"}
+    assert client.post(url, data).status_code == 200, "the version is required"
+    data["version"] = child.version
     assert client.post(url, data).status_code == 302
     child.refresh_from_db()
     assert child.school_stage == "junior" and child.id_number

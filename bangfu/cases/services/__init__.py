@@ -9,6 +9,7 @@ from .application import (
     case_start_verification,
     case_submit,
 )
+from .common import stale_case
 from .helping import (
     case_complete_review,
     case_exit,
@@ -25,5 +26,5 @@ __all__ = [
     "case_archive", "case_close_with_household", "case_complete_review", "case_exit", "case_open",
     "case_record_visit", "case_refuse", "case_relieve", "case_start_help", "case_start_notice", "case_start_review",
     "case_start_verification", "case_submit", "case_take_over", "followup_record", "household_follow_case",
-    "measure_create", "measure_from_entitlement", "measure_update", "plan_create", "plan_update",
+    "measure_create", "measure_from_entitlement", "measure_update", "plan_create", "plan_update", "stale_case",
 ]

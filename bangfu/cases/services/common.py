@@ -4,6 +4,7 @@ of `..approvals`, re-exported."""
 from __future__ import annotations
 
 from bangfu.accounts.access import CHANGE, check_area
+from bangfu.audit.locking import conflict_payload, lock_version
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import Conflict, ValidationFailed
 
@@ -15,18 +16,25 @@ from .household_state import household_follow_case
 
 # Re-exported: the ledger and the web's start page use the same checks.
 __all__ = ["APPROVER_LEVELS", "begin", "changes_since", "check_approver", "check_area", "check_four_eyes", "finish",
-           "lock_case", "log_event", "proposer_ids", "required_reason"]
+           "lock_case", "log_event", "proposer_ids", "required_reason", "stale_case"]
+
+
+STALE_CASE = "该档案已被他人修改,请刷新后重试"
+
+
+def _case_lock(case: Case) -> dict:
+    return {"snapshot": lambda c: {"state": c.state, "category": c.category},
+            "trail": {"object_type": "case", "object_id": case.pk}, "changes": changes_since}
 
 
 def lock_case(case: Case, version: int) -> Case:
     """Re-read under a lock; refuse a stale version (409) with the changes made since."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if version != locked.version:
-        raise Conflict("该档案已被他人修改,请刷新后重试", field="version",
-                       extra={"version": locked.version, "changes": changes_since(locked, version)})
-    for f in Case._meta.concrete_fields:
-        setattr(case, f.attname, getattr(locked, f.attname))
-    return case
+    return lock_version(case, version, message=STALE_CASE, **_case_lock(case))
+
+
+def stale_case(case: Case, version: int) -> Conflict:
+    """The refusal of a move made on a stale copy of the case, where no service checks the version (a new case)."""
+    return Conflict(STALE_CASE, field="version", extra=conflict_payload(case, version, **_case_lock(case)))
 
 
 def begin(*, actor, case: Case, version: int, name: str) -> Case:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from bangfu.accounts.access import CHANGE, in_area, may
+from bangfu.audit.locking import lock_version
 from bangfu.audit.services import audit_log, diff
 from bangfu.common.bounds import decimal_within, int_within, text_within
 from bangfu.common.clock import today
@@ -50,12 +51,10 @@ def _snapshot(obj, fields) -> dict:
     return {k: (str(v) if isinstance(v, Decimal | datetime.date) else v) for k, v in data.items()}
 
 
-def _locked(model, obj, version: int, fields):
-    locked = model.objects.select_for_update().get(pk=obj.pk)
-    if version != locked.version:
-        raise Conflict("该记录已被他人修改,请刷新后重试", field="version",
-                       extra={"version": locked.version, "current": _snapshot(locked, fields)})
-    return locked
+def _locked(obj, version: int, fields, *, case_id: int, key: str):
+    return lock_version(obj, version, snapshot=lambda o: _snapshot(o, fields),
+                        trail={"object_type": "case", "object_id": case_id, f"after__{key}": obj.pk},
+                        update_caller=False)
 
 
 @transaction.atomic
@@ -77,7 +76,7 @@ def plan_create(*, actor, case: Case, year: int, data: Mapping | None = None) ->
 def plan_update(*, actor, plan: Plan, version: int, data: Mapping) -> Plan:
     """Change the plan's text; a stale version is refused with the current text."""
     check_area(actor, _path(plan.case), CHANGE, "未找到该帮扶档案")
-    locked = _locked(Plan, plan, version, PLAN_FIELDS)
+    locked = _locked(plan, version, PLAN_FIELDS, case_id=plan.case_id, key="plan")
     before = _snapshot(locked, PLAN_FIELDS)
     for name, value in data.items():
         if name in PLAN_FIELDS:
@@ -206,7 +205,7 @@ def _clean_measure(measure: Measure, data: Mapping) -> dict:
 def measure_update(*, actor, measure: Measure, version: int, data: Mapping) -> Measure:
     """Change a measure (owner, due date, status, …); done or cancelled measures are final."""
     check_area(actor, _path(measure.plan.case), CHANGE, "未找到该帮扶档案")
-    locked = _locked(Measure, measure, version, MEASURE_FIELDS)
+    locked = _locked(measure, version, MEASURE_FIELDS, case_id=measure.plan.case_id, key="measure")
     if locked.status in FINAL:
         raise ValidationFailed(f"措施已{locked.get_status_display()},不能再修改", field="status")
     fields = _clean_measure(locked, data)

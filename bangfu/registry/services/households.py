@@ -10,10 +10,11 @@ from django.db import transaction
 
 from bangfu.accounts.access import ADD, CHANGE, VERIFY, in_area, may
 from bangfu.accounts.models import Organisation, OrgLevel
+from bangfu.audit.locking import lock_version
 from bangfu.audit.services import diff
 from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.clock import today
-from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 
 from .. import choices as c
 from ..models import Household, IncomeRecord
@@ -55,12 +56,11 @@ def household_create(
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, data: Mapping, version: int | None = None) -> Household:
-    """Change the household's own fields; with `version`, a stale copy is refused rather than overwriting."""
+def household_update(*, actor, household: Household, data: Mapping, version: int) -> Household:
+    """Change the household's own fields; a stale copy (`version`) is refused rather than overwriting."""
     check_household(actor, household, CHANGE)
-    household = lock_household(household)
-    if version is not None and version != household.version:
-        raise Conflict("该档案已被他人修改,请刷新后重试", field="version", extra={"version": household.version})
+    household = lock_version(household, version, snapshot=household_snapshot, message="该档案已被他人修改,请刷新后重试",
+                             trail={"object_type": "household", "object_id": household.pk})
     refuse_inactive(household, "已退出或不予建档的档案不能修改")
     fields = clean_household(data, union_division=household.union.division_code, today=today(), partial=True)
     before = household_snapshot(household)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 
 from bangfu.accounts.access import CHANGE, VIEW, VIEW_ID_NUMBER
+from bangfu.audit.locking import lock_version
 from bangfu.audit.services import diff
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
@@ -76,26 +77,19 @@ def member_add(*, actor, household: Household, data: Mapping) -> Member:
     return add_member_row(actor=actor, household=household, data=data)
 
 
-def _check_version(member: Member, version: int | None) -> None:
-    """A stale copy is refused, with the current version and what now differs from the stored member."""
-    if version is None or version == member.version:
-        return
-    current = member_snapshot(member)
-    raise Conflict("该成员信息已被他人修改,请刷新后重试", field="version",
-                   extra={"version": member.version, "current": {k: current[k] for k in MEMBER_FIELDS
-                                                                 if k in current}})
+def _member_fields(member: Member) -> dict:
+    current = member_snapshot(member)  # ID numbers masked
+    return {k: current[k] for k in MEMBER_FIELDS if k in current}
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, data: Mapping, version: int | None = None) -> Member:
-    """Change a member; with `version`, a stale copy is refused rather than overwriting another's change."""
+def member_update(*, actor, member: Member, data: Mapping, version: int) -> Member:
+    """Change a member; a stale copy (`version`) is refused rather than overwriting another's change."""
     _editable(actor, member.household)
-    locked = Member.objects.select_for_update().get(pk=member.pk)
-    for f in Member._meta.concrete_fields:  # the caller's instance becomes the locked, current row
-        setattr(member, f.attname, getattr(locked, f.attname))
+    lock_version(member, version, snapshot=_member_fields, message="该成员信息已被他人修改,请刷新后重试",
+                 trail={"object_type": "member", "object_id": member.pk})
     if member.removed:
         raise ValidationFailed("该成员已移出,不能修改", field="removed")
-    _check_version(member, version)
     before = member_snapshot(member)
     current = {f: getattr(member, f) for f in MEMBER_FIELDS}
     fields = clean_member(data, today=today(), current=current)

@@ -31,7 +31,6 @@ SERVICES = {
     "start_review": services.case_start_review, "complete_review": services.case_complete_review,
     "exit": services.case_exit, "relieve": services.case_relieve,
 }
-STALE = "该档案已被他人修改,请刷新后重试"
 
 
 def panel_context(request, household, *, bound=None, error: str = "", conflict=None) -> dict:
@@ -69,18 +68,13 @@ def case_panel(request, pk: int):
     return render(request, "web/cases/_panel.html", panel_context(request, household))
 
 
-def _stale(case, version: int) -> Conflict:
-    return Conflict(STALE, field="version",
-                    extra={"version": case.version, "changes": case_selectors.case_changes(case, version)})
-
-
 def _run(user, household, name: str, form):
     """Call the move's service; a household without a case yet gets one first (in the same transaction)."""
     version = form.cleaned_data["version"]
     case = case_selectors.case_current(user=user, household_id=household.pk)
     if name == OPEN:
         if case is not None and case.version != version:
-            raise _stale(case, version)
+            raise services.stale_case(case, version)
         return services.case_open(actor=user, household=household, reason=form.cleaned_data["reason"])
     if case is None:
         if version != 0:
@@ -88,7 +82,7 @@ def _run(user, household, name: str, form):
         case = services.case_open(actor=user, household=household)
         version = case.version
     elif version == 0:
-        raise _stale(case, version)
+        raise services.stale_case(case, version)
     return SERVICES[name](actor=user, case=case, version=version, **form.service_kwargs())
 
 

@@ -49,7 +49,7 @@ def _save_plan(request, household, case, plan, year, form):
             if case is None:  # a file archived by the registry alone: its case is adopted first
                 case = services.case_open(actor=request.user, household=household)
             return services.plan_create(actor=request.user, case=case, year=year, data=form.plan_data())
-    return services.plan_update(actor=request.user, plan=plan, version=form.cleaned_data["version"] or 0,
+    return services.plan_update(actor=request.user, plan=plan, version=form.cleaned_data["version"],
                                 data=form.plan_data())
 
 

@@ -57,7 +57,7 @@ def household_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(actor=request.user, household=household, data=form.service_data(),
-                                      version=form.cleaned_data.get("version") or household.version)
+                                      version=form.cleaned_data.get("version"))
         except (ValidationFailed, Conflict) as exc:
             form.add_domain_error(exc)
         else:
@@ -96,7 +96,7 @@ def member_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(actor=request.user, member=member, data=form.service_data(),
-                                   version=form.cleaned_data.get("version") or member.version)
+                                   version=form.cleaned_data.get("version"))
         except Conflict as exc:
             if exc.field == "version":
                 form.add_error(None, exc.message)
