@@ -3,8 +3,38 @@ before/after data that are not model fields (model fields are labelled by their 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+
+
+class ActionLabels(Mapping):
+    """The labels below, and those an app registers from its own table when it is ready (the cases app: one per
+    workflow move, `cases.workflow.audit_labels`), read afresh each time."""
+
+    def __init__(self, fixed: dict[str, str]) -> None:
+        self._fixed, self._sources = fixed, []
+
+    def register(self, source: Callable[[], dict[str, str]]) -> None:
+        if source not in self._sources:
+            self._sources.append(source)
+
+    def _all(self) -> dict[str, str]:
+        merged = dict(self._fixed)
+        for source in self._sources:
+            merged.update(source())
+        return merged
+
+    def __getitem__(self, code: str) -> str:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 # Every action code written anywhere in bangfu/ (tests/audit/test_labels.py keeps this list complete).
-ACTION_LABELS: dict[str, str] = {
+ACTION_LABELS = ActionLabels({
     # The household file (registry)
     "household.create": "登记家庭",
     "household.update": "修改家庭信息",
@@ -22,20 +52,9 @@ ACTION_LABELS: dict[str, str] = {
     "document.upload": "上传证明材料",
     "document.delete": "删除证明材料",
     "document.download": "下载证明材料",
-    # The case workflow (cases): the moves of cases/workflow.py and the records made outside it
+    # The case workflow (cases): the records made outside the moves (the moves' labels come from its table)
     "case.open": "建立帮扶档案",
     "case.adopt": "按原有档案建立帮扶档案",
-    "case.submit": "提交申请",
-    "case.start_verification": "开始核查",
-    "case.record_visit": "登记入户核查",
-    "case.start_notice": "开始公示",
-    "case.archive": "审批建档",
-    "case.refuse": "不予建档",
-    "case.start_help": "开始帮扶",
-    "case.start_review": "开始复核",
-    "case.complete_review": "完成复核并继续帮扶",
-    "case.exit": "脱困退出",
-    "case.relieve": "解困(转入社会救助)",
     "case.take_over": "按原有档案建档",
     "case.recategorise": "变更核定类别",
     "case.registry_exit": "登记系统办理退出",
@@ -93,7 +112,7 @@ ACTION_LABELS: dict[str, str] = {
     "medical_bill.department": "医保数据填入医疗费用单据",
     # Tools
     "demo.load": "载入演示数据",
-}
+})
 
 OBJECT_TYPE_LABELS: dict[str, str] = {
     "household": "家庭档案",

@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
-from bangfu.common.errors import NotFound
+from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.registry.models import Document
 from bangfu.registry.selectors import household_get
 
@@ -22,12 +22,14 @@ from .schemas import (
     FollowUpIn,
     FollowUpOut,
     MoveIn,
+    MoveOut,
     NoticeIn,
     OpenIn,
     ReasonMoveIn,
     VisitIn,
 )
 from .targets import article2_targets
+from .workflow import TRANSITIONS
 
 router = Router(tags=["cases"])
 
@@ -52,6 +54,25 @@ def case_open(request, payload: OpenIn):
 @router.get("/{int:case_id}", response=CaseOut)
 def case_detail(request, case_id: int):
     return case_out(selectors.case_get(user=request.user, pk=case_id))
+
+
+@router.get("/{int:case_id}/moves", response=list[MoveOut], summary="当前用户现在可以办理的流转")
+def case_moves(request, case_id: int):
+    case = selectors.case_get(user=request.user, pk=case_id)
+    return [{"name": m.name, "label": TRANSITIONS[m.name].label, "form": TRANSITIONS[m.name].form,
+             "approval": m.approval, "blocked": m.blocked}
+            for m in selectors.allowed_moves(user=request.user, household=case.household, case=case)
+            if m.name in TRANSITIONS]
+
+
+@router.post("/{int:case_id}/moves/{name}", response=CaseOut, summary="办理一项只需说明或原因的流转")
+def case_move(request, case_id: int, name: str, payload: MoveIn):
+    move = TRANSITIONS.get(name)
+    if move is None:
+        raise NotFound("没有这项流转")
+    if move.form not in ("note", "reason"):
+        raise ValidationFailed(f"「{move.label}」须使用其专门的接口", field="name")
+    return _move(request, case_id, services.move_service(name), version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/submit", response=CaseOut, summary="提交申请")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .models import Case, FollowUp, Measure, Plan
 from .selectors import case_events, measure_list
-from .workflow import allowed_moves
+from .workflow import moves_from
 
 
 def _name(user) -> str | None:
@@ -23,7 +23,7 @@ def case_out(case: Case, *, events: bool = True) -> dict:
               "next_review_on", "closed_on", "close_reason")
     out = {f: getattr(case, f) for f in fields}
     out.update(state_label=case.get_state_display(), submitted_by=_name(case.submitted_by),
-               approved_by=_name(case.approved_by), allowed_moves=allowed_moves(case.state),
+               approved_by=_name(case.approved_by), allowed_moves=moves_from(case.state),
                events=[event_out(e) for e in case_events(case)] if events else [])
     return out
 

@@ -19,6 +19,14 @@ class MoveIn(Schema):
     reason: str = ""
 
 
+class MoveOut(Schema):
+    name: str
+    label: str
+    form: str  # the inputs: "note", "reason" (both through /moves/{name}), or its own endpoint's
+    approval: bool
+    blocked: str  # why this user may not make it now (four eyes)
+
+
 class ReasonMoveIn(Schema):
     version: int
     reason: str

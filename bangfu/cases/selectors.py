@@ -14,8 +14,7 @@ from bangfu.registry.choices import INACTIVE_STATES
 
 from .approvals import check_approver, proposer_ids
 from .models import LIVE_MEASURE, Case, FollowUp, Measure, MeasureStatus, Plan
-from .workflow import TRANSITIONS
-from .workflow import allowed_moves as moves_from
+from .workflow import TRANSITIONS, moves_from
 
 CENT = Decimal("0.01")
 OPEN = "open"  # a new episode (case_open) after exit, relief or refusal

@@ -10,27 +10,51 @@ from bangfu.registry.choices import Status
 S = Status
 
 
+# The inputs a move takes, beside the case's version: "note", an optional note; "reason", a required reason (its
+# label `reason_label`); "visit", "notice" and "archive", the inputs of those moves' own services.
+FORMS = frozenset({"note", "reason", "visit", "notice", "archive"})
+
+
 @dataclass(frozen=True)
 class Move:
-    label: str  # Chinese, for messages: "不能{label}"
+    """One row of the workflow. Its service is `bangfu.cases.services.case_<name>` where the move does more than
+    change the state, else the generic `case_move`; its page form and API input follow `form`; its audit label is
+    "case.<name>" → `label`; the table's order is the order of the buttons."""
+
+    label: str  # Chinese, for buttons, the event log, the audit trail and messages: "不能{label}"
     sources: frozenset[str]
     target: str | None  # None: the case stays in its state (a record, not a move)
     approval: bool = False  # an approval: a county reviewer, never the one who proposed it (four eyes)
+    form: str = "note"
+    reason_label: str = ""  # the label of the reason field (form "reason", or the archive's optional opinion)
+
+    def __post_init__(self):
+        if self.form not in FORMS:
+            raise ValueError(f"unknown move form {self.form!r}")
 
 
 TRANSITIONS: dict[str, Move] = {
     "submit": Move("提交申请", frozenset({S.DRAFT}), S.SUBMITTED),
     "start_verification": Move("开始核查", frozenset({S.SUBMITTED}), S.VERIFYING),
-    "record_visit": Move("登记入户核查", frozenset({S.VERIFYING}), None),
-    "start_notice": Move("开始公示", frozenset({S.VERIFYING}), S.PUBLIC_NOTICE),
-    "archive": Move("审批建档", frozenset({S.PUBLIC_NOTICE}), S.ARCHIVED, approval=True),
-    "refuse": Move("不予建档", frozenset({S.SUBMITTED, S.VERIFYING, S.PUBLIC_NOTICE}), S.REFUSED, approval=True),
+    "record_visit": Move("登记入户核查", frozenset({S.VERIFYING}), None, form="visit"),
+    "start_notice": Move("开始公示", frozenset({S.VERIFYING}), S.PUBLIC_NOTICE, form="notice"),
+    "archive": Move("审批建档", frozenset({S.PUBLIC_NOTICE}), S.ARCHIVED, approval=True, form="archive",
+                    reason_label="审批意见(可选)"),
     "start_help": Move("开始帮扶", frozenset({S.ARCHIVED}), S.HELPING),
     "start_review": Move("开始复核", frozenset({S.ARCHIVED, S.HELPING}), S.REVIEW),
-    "complete_review": Move("完成复核并继续帮扶", frozenset({S.REVIEW}), S.HELPING),
-    "exit": Move("脱困退出", frozenset({S.REVIEW}), S.EXITED, approval=True),
-    "relieve": Move("解困(转入社会救助)", frozenset({S.REVIEW}), S.RELIEVED, approval=True),
+    "complete_review": Move("完成复核并继续帮扶", frozenset({S.REVIEW}), S.HELPING, form="reason",
+                            reason_label="复核结论"),
+    "exit": Move("脱困退出", frozenset({S.REVIEW}), S.EXITED, approval=True, form="reason", reason_label="退出原因"),
+    "relieve": Move("解困(转入社会救助)", frozenset({S.REVIEW}), S.RELIEVED, approval=True, form="reason",
+                    reason_label="解困原因"),
+    "refuse": Move("不予建档", frozenset({S.SUBMITTED, S.VERIFYING, S.PUBLIC_NOTICE}), S.REFUSED, approval=True,
+                   form="reason", reason_label="不予建档的原因"),
 }
+
+
+def audit_labels() -> dict[str, str]:
+    """The audit trail's labels of the moves (registered with bangfu.audit.labels when the app is ready)."""
+    return {f"case.{name}": move.label for name, move in TRANSITIONS.items()}
 
 
 def state_label(state: str) -> str:
@@ -49,6 +73,6 @@ def check_move(state: str, name: str) -> Move:
     return move
 
 
-def allowed_moves(state: str) -> list[str]:
-    """The moves that may be made from `state` (for the interface's buttons)."""
+def moves_from(state: str) -> list[str]:
+    """The moves that may be made from `state`, whoever makes them (who may: `selectors.allowed_moves`)."""
     return [name for name, move in TRANSITIONS.items() if state in move.sources]

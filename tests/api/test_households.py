@@ -102,9 +102,9 @@ def test_status_moves_only_through_the_case_workflow(client_for, household):
 
 
 def test_entitlements(client_for, household, users):
-    from bangfu.registry.services import household_verify
+    from bangfu.cases.services import case_take_over
 
-    household_verify(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
     cw = client_for("caseworker_g1")
     response = cw.get(f"/api/v1/households/{household.pk}/entitlements", {"as_of": "2025-06-01"})
     assert response.status_code == 200
@@ -298,9 +298,9 @@ def test_token_name_and_username_longer_than_their_columns_are_a_named_422(clien
 
 
 def test_entitlements_refuse_an_as_of_outside_the_engines_dates(client_for, household, users):
-    from bangfu.registry.services import household_verify
+    from bangfu.cases.services import case_take_over
 
-    household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
     cw = client_for("caseworker_g1")
     url = f"/api/v1/households/{household.pk}/entitlements"
     assert cw.get(url, {"as_of": "2025-06-01"}).status_code == 200
@@ -324,15 +324,12 @@ def test_huge_page_numbers_are_clamped_not_a_500(cw, client_for, household):
             assert response.json()["items"] == []
 
 
-def test_update_needs_the_version_and_refuses_an_exited_file(cw, client_for, household, users):
-    from bangfu.registry.services import household_exit
-
+def test_update_needs_the_version_and_refuses_an_exited_file(cw, client_for, household, users, exit_household):
     url = f"/api/v1/households/{household.pk}"
     missing = send(cw, "patch", url, {"notes": "无版本"})
     assert missing.status_code == 422
     assert send(cw, "patch", url, {"notes": "有版本", "version": 1}).status_code == 200
-    household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
-    household.refresh_from_db()
+    exit_household(household)
     exited = send(cw, "patch", url, {"notes": "退出后", "version": household.version})
     assert exited.status_code == 422 and exited.json()["field"] == "status" and "已退出" in exited.json()["detail"]
     income = send(cw, "put", f"{url}/incomes", {"month": "2025-05-01", "source": "wages", "amount": 100})

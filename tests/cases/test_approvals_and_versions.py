@@ -8,7 +8,6 @@ from bangfu.cases import services
 from bangfu.cases.models import Case, CaseEvent
 from bangfu.cases.parameters import add_months
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from bangfu.registry import services as registry
 from bangfu.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +114,7 @@ def test_a_household_filed_before_the_workflow_is_adopted_in_its_state_with_its_
 
 def test_the_registrys_verify_opens_the_case_in_the_archive(make_household, users):
     household = make_household()
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    services.case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
     case = household.cases.get()
     assert case.state == "archived" and case.events.get().action == "take_over"
     with pytest.raises(Conflict, match="进行中"):

@@ -19,9 +19,8 @@ from bangfu.audit.models import AuditEntry
 from bangfu.cases import services
 from bangfu.cases.models import Case
 from bangfu.cases.parameters import add_months
-from bangfu.cases.reviews import followups_due, overdue_reviews
+from bangfu.cases.reviews import overdue_reviews
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from bangfu.registry import services as registry
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household
 
@@ -39,7 +38,7 @@ def archived_without_review() -> list[int]:
 def test_verify_opens_the_episode_in_the_archive_with_its_review_date_and_who(make_household, users, today):
     household = make_household()
     reviewer = users["reviewer_xuanwu"]
-    registry.household_verify(actor=reviewer, household=household, category="extreme_hardship")
+    services.case_take_over(actor=reviewer, household=household, category="extreme_hardship")
     household.refresh_from_db()
     case = household.cases.get()
     assert household.status == case.state == "archived" and household.verified_category == "extreme_hardship"
@@ -55,8 +54,8 @@ def test_verify_opens_the_episode_in_the_archive_with_its_review_date_and_who(ma
 def test_an_archive_taken_over_with_its_old_date_is_overdue_on_the_start_page(make_household, users, today, client):
     household = make_household()
     archived_on = add_months(today, -13)
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship",
-                              archived_on=archived_on)
+    services.case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship",
+                            archived_on=archived_on)
     case = household.cases.get()
     assert case.next_review_on == add_months(archived_on, 12) < today
     assert list(overdue_reviews(user=users["caseworker_g1"], as_of=today)) == [case]
@@ -70,9 +69,9 @@ def test_an_archive_taken_over_with_its_old_date_is_overdue_on_the_start_page(ma
 
 def test_verifying_again_changes_the_category_of_the_same_episode(make_household, users):
     household = make_household()
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    services.case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
     due = household.cases.get().next_review_on
-    registry.household_verify(actor=users["admin_nanjing"], household=household, category="extreme_hardship")
+    services.case_take_over(actor=users["admin_nanjing"], household=household, category="extreme_hardship")
     case = household.cases.get()
     assert case.category == "extreme_hardship" and case.next_review_on == due and case.version == 2
     assert list(case.events.values_list("action", flat=True)) == ["take_over", "recategorise"]
@@ -92,20 +91,6 @@ def test_take_over_is_for_verifiers_of_the_area_and_not_for_an_application_under
     with pytest.raises(Conflict, match="审批建档"):  # the application's four eyes are not bypassed
         services.case_take_over(actor=users["reviewer_xuanwu"], household=case.household, category="hardship")
     assert Case.objects.get(pk=case.pk).state == "draft"
-
-
-def test_the_registrys_exit_closes_the_episode_with_its_follow_ups(make_household, users, today):
-    household = make_household()
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship",
-                              archived_on=add_months(today, -13))
-    registry.household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
-    case = household.cases.get()
-    assert case.state == "exited" and case.close_reason == "已稳定就业" and case.closed_by == users["reviewer_xuanwu"]
-    assert case.events.last().action == "registry_exit"
-    assert not overdue_reviews(user=users["caseworker_g1"], as_of=today).exists()
-    assert followups_due(user=users["caseworker_g1"], as_of=add_months(today, 3)).count() == 1
-    reopened = services.case_open(actor=users["caseworker_g1"], household=household, reason="再次失业")
-    assert reopened.previous == case and reopened.is_relapse
 
 
 def test_the_database_refuses_an_archived_episode_without_a_review_date(archived_case):

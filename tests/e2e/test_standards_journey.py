@@ -14,10 +14,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_confirm_an_illustrative_price_with_a_second_administrator(page, log_in, users, make_household):
-    from bangfu.registry.services import household_verify
+    from bangfu.cases.services import case_take_over
 
-    household = household_verify(actor=users["reviewer_xuanwu"], household=make_household(),
-                                 category="extreme_hardship")
+    household = make_household()
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    household.refresh_from_db()
     log_in(users["admin_nanjing"])
     page.get_by_role("link", name="政策标准").click()
     expect(page.get_by_role("heading", name="政策标准")).to_be_visible()

@@ -11,6 +11,7 @@ from exchange_files import csv_bytes
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services as cases
 from bangfu.cases.parameters import add_months
+from bangfu.cases.services import case_take_over
 from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.exchange import selectors
@@ -18,7 +19,7 @@ from bangfu.exchange.departments.formats import FORMATS
 from bangfu.exchange.identification import propose_category
 from bangfu.exchange.models import Alert, Disagreement
 from bangfu.exchange.services import alert_resolve, department_upload, import_start
-from bangfu.registry.services import household_exit, household_verify, income_set
+from bangfu.registry.services import income_set
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +110,11 @@ def test_the_category_follows_income_after_rigid_expenses_and_the_dibao_standard
     assert proposal["parameters"]["accident_expense_share"]["reference"]["article"] == 26
 
 
-def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(users, make_household, send):
+def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(users, make_household, send,
+                                                                                exit_household):
     archived, exited = make_household(), make_household()
-    household_verify(actor=users["reviewer_xuanwu"], household=archived, category="extreme_hardship")
-    household_exit(actor=users["reviewer_xuanwu"], household=exited, reason="已稳定就业")
+    case_take_over(actor=users["reviewer_xuanwu"], household=archived, category="extreme_hardship")
+    exit_household(exited)
     a, e = people(archived), people(exited)
     send("civil_affairs", [[a["spouse"].id_number, "李娜", "死亡", "", "", "2025-01-02", ""],
                            [a["self"].id_number, "张伟", "特困供养", "2024-01-01", "1200", "", ""]])
@@ -131,14 +133,15 @@ def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(u
     assert selectors.alerts_for(users["caseworker_g1"]).count() == 3
 
 
-def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(users, make_household):
+def test_an_exited_household_whose_income_fell_below_the_dibao_line_is_flagged(users, make_household,
+                                                                              exit_household):
     from bangfu.exchange.alerts import relapse_scan
 
     exited, steady = make_household(), make_household()
     _income(users, exited, "1500")  # three people: 500 each, below 900
     _income(users, steady, "9000")
     for household in (exited, steady):
-        household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
+        exit_household(household)
     assert relapse_scan(as_of=clock.today()) == 1
     assert relapse_scan(as_of=clock.today()) == 0  # stays one alert until resolved
     alert = Alert.objects.get()

@@ -9,7 +9,6 @@ from bangfu.cases import services as cases
 from bangfu.cases.models import Measure
 from bangfu.exchange.alerts import duplicate_benefit_scan
 from bangfu.exchange.models import Alert
-from bangfu.registry.services import household_exit
 
 pytestmark = pytest.mark.django_db
 CODE = "living.union_hardship_aid"
@@ -25,12 +24,12 @@ def measure(users, household, today, code=CODE, member=None) -> Measure:
 
 
 @pytest.fixture
-def moved(users, make_household, archive, build, pay, today):
+def moved(users, make_household, archive, build, pay, today, exit_household):
     """张伟 is paid the aid in household A, which exits; he joins household B, which is paid the aid too."""
     first = archive(make_household("g1"))
     worker = first.members.get(relation="self")
     pay(first, "500.00", measure=measure(users, first, today))
-    household_exit(actor=users["reviewer_xuanwu"], household=first, reason="已稳定就业")
+    exit_household(first)
     second = archive(make_household("g1", members=[
         build.member("spouse", sex="female", region="320100"),
         build.member("self", id_number=worker.id_number, name=worker.name, employment="registered_unemployed")]))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from bangfu.cases.services import case_take_over
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import services
 from bangfu.registry.assessment import (
@@ -22,7 +23,7 @@ AS_OF = datetime.date(2025, 6, 1)
 @pytest.fixture
 def archived(make_household, users):
     household = make_household(hardship_causes=["illness"])
-    services.household_verify(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
     for month, amount in ((datetime.date(2025, 4, 1), "1500"), (datetime.date(2025, 5, 1), "1700")):
         services.income_set(actor=users["caseworker_g1"], household=household, month=month, source="wages",
                             amount=Decimal(amount))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bangfu.audit.models import AuditEntry
+from bangfu.cases.services import case_take_over
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from bangfu.registry import services
 from bangfu.registry.models import Household, IncomeRecord, Member
@@ -76,12 +77,10 @@ def test_the_database_itself_refuses_a_second_active_membership(make_household, 
                               birth_date=member.birth_date, relation="other")
 
 
-def test_exit_frees_the_members_for_another_household(make_household, users):
+def test_exit_frees_the_members_for_another_household(make_household, exit_household):
     household = make_household()
-    services.household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
     worker = household.members.get(relation="self")
-    services.household_exit(actor=users["reviewer_xuanwu"], household=household, reason="实现再就业,脱困")
-    household.refresh_from_db()
+    exit_household(household, reason="实现再就业,脱困")
     assert household.status == "exited" and not household.members.filter(active=True).exists()
     again = make_household(union="g2", members=[{"name": worker.name, "id_number": worker.id_number,
                                                  "relation": "self"}])
@@ -91,15 +90,15 @@ def test_exit_frees_the_members_for_another_household(make_household, users):
 def test_verify_is_for_reviewers_and_archives_the_household(make_household, users):
     household = make_household()
     with pytest.raises(AccessDenied):
-        services.household_verify(actor=users["caseworker_g1"], household=household, category="hardship")
+        case_take_over(actor=users["caseworker_g1"], household=household, category="hardship")
     with pytest.raises(NotFound):
-        services.household_verify(actor=users["reviewer_xishan"], household=household, category="hardship")
+        case_take_over(actor=users["reviewer_xishan"], household=household, category="hardship")
     with pytest.raises(ValidationFailed):
-        services.household_verify(actor=users["reviewer_xuanwu"], household=household, category="none")
-    services.household_verify(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+        case_take_over(actor=users["reviewer_xuanwu"], household=household, category="none")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
     household.refresh_from_db()
     assert household.archived and household.verified_category == "extreme_hardship"
-    assert AuditEntry.objects.filter(action="household.verify", object_id=str(household.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="household.status", object_id=str(household.pk)).count() == 1
 
 
 def test_household_update_records_only_the_changes_and_refuses_a_stale_version(make_household, users):
@@ -232,11 +231,11 @@ def test_amounts_and_text_beyond_their_columns_are_refused_naming_the_field(make
     assert caught.value.field == "employer"
 
 
-def test_an_exited_file_refuses_updates_and_incomes(make_household, users):
+def test_an_exited_file_refuses_updates_and_incomes(make_household, users, exit_household):
     household = make_household()
     cw = users["caseworker_g1"]
     services.household_update(actor=cw, household=household, data={"notes": "在册"}, version=household.version)
-    services.household_exit(actor=users["reviewer_xuanwu"], household=household, reason="已稳定就业")
+    exit_household(household)
     with pytest.raises(ValidationFailed, match="已退出") as caught:
         services.household_update(actor=cw, household=household, data={"notes": "退出后"}, version=household.version)
     assert caught.value.field == "status"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bangfu.cases.services import case_take_over
 from bangfu.common.errors import NotFound
-from bangfu.registry import selectors, services
+from bangfu.registry import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def three(make_household, users):
     a = make_household("g1", hardship_causes=["illness", "education"], phone="13900000001")
     b = make_household("g2", hardship_causes=["unemployment"])
     c = make_household("g4")
-    services.household_verify(actor=users["reviewer_xuanwu"], household=b, category="extreme_hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=b, category="extreme_hardship")
     return a, b, c
 
 

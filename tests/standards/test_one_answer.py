@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from standards_helpers import standard_set
 
+from bangfu.cases.services import case_take_over
 from bangfu.policy.cli import main as cli
 from bangfu.registry import services as registry
 from bangfu.registry.assessment import household_to_assessment_document
@@ -68,7 +69,7 @@ def test_the_same_document_gets_the_same_bytes_on_every_route(tmp_path, login, u
     preview = _routes(tmp_path, client, household, document)
     assert len(set(preview.values())) == 1, {k: v[:200] for k, v in preview.items()}
 
-    registry.household_verify(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
     household.refresh_from_db()
     verified = _routes(tmp_path, client, household, household_to_assessment_document(household, AS_OF))
     assert len(set(verified.values())) == 1

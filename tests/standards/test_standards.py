@@ -116,11 +116,12 @@ def test_bad_values_are_refused_naming_the_field(users, change, field) -> None:
 
 @pytest.mark.django_db
 def test_a_raised_standard_changes_entitlements_from_its_date_only(users, make_household, setter) -> None:
+    from bangfu.cases.services import case_take_over
     from bangfu.registry.assessment import household_entitlements
-    from bangfu.registry.services import household_verify
 
-    household = household_verify(actor=users["reviewer_xuanwu"], household=make_household(),
-                                 category="extreme_hardship")
+    household = make_household()
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    household.refresh_from_db()
 
     def electricity(day):
         answer = household_entitlements(household, day)

@@ -15,9 +15,11 @@ def household(make_household):
 
 @pytest.fixture
 def verified(household, users):
-    from bangfu.registry.services import household_verify
+    from bangfu.cases.services import case_take_over
 
-    return household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    household.refresh_from_db()
+    return household
 
 
 @pytest.fixture

@@ -49,11 +49,12 @@ def test_the_history_shows_value_date_status_and_source(login, users):
 
 
 def test_confirm_then_a_second_administrator_approves_and_the_next_assessment_uses_it(login, users, make_household):
+    from bangfu.cases.services import case_take_over
     from bangfu.registry.assessment import household_entitlements
-    from bangfu.registry.services import household_verify
 
-    household = household_verify(actor=users["reviewer_xuanwu"], household=make_household(),
-                                 category="extreme_hardship")
+    household = make_household()
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="extreme_hardship")
+    household.refresh_from_db()
     day = datetime.date(2025, 6, 1)
 
     def electricity():

@@ -1,7 +1,7 @@
-"""Households archived or exited outside the application workflow: an existing archive taken over, data loading.
+"""Households archived outside the application workflow: an existing archive taken over, data loading.
 
 Every archived household has an episode in 已建档 with its review date (Article 26: reviewed at least once a
-year), however it came into the archive; the registry's own exit closes that episode with the file.
+year), however it came into the archive.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
-from ..models import CLOSED, Case
+from ..models import Case
 from ..parameters import next_review
-from .common import log_event, required_reason
-from .helping import schedule_followups
+from .common import log_event
 from .household_state import household_follow_case
 
 TAKE_OVER = "take_over"
 RECATEGORISE = "recategorise"
-REGISTRY_EXIT = "registry_exit"
 TAKE_OVER_REASON = "按原有档案建档(接收原有档案或数据导入)"
 CATEGORIES = (c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP)
 
@@ -109,23 +107,3 @@ def adopted_review_fields(household: Household) -> dict:
         return {}
     day = archive_date_known(household)
     return {"archived_on": day, "next_review_on": next_review(day, household.region_code)}
-
-
-@transaction.atomic
-def case_close_with_household(*, actor, household: Household, reason: str) -> Case | None:
-    """The registry's own exit (`household_exit`, outside the workflow): the open episode closes with the file as
-    脱困退出, with its follow-ups, so that no exited household keeps an episode due for review. The registry moves
-    the household itself; this runs in its transaction."""
-    check_area(actor, household.union.path, VERIFY, "未找到该家庭档案")
-    case = (Case.objects.select_for_update().select_related("household__union")
-            .filter(household=household).exclude(state__in=CLOSED).first())
-    if case is None:
-        return None
-    before = case.state
-    case.state = c.Status.EXITED
-    case.close_reason, case.closed_on, case.closed_by = required_reason(reason, "退出原因"), today(), actor
-    case.version += 1
-    case.save()
-    log_event(actor=actor, case=case, action=REGISTRY_EXIT, from_state=before, to_state=case.state,
-              reason=case.close_reason, data=schedule_followups(case))
-    return case

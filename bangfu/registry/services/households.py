@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from bangfu.accounts.access import ADD, CHANGE, VERIFY, in_area, may
+from bangfu.accounts.access import ADD, CHANGE, in_area, may
 from bangfu.accounts.models import Organisation, OrgLevel
 from bangfu.audit.locking import lock_version
 from bangfu.audit.services import diff
@@ -72,46 +72,6 @@ def household_update(*, actor, household: Household, data: Mapping, version: int
     household.save()
     old, new = diff(before, household_snapshot(household))
     audit_household(actor, "household.update", household, before=old, after=new)
-    return household
-
-
-@transaction.atomic
-def household_verify(*, actor, household: Household, category: str,
-                     archived_on: datetime.date | None = None) -> Household:
-    """核定 outside the application (an existing archive, data loading): a reviewer sets the verified category and
-    takes the household into the archive through the cases app, which opens its episode in 已建档 with the review
-    date (`archived_on`, default today, plus the review interval). Applications go through the case workflow."""
-    from bangfu.cases.services import case_take_over  # late: the cases app builds on the registry
-
-    check_household(actor, household, VERIFY)
-    household = lock_household(household)
-    before = household_snapshot(household)
-    case_take_over(actor=actor, household=household, category=category, archived_on=archived_on)
-    household = lock_household(household)  # the case moved it: read it again
-    old, new = diff(before, household_snapshot(household))
-    audit_household(actor, "household.verify", household, before=old, after=new)
-    return household
-
-
-@transaction.atomic
-def household_exit(*, actor, household: Household, reason: str) -> Household:
-    """脱困退出: the file is kept, its members become free to join another household; its open case closes too."""
-    from bangfu.cases.services import case_close_with_household  # late: the cases app builds on the registry
-
-    check_household(actor, household, VERIFY)
-    household = lock_household(household)
-    if household.status in c.INACTIVE_STATES:
-        raise ValidationFailed("该档案已退出", field="status")
-    if not reason.strip():
-        raise ValidationFailed("须填写退出原因", field="reason")
-    before = household_snapshot(household)
-    case_close_with_household(actor=actor, household=household, reason=reason)
-    household.status = c.Status.EXITED
-    household.version += 1
-    household.save()
-    household.members.filter(active=True).update(active=False)
-    audit_household(actor, "household.exit", household, before={"status": before["status"]},
-                    after={"status": household.status, "reason": reason.strip()})
     return household
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 
+from bangfu.cases.workflow import TRANSITIONS
 from bangfu.common import clock
 from bangfu.registry import choices as c
 
@@ -93,13 +94,9 @@ class FollowUpForm(StyledForm):
     relapse_seen = forms.BooleanField(label="发现返贫", required=False)
 
 
-FORMS = {"record_visit": VisitForm, "start_notice": NoticeForm, "archive": ArchiveForm,
-         "refuse": ReasonMoveForm, "exit": ReasonMoveForm, "relieve": ReasonMoveForm,
-         "complete_review": ReasonMoveForm, "open": ReasonMoveForm}
-
-
-REASON_LABELS = {"refuse": "不予建档的原因", "exit": "退出原因", "relieve": "解困原因", "complete_review": "复核结论",
-                 "open": "重新申请的原因", "archive": "审批意见(可选)"}
+# The form of each kind of move input (`Move.form` of the workflow table); a new episode takes a reason.
+FORMS = {"note": MoveForm, "reason": ReasonMoveForm, "visit": VisitForm, "notice": NoticeForm, "archive": ArchiveForm}
+OPEN_REASON_LABEL = "重新申请的原因"
 
 
 def move_form(name: str, *, version: int, data=None, household=None, prefix: str | None = None,
@@ -114,13 +111,15 @@ def move_form(name: str, *, version: int, data=None, household=None, prefix: str
         initial.update(start=today, end=today + datetime.timedelta(days=7))
     elif name == "archive" and household is not None:
         initial["category"] = household.proposed_category
-    form_class = FORMS.get(name, MoveForm)
+    move = TRANSITIONS.get(name)
+    form_class = FORMS[move.form] if move else ReasonMoveForm
     kwargs = {"initial": initial, "prefix": prefix or name}
     if form_class is VisitForm:
         kwargs["documents"] = [d for d in household.documents.all() if d.doc_type == c.DocumentType.AUTHORISATION]
     elif form_class is ArchiveForm:
         kwargs["open_disagreements"] = open_disagreements
     form = form_class(data, **kwargs)
-    if name in REASON_LABELS:
-        form.fields["reason"].label = REASON_LABELS[name]
+    reason_label = move.reason_label if move else OPEN_REASON_LABEL
+    if reason_label and "reason" in form.fields:
+        form.fields["reason"].label = reason_label
     return form

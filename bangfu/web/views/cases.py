@@ -13,6 +13,7 @@ from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.reviews import exit_suggestion
+from bangfu.cases.workflow import TRANSITIONS
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.exchange.models import OpenState
@@ -21,16 +22,8 @@ from bangfu.registry import choices as c
 from bangfu.registry import selectors
 
 from ..access import is_htmx, page
-from ..casework import ACTION_LABELS, OPEN, conflict_rows, event_rows, move_options
+from ..casework import OPEN, action_label, conflict_rows, event_rows, move_options
 from ..forms.cases import FollowUpForm, move_form
-
-SERVICES = {
-    "submit": services.case_submit, "start_verification": services.case_start_verification,
-    "record_visit": services.case_record_visit, "start_notice": services.case_start_notice,
-    "archive": services.case_archive, "refuse": services.case_refuse, "start_help": services.case_start_help,
-    "start_review": services.case_start_review, "complete_review": services.case_complete_review,
-    "exit": services.case_exit, "relieve": services.case_relieve,
-}
 
 
 def panel_context(request, household, *, bound=None, error: str = "", conflict=None) -> dict:
@@ -83,7 +76,7 @@ def _run(user, household, name: str, form):
         version = case.version
     elif version == 0:
         raise services.stale_case(case, version)
-    return SERVICES[name](actor=user, case=case, version=version, **form.service_kwargs())
+    return services.move_service(name)(actor=user, case=case, version=version, **form.service_kwargs())
 
 
 def _refused(request, household, *, form, message: str, status: int, conflict=None):
@@ -109,7 +102,7 @@ def _done(request, household, message: str):
 @require_POST
 @page(CHANGE)
 def case_move(request, pk: int, move: str):
-    if move not in SERVICES and move != OPEN:
+    if move not in TRANSITIONS and move != OPEN:
         raise Http404("未知的操作")
     household = selectors.household_get(user=request.user, pk=pk)
     flags = open_disagreements(request.user, household) if move == "archive" else 0
@@ -131,7 +124,7 @@ def case_move(request, pk: int, move: str):
         return _refused(request, household, form=form, message=exc.message, status=422)
     except AccessDenied as exc:
         return _refused(request, household, form=form, message=exc.message, status=403)
-    label = "重新申请,已建立新一批次档案" if move == OPEN else ACTION_LABELS[move]
+    label = "重新申请,已建立新一批次档案" if move == OPEN else action_label(move)
     return _done(request, household, f"已{label}。")
 
 
