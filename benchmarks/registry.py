@@ -123,7 +123,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         ids, numbers = _samples(env, args.requests)  # sets Django up in this process
-        from bangfu.registry.demo import DEMO_PASSWORD
+        from bangfu.demo.loader import DEMO_PASSWORD
 
         client = Client()
         client.login(args.user, DEMO_PASSWORD)

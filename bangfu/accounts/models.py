@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from bangfu.common.roles import Role
+
 
 class OrgLevel(models.TextChoices):
     PROVINCE = "province", "省总工会"
@@ -49,14 +51,6 @@ class Organisation(models.Model):
 
     def contains(self, other: Organisation) -> bool:
         return other.path.startswith(self.path)
-
-
-class Role(models.TextChoices):
-    CASEWORKER = "caseworker", "经办人"
-    REVIEWER = "reviewer", "审核人"
-    ADMIN = "admin", "管理员"
-    AUDITOR = "auditor", "审计"
-    DEPARTMENT_OFFICER = "department_officer", "部门数据专员"
 
 
 class Department(models.TextChoices):

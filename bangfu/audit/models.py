@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from bangfu.accounts.access import RestrictedQuerySet
+from bangfu.common.access import RestrictedQuerySet
 
 
 class AuditImmutable(Exception):

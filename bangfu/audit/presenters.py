@@ -16,19 +16,15 @@ from django.db import models
 from django.utils import timezone
 
 from bangfu.common.ids import mask_id_numbers_in
-from bangfu.registry.choices import Category, Cause
 
 from .labels import FIELD_LABELS, OBJECT_MODELS, TYPE_FIELD_LABELS, action_label, object_type_label
 from .models import AuditEntry
 
 EMPTY = "—"
 SYSTEM = "系统"
-# Codes under keys that no model field of the object carries (export filters, a case's move data).
+# Codes under keys that no model field of the object carries (export filters, a case's move data); the registry
+# adds its categories and causes when it is ready (audit imports no other app).
 VALUE_CHOICES: dict[str, dict[str, str]] = {
-    "category": dict(Category.choices),
-    "previous_category": dict(Category.choices),
-    "cause": dict(Cause.choices),
-    "hardship_causes": dict(Cause.choices),
     "suggestion": {"exit": "脱困退出", "relieve": "解困"},
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")

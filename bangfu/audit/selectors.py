@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import QuerySet
 
-from bangfu.accounts.access import VIEW_AUDIT, require
+from bangfu.common.access import VIEW_AUDIT, require
 
 from .models import AuditEntry
 

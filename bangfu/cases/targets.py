@@ -4,9 +4,9 @@ relapsed, and still below the local 低保 standard per capita."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import numpy as np
-from django.db.models import Sum
 
 from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
@@ -25,13 +25,19 @@ LABELS = {
 }
 
 
+# Who else knows that a household was helped, registered when their app is ready (the ledger: a net payment
+# this year); each is called with user, path and year and gives household ids.
+HELP_SOURCES: list[Callable[..., set[int]]] = []
+
+
+def help_source_register(source: Callable[..., set[int]]) -> None:
+    if source not in HELP_SOURCES:
+        HELP_SOURCES.append(source)
+
+
 def _helped(user, path: str, year: int) -> int:
     """Households that received something this year: a net payment in the ledger or a measure completed."""
-    from bangfu.ledger.models import LedgerEntry
-
-    paid = set(LedgerEntry.objects.restrict(user, VIEW).filter(union__path__startswith=path, paid_on__year=year)
-               .values("household_id").annotate(net=Sum("amount")).filter(net__gt=0)
-               .values_list("household_id", flat=True))
+    paid = set().union(*(source(user=user, path=path, year=year) for source in HELP_SOURCES))
     done = set(Measure.objects.restrict(user, VIEW).filter(
         plan__case__household__union__path__startswith=path, status=MeasureStatus.DONE, updated_at__year=year,
     ).values_list("plan__case__household_id", flat=True))

@@ -59,6 +59,11 @@ def counted_members(household: Household) -> tuple[int, int]:
     return listed.count() - left_out, left_out
 
 
+def as_identified(household: Household, as_of: datetime.date) -> tuple[int, Decimal]:
+    """The members counted and the year's rigid expenses (yuan), as identification counts them (the review too)."""
+    return counted_members(household)[0], sum(rigid_expenses(household, as_of).values(), Decimal(0))
+
+
 def propose_category(household: Household, as_of: datetime.date) -> dict:
     """{category, label, reasons, figures, parameters}: a proposal the reviewer confirms or not, never automatic.
 

@@ -12,7 +12,7 @@ from bangfu.common.errors import DomainError
 from bangfu.registry.models import Member
 
 # The form's own access check on the target union.
-from bangfu.registry.services.households import _check_union
+from bangfu.registry.services.households import union_check
 from bangfu.registry.services.members import NEUTRAL_DUPLICATE
 from bangfu.registry.validation import clean_household
 
@@ -86,7 +86,7 @@ class HouseholdChecker:
             try:
                 if union is None:
                     raise DomainError(f"所属工会代码不存在:{code}")
-                _check_union(self.actor, union)
+                union_check(self.actor, union)
                 self._unions[code] = union
             except DomainError as exc:
                 self._unions[code] = exc.message

@@ -15,7 +15,7 @@ from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
-from bangfu.registry.services.households import _check_union
+from bangfu.registry.services.households import union_check
 
 from . import files
 from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
@@ -44,7 +44,7 @@ def household_import_upload(*, actor, union: Organisation, name: str, content: b
     """Receive a household file for `union` (the default where a row names no union); nothing is read into the registry yet."""
     if not may(actor, ADD):
         raise AccessDenied("您没有导入家庭档案的权限")
-    _check_union(actor, union)
+    union_check(actor, union)
     if mode not in ImportMode.values:
         raise ValidationFailed(f"导入方式无效:{mode}", field="mode")
     precheck(name, content)

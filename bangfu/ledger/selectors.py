@@ -110,3 +110,10 @@ def budget_list(*, user, year: int | None = None) -> list[dict]:
         used = _money(budget.spent)
         out.append({"budget": budget, "spent": used, "remaining": budget.amount - used})
     return out
+
+
+def households_paid(*, user, path: str, year: int) -> set[int]:
+    """Households under `path` with a net payment in `year` (Article 2's "helped", beside completed measures)."""
+    return set(LedgerEntry.objects.restrict(user, VIEW).filter(union__path__startswith=path, paid_on__year=year)
+               .values("household_id").annotate(net=Sum("amount")).filter(net__gt=0)
+               .values_list("household_id", flat=True))

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from bangfu.accounts.access import CHANGE, SET_BUDGET, check_area, in_area, may
+from bangfu.accounts.access import CHANGE, SET_BUDGET, check_area, check_four_eyes, in_area, may
 from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
-from bangfu.cases.approvals import check_approver, check_four_eyes
+from bangfu.cases.approvals import check_approver
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason
 from bangfu.common import clock

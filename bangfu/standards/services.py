@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from bangfu.accounts.access import SET_STANDARD, in_area, may
+from bangfu.accounts.access import FOUR_EYES, SET_STANDARD, in_area, may
 from bangfu.audit.services import audit_log
-from bangfu.cases.approvals import FOUR_EYES
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.policy.parameters import default_parameters

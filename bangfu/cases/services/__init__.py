@@ -13,7 +13,7 @@ from .application import (
     case_start_verification,
     case_submit,
 )
-from .common import stale_case
+from .common import archive_check_register, stale_case
 from .helping import (
     case_complete_review,
     case_exit,
@@ -28,7 +28,7 @@ from .plans import measure_create, measure_from_entitlement, measure_update, pla
 from .takeover import case_take_over
 
 __all__ = [
-    "case_archive", "case_move", "case_complete_review", "case_exit", "case_open",
+    "archive_check_register", "case_archive", "case_move", "case_complete_review", "case_exit", "case_open",
     "case_record_visit", "case_refuse", "case_relieve", "case_start_help", "case_start_notice", "case_start_review",
     "case_start_verification", "case_submit", "case_take_over", "followup_record", "household_follow_case",
     "measure_create", "measure_from_entitlement", "measure_update", "plan_create", "plan_update", "stale_case",

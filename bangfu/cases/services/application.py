@@ -10,13 +10,12 @@ from bangfu.accounts.access import CHANGE
 from bangfu.common import clock
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
-from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
 from bangfu.registry.models import Document, Household
 
 from ..models import Case
 from ..parameters import next_review
-from .common import begin, check_area, finish, log_event, required_reason
+from .common import archive_checks, begin, check_area, finish, log_event, required_reason
 from .household_state import household_follow_case
 
 
@@ -138,7 +137,7 @@ def case_archive(*, actor, case: Case, version: int, category: str, reason: str 
     if case.notice_end is None or day <= case.notice_end:
         raise ValidationFailed(f"公示期至{case.notice_end}止,公示期满后方可审批建档", field="notice_end")
     _has_worker(case)
-    archive_check(actor=actor, household=case.household, override_reason=override_reason)
+    archive_checks(actor=actor, household=case.household, override_reason=override_reason)
     case.category, case.archived_on, case.approved_by = category, day, actor
     case.next_review_on = next_review(day, case.household.region_code)
     return finish(actor=actor, case=case, name="archive", reason=reason, category=category,

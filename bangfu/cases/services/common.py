@@ -3,23 +3,39 @@ of `..approvals`, re-exported."""
 
 from __future__ import annotations
 
-from bangfu.accounts.access import CHANGE, check_area
+from collections.abc import Callable
+
+from bangfu.accounts.access import CHANGE, check_area, check_four_eyes
 from bangfu.audit.locking import conflict_payload, lock_version
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import Conflict, ValidationFailed
 
-from ..approvals import APPROVER_LEVELS, check_approver, check_four_eyes, proposer_ids
+from ..approvals import APPROVER_LEVELS, check_approver, proposer_ids
 from ..models import Case, CaseEvent
 from ..selectors import case_changes as changes_since
 from ..workflow import TRANSITIONS, check_move
 from .household_state import household_follow_case
 
 # Re-exported: the ledger and the web's start page use the same checks.
-__all__ = ["APPROVER_LEVELS", "begin", "changes_since", "check_approver", "check_area", "check_four_eyes", "finish",
+__all__ = ["APPROVER_LEVELS", "archive_check_register", "archive_checks", "begin", "changes_since", "check_approver", "check_area", "check_four_eyes", "finish",
            "lock_case", "log_event", "proposer_ids", "required_reason", "stale_case"]
 
 
 STALE_CASE = "该档案已被他人修改,请刷新后重试"
+# What an archive must pass beyond the workflow, registered by the app that holds the facts when it is ready (the
+# exchange: open disagreements with other departments' data refuse it unless overridden, Article 26). Each is
+# called with actor, household and override_reason inside the archive's transaction.
+ARCHIVE_CHECKS: list[Callable[..., object]] = []
+
+
+def archive_check_register(check: Callable[..., object]) -> None:
+    if check not in ARCHIVE_CHECKS:
+        ARCHIVE_CHECKS.append(check)
+
+
+def archive_checks(*, actor, household, override_reason: str = "") -> None:
+    for check in ARCHIVE_CHECKS:
+        check(actor=actor, household=household, override_reason=override_reason)
 
 
 def _case_lock(case: Case) -> dict:

@@ -15,13 +15,12 @@ from bangfu.audit.models import AuditEntry
 from bangfu.common import clock
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
-from bangfu.exchange.services import archive_check
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
 from ..models import Case
 from ..parameters import next_review
-from .common import log_event
+from .common import archive_checks, log_event
 from .household_state import household_follow_case
 
 TAKE_OVER = "take_over"
@@ -87,7 +86,7 @@ def case_take_over(*, actor, household: Household, category: str, archived_on: d
                        "须经公示后由审核人审批建档", field="household", extra={"case_id": current.pk})
     day = _archive_day(archived_on)
     # Open disagreements with other departments' data refuse it as they refuse the approval (Article 26).
-    archive_check(actor=actor, household=household, override_reason=override_reason)
+    archive_checks(actor=actor, household=household, override_reason=override_reason)
     case = Case.objects.create(
         household=household, episode=current.episode + 1 if current else 1, previous=current,
         state=c.Status.ARCHIVED, category=category, archived_on=day, approved_by=actor, opened_by=actor,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "bangfu.exchange",
     "bangfu.medical",
+    "bangfu.demo",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,8 @@ from .common import (
 from .members import add_member_row
 
 
-def _check_union(actor, union: Organisation) -> None:
+def union_check(actor, union: Organisation) -> None:
+    """May the actor file households under this union (their area, a grassroots or county union)?"""
     if not may(actor, ADD):
         raise AccessDenied("您没有登记家庭档案的权限")
     if not in_area(actor, union.path):
@@ -43,7 +44,7 @@ def household_create(
     *, actor, union: Organisation, data: Mapping, members: Sequence[Mapping] = ()
 ) -> Household:
     """Register a household (status 申请) with its members; exactly one member is the worker (本人)."""
-    _check_union(actor, union)
+    union_check(actor, union)
     fields = clean_household(data, union_division=union.division_code, today=today(), partial=False)
     relations = [m.get("relation") for m in members]
     if members and relations.count("self") != 1:

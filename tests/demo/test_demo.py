@@ -9,7 +9,7 @@ from django.core.management import call_command
 from stdnum.cn import ric
 
 from bangfu.accounts.models import Organisation, User
-from bangfu.registry.demo import ACCOUNTS, DEMO_PASSWORD
+from bangfu.demo.loader import ACCOUNTS, DEMO_PASSWORD
 from bangfu.registry.models import Household, Member
 from bangfu.registry.validation import PHONE
 

@@ -13,9 +13,8 @@ from bangfu.accounts.models import Organisation
 from bangfu.common.bulk import blank_factory
 from bangfu.common.ids import make_id_number
 from bangfu.policy.regions import all_regions, get_region
-
-from . import choices as c
-from .models import Household, Member
+from bangfu.registry import choices as c
+from bangfu.registry.models import Household, Member
 
 POOL = 2000
 _member = blank_factory(Member)

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from bangfu.registry.demo import DEMO_PASSWORD, load_demo
+from bangfu.demo.loader import DEMO_PASSWORD, load_demo
 
 
 def print_accounts(stdout, accounts) -> None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from bangfu.registry.demo import ACCOUNTS
+from bangfu.demo.loader import ACCOUNTS
 from bangfu.registry.models import Household
 
 from .demo import print_accounts

@@ -22,10 +22,10 @@ from bangfu.audit.services import audit_log
 from bangfu.cases.bulk import take_over_bulk
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
+from bangfu.registry import choices as c
+from bangfu.registry.models import Household, IncomeRecord, Member
 
-from . import choices as c
-from .demo_people import PersonFactory
-from .models import Household, IncomeRecord, Member
+from .people import PersonFactory
 
 DEMO_PASSWORD = "bangfu-demo-2019"
 _income = blank_factory(IncomeRecord)
