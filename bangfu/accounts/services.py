@@ -17,7 +17,7 @@ from bangfu.common.errors import AccessDenied, ValidationFailed
 from .access import MANAGE_USERS, ROLE_ACTIONS, SEND_DEPARTMENT_DATA, in_area, require
 from .models import ApiToken, Department, Organisation, OrgLevel, Role, User
 
-# Which levels of union each role belongs to (Issue 3: caseworkers at grassroots, reviewers at county, …).
+# Which levels of union each role belongs to (caseworkers at grassroots, reviewers at county, …).
 ROLE_LEVELS = {
     Role.CASEWORKER: {OrgLevel.GRASSROOTS, OrgLevel.COUNTY},
     Role.REVIEWER: {OrgLevel.COUNTY},

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
-from bangfu.common.bounds import page_number
+from bangfu.common.paging import api_page, page_schema
 
 from .selectors import audit_list
 
@@ -36,14 +36,9 @@ class AuditOut(Schema):
     after: Any
 
 
-class AuditPage(Schema):
-    items: list[AuditOut]
-    total: int
-    page: int
+AuditPage = page_schema(AuditOut, "AuditPage")
 
 
 @router.get("", response=AuditPage)
 def audit_entries(request, filters: Query[AuditFilters], page: int = 1, per_page: int = 50):
-    qs = audit_list(user=request.user, **filters.dict())
-    per_page, page = max(1, min(per_page, 200)), page_number(page)
-    return {"items": list(qs[(page - 1) * per_page: page * per_page]), "total": qs.count(), "page": page}
+    return api_page(audit_list(user=request.user, **filters.dict()), page=page, per_page=per_page)

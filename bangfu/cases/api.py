@@ -9,6 +9,7 @@ from ninja import Router, Status
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.common.paging import api_page, page_schema
 from bangfu.registry.models import Document
 from bangfu.registry.selectors import household_get
 
@@ -39,10 +40,14 @@ def _move(request, case_id: int, service, **kwargs) -> dict:
     return case_out(service(actor=request.user, case=case, **kwargs))
 
 
-@router.get("", response=list[CaseOut], summary="帮扶档案列表")
-def case_list(request, state: str = "", household_id: int | None = None):
-    return [case_out(c, events=False) for c in selectors.case_list(user=request.user, state=state,
-                                                                    household_id=household_id)[:500]]
+CasePage = page_schema(CaseOut, "CasePage")
+FollowUpPage = page_schema(FollowUpOut, "FollowUpPage")
+
+
+@router.get("", response=CasePage, summary="帮扶档案列表(分页)")
+def case_list(request, state: str = "", household_id: int | None = None, page: int = 1, per_page: int = 50):
+    cases = selectors.case_list(user=request.user, state=state, household_id=household_id)
+    return api_page(cases, page=page, per_page=per_page, item=lambda c: case_out(c, events=False))
 
 
 @router.post("", response={201: CaseOut}, summary="建立(或返贫后重新建立)帮扶档案")
@@ -145,15 +150,16 @@ def case_exit_suggestion(request, case_id: int, as_of: datetime.date | None = No
     return exit_suggestion(case.household, as_of or clock.today())
 
 
-@router.get("/reviews/due", response=list[CaseOut], summary="到期或逾期未复核的档案")
-def reviews_due(request, as_of: datetime.date | None = None):
-    cases = overdue_reviews(user=request.user, as_of=as_of or clock.today())[:500]
-    return [case_out(c, events=False) for c in cases]
+@router.get("/reviews/due", response=CasePage, summary="到期或逾期未复核的档案(分页)")
+def reviews_due(request, as_of: datetime.date | None = None, page: int = 1, per_page: int = 50):
+    cases = overdue_reviews(user=request.user, as_of=as_of or clock.today())
+    return api_page(cases, page=page, per_page=per_page, item=lambda c: case_out(c, events=False))
 
 
-@router.get("/followups/due", response=list[FollowUpOut], summary="到期未回访的退出家庭")
-def followup_list(request, as_of: datetime.date | None = None):
-    return [followup_out(f) for f in followups_due(user=request.user, as_of=as_of or clock.today())[:500]]
+@router.get("/followups/due", response=FollowUpPage, summary="到期未回访的退出家庭(分页)")
+def followup_list(request, as_of: datetime.date | None = None, page: int = 1, per_page: int = 50):
+    due = followups_due(user=request.user, as_of=as_of or clock.today())
+    return api_page(due, page=page, per_page=per_page, item=followup_out)
 
 
 @router.post("/followups/{int:followup_id}", response=FollowUpOut, summary="登记退出回访")

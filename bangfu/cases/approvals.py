@@ -8,7 +8,7 @@ from bangfu.common.errors import AccessDenied
 
 from .models import Case
 
-# The union level whose 审核人 approve (Article 2: "县级以上总工会"; issue 4: the county union's reviewer).
+# The union level whose 审核人 approve (Article 2: "县级以上总工会": the county union's reviewer).
 APPROVER_LEVELS = frozenset({OrgLevel.COUNTY})
 
 

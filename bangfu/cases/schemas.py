@@ -50,7 +50,7 @@ class ArchiveIn(Schema):
     version: int
     category: str
     reason: str = ""
-    # 核对报告 with open disagreements: the approver may archive anyway, saying why (issue 5).
+    # 核对报告 with open disagreements: the approver may archive anyway, saying why.
     override_reason: str = ""
 
 

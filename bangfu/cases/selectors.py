@@ -9,14 +9,15 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.common import clock
 from bangfu.common.errors import DomainError, NotFound
+from bangfu.policy.money import CENT
 from bangfu.registry.choices import INACTIVE_STATES
 
 from .approvals import check_approver, proposer_ids
 from .models import LIVE_MEASURE, Case, FollowUp, Measure, MeasureStatus, Plan
 from .workflow import TRANSITIONS, moves_from
 
-CENT = Decimal("0.01")
 OPEN = "open"  # a new episode (case_open) after exit, relief or refusal
 FOUR_EYES_BLOCK = "双人审核:您提交或发起了该事项,须由另一名审核人审批"
 _UNKNOWN = object()
@@ -148,3 +149,12 @@ def plan_mismatches(plan: Plan, as_of: datetime.date) -> dict:
     covered = {(m.benefit_code, m.benefit_member) for m in measures}
     missing = [b for key, b in benefits.items() if key not in covered]
     return {"as_of": as_of.isoformat(), "gone": gone, "changed": changed, "missing": missing}
+
+
+FIRST_PLAN_YEAR = 2019  # the notice's year
+
+
+def plan_years() -> range:
+    """The years a plan may be made for: from the notice's year to next year (a year outside is no plan year at
+    all, for the service and the pages alike)."""
+    return range(FIRST_PLAN_YEAR, clock.today().year + 2)

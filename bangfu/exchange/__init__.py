@@ -1,1 +1,1 @@
-"""Knowing the families precisely (issue 5): bulk import, other departments' data, verification and alerts."""
+"""Knowing the families precisely (Article 26, 精准识别): bulk import, other departments' data, verification and alerts."""

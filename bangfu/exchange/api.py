@@ -13,6 +13,7 @@ from bangfu.accounts.access import is_department_officer
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
 from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.common.paging import api_page, page_schema
 
 from . import selectors, services
 from .models import ImportMode
@@ -77,9 +78,14 @@ def job_start(request, job_id: int):
     return _job(request, services.import_start(actor=request.user, job=job))
 
 
-@router.get("/jobs", response=list[JobOut])
-def job_list(request):
-    return [_job(request, j) for j in selectors.job_list(user=request.user)[:100]]
+JobPage = page_schema(JobOut, "JobPage")
+AlertPage = page_schema(AlertOut, "AlertPage")
+
+
+@router.get("/jobs", response=JobPage, summary="导入任务(分页)")
+def job_list(request, page: int = 1, per_page: int = 50):
+    return api_page(selectors.job_list(user=request.user), page=page, per_page=per_page,
+                    item=lambda j: _job(request, j))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="任务进度")
@@ -124,9 +130,10 @@ def disagreement_resolve(request, pk: int, payload: NoteIn):
     return disagreement_out(services.disagreement_resolve(actor=request.user, disagreement=item, note=payload.note))
 
 
-@router.get("/alerts", response=list[AlertOut])
-def alerts(request, include_resolved: bool = False):
-    return [alert_out(a) for a in selectors.alerts_for(request.user, include_resolved=include_resolved)[:500]]
+@router.get("/alerts", response=AlertPage, summary="预警(分页)")
+def alerts(request, include_resolved: bool = False, page: int = 1, per_page: int = 50):
+    return api_page(selectors.alerts_for(request.user, include_resolved=include_resolved), page=page,
+                    per_page=per_page, item=alert_out)
 
 
 @router.post("/alerts/{pk}/resolve", response=AlertOut)

@@ -1,4 +1,4 @@
-"""Demo department data (issue 5): 民政's and 人社's files for a sample of the demo households, sent through the
+"""Demo department data: 民政's and 人社's files for a sample of the demo households, sent through the
 same upload and job as an officer's, so that a fresh system shows facts, flags on files and alerts."""
 
 from __future__ import annotations

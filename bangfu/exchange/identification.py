@@ -9,6 +9,7 @@ import numpy as np
 
 from bangfu.medical.models import Source
 from bangfu.medical.settlement import family_share_since
+from bangfu.policy.money import CENT
 from bangfu.policy.rules import income
 from bangfu.registry import choices as c
 from bangfu.registry.assessment import INCOME_MONTHS
@@ -17,7 +18,6 @@ from bangfu.registry.models import Household
 
 from .models import DepartmentFact, FactKind
 
-CENT = Decimal("0.01")
 CATEGORIES = {income.EXTREME: c.Category.EXTREME_HARDSHIP, income.HARDSHIP: c.Category.HARDSHIP,
               income.NONE: c.Category.NONE}
 

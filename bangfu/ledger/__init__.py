@@ -1,1 +1,1 @@
-"""Ledger: help delivered, append-only, with budgets and totals (issue 4, Article 28)."""
+"""Ledger: help delivered, append-only, with budgets and totals (Article 28)."""

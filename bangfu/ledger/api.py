@@ -9,6 +9,7 @@ from bangfu.accounts.selectors import organisation_list
 from bangfu.cases.selectors import measure_get
 from bangfu.common import clock
 from bangfu.common.errors import NotFound
+from bangfu.common.paging import api_page, page_schema
 from bangfu.registry.selectors import household_get
 
 from . import selectors, services
@@ -68,10 +69,15 @@ def request_out(request, warnings: list[str] = ()) -> dict:
             "decided_by": str(request.decided_by) if request.decided_by else None, "warnings": list(warnings)}
 
 
-@router.get("/entries", response=list[EntryOut], summary="台账记录")
-def entry_list(request, filters: Query[EntryFilters]):
+EntryPage = page_schema(EntryOut, "EntryPage")
+RequestPage = page_schema(RequestOut, "RequestPage")
+
+
+@router.get("/entries", response=EntryPage, summary="台账记录(分页)")
+def entry_list(request, filters: Query[EntryFilters], page: int = 1, per_page: int = 50):
     qs = selectors.entry_list(user=request.user, **_filters(request, filters))
-    return [entry_out(e) for e in qs.select_related("recorded_by", "approved_by", "reversed_by")[:2000]]
+    return api_page(qs.select_related("recorded_by", "approved_by", "reversed_by"), page=page, per_page=per_page,
+                    item=entry_out)
 
 
 @router.get("/entries/{int:entry_id}", response=EntryOut)
@@ -96,22 +102,23 @@ def reversal_request(request, entry_id: int, payload: ReasonIn):
                                                                     reason=payload.reason)))
 
 
-@router.get("/requests", response=list[RequestOut], summary="登记申请(可按状态筛选)")
-def request_list(request, status: str = ""):
-    return [request_out(r) for r in selectors.request_list(user=request.user, status=status)[:500]]
+@router.get("/requests", response=RequestPage, summary="登记申请(可按状态筛选,分页)")
+def request_list(request, status: str = "", page: int = 1, per_page: int = 50):
+    return api_page(selectors.request_list(user=request.user, status=status), page=page, per_page=per_page,
+                    item=request_out)
 
 
 @router.post("/requests/{int:request_id}/approve", response=ApprovedOut, summary="审核入账(审核人,非经办人)")
 def request_approve(request, request_id: int, payload: ApproveIn):
     pending = selectors.request_get(user=request.user, pk=request_id)
-    entry, warnings = services.ledger_approve(actor=request.user, request=pending, reason=payload.reason)
+    entry, warnings = services.ledger_approve(actor=request.user, ledger_request=pending, reason=payload.reason)
     return {"entry": entry_out(entry), "warnings": warnings}
 
 
 @router.post("/requests/{int:request_id}/reject", response=RequestOut, summary="退回")
 def request_reject(request, request_id: int, payload: ReasonIn):
     pending = selectors.request_get(user=request.user, pk=request_id)
-    return request_out(services.ledger_reject(actor=request.user, request=pending, reason=payload.reason))
+    return request_out(services.ledger_reject(actor=request.user, ledger_request=pending, reason=payload.reason))
 
 
 @router.get("/totals", response=TotalsOut, summary="合计(可按户、措施、资金来源、年度分组)")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from bangfu.accounts.models import Organisation
+from bangfu.policy.money import CENT
 
 from .models import Budget, LedgerEntry
 
@@ -21,7 +22,7 @@ def spent(path: str, fund_source: str, year: int) -> Decimal:
     """Net spending (reversals included) of the union subtree at `path` from one fund source in one year."""
     total = (LedgerEntry.objects.filter(union__path__startswith=path, fund_source=fund_source, paid_on__year=year)
              .aggregate(total=Sum("amount"))["total"])
-    return (total or Decimal(0)).quantize(Decimal("0.01"))
+    return (total or Decimal(0)).quantize(CENT)
 
 
 def budget_check(union: Organisation, fund_source: str, year: int, amount: Decimal,

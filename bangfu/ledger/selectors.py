@@ -10,10 +10,10 @@ from django.db.models.functions import ExtractYear
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
 from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.policy.money import CENT
 
 from .models import Budget, LedgerEntry, LedgerRequest
 
-CENT = Decimal("0.01")
 GROUPS = {"household": "household_id", "measure": "measure_id", "fund_source": "fund_source", "year": "year"}
 
 

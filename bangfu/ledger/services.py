@@ -69,15 +69,16 @@ def ledger_request_payment(*, actor, household: Household, amount, fund_source: 
     check_area(actor, household.union.path, CHANGE, "未找到该家庭档案")
     amount = _money(amount)
     _check_payment(household, measure, amount, kind, goods_description, paid_on, fund_source, description)
-    request = LedgerRequest.objects.create(
+    ledger_request = LedgerRequest.objects.create(
         household=household, union=household.union, measure=measure, kind=kind, amount=amount,
         goods_description=goods_description.strip(), paid_on=paid_on, fund_source=fund_source,
         description=description.strip(), requested_by=actor)
     # The requester hears only of budgets in their own subtree; the approver sees every budget it counts against.
-    warnings, _ = budget_check(request.union, fund_source, paid_on.year, amount, within=actor.organisation.path)
-    _audit(actor, "ledger.request", request, after={"request": request.pk, **_snapshot(request),
-                                                    "warnings": warnings})
-    return request, warnings
+    warnings, _ = budget_check(ledger_request.union, fund_source, paid_on.year, amount,
+                               within=actor.organisation.path)
+    _audit(actor, "ledger.request", ledger_request,
+           after={"request": ledger_request.pk, **_snapshot(ledger_request), "warnings": warnings})
+    return ledger_request, warnings
 
 
 @transaction.atomic
@@ -91,69 +92,75 @@ def ledger_request_reversal(*, actor, entry: LedgerEntry, reason: str) -> Ledger
         raise Conflict("该记录已冲正", field="entry")
     try:
         with transaction.atomic():
-            request = LedgerRequest.objects.create(
+            ledger_request = LedgerRequest.objects.create(
                 household_id=entry.household_id, union_id=entry.union_id, measure_id=entry.measure_id,
                 kind=entry.kind, amount=-entry.amount, goods_description=entry.goods_description,
                 paid_on=today(), fund_source=entry.fund_source, description=f"冲正:{reason}"[:200],
                 reverses=entry, requested_by=actor)
     except IntegrityError as exc:
         raise Conflict("该记录已有待审核的冲正申请", field="entry") from exc
-    _audit(actor, "ledger.request_reversal", request, after={"request": request.pk, "reverses": entry.pk,
-                                                             "reason": reason})
-    return request
+    _audit(actor, "ledger.request_reversal", ledger_request,
+           after={"request": ledger_request.pk, "reverses": entry.pk, "reason": reason})
+    return ledger_request
 
 
-def _lock_pending(request: LedgerRequest) -> LedgerRequest:
-    locked = LedgerRequest.objects.select_for_update().get(pk=request.pk)
+def _lock_pending(ledger_request: LedgerRequest) -> LedgerRequest:
+    locked = LedgerRequest.objects.select_for_update().get(pk=ledger_request.pk)
     if locked.status != RequestStatus.PENDING:
         raise Conflict(f"该申请{locked.get_status_display()},不能再审核", field="status")
     return locked
 
 
-def _write_entry(actor, request: LedgerRequest) -> LedgerEntry:
+def _write_entry(actor, ledger_request: LedgerRequest) -> LedgerEntry:
     try:
         with transaction.atomic():
             return LedgerEntry.objects.create(
-                household_id=request.household_id, union_id=request.union_id, measure_id=request.measure_id,
-                kind=request.kind, amount=request.amount, goods_description=request.goods_description,
-                paid_on=request.paid_on, fund_source=request.fund_source, description=request.description,
-                recorded_by_id=request.requested_by_id, approved_by=actor, reversal_of_id=request.reverses_id)
+                household_id=ledger_request.household_id, union_id=ledger_request.union_id,
+                measure_id=ledger_request.measure_id, kind=ledger_request.kind, amount=ledger_request.amount,
+                goods_description=ledger_request.goods_description, paid_on=ledger_request.paid_on,
+                fund_source=ledger_request.fund_source, description=ledger_request.description,
+                recorded_by_id=ledger_request.requested_by_id, approved_by=actor,
+                reversal_of_id=ledger_request.reverses_id)
     except IntegrityError as exc:  # the one-reversal-per-entry constraint
         raise Conflict("该记录已冲正", field="entry") from exc
 
 
 @transaction.atomic
-def ledger_approve(*, actor, request: LedgerRequest, reason: str = "") -> tuple[LedgerEntry, list[str]]:
+def ledger_approve(*, actor, ledger_request: LedgerRequest,
+                   reason: str = "") -> tuple[LedgerEntry, list[str]]:
     """审核: a county reviewer other than the recorder writes the entry; over a budget warns (refuses if so set)."""
-    check_approver(actor, request.union.path)
-    request = _lock_pending(request)
-    check_four_eyes(actor, {request.requested_by_id})
+    check_approver(actor, ledger_request.union.path)
+    ledger_request = _lock_pending(ledger_request)
+    check_four_eyes(actor, {ledger_request.requested_by_id})
     warnings: list[str] = []
-    if request.amount > 0:
-        warnings, refused = budget_check(request.union, request.fund_source, request.paid_on.year,
-                                         request.amount, lock=True)
+    if ledger_request.amount > 0:
+        warnings, refused = budget_check(ledger_request.union, ledger_request.fund_source,
+                                         ledger_request.paid_on.year, ledger_request.amount, lock=True)
         if refused:
             raise ValidationFailed(refused, field="amount", extra={"warnings": warnings})
-    entry = _write_entry(actor, request)
-    request.status, request.entry, request.decided_by = RequestStatus.APPROVED, entry, actor
-    request.decided_at, request.decision_reason = clock.now(), reason.strip()
-    request.save()
-    _audit(actor, "ledger.approve", entry, after={"entry": entry.pk, "request": request.pk,
+    entry = _write_entry(actor, ledger_request)
+    ledger_request.status, ledger_request.entry = RequestStatus.APPROVED, entry
+    ledger_request.decided_by = actor
+    ledger_request.decided_at, ledger_request.decision_reason = clock.now(), reason.strip()
+    ledger_request.save()
+    _audit(actor, "ledger.approve", entry, after={"entry": entry.pk, "request": ledger_request.pk,
                                                   "reversal_of": entry.reversal_of_id, **_snapshot(entry),
                                                   "warnings": warnings})
     return entry, warnings
 
 
 @transaction.atomic
-def ledger_reject(*, actor, request: LedgerRequest, reason: str) -> LedgerRequest:
+def ledger_reject(*, actor, ledger_request: LedgerRequest, reason: str) -> LedgerRequest:
     """退回: a reviewer sends the request back with a reason; nothing enters the ledger."""
-    check_approver(actor, request.union.path)
-    request = _lock_pending(request)
-    request.status, request.decided_by, request.decided_at = RequestStatus.REJECTED, actor, clock.now()
-    request.decision_reason = required_reason(reason, "退回原因")
-    request.save()
-    _audit(actor, "ledger.reject", request, after={"request": request.pk, "reason": request.decision_reason})
-    return request
+    check_approver(actor, ledger_request.union.path)
+    ledger_request = _lock_pending(ledger_request)
+    ledger_request.status = RequestStatus.REJECTED
+    ledger_request.decided_by, ledger_request.decided_at = actor, clock.now()
+    ledger_request.decision_reason = required_reason(reason, "退回原因")
+    ledger_request.save()
+    _audit(actor, "ledger.reject", ledger_request,
+           after={"request": ledger_request.pk, "reason": ledger_request.decision_reason})
+    return ledger_request
 
 
 @transaction.atomic

@@ -93,12 +93,6 @@ def add_months(day: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     return out
 
 
-def year_month(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar year and month (1-12) of each day."""
-    month, _, _ = _calendar(np.asarray(day, dtype="datetime64[D]"))
-    return _looked_up(month.astype(np.int64), lambda t: (t // 12, t % 12 + 1))
-
-
 def delay_months(
     birth: np.ndarray, first_cohort: np.ndarray, months_per_step: np.ndarray, max_months: np.ndarray
 ) -> np.ndarray:

@@ -12,7 +12,8 @@ from bangfu.policy.engine import Evaluation, RuleResult
 from bangfu.policy.rules import Outcome, Rule
 from bangfu.policy.schema import Household
 
-CENT = Decimal("0.01")
+from .money import CENT
+
 ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
 _MONEY: dict[float, Decimal] = {}  # amounts repeat (a grant, a province-wide figure): each rounded once

@@ -19,7 +19,8 @@ def verified_category_label(code: str) -> str:
 
 
 class Status(models.TextChoices):
-    # The states of the case workflow (bangfu.cases, issue 4); the household's status follows its current case.
+    # The states of the case workflow (bangfu.cases.workflow moves between them); the household's status follows its
+    # current case (cases.services.household_follow_case, in the move's transaction).
     DRAFT = "draft", "申请"
     SUBMITTED = "submitted", "待核查"
     VERIFYING = "verifying", "核查中"

@@ -215,10 +215,6 @@ class HouseholdOut(Schema):
     documents: list[DocumentOut]
 
 
-class VerifyIn(Schema):
-    category: str
-
-
 class ReasonIn(Schema):
     reason: str
 

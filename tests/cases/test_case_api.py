@@ -52,11 +52,15 @@ def test_the_workflow_through_the_api(client_for, make_household, users, today):
     case = ok(send(rv, f"{base}/exit", {"version": case["version"], "reason": "已稳定就业"}))
     assert case["state"] == "exited" and [e["action"] for e in case["events"]][-1] == "exit"
     assert ok(cw.get(base))["state"] == "exited"
-    assert [c["id"] for c in ok(cw.get("/api/v1/cases", {"household_id": household.pk}))] == [case["id"]]
+    listed = ok(cw.get("/api/v1/cases", {"household_id": household.pk}))
+    assert [c["id"] for c in listed["items"]] == [case["id"]] and listed["total"] == 1 and listed["pages"] == 1
     suggestion = ok(cw.get(f"{base}/exit-suggestion"))
     assert suggestion["months_required"] == 6 and len(suggestion["months"]) == 6
     due = ok(cw.get("/api/v1/cases/followups/due", {"as_of": str(today + 400 * DAY)}))
-    assert len(due) == 2
+    assert due["total"] == 2
+    one = ok(cw.get("/api/v1/cases/followups/due", {"as_of": str(today + 400 * DAY), "per_page": 1, "page": 2}))
+    assert len(one["items"]) == 1 and one["pages"] == 2 and one["items"][0]["id"] == due["items"][1]["id"]
+    due = due["items"]
     recorded = ok(send(cw, f"/api/v1/cases/followups/{due[0]['id']}", {"notes": "情况稳定"}))
     assert recorded["done_on"] == str(today)
     assert ok(cw.get("/api/v1/cases/targets"))["figures"]["exited_by_work"] == 1
@@ -73,7 +77,7 @@ def test_relieve_and_refuse_through_the_api(client_for, make_household, build, d
                                      household=make_household(members=[build.member("self")])), "submitted")
     body = ok(send(rv, f"/api/v1/cases/{other.pk}/refuse", {"version": other.version, "reason": "收入超标"}))
     assert body["state"] == "refused" and body["close_reason"] == "收入超标"
-    assert ok(cw.get("/api/v1/cases", {"state": "refused"}))[0]["id"] == other.pk
+    assert ok(cw.get("/api/v1/cases", {"state": "refused"}))["items"][0]["id"] == other.pk
 
 
 @pytest.mark.parametrize("who, path, body, status, detail", [
@@ -114,7 +118,7 @@ def test_bad_reads_and_opens(client_for, case, make_household, users, orgs, clie
 def test_reviews_due_through_the_api(client_for, archived_case):
     due = archived_case.next_review_on
     body = ok(client_for("caseworker_g1").get("/api/v1/cases/reviews/due", {"as_of": str(due)}))
-    assert [c["id"] for c in body] == [archived_case.pk]
+    assert [c["id"] for c in body["items"]] == [archived_case.pk] and body["total"] == 1
 
 
 def test_plans_and_measures_through_the_api(client_for, archived_case, users, today):

@@ -92,14 +92,14 @@ def test_alerts_list_and_resolve(users, make_household):
     household = make_household()
     alert = Alert.objects.create(household=household, kind="death", key="x", message="民政部门报告某某已死亡")
     cw = login(users["caseworker_g1"])
-    assert [a["id"] for a in cw.get("/api/v1/exchange/alerts").json()] == [alert.pk]
-    assert login(users["caseworker_g4"]).get("/api/v1/exchange/alerts").json() == []
+    assert [a["id"] for a in cw.get("/api/v1/exchange/alerts").json()["items"]] == [alert.pk]
+    assert login(users["caseworker_g4"]).get("/api/v1/exchange/alerts").json()["total"] == 0
     assert login(users["caseworker_g4"]).post(f"/api/v1/exchange/alerts/{alert.pk}/resolve", {"note": "x"},
                                               content_type="application/json").status_code == 404
     done = cw.post(f"/api/v1/exchange/alerts/{alert.pk}/resolve", {"note": "已注销该成员"},
                    content_type="application/json")
     assert done.status_code == 200 and done.json()["state"] == "resolved"
-    assert cw.get("/api/v1/exchange/alerts").json() == []
+    assert cw.get("/api/v1/exchange/alerts").json()["items"] == []
 
 
 def test_auditors_and_other_areas_do_not_see_import_jobs(users, orgs, household_file):
@@ -118,7 +118,7 @@ def test_an_officer_reads_their_jobs_without_what_the_matching_found(users, make
     content = csv_bytes(list(FORMATS["human_resources"].headers), [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
     client = login(officer)
     uploaded = client.post("/api/v1/exchange/department-uploads", {"file": xlsx_upload(content, "hr.csv")}).json()
-    listed = client.get("/api/v1/exchange/jobs").json()
+    listed = client.get("/api/v1/exchange/jobs").json()["items"]
     one = client.get(f"/api/v1/exchange/jobs/{uploaded['id']}").json()
     for body in (uploaded, listed[0], one):
         assert (body["written"], body["unmatched"], body["flagged"], body["summary"]) == (None, None, None, None)

@@ -44,7 +44,7 @@ def pay(users, today):
         request, _ = services.ledger_request_payment(
             actor=recorder or users["caseworker_g1"], household=household, amount=amount, fund_source=fund_source,
             paid_on=paid_on or today, description=extra.pop("description", "生活救助金"), **extra)
-        entry, _ = services.ledger_approve(actor=approver or users["reviewer_xuanwu"], request=request)
+        entry, _ = services.ledger_approve(actor=approver or users["reviewer_xuanwu"], ledger_request=request)
         return entry
 
     return run

@@ -53,7 +53,7 @@ def payer(users, household, today, amounts, fund_source="union_funds"):
                 actor=users["caseworker_g1"], household=household, amount=amount, fund_source=fund_source,
                 paid_on=today, description=f"并发写入{i}")
             try:
-                entry, _ = services.ledger_approve(actor=users["reviewer_xuanwu"], request=request)
+                entry, _ = services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
             except ValidationFailed:
                 continue
             done.append(entry.amount)

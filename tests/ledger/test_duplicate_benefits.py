@@ -61,7 +61,7 @@ def test_a_reversed_payment_a_different_benefit_or_another_year_is_not_a_duplica
     pay(second, "80.00", measure=measure(users, second, today, code="living.utilities"))
     entry = pay(second, "600.00", measure=measure(users, second, today))
     request = services.ledger_request_reversal(actor=users["caseworker_g1"], entry=entry, reason="重复发放,冲正")
-    services.ledger_approve(actor=users["reviewer_xuanwu"], request=request)
+    services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
     assert duplicate_benefit_scan(as_of=today) == 0
     assert duplicate_benefit_scan(as_of=datetime.date(today.year - 1, 12, 31)) == 0
     assert not Alert.objects.filter(kind="duplicate_benefit").exists()

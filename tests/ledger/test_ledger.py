@@ -24,7 +24,7 @@ def request(users, household, today, amount="100.00", who="caseworker_g1", **ext
 def test_a_payment_enters_the_ledger_when_someone_else_approves_it(household, users, today):
     pending = request(users, household, today, "300.50")
     assert pending.status == "pending" and not LedgerEntry.objects.exists()
-    entry, warnings = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+    entry, warnings = services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
     assert entry.amount == Decimal("300.50") and entry.union == household.union and warnings == []
     assert entry.recorded_by == users["caseworker_g1"] and entry.approved_by == users["reviewer_xuanwu"]
     pending.refresh_from_db()
@@ -35,19 +35,19 @@ def test_a_payment_enters_the_ledger_when_someone_else_approves_it(household, us
 def test_the_recorder_cannot_approve_and_only_a_county_reviewer_may(household, users, today):
     own = request(users, household, today, who="reviewer_xuanwu")
     with pytest.raises(AccessDenied, match="双人审核"):
-        services.ledger_approve(actor=users["reviewer_xuanwu"], request=own)
+        services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=own)
     pending = request(users, household, today)
     with pytest.raises(AccessDenied):
-        services.ledger_approve(actor=users["caseworker_g1"], request=pending)
+        services.ledger_approve(actor=users["caseworker_g1"], ledger_request=pending)
     with pytest.raises(AccessDenied):
-        services.ledger_approve(actor=users["admin_nanjing"], request=pending)
+        services.ledger_approve(actor=users["admin_nanjing"], ledger_request=pending)
     with pytest.raises(NotFound):
-        services.ledger_approve(actor=users["reviewer_xishan"], request=pending)
+        services.ledger_approve(actor=users["reviewer_xishan"], ledger_request=pending)
     assert not LedgerEntry.objects.exists()
-    rejected = services.ledger_reject(actor=users["reviewer_xuanwu"], request=pending, reason="缺少签收单")
+    rejected = services.ledger_reject(actor=users["reviewer_xuanwu"], ledger_request=pending, reason="缺少签收单")
     assert rejected.status == "rejected"
     with pytest.raises(Conflict):
-        services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+        services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
 
 
 def test_the_database_refuses_an_entry_approved_by_its_recorder(household, users, today):
@@ -91,7 +91,7 @@ def test_a_reversal_corrects_an_entry_once(household, users, today, pay):
     pending = services.ledger_request_reversal(actor=users["caseworker_g1"], entry=entry, reason="金额录错")
     with pytest.raises(Conflict, match="待审核"):
         services.ledger_request_reversal(actor=users["caseworker_g1"], entry=entry, reason="again")
-    reversal, _ = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+    reversal, _ = services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
     assert reversal.amount == Decimal("-120.00") and reversal.reversal_of == entry
     assert entry.reversed_by == reversal
     with pytest.raises(Conflict, match="已冲正"):

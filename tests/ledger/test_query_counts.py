@@ -28,7 +28,7 @@ def payments(household, make_household, archive, users, pay, today):
         pay(target, "0.01", fund_source=source, recorder=recorder, paid_on=last_year)
     wrong = pay(household, "33.33", fund_source="fiscal")
     reversal = services.ledger_request_reversal(actor=users["caseworker_g1"], entry=wrong, reason="误录")
-    services.ledger_approve(actor=users["reviewer_xuanwu"], request=reversal)
+    services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=reversal)
     return household, other
 
 

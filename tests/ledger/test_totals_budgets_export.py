@@ -58,7 +58,7 @@ def test_totals_per_measure_and_reversals_net_out(household, users, pay, today):
     kept = pay(household, "500.00", measure=measure, fund_source="charity")
     wrong = pay(household, "0.10", measure=measure, fund_source="charity")
     reversal = services.ledger_request_reversal(actor=users["caseworker_g1"], entry=wrong, reason="误录")
-    services.ledger_approve(actor=users["reviewer_xuanwu"], request=reversal)
+    services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=reversal)
     totals = ledger_totals(user=users["caseworker_g1"], measure_id=measure.pk, group_by="measure")
     assert totals["total"] == kept.amount and totals["count"] == 3
     assert totals["groups"] == [{"key": measure.pk, "total": Decimal("500.00"), "count": 3}]
@@ -77,7 +77,7 @@ def test_a_budget_warns_and_refuses_only_by_policy(household, users, orgs, today
         actor=users["caseworker_g1"], household=household, amount="300.00", fund_source="union_funds",
         paid_on=today, description="临时救助")
     assert warnings == [], "the county's budget is not the grassroots caseworker's to see"
-    entry, warnings = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+    entry, warnings = services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
     assert len(warnings) == 1 and "超出预算100.00元" in warnings[0]
     assert entry.amount == Decimal("300.00"), "over budget: warned, not refused"
     row = budget_list(user=users["admin_nanjing"], year=today.year)[0]
@@ -90,7 +90,7 @@ def test_a_budget_warns_and_refuses_only_by_policy(household, users, orgs, today
         description="医疗救助")
     assert warnings == []
     with pytest.raises(ValidationFailed, match="南京市总工会.*不得超支"):
-        services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+        services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
     assert not LedgerEntry.objects.filter(fund_source="fiscal").exists()
 
 
@@ -121,7 +121,7 @@ def test_the_requester_is_warned_only_of_budgets_in_their_own_subtree(household,
         actor=cw, household=household, amount="20.00", fund_source="union_funds", paid_on=today, description="救助")
     assert len(warnings) == 1 and warnings[0].startswith(orgs["g1"].name)
     assert not any(orgs["xuanwu"].name in w or orgs["nanjing"].name in w for w in warnings)
-    _, seen = services.ledger_approve(actor=users["reviewer_xuanwu"], request=pending)
+    _, seen = services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=pending)
     assert len(seen) == 3, "the approver sees every budget the payment counts against"
 
 

@@ -34,7 +34,7 @@ def pay(client, household, **extra):
 def entry(archived, users):
     request, _ = services.ledger_request_payment(actor=users["caseworker_g1"], household=archived, amount="300.10",
                                                  fund_source="fiscal", paid_on=TODAY, description="助学金")
-    return services.ledger_approve(actor=users["reviewer_xuanwu"], request=request)[0]
+    return services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)[0]
 
 
 def test_caseworker_records_a_payment_and_the_reviewer_approves_it(login, users, archived):
@@ -168,7 +168,7 @@ def test_household_and_union_ledger_query_counts_do_not_grow(login, users, archi
             request, _ = services.ledger_request_payment(actor=users["caseworker_g1"], household=archived,
                                                          amount="10", fund_source="fiscal", paid_on=TODAY,
                                                          description=f"补助{i}")
-            services.ledger_approve(actor=users["reviewer_xuanwu"], request=request)
+            services.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
 
     add(2)
     client = login(users["caseworker_g1"])

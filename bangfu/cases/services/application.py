@@ -129,7 +129,7 @@ def case_start_notice(*, actor, case: Case, version: int, start: datetime.date, 
 def case_archive(*, actor, case: Case, version: int, category: str, reason: str = "",
                  override_reason: str = "") -> Case:
     """公示 → 已建档, by a county reviewer other than the submitter, once the notice period is over; open
-    disagreements with other departments' data refuse it unless `override_reason` is given (issue 5)."""
+    disagreements with other departments' data refuse it unless `override_reason` is given (Article 26)."""
     case = begin(actor=actor, case=case, version=version, name="archive")
     if category not in (c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP):
         raise ValidationFailed("核定类别应为困难或特困", field="category")

@@ -20,6 +20,7 @@ from bangfu.registry.models import Member
 
 from ..departments import department_for
 from ..models import Case, Department, Measure, MeasureKind, MeasureStatus, Plan
+from ..selectors import plan_years
 from .common import check_area
 
 PLAN_FIELDS = ("family_situation", "hardship_causes", "assistance_received", "needs", "targets_and_measures", "goals")
@@ -62,7 +63,7 @@ def plan_create(*, actor, case: Case, year: int, data: Mapping | None = None) ->
     """The household's plan for `year` with the five clear points (家庭情况、致困原因、受助情况、帮扶需求、目标举措)."""
     check_area(actor, _path(case), CHANGE, "未找到该帮扶档案")
     _archived(case)
-    if not 2019 <= year <= today().year + 1:
+    if year not in plan_years():
         raise ValidationFailed("计划年度无效", field="year")
     if Plan.objects.filter(case=case, year=year).exists():
         raise Conflict(f"该户{year}年帮扶计划已存在", field="year")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 
 from bangfu.accounts.models import Department
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import normalise_id_number
 from bangfu.common.spreadsheets import is_formula
+from bangfu.policy.money import CENT
 from bangfu.registry import choices as c
 
 from ..files import text
@@ -71,7 +72,7 @@ FORMATS = {
 
 
 def _money(value, header: str) -> str:
-    amount = parse_decimal(value, header).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = parse_decimal(value, header).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount < 0:
         raise ValidationFailed(f"{header}不能为负数")
     return str(amount)

@@ -30,10 +30,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from ..money import CENT
+
 NONE, HARDSHIP, EXTREME = 0, 1, 2
 UNKNOWN = -1  # no income record in the window, or no member
 CATEGORY_CODES = {"none": NONE, "hardship": HARDSHIP, "extreme_hardship": EXTREME}
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def fen(amount: Decimal | int | str) -> int:
 
 def yuan(amount_fen: int | np.integer) -> Decimal:
     """Integer fen as Decimal yuan with two places."""
-    return (Decimal(int(amount_fen)) / 100).quantize(_CENT)
+    return (Decimal(int(amount_fen)) / 100).quantize(CENT)
 
 
 def window(as_of: datetime.date, months: int) -> np.ndarray:

@@ -65,7 +65,7 @@ class NoticeForm(MoveForm):
 
 
 class ArchiveForm(MoveForm):
-    """The approval of the archive. With open disagreements from other departments' data (issue 5) it carries
+    """The approval of the archive. With open disagreements from other departments' data it carries
     the approver's 覆盖理由: required in the page, while the service has the last word (and its refusal message)."""
 
     category = forms.ChoiceField(label="核定类别", choices=CATEGORIES)

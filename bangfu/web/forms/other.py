@@ -31,10 +31,6 @@ class IncomeForm(StyledForm):
         return month
 
 
-class ReasonForm(StyledForm):
-    reason = forms.CharField(label="原因", max_length=200)
-
-
 class UserForm(StyledForm):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=50)

@@ -87,7 +87,7 @@ def request_approve(request, pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        entry, warnings = services.ledger_approve(actor=request.user, request=item,
+        entry, warnings = services.ledger_approve(actor=request.user, ledger_request=item,
                                                   reason=form.cleaned_data.get("reason", ""))
     except (ValidationFailed, Conflict, AccessDenied) as exc:
         messages.error(request, exc.message)
@@ -103,7 +103,7 @@ def request_approve(request, pk: int):
 def request_reject(request, pk: int):
     item = ledger_selectors.request_get(user=request.user, pk=pk)
     try:
-        services.ledger_reject(actor=request.user, request=item, reason=request.POST.get("reason", ""))
+        services.ledger_reject(actor=request.user, ledger_request=item, reason=request.POST.get("reason", ""))
     except (ValidationFailed, Conflict, AccessDenied) as exc:
         messages.error(request, exc.message)
     else:

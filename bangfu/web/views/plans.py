@@ -25,8 +25,6 @@ from ..forms.plans import MeasureForm, MeasureUpdateForm, PlanForm
 from ..selectors import owner_choices
 
 TITLES = dict(PlanForm.base_fields.items())
-# The notice dates from 2019; a year outside these is no plan year at all (and `_due` could not build its date).
-FIRST_PLAN_YEAR = 2019  # the notice's year; a plan may be made for next year at the latest (as the service says)
 
 
 def _initial_text(household) -> dict:
@@ -66,7 +64,7 @@ def _measure_rows(plan, owners, can_edit: bool) -> list:
 
 @page(VIEW)
 def plan_detail(request, pk: int, year: int):
-    if not FIRST_PLAN_YEAR <= year <= clock.today().year + 1:
+    if year not in case_selectors.plan_years():
         raise Http404("计划年度无效")
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
