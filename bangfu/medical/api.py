@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.access import CHANGE, DELETE
+from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import selectors as registry
 
@@ -91,7 +91,7 @@ def _out(s: Settled) -> dict:
             summary="一户某年度的医疗费用单据及其一站式结算")
 def bill_list(request: HttpRequest, household_id: int, year: int | None = None):
     household = registry.household_get(user=request.user, pk=household_id)
-    today = timezone.localdate()
+    today = clock.today()
     year = year or today.year
     if not 2019 <= year <= today.year:
         raise ValidationFailed("年度无效", field="year")

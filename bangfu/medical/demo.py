@@ -7,9 +7,9 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.utils import timezone
-
 from bangfu.accounts.models import Role, User
+from bangfu.common import clock
+from bangfu.policy.money import CENT
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
@@ -30,7 +30,7 @@ def load_medical_demo(*, seed: int = 2019, households: int = 12) -> int:
     if actor is None:
         return 0
     rng = random.Random(seed)
-    today = timezone.localdate()
+    today = clock.today()
     start = datetime.date(today.year, 1, 1)
     archived = list(Household.objects.filter(status__in=c.ARCHIVED_STATES).select_related("union")
                     .order_by("-union__code", "pk"))
@@ -48,6 +48,6 @@ def load_medical_demo(*, seed: int = 2019, households: int = 12) -> int:
                 "billed_on": day, "hospital": hospital, "hospital_level": level, "kind": "inpatient",
                 "scheme": "resident" if member.resident_medical_insurance else "employee",
                 "mutual_aid": member.relation == c.Relation.SELF and rng.random() < 0.5,
-                "total": total, "in_scope": (total * Decimal("0.8")).quantize(Decimal("0.01"))})
+                "total": total, "in_scope": (total * Decimal("0.8")).quantize(CENT)})
             count += 1
     return count

@@ -11,9 +11,10 @@ from django.forms.models import model_to_dict
 
 from bangfu.accounts.access import ADD, CHANGE, DELETE
 from bangfu.audit.services import audit_log, diff
+from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.registry.models import Household, Member
-from bangfu.registry.services.common import check_household, lock_household, today
+from bangfu.registry.services.common import check_household, lock_household
 
 from .models import Level, MedicalBill, Scheme, Source
 from .validation import BILL_FIELDS, clean_bill

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from bangfu.common.errors import ValidationFailed
+from bangfu.policy.money import CENT
 
 from .models import Kind, Level, Scheme
 
@@ -35,9 +36,9 @@ def _money(name: str, value) -> Decimal:
         raise ValidationFailed(f"{LABELS[name]}应为金额(元)", field=name) from None
     if not number.is_finite() or number < 0 or number > MAX_MONEY:
         raise ValidationFailed(f"{LABELS[name]}应在0至1亿元之间", field=name)
-    if number != number.quantize(Decimal("0.01")):
+    if number != number.quantize(CENT):
         raise ValidationFailed(f"{LABELS[name]}最多两位小数", field=name)
-    return number.quantize(Decimal("0.01"))
+    return number.quantize(CENT)
 
 
 def _choice(name: str, value, enum) -> str:

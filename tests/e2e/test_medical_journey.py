@@ -24,10 +24,10 @@ def record_bill(page, household_id: int, hospital: str, total: str, in_scope: st
 
 
 def test_two_bills_chain_and_the_second_prints(page, log_in, users, make_household):
-    from bangfu.registry.services import household_verify
+    from bangfu.cases.services import case_take_over
 
-    household = household_verify(actor=users["reviewer_xuanwu"], household=make_household("g1"),
-                                 category="hardship")
+    household = case_take_over(actor=users["reviewer_xuanwu"], household=make_household("g1"),
+                               category="hardship").household
     log_in(users["caseworker_g1"])
 
     record_bill(page, household.pk, "南京鼓楼医院", "80000", "60000")

@@ -122,6 +122,8 @@ def test_alerts_for_a_death_a_double_benefit_and_a_relapse_stay_until_resolved(u
     send("human_resources", [[e["spouse"].id_number, "李娜", "登记失业", "", "", ""]])
     kinds = sorted(Alert.objects.values_list("kind", flat=True))
     assert kinds == ["death", "duplicate_benefit", "relapse", "relapse"]
+    raised = AuditEntry.objects.filter(action="exchange.alert_raise")
+    assert sorted(raised.values_list("after__alert", flat=True)) == sorted(Alert.objects.values_list("pk", flat=True))
     mine = selectors.alerts_for(users["caseworker_g1"])
     assert mine.count() == 4 and not selectors.alerts_for(users["caseworker_g4"]).exists()
     send("medical_security", [[e["self"].id_number, "张伟", "2025-05-01", "", "某医院", "9000", "4000", ""]])
@@ -200,11 +202,11 @@ def test_the_exit_review_counts_the_members_identification_counts(users, make_ho
     from bangfu.cases.reviews import exit_suggestion
 
     household = make_household()
-    household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship")
     spouse = people(household)["spouse"]
     send("civil_affairs", [[spouse.id_number, spouse.name, "死亡", "", "", "2025-01-02", ""]])
     _income(users, household, "3600")  # 1800 each for the two counted: at the 困难 line (2 × 900)
-    today = timezone.localdate()
+    today = clock.today()
     proposal = propose_category(household, today)
     months = exit_suggestion(household, today)["months"]
     assert proposal["figures"]["members"] == months[-1]["members"] == 2

@@ -5,21 +5,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.utils import timezone
 
+from bangfu.cases.services import case_take_over
+from bangfu.common import clock
 from bangfu.medical.models import MedicalBill
-from bangfu.registry.services import household_verify
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def hardship(make_household, users):
-    return household_verify(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship")
+    return case_take_over(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship").household
 
 
 def body(household, **over) -> dict:
-    return {"member_id": household.members.get(relation="self").pk, "billed_on": timezone.localdate().isoformat(),
+    return {"member_id": household.members.get(relation="self").pk, "billed_on": clock.today().isoformat(),
             "hospital_level": "tertiary", "scheme": "resident", "total": 80000, "in_scope": 60000, **over}
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from bangfu.audit.models import AuditEntry
+from bangfu.cases.services import case_take_over
+from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from bangfu.medical import selectors
 from bangfu.medical.models import MedicalBill
 from bangfu.medical.services import medical_bill_delete, medical_bill_record, medical_bill_update
-from bangfu.registry.services import household_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def last_month():
     """The income rule counts the whole months before the month of `as_of`."""
     import datetime
 
-    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return (clock.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def people(household):
@@ -29,7 +29,7 @@ def people(household):
 
 
 def bill_data(**over) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     return {"billed_on": today.isoformat(), "hospital": "江苏省人民医院", "hospital_level": "tertiary",
             "kind": "inpatient", "scheme": "resident", "total": "80000", "in_scope": "60000", **over}
 
@@ -37,7 +37,7 @@ def bill_data(**over) -> dict:
 @pytest.fixture
 def hardship(make_household, users):
     household = make_household("g1")
-    return household_verify(actor=users["reviewer_xuanwu"], household=household, category="hardship")
+    return case_take_over(actor=users["reviewer_xuanwu"], household=household, category="hardship").household
 
 
 def test_a_recorded_bill_is_audited_and_settled(hardship, users):
@@ -147,7 +147,7 @@ def test_the_year_adds_up_against_income(hardship, users):
     from bangfu.registry.services import income_set
 
     cw = users["caseworker_g1"]
-    today = timezone.localdate()
+    today = clock.today()
     income_set(actor=cw, household=hardship, month=last_month(), source="wages", amount=Decimal("3000"))
     medical_bill_record(actor=cw, household=hardship, member=people(hardship)["self"], data=bill_data())
     summary = selectors.medical_year(user=cw, household=hardship, year=today.year, as_of=today)

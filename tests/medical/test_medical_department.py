@@ -9,15 +9,16 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from bangfu.cases.services import case_take_over
+from bangfu.common import clock
 from bangfu.exchange.departments.formats import FORMATS
 from bangfu.exchange.identification import propose_category
 from bangfu.exchange.models import Disagreement
 from bangfu.exchange.services import department_upload, import_start
 from bangfu.medical.models import MedicalBill
 from bangfu.medical.services import medical_bill_record
-from bangfu.registry.services import household_verify, income_set
+from bangfu.registry.services import income_set
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def last_month():
     """The income rule counts the whole months before the month of `as_of`."""
     import datetime
 
-    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return (clock.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def csv_bytes(headers: list, rows: list[list]) -> bytes:
@@ -49,7 +50,7 @@ def send(make_user):
 
 @pytest.fixture
 def hardship(make_household, users):
-    return household_verify(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship")
+    return case_take_over(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship").household
 
 
 def worker_of(household):
@@ -58,7 +59,7 @@ def worker_of(household):
 
 def test_a_stay_fills_a_bill_in_and_a_different_self_pay_is_flagged(hardship, send):
     worker = worker_of(hardship)
-    admitted = timezone.localdate() - datetime.timedelta(days=20)
+    admitted = clock.today() - datetime.timedelta(days=20)
     discharged = admitted + datetime.timedelta(days=10)
     # the worker is not in the resident scheme: the employee scheme, as a secondary hospital (医保 gives no level):
     # basic (80000-600)*88 % = 69872, no 大病 layer -> 10128
@@ -81,7 +82,7 @@ def test_a_stay_fills_a_bill_in_and_a_different_self_pay_is_flagged(hardship, se
 
 def test_an_agreeing_self_pay_raises_no_flag(hardship, send):
     worker = worker_of(hardship)
-    admitted = timezone.localdate() - datetime.timedelta(days=5)
+    admitted = clock.today() - datetime.timedelta(days=5)
     send([[worker.id_number, worker.name, admitted.isoformat(), "", "某医院", "10000", "2500", ""]])
     # (10000-600)*88 % = 8272 -> 1728; 医保 says 2500: a flag
     assert Disagreement.objects.count() == 1
@@ -92,7 +93,7 @@ def test_an_agreeing_self_pay_raises_no_flag(hardship, send):
 
 
 def test_the_family_share_of_its_bills_can_make_the_proposal_accident(hardship, users):
-    cw, today = users["caseworker_g1"], timezone.localdate()
+    cw, today = users["caseworker_g1"], clock.today()
     income_set(actor=cw, household=hardship, month=last_month(), source="wages", amount=Decimal("9000"))
     assert propose_category(hardship, today)["category"] == "none"  # 3000 a person
     medical_bill_record(actor=cw, household=hardship, member=worker_of(hardship), data={

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from bangfu.cases.services import case_take_over
+from bangfu.common import clock
 from bangfu.medical.models import MedicalBill
 from bangfu.medical.services import medical_bill_record
-from bangfu.registry.services import household_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +19,17 @@ def last_month():
     """The income rule counts the whole months before the month of `as_of`."""
     import datetime
 
-    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return (clock.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 @pytest.fixture
 def hardship(make_household, users):
-    return household_verify(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship")
+    return case_take_over(actor=users["reviewer_xuanwu"], household=make_household("g1"), category="hardship").household
 
 
 def form(household, **over) -> dict:
     worker = household.members.get(relation="self")
-    return {"member": worker.pk, "billed_on": timezone.localdate().isoformat(), "hospital": "南京鼓楼医院",
+    return {"member": worker.pk, "billed_on": clock.today().isoformat(), "hospital": "南京鼓楼医院",
             "hospital_level": "tertiary", "kind": "inpatient", "scheme": "resident", "total": "80000",
             "in_scope": "60000", **over}
 
@@ -90,7 +90,7 @@ def test_the_file_pins_its_queries_whatever_the_number_of_bills(login, users, ha
 
 def test_the_calculator_shows_the_family_share_beside_the_ordinary_patient(login, users):
     client = login(users["caseworker_g1"])
-    query = {"billed_on": timezone.localdate().isoformat(), "region": "320100", "category": "hardship",
+    query = {"billed_on": clock.today().isoformat(), "region": "320100", "category": "hardship",
              "relation": "self", "scheme": "resident", "kind": "inpatient", "hospital_level": "tertiary",
              "total": "80000", "in_scope": "60000"}
     page = client.get(reverse("web:medical_calculator"), query).content.decode()
@@ -116,7 +116,7 @@ def test_a_measure_is_planned_from_the_family_share(login, users, hardship):
     cw = users["caseworker_g1"]
     medical_bill_record(actor=cw, household=hardship, member=hardship.members.get(relation="self"),
                         data={k: v for k, v in form(hardship).items() if k != "member"})
-    year = timezone.localdate().year
+    year = clock.today().year
     plan_create(actor=cw, case=Case.objects.get(household=hardship), year=year)
     client = login(cw)
     page = client.get(reverse("web:household_detail", args=[hardship.pk])).content.decode()

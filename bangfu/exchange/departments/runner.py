@@ -99,8 +99,12 @@ def _apply(job: ImportJob, member: Member, kind: str, key: str, value: dict, day
     alert = alert_for(fact)
     if alert and not Alert.objects.filter(household=member.household, kind=alert[0], key=alert[1],
                                           state=OpenState.OPEN).exists():
-        Alert.objects.create(household=member.household, member=member, kind=alert[0], key=alert[1],
-                             message=alert[2])
+        raised = Alert.objects.create(household=member.household, member=member, kind=alert[0], key=alert[1],
+                                      message=alert[2])
+        audit_log(actor=job.created_by, action="exchange.alert_raise", object_type="household",
+                  object_id=member.household_id, area_path=member.household.union.path,
+                  after={"alert": raised.pk, "kind": raised.kind, "member": member.pk, "message": raised.message,
+                         "job": job.pk})
     return flags
 
 

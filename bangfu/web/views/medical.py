@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from bangfu.accounts.access import ADD, CHANGE, DELETE, VIEW, may
+from bangfu.common import clock
 from bangfu.common.errors import DomainError
 from bangfu.medical import selectors as medical
 from bangfu.medical.models import Scheme
@@ -33,13 +33,13 @@ def _year(request) -> int:
     try:
         year = int(request.GET.get("medical_year", ""))
     except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2019), timezone.localdate().year)
+        year = clock.today().year
+    return min(max(year, 2019), clock.today().year)
 
 
 def medical_context(request, household) -> dict:
     """The file's 医疗费用 card: the year's bills settled, the schemes' shares, the family's own share."""
-    today = timezone.localdate()
+    today = clock.today()
     year = _year(request)
     as_of = min(today, datetime.date(year, 12, 31))
     summary = medical.medical_year(user=request.user, household=household, year=year, as_of=as_of)
@@ -64,7 +64,7 @@ def bill_create(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     members = household.active_members
     worker = next((m for m in members if m.relation == c.Relation.SELF), None)
-    initial = {"billed_on": timezone.localdate(), "member": request.GET.get("member") or (worker and worker.pk),
+    initial = {"billed_on": clock.today(), "member": request.GET.get("member") or (worker and worker.pk),
                "scheme": Scheme.RESIDENT if worker and worker.resident_medical_insurance else Scheme.EMPLOYEE}
     form = BillForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def bill_detail(request, pk: int):
     return render(request, "web/medical/bill.html", {
         "bill": bill, "household": bill.household, "household_id": bill.household_id, "settled": settled, "ordinary": ordinary,
         "rows": _rows(settled.answer, ordinary.answer), "can_delete": may(request.user, DELETE),
-        "printed_on": timezone.localdate()})
+        "printed_on": clock.today()})
 
 
 def _rows(answer: dict | None, ordinary: dict | None) -> list[dict]:
@@ -149,7 +149,7 @@ def _member_initial(request) -> dict:
 @page(VIEW)
 def calculator(request):
     """医疗费用测算: what the family would pay for a bill, with the ordinary insured person's figure beside."""
-    today = timezone.localdate()
+    today = clock.today()
     initial = {"billed_on": today, "region": "320100", "total": Decimal("80000"), "in_scope": Decimal("60000"),
                **_member_initial(request)}
     bound = "total" in request.GET
