@@ -10,6 +10,8 @@ from .models import Case
 
 # The union level whose 审核人 approve (Article 2: "县级以上总工会"; issue 4: the county union's reviewer).
 APPROVER_LEVELS = frozenset({OrgLevel.COUNTY})
+# Where a county has nobody else who may approve, the request goes up to the city, then the province.
+REVIEWER_LEVELS = frozenset({OrgLevel.COUNTY, OrgLevel.CITY, OrgLevel.PROVINCE})
 FOUR_EYES = "双人审核:提交或发起该事项的人员不能审批"
 
 
@@ -26,6 +28,35 @@ def check_approver(actor, path: str) -> None:
     check_area(actor, path, VIEW)
     if not may(actor, VERIFY) or actor.role != Role.REVIEWER or actor.organisation.level not in APPROVER_LEVELS:
         raise AccessDenied("审批须由县(市、区)总工会的审核人办理")
+
+
+def approver_union(union, exclude: set):
+    """Where an approval goes: the nearest union from `union` up (county level or above) with an active 审核人 who
+    is not one of `exclude` (the proposers). A county whose only reviewer proposed passes it to the city, and so on;
+    None when nobody above can approve."""
+    from bangfu.accounts.models import Organisation, User
+
+    parts = [p for p in union.path.split("/") if p]
+    paths = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+    found = (User.objects.filter(is_active=True, role=Role.REVIEWER, organisation__path__in=paths,
+                                 organisation__level__in=REVIEWER_LEVELS).exclude(pk__in=exclude - {None})
+             .values_list("organisation__path", flat=True))
+    deepest = max(found, key=len, default=None)
+    return None if deepest is None else Organisation.objects.get(path=deepest)
+
+
+def check_escalating_approver(actor, union, proposers: set) -> None:
+    """Four eyes without dead ends: a county 审核人 over the area who proposed nothing approves; where the union
+    has nobody else who may (its only reviewer proposed it), the reviewer of the union above does."""
+    check_area(actor, union.path, VIEW)
+    if not may(actor, VERIFY) or actor.role != Role.REVIEWER:
+        raise AccessDenied("审批须由审核人办理")
+    check_four_eyes(actor, proposers)
+    if actor.organisation.level in APPROVER_LEVELS:
+        return
+    target = approver_union(union, proposers)
+    if target is None or target.pk != actor.organisation_id:
+        raise AccessDenied("审批须由县(市、区)总工会的审核人办理;本级没有其他审核人时才由上级工会审核")
 
 
 def check_four_eyes(actor, proposers: set) -> None:

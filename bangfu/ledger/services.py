@@ -11,7 +11,7 @@ from django.utils import timezone
 from bangfu.accounts.access import CHANGE, in_area
 from bangfu.accounts.models import Organisation, Role
 from bangfu.audit.services import audit_log
-from bangfu.cases.approvals import check_approver, check_area, check_four_eyes
+from bangfu.cases.approvals import check_area, check_escalating_approver
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason, today
 from bangfu.common.bounds import decimal_within, text_within
@@ -123,10 +123,10 @@ def _write_entry(actor, request: LedgerRequest) -> LedgerEntry:
 
 @transaction.atomic
 def ledger_approve(*, actor, request: LedgerRequest, reason: str = "") -> tuple[LedgerEntry, list[str]]:
-    """审核: a county reviewer other than the recorder writes the entry; over a budget warns (refuses if so set)."""
-    check_approver(actor, request.union.path)
+    """审核: a county reviewer other than the recorder writes the entry (where the county has no other reviewer, the
+    union above); over a budget warns (refuses if so set)."""
+    check_escalating_approver(actor, request.union, {request.requested_by_id})
     request = _lock_pending(request)
-    check_four_eyes(actor, {request.requested_by_id})
     warnings: list[str] = []
     if request.amount > 0:
         warnings, refused = budget_check(request.union, request.fund_source, request.paid_on.year,
@@ -146,7 +146,7 @@ def ledger_approve(*, actor, request: LedgerRequest, reason: str = "") -> tuple[
 @transaction.atomic
 def ledger_reject(*, actor, request: LedgerRequest, reason: str) -> LedgerRequest:
     """退回: a reviewer sends the request back with a reason; nothing enters the ledger."""
-    check_approver(actor, request.union.path)
+    check_escalating_approver(actor, request.union, {request.requested_by_id})
     request = _lock_pending(request)
     request.status, request.decided_by, request.decided_at = RequestStatus.REJECTED, actor, timezone.now()
     request.decision_reason = required_reason(reason, "退回原因")
