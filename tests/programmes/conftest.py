@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from programme_helpers import preset
 
 from bangfu.cases import services as cases
 from bangfu.programmes import services
-from bangfu.programmes.models import BankFormat
 
 CARD = "6222020200112233446"  # passes the Luhn check
 
@@ -85,7 +85,7 @@ def area(make_household, archive, with_payee, users):
 def warmth(orgs, users):
     return services.programme_create(actor=users["admin_nanjing"], union=orgs["nanjing"], name="2026年送温暖",
                                      kind="send_warmth", fund_source="union_funds", budget="100000",
-                                     bank_format=BankFormat.objects.get(code="generic"))
+                                     bank_format=preset("generic"))
 
 
 @pytest.fixture

@@ -7,36 +7,14 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from programme_helpers import approve, lines_of, preset, return_csv
 
 from bangfu.audit.models import AuditEntry
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.ledger.models import LedgerEntry
 from bangfu.programmes import bankfiles, services
-from bangfu.programmes.models import Exclusion, Line, LineState, RoundState
+from bangfu.programmes.models import Exclusion, LineState, RoundState
 from bangfu.programmes.selectors import round_report
-
-
-def lines_of(round_):
-    return {line.household_id: line for line in Line.objects.filter(round=round_)}
-
-
-def return_csv(round_, outcomes: dict, encoding="utf-8-sig", extra=(), skip=()) -> bytes:
-    """A bank return file: for each open line, 成功 or the failure reason in `outcomes` (by household id)."""
-    from bangfu.common.spreadsheets import csv_bytes
-
-    rows = []
-    for line in Line.objects.filter(round=round_, state=LineState.OPEN).exclude(household_id__in=skip).order_by("id"):
-        reason = outcomes.get(line.household_id)
-        rows.append([bankfiles.line_ref(line), line.account_number, line.payee_name, f"{line.amount:.2f}",
-                     "失败" if reason else "成功", reason or ""])
-    return csv_bytes(["业务参考号", "收款账号", "收款人户名", "金额", "状态", "说明"], [*rows, *extra],
-                     encoding=encoding)
-
-
-def approve(round_, staff, approver="reviewer_xuanwu"):
-    round_ = services.round_submit(actor=staff["caseworker_xuanwu"], round_=round_, version=round_.version)
-    round_, _ = services.round_approve(actor=staff[approver], round_=round_, version=round_.version)
-    return round_
 
 
 def test_preparing_includes_with_the_rule_reason_and_leaves_out_with_why(prepared, area):
@@ -156,9 +134,7 @@ def test_a_return_file_with_unknown_duplicated_and_wrong_amount_rows(prepared, s
 
 
 def test_a_gbk_bank_file_round_trips(prepared, staff, area, warmth):
-    from bangfu.programmes.models import BankFormat
-
-    warmth.bank_format = BankFormat.objects.get(code="icbc-js")
+    warmth.bank_format = preset("icbc-js")
     warmth.save()
     round_ = approve(prepared, staff)
     round_.programme.refresh_from_db()
