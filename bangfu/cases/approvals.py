@@ -50,7 +50,7 @@ def check_escalating_approver(actor, union, proposers: set) -> None:
     has nobody else who may (its only reviewer proposed it), the reviewer of the union above does."""
     check_area(actor, union.path, VIEW)
     if not may(actor, VERIFY) or actor.role != Role.REVIEWER:
-        raise AccessDenied("审批须由审核人办理")
+        raise AccessDenied("审批须由县(市、区)总工会的审核人办理")
     check_four_eyes(actor, proposers)
     if actor.organisation.level in APPROVER_LEVELS:
         return

@@ -81,9 +81,16 @@ def line_get(*, user, pk: int) -> Line:
 
 
 def household_lines(*, user, household_id: int) -> list[Line]:
-    """The rounds a household was in (the file's 发放批次 card)."""
-    return list(Line.objects.restrict(user, VIEW).filter(household_id=household_id)
-                .select_related("round__programme").order_by("-round__paid_on", "-id")[:50])
+    """The rounds a household was in (the file's 发放批次 card): by the household's area, as a grassroots union
+    sees its families' lines in the county's round (`round_visible` says whether the round page is theirs)."""
+    if not may(user, VIEW) or not user.organisation or not user.organisation.path:
+        return []
+    path = user.organisation.path
+    lines = list(Line.objects.filter(household_id=household_id, household__union__path__startswith=path)
+                 .select_related("round__programme", "round__union").order_by("-round__paid_on", "-id")[:50])
+    for line in lines:
+        line.round_visible = line.round.union.path.startswith(path)
+    return lines
 
 
 def reconciliation_list(*, user, round_: Round) -> QuerySet[Reconciliation]:

@@ -6,19 +6,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from programme_helpers import preset
+from programme_helpers import luhn_card, preset
 
 from bangfu.cases import services as cases
 from bangfu.programmes import services
 
 CARD = "6222020200112233446"  # passes the Luhn check
-
-
-def luhn_card(seed: int) -> str:
-    from stdnum import luhn
-
-    body = f"622202{seed:012d}"
-    return body + luhn.calc_check_digit(body)
 
 
 @pytest.fixture

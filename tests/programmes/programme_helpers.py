@@ -35,3 +35,10 @@ def preset(code: str) -> BankFormat:
 
     found = next(p for p in PRESETS if p["code"] == code)
     return BankFormat.objects.get_or_create(code=code, defaults=found)[0]
+
+
+def luhn_card(seed: int) -> str:
+    from stdnum import luhn
+
+    body = f"622202{seed:012d}"
+    return body + luhn.calc_check_digit(body)
