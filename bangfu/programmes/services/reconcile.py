@@ -153,10 +153,11 @@ def settle(*, actor, round_: Round, paid: list[tuple[int, str]], failed: list[tu
     ids = [p for p, _ in paid]
     for start in range(0, len(ids), CHUNK):
         rows += Line.objects.filter(pk__in=ids[start:start + CHUNK]).values_list("id", "household_id", "measure_id",
-                                                                                 "amount")
+                                                                                 "amount", "household__union_id")
     info = {r[0]: r for r in rows}
     paid_on = min(round_.paid_on, timezone.localdate())
-    entries = [LedgerEntry(household_id=info[i][1], union_id=round_.union_id, measure_id=info[i][2],
+    # The entry belongs to the household's union (its caseworkers see it; the round's union, above, too).
+    entries = [LedgerEntry(household_id=info[i][1], union_id=info[i][4], measure_id=info[i][2],
                            kind=EntryKind.GOODS if goods else EntryKind.CASH, amount=info[i][3],
                            goods_description=programme.goods_description if goods else "", paid_on=paid_on,
                            fund_source=programme.fund_source, description=description(round_),
