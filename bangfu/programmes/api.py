@@ -221,8 +221,9 @@ def reconcile(request, round_id: int, file: File[UploadedFile]):
 @router.get("/reconciliations/{int:pk}/result", summary="对账结果文件(含错误列)")
 def reconcile_result(request, pk: int):
     record = selectors.reconciliation_get(user=request.user, pk=pk)
-    response = HttpResponse(bytes(record.result), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="reconcile-{record.pk}.xlsx"'
+    kind = record.result_name.rsplit(".", 1)[-1]
+    response = HttpResponse(bytes(record.result), content_type=XLSX if kind == "xlsx" else "text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{record.result_name}"'
     return response
 
 

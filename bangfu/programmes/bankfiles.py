@@ -162,8 +162,13 @@ def status_of(text: str) -> str | None:
     return "paid" if value in SUCCESS else "failed" if value in FAILURE else None
 
 
-def result_file(header: list[str], rows: list[list[str]], errors: dict[int, str]) -> bytes:
-    """The return file as it came, with the 错误 column (empty where the row was taken)."""
+def result_file(header: list[str], rows: list[list[str]], errors: dict[int, str], kind: str = "xlsx",
+                encoding: str = "utf-8") -> bytes:
+    """The return file as it came, with the 错误 column (empty where the row was taken); a CSV return gets a CSV
+    result in the bank's encoding."""
+    if kind == "csv":
+        return csv_bytes([*header, ERROR], ([*row, errors.get(i, "")] for i, row in enumerate(rows)),
+                         encoding="gbk" if encoding == "gbk" else "utf-8-sig")
     book = Workbook(write_only=True)
     ws = book.create_sheet("对账结果")
     append_row(ws, [*header, ERROR])

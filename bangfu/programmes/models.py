@@ -261,6 +261,7 @@ class Reconciliation(models.Model):
     errors = models.PositiveIntegerField("错误行", default=0)
     paid_total = models.DecimalField("成功金额(元)", max_digits=14, decimal_places=2, default=0)
     result = models.BinaryField("对账结果文件")
+    result_name = models.CharField("对账结果文件名", max_length=100, default="result.xlsx")
 
     objects = RestrictedQuerySet.as_manager()
     area_path_field = "round__union__path"

@@ -130,6 +130,7 @@ class Migration(migrations.Migration):
                 ('errors', models.PositiveIntegerField(default=0, verbose_name='错误行')),
                 ('paid_total', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='成功金额(元)')),
                 ('result', models.BinaryField(verbose_name='对账结果文件')),
+                ('result_name', models.CharField(default='result.xlsx', max_length=100, verbose_name='对账结果文件名')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reconciliations', to='programmes.round', verbose_name='批次')),
             ],

@@ -111,10 +111,12 @@ def round_reconcile(*, actor, round_: Round, content: bytes, file_name: str) -> 
         else:
             failed.append((line_id, reason or "银行未说明原因"))
     total = settle(actor=actor, round_=round_, paid=paid, failed=failed)
+    kind = "csv" if str(file_name).lower().endswith(".csv") else "xlsx"
     record = Reconciliation.objects.create(
         round=round_, uploaded_by=actor, file_name=str(file_name)[:200], sha256=hashlib.sha256(content).hexdigest(),
         paid=len(paid), failed=len(failed), errors=len(errors), paid_total=total,
-        result=bankfiles.result_file(header, rows, errors))
+        result=bankfiles.result_file(header, rows, errors, kind, _format(round_).encoding),
+        result_name=f"reconcile-{round_.pk}.{kind}")
     audit(actor, "round.reconcile", round_, round_.union.path,
           after={"round": round_.pk, "reconciliation": record.pk, "file": record.file_name, "sha256": record.sha256,
                  "paid": len(paid), "failed": len(failed), "errors": len(errors), "paid_total": str(total)})

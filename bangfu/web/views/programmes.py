@@ -236,7 +236,7 @@ def round_reconcile(request, pk: int):
 @page(VIEW)
 def reconciliation_result(request, pk: int):
     record = selectors.reconciliation_get(user=request.user, pk=pk)
-    return _download(bytes(record.result), f"reconcile-{record.pk}.xlsx")
+    return _download(bytes(record.result), record.result_name, record.result_name.rsplit(".", 1)[-1])
 
 
 @require_POST
