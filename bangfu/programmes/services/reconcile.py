@@ -4,6 +4,7 @@ paid lines become ledger entries in one transaction, failed lines stay for a lat
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -159,26 +160,14 @@ def settle(*, actor, round_: Round, paid: list[tuple[int, str]], failed: list[tu
     info = {r[0]: r for r in rows}
     paid_on = min(round_.paid_on, timezone.localdate())
     # The entry belongs to the household's union (its caseworkers see it; the round's union, above, too).
-    entries = [LedgerEntry(household_id=info[i][1], union_id=info[i][4], measure_id=info[i][2],
-                           kind=EntryKind.GOODS if goods else EntryKind.CASH, amount=info[i][3],
-                           goods_description=programme.goods_description if goods else "", paid_on=paid_on,
-                           fund_source=programme.fund_source, description=description(round_),
-                           recorded_by_id=round_.submitted_by_id, approved_by_id=round_.approved_by_id,
-                           recorded_at=now) for i, _ in paid]
-    table = connection.ops.quote_name(Line._meta.db_table)
+    kind, goods_text = (EntryKind.GOODS.value, programme.goods_description) if goods else (EntryKind.CASH.value, "")
+    entries = [(info[i][1], info[i][4], info[i][2], kind, info[i][3], goods_text, paid_on, programme.fund_source,
+                description(round_), round_.submitted_by_id, round_.approved_by_id, now) for i, _ in paid]
     try:
         with transaction.atomic():
-            made = LedgerEntry.objects.bulk_create(entries, batch_size=CHUNK)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET state = %s, entry_id = %s, bank_reason = %s, settled_at = %s, "
-                    f"version = version + 1 WHERE id = %s AND state = %s",
-                    [(LineState.PAID, e.pk, reason, now, i, LineState.OPEN)
-                     for e, (i, reason) in zip(made, paid, strict=True)])
-                cursor.executemany(
-                    f"UPDATE {table} SET state = %s, bank_reason = %s, settled_at = %s, version = version + 1 "
-                    f"WHERE id = %s AND state = %s",
-                    [(LineState.FAILED, reason, now, i, LineState.OPEN) for i, reason in failed])
+            made = _insert_entries(entries)
+            _mark(now, [(LineState.PAID.value, e, reason, i) for e, (i, reason) in zip(made, paid, strict=True)]
+                  + [(LineState.FAILED.value, None, reason, i) for i, reason in failed])
     except IntegrityError as exc:
         raise Conflict("有家庭本期已发放,不重复入账;请刷新后重试", field="file") from exc
     _advance_measures(actor, {info[i][2] for i, _ in paid if info[i][2]}, programme.period_kind)
@@ -186,7 +175,51 @@ def settle(*, actor, round_: Round, paid: list[tuple[int, str]], failed: list[tu
         round_.state = RoundState.COMPLETED
         round_.version += 1
         round_.save(update_fields=["state", "version"])
-    return sum((info[i][3] for i, _ in paid), start=0)
+    return sum((info[i][3] for i, _ in paid), start=Decimal(0))
+
+
+ENTRY_COLUMNS = ("household_id", "union_id", "measure_id", "kind", "amount", "goods_description", "paid_on",
+                 "fund_source", "description", "recorded_by_id", "approved_by_id", "recorded_at")
+
+
+def _insert_entries(entries: list[tuple]) -> list[int]:
+    """Insert entries given as ENTRY_COLUMNS tuples; their new ids, in order. On PostgreSQL ids are drawn from the
+    sequence and the rows COPied in (a fraction of bulk_create's time for a province's round); else bulk_create."""
+    if connection.vendor != "postgresql" or not entries:
+        made = LedgerEntry.objects.bulk_create([LedgerEntry(**dict(zip(ENTRY_COLUMNS, e, strict=True)))
+                                                for e in entries], batch_size=CHUNK)
+        return [e.pk for e in made]
+    table = LedgerEntry._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(entries)])
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(quote(c) for c in ("id", *ENTRY_COLUMNS))
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for pk, entry in zip(ids, entries, strict=True):
+                copy.write_row([pk, *entry])
+    return ids
+
+
+def _mark(now, rows: list[tuple]) -> None:
+    """Set each line's state, entry and bank reason (state, entry id or None, reason, line id); open lines only."""
+    table = connection.ops.quote_name(Line._meta.db_table)
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            states, entries, reasons, ids = (list(x) for x in zip(*rows, strict=True))
+            cursor.execute(
+                f"UPDATE {table} AS l SET state = v.state, entry_id = v.entry, bank_reason = v.reason, "
+                f"settled_at = %s, version = l.version + 1 FROM unnest(%s::text[], %s::bigint[], %s::text[], "
+                f"%s::bigint[]) AS v(state, entry, reason, id) WHERE l.id = v.id AND l.state = %s",
+                [now, states, entries, reasons, ids, LineState.OPEN.value])
+        else:
+            cursor.executemany(f"UPDATE {table} SET state = %s, entry_id = %s, bank_reason = %s, settled_at = %s, "
+                               f"version = version + 1 WHERE id = %s AND state = %s",
+                               [(state, entry, reason, now, i, LineState.OPEN.value)
+                                for state, entry, reason, i in rows])
 
 
 def _advance_measures(actor, measure_ids: set, period_kind: str) -> None:
