@@ -175,3 +175,34 @@ def test_a_stale_adjustment_is_refused(prepared, staff, area):
     with pytest.raises((ValidationFailed, Conflict)):
         services.line_adjust(actor=staff["caseworker_xuanwu"], line=line, version=line.version, reason="再调",
                              amount="300")
+
+
+def test_education_aid_pays_the_engines_school_benefits(orgs, staff, area, today):
+    """The fixture's households have a primary-school child: 义务教育家庭经济困难学生生活补助 (Article 14)."""
+    school = services.programme_create(actor=staff["admin_nanjing"], union=orgs["nanjing"], name="金秋助学",
+                                       kind="education_aid", fund_source="fiscal", bank_format=preset("generic"))
+    round_ = services.round_create(actor=staff["caseworker_xuanwu"], programme=school, union=orgs["xuanwu"],
+                                   paid_on=today)
+    line = lines_of(round_)[area["a"].pk]
+    assert line.included and line.amount > 0 and "第14条" in line.reason
+
+
+def test_goods_are_signed_for_not_banked(orgs, staff, area, today, login):
+    goods = services.programme_create(actor=staff["admin_nanjing"], union=orgs["nanjing"], name="春节米油",
+                                      kind="custom", fixed_amount="150", fund_source="charity", delivery="goods",
+                                      goods_description="大米10公斤、食用油5升")
+    round_ = services.round_create(actor=staff["caseworker_xuanwu"], programme=goods, union=orgs["xuanwu"],
+                                   paid_on=today)
+    lines = lines_of(round_)
+    assert lines[area["no_account"].pk].included  # no bank account needed for goods
+    round_ = approve(round_, staff)
+    with pytest.raises(ValidationFailed):
+        services.round_bank_file(actor=staff["caseworker_xuanwu"], round_=round_)
+    sheet = login(staff["caseworker_xuanwu"]).get(f"/rounds/{round_.pk}/sign-sheet/").content.decode()
+    worker = area["a"].members.get(relation="self")
+    assert worker.name in sheet and worker.id_number not in sheet and worker.id_number[-4:] in sheet
+    done = services.round_record_delivery(actor=staff["caseworker_xuanwu"], round_=round_,
+                                          failed={lines[area["b"].pk].pk: "外出务工未领取"})
+    assert done["paid"] == 3 and done["failed"] == 1
+    entry = LedgerEntry.objects.filter(kind="goods").first()
+    assert entry.goods_description == "大米10公斤、食用油5升" and entry.fund_source == "charity"
