@@ -176,6 +176,12 @@ def round_prepare(request, round_id: int, data: VersionIn):
     return {"counts": _round_action(request, round_id, services.round_prepare, version=data.version)}
 
 
+@router.post("/rounds/{int:round_id}/discard", summary="作废编制中的批次")
+def round_discard(request, round_id: int, data: VersionIn):
+    _round_action(request, round_id, services.round_discard, version=data.version)
+    return {"discarded": round_id}
+
+
 @router.post("/rounds/{int:round_id}/submit", summary="提交审核")
 def round_submit(request, round_id: int, data: VersionIn):
     return round_out(_round_action(request, round_id, services.round_submit, version=data.version))

@@ -63,6 +63,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", programmes.round_detail, name="round_detail"),
     path("rounds/<int:pk>/prepare/", programmes.round_prepare, name="round_prepare"),
     path("rounds/<int:pk>/submit/", programmes.round_submit, name="round_submit"),
+    path("rounds/<int:pk>/discard/", programmes.round_discard, name="round_discard"),
     path("rounds/<int:pk>/approve/", programmes.round_approve, name="round_approve"),
     path("rounds/<int:pk>/reject/", programmes.round_reject, name="round_reject"),
     path("rounds/<int:pk>/bank-file.<slug:kind>", programmes.bank_file, name="round_bank_file"),

@@ -206,3 +206,13 @@ def test_goods_are_signed_for_not_banked(orgs, staff, area, today, login):
     assert done["paid"] == 3 and done["failed"] == 1
     entry = LedgerEntry.objects.filter(kind="goods").first()
     assert entry.goods_description == "大米10公斤、食用油5升" and entry.fund_source == "charity"
+
+
+def test_a_discarded_draft_frees_its_households(prepared, warmth, orgs, staff, area, today):
+    from bangfu.programmes.models import Round
+
+    services.round_discard(actor=staff["caseworker_xuanwu"], round_=prepared, version=prepared.version)
+    assert not Round.objects.filter(pk=prepared.pk).exists()
+    assert AuditEntry.objects.filter(action="round.discard").exists()
+    again = services.round_create(actor=staff["admin_nanjing"], programme=warmth, union=orgs["nanjing"], paid_on=today)
+    assert lines_of(again)[area["a"].pk].included

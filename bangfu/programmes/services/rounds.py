@@ -14,7 +14,7 @@ from bangfu.accounts.models import Organisation
 from bangfu.cases.approvals import approver_union, check_escalating_approver
 from bangfu.cases.services.common import required_reason
 from bangfu.common.bounds import decimal_within
-from bangfu.common.errors import AccessDenied, ValidationFailed
+from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.ledger.budgets import budget_check
 
 from ..models import Line, LineState, Programme, Round, RoundState
@@ -70,6 +70,19 @@ def round_prepare(*, actor, round_: Round, version: int) -> dict:
 
 
 @transaction.atomic
+def round_discard(*, actor, round_: Round, version: int) -> None:
+    """Drop a round still being drawn up (its households are free again for another round of the period)."""
+    check_round(actor, round_, CHANGE)
+    lock_round(round_, version, (RoundState.DRAFT,))
+    lines = Line.objects.filter(round=round_)
+    count = lines.count()
+    lines._raw_delete(lines.db)
+    audit(actor, "round.discard", round_, round_.union.path,
+          after={"round": round_.pk, "programme": round_.programme_id, "number": round_.number, "count": count})
+    round_.delete()
+
+
+@transaction.atomic
 def line_adjust(*, actor, line: Line, version: int, reason: str, amount=None, include: bool = True) -> Line:
     """A caseworker changes a line's amount, or leaves it out, with a reason; audited."""
     round_ = line.round
@@ -77,7 +90,7 @@ def line_adjust(*, actor, line: Line, version: int, reason: str, amount=None, in
     lock_round(round_, None, (RoundState.DRAFT,))
     locked = Line.objects.select_for_update().get(pk=line.pk)
     if locked.version != version:
-        raise ValidationFailed("该明细已被他人修改,请刷新后重试", field="version")
+        raise Conflict("该明细已被他人修改,请刷新后重试", field="version", extra={"version": locked.version})
     reason = required_reason(reason, "调整原因")
     before = {"included": locked.included, "amount": str(locked.amount) if locked.amount else None,
               "adjust_reason": locked.adjust_reason}

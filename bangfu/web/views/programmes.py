@@ -148,6 +148,19 @@ def round_prepare(request, pk: int):
 
 @require_POST
 @page(CHANGE)
+def round_discard(request, pk: int):
+    round_ = selectors.round_get(user=request.user, pk=pk)
+    try:
+        services.round_discard(actor=request.user, round_=round_, version=_version(request))
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("web:round_detail", pk=pk)
+    messages.success(request, "已作废该批次。")
+    return redirect("web:programme_detail", pk=round_.programme_id)
+
+
+@require_POST
+@page(CHANGE)
 def round_submit(request, pk: int):
     def step(r):
         r = services.round_submit(actor=request.user, round_=r, version=_version(request))
