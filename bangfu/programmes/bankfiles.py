@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import mask_id_number
-from bangfu.common.spreadsheets import append_row, cell, csv_bytes, workbook_bytes
+from bangfu.common.spreadsheets import append_row, cell, csv_bytes, is_formula, workbook_bytes
 
 from .models import BankFormat
 
@@ -89,7 +89,8 @@ def bank_file(lines: list, fmt: BankFormat, remark: str, kind: str = "xlsx") -> 
     ws = book.create_sheet("代发明细")
     append_row(ws, headers)
     for row in rows:
-        ws.append([cell(ws, v, number_format="0.00") if isinstance(v, Decimal) else cell(ws, v) for v in row])
+        ws.append([cell(ws, v, number_format="0.00") if isinstance(v, Decimal)
+                   else cell(ws, v) if is_formula(v) else v for v in row])
     append_row(ws, sums)
     append_row(ws, check)
     return workbook_bytes(book)
