@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from programme_helpers import approve, lines_of, preset, return_csv
 
 from bangfu.audit.models import AuditEntry
@@ -216,3 +218,21 @@ def test_a_discarded_draft_frees_its_households(prepared, warmth, orgs, staff, a
     assert AuditEntry.objects.filter(action="round.discard").exists()
     again = services.round_create(actor=staff["admin_nanjing"], programme=warmth, union=orgs["nanjing"], paid_on=today)
     assert lines_of(again)[area["a"].pk].included
+
+
+def test_bank_file_cells_are_never_formulas_and_end_with_totals_and_checksum():
+    from types import SimpleNamespace
+
+    from bangfu.programmes.models import BankFormat
+
+    lines = [SimpleNamespace(pk=i, round_id=9, amount=Decimal("500.00"), account_number="6222020200112233446",
+                             payee_name="=HYPERLINK(\"http://x\")" if i == 1 else "张伟", bank_name="@SUM(A1)",
+                             payee_id_number="") for i in (1, 2)]
+    fmt = BankFormat(code="t", name="t", encoding="utf-8", columns=bankfiles.DEFAULT_COLUMNS)
+    book = load_workbook(io.BytesIO(bankfiles.bank_file(lines, fmt, "送温暖")))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    rows = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert rows[-2][:3] == ["合计", 2, "1000.00"] and rows[-1][0] == "校验码" and len(rows[-1][1]) == 64
+    text = bankfiles.bank_file(lines, fmt, "送温暖", "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text
