@@ -5,6 +5,8 @@ measure and the file show the payments; the failed household goes into the next 
 from __future__ import annotations
 
 import datetime
+import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -86,7 +88,7 @@ def test_a_warmth_round_from_list_to_ledger(page, log_in, users, setting):
     page.get_by_role("link", name="第1批 · 玄武区春节送温暖").click()
     with page.expect_download() as download:
         page.get_by_test_id("bank-xlsx").click()
-    sheet = load_workbook(download.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header, body = rows[0], [r for r in rows[1:] if r[0] not in ("合计", "校验码")]
     assert len(body) == 3 and str(rows[-2][2]) == "1600.00"
