@@ -80,3 +80,19 @@ def test_payee_api_masks_and_logs_the_reveal(client, login, staff, area):
     assert shown["account_number"] == household.payee.account_number
     login(staff["caseworker_g4"])
     assert client.get(f"{API}/households/{household.pk}/payee").status_code == 404
+
+
+def test_only_an_administrator_sets_up_a_programme(client, login, staff, orgs):
+    body = {"union_id": orgs["xuanwu"].pk, "name": "春节慰问", "kind": "send_warmth", "fund_source": "union_funds",
+            "budget": "5000"}
+    login(staff["caseworker_xuanwu"])
+    assert client.post(f"{API}/", body, content_type="application/json").status_code == 403
+    login(staff["admin_nanjing"])
+    bad = client.post(f"{API}/", {**body, "fund_source": "gold"}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "fund_source"
+    made = client.post(f"{API}/", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["budget"] == 5000
+    login(staff["caseworker_xuanwu"])
+    assert any(p["name"] == "春节慰问" for p in client.get(f"{API}/").json())
+    login(staff["caseworker_g4"])
+    assert not any(p["name"] == "春节慰问" for p in client.get(f"{API}/").json())

@@ -29,6 +29,6 @@ def test_the_queue_offers_the_city_reviewer_the_dead_end(area, staff, today, log
     request, _ = ledger.ledger_request_payment(actor=staff["reviewer_xuanwu"], household=area["a"], amount="300",
                                                fund_source="union_funds", paid_on=today, description="临时救助")
     page = login(staff["reviewer_nanjing"]).get("/ledger/requests/").content.decode()
-    assert f"/ledger/requests/{request.pk}/approve/" in page or "审核入账" in page
+    assert f"/ledger/requests/{request.pk}/approve/" in page
     page = login(staff["reviewer_xuanwu"]).get("/ledger/requests/").content.decode()
     assert "待其他审核人" in page
