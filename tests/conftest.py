@@ -68,6 +68,7 @@ def ledger_entries_flushable(request):
 
     with connection.schema_editor() as editor:
         drop_triggers(None, editor)
+        editor.execute("DELETE FROM programmes_line")  # payment lines point at their entries
         editor.execute("DELETE FROM ledger_ledgerrequest")
         editor.execute("DELETE FROM ledger_ledgerentry")
         create_triggers(None, editor)

@@ -70,6 +70,21 @@ ACTION_LABELS = ActionLabels({
     "ledger.reject": "驳回发放登记",
     "ledger.export": "导出资金台账",
     "ledger.budget_set": "设置资金预算",
+    # Programmes and rounds (issue 11)
+    "programme.create": "设立帮扶项目",
+    "round.create": "新建发放批次",
+    "round.prepare": "生成发放名单",
+    "round.discard": "作废发放批次(编制中)",
+    "round.line_adjust": "调整发放明细",
+    "round.submit": "提交发放名单审核",
+    "round.approve": "审核发放名单",
+    "round.reject": "退回发放名单",
+    "round.bank_file": "生成银行代发文件",
+    "round.reconcile": "导入银行回盘对账",
+    "round.record_delivery": "登记签领结果",
+    "round.export": "导出批次报表",
+    "payee.set": "设置领款人及账户",
+    "payee.reveal_account": "查看完整账号",
     # Data exchange
     "exchange.upload": "上传批量导入文件",
     "exchange.import": "批量导入写入",
@@ -127,6 +142,9 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "standard_value": "政策标准",
     "standard_request": "政策标准审批",
     "medical_bill": "医疗费用单据",
+    "programme": "帮扶项目",
+    "round": "发放批次",
+    "payee": "领款人及账户",
 }
 
 # The models whose fields name the keys of an object type's before/after data, most likely first
@@ -145,10 +163,19 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "standard_value": ("standards.StandardValue",),
     "standard_request": ("standards.StandardRequest",),
     "medical_bill": ("medical.MedicalBill",),
+    "programme": ("programmes.Programme",),
+    "round": ("programmes.Round", "programmes.Line", "programmes.Reconciliation"),
+    "payee": ("programmes.Payee",),
 }
 
 # Keys whose meaning depends on the object type, before its model fields.
 TYPE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "round": {"line": "发放明细", "count": "户数", "total": "金额合计(元)", "warnings": "预算提醒", "period": "所属期",
+              "paid": "成功户数", "failed": "失败户数", "errors": "错误行数", "paid_total": "成功金额(元)",
+              "file": "文件名", "format": "代发文件格式", "kind": "文件类型", "included": "纳入",
+              "not_archived": "尚未建档", "exited": "已退出", "rule": "不符合项目规则", "no_account": "无有效账户",
+              "paid_elsewhere": "本期已在其他批次发放", "deceased_payee": "领款人已死亡", "carried": "失败转入"},
+    "payee": {"account": "账号(脱敏)"},
     "import_job": {"name": "文件名", "errors": "错误行数"},
     "household": {"number": "导入文件中的序号", "members": "成员人数", "job": "导入任务"},
     "user": {"name": "姓名"},

@@ -40,6 +40,13 @@ def may(user, action: str) -> bool:
     return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 
+def roles_allowed(action: str) -> frozenset[str]:
+    """The roles whose table row allows `action` (for a query of who could do it)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    return frozenset(role for role, actions in ROLE_ACTIONS.items() if action in actions)
+
+
 def require(user, action: str, message: str = "您没有执行此操作的权限") -> None:
     if not may(user, action):
         raise AccessDenied(message)

@@ -22,6 +22,7 @@ from bangfu.policy import InputError, assess_households
 from bangfu.policy.answer_json import answer_json
 from bangfu.policy.schema import parse_document
 from bangfu.policy.settlement import settle
+from bangfu.programmes.api import router as programmes_router
 from bangfu.registry.api import router as registry_router
 from bangfu.standards.api import router as standards_router
 from bangfu.standards.selectors import effective_parameters
@@ -117,3 +118,4 @@ api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/ledger", ledger_router)
 api.add_router("/v1/exchange", exchange_router)
 api.add_router("/v1", medical_router)
+api.add_router("/v1/programmes", programmes_router)

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from bangfu.accounts.access import CHANGE, SET_BUDGET, check_area, check_four_eyes, in_area, may
+from bangfu.accounts.access import CHANGE, SET_BUDGET, check_area, in_area, may
 from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
-from bangfu.cases.approvals import check_approver
+from bangfu.cases.approvals import check_escalating_approver
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason
 from bangfu.common import clock
@@ -128,10 +128,10 @@ def _write_entry(actor, ledger_request: LedgerRequest) -> LedgerEntry:
 @transaction.atomic
 def ledger_approve(*, actor, ledger_request: LedgerRequest,
                    reason: str = "") -> tuple[LedgerEntry, list[str]]:
-    """审核: a county reviewer other than the recorder writes the entry; over a budget warns (refuses if so set)."""
-    check_approver(actor, ledger_request.union.path)
+    """审核: a county reviewer other than the recorder writes the entry (where the county has no other reviewer, the
+    union above); over a budget warns (refuses if so set)."""
+    check_escalating_approver(actor, ledger_request.union, {ledger_request.requested_by_id})
     ledger_request = _lock_pending(ledger_request)
-    check_four_eyes(actor, {ledger_request.requested_by_id})
     warnings: list[str] = []
     if ledger_request.amount > 0:
         warnings, refused = budget_check(ledger_request.union, ledger_request.fund_source,
@@ -152,7 +152,7 @@ def ledger_approve(*, actor, ledger_request: LedgerRequest,
 @transaction.atomic
 def ledger_reject(*, actor, ledger_request: LedgerRequest, reason: str) -> LedgerRequest:
     """退回: a reviewer sends the request back with a reason; nothing enters the ledger."""
-    check_approver(actor, ledger_request.union.path)
+    check_escalating_approver(actor, ledger_request.union, {ledger_request.requested_by_id})
     ledger_request = _lock_pending(ledger_request)
     ledger_request.status = RequestStatus.REJECTED
     ledger_request.decided_by, ledger_request.decided_at = actor, clock.now()

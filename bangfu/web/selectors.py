@@ -86,6 +86,19 @@ def may_approve(user, union_path: str) -> bool:
     return True
 
 
+def may_approve_item(user, union, proposers: set) -> bool:
+    """May `user` approve this item of `union` proposed by `proposers` (four eyes, and up a level when the union has
+    nobody else who may)?"""
+    from bangfu.cases.approvals import check_escalating_approver
+    from bangfu.common.errors import DomainError
+
+    try:
+        check_escalating_approver(user, union, proposers)
+    except DomainError:
+        return False
+    return True
+
+
 def alert_page_queryset(*, user, kind: str = "", state: str = "open"):
     """The alerts of the user's area for the alerts page, with the worker's name and the file's union and address."""
     from django.db.models import OuterRef, Subquery

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bangfu.standards",
     "bangfu.cases",
     "bangfu.ledger",
+    "bangfu.programmes",
     "bangfu.web",
     "huey.contrib.djhuey",
     "bangfu.exchange",

@@ -96,7 +96,8 @@ def region_label(code: str) -> str:
 SECTIONS = {"standard_list": "standards", "standard_detail": "standards", "home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
             "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households",
             "imports": "exchange", "job_detail": "exchange", "department_data": "exchange",
-            "verification_report": "households", "alert_list": "home"}
+            "verification_report": "households", "alert_list": "home", "programme_list": "programmes",
+            "programme_detail": "programmes", "round_detail": "programmes", "household_payee": "households"}
 
 
 @register.filter

@@ -15,6 +15,7 @@ from bangfu.common import clock
 from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
+from bangfu.programmes.selectors import rounds_waiting
 from bangfu.registry import choices as c
 
 from ..access import page
@@ -42,6 +43,7 @@ def worklists(user) -> dict:
         "suggestions": suggestions,
         "pending": (request_list(user=user, status=RequestStatus.PENDING).count()
                     if may_approve(user, user.organisation.path) else None),
+        "rounds_waiting": rounds_waiting(user=user),
     }
 
 

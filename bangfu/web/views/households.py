@@ -21,6 +21,7 @@ from ..forms.filters import HouseholdFilterForm
 from ..forms.other import DocumentForm, IncomeForm
 from .cases import panel_context
 from .medical import medical_context
+from .programmes import household_rounds_context
 from .verification import verification_context
 
 PER_PAGE = 20
@@ -71,7 +72,8 @@ def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
     context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household),
-                   **verification_context(request.user, household), **medical_context(request, household))
+                   **verification_context(request.user, household), **medical_context(request, household),
+                   **household_rounds_context(request.user, household))
     return render(request, "web/households/detail.html", context)
 
 

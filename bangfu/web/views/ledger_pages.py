@@ -23,7 +23,7 @@ from bangfu.ledger.models import FundSource, RequestStatus
 from ..access import page
 from ..forms.base import StyledForm, blank
 from ..forms.plans import BudgetForm
-from ..selectors import may_approve, union_choices
+from ..selectors import may_approve_item, union_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCES = dict(FundSource.choices)
@@ -89,7 +89,7 @@ def request_queue(request):
     user = request.user
     items = list(ledger_selectors.request_list(user=user, status=RequestStatus.PENDING)
                  .select_related("measure").order_by("id")[:QUEUE_LIMIT])
-    approver = {i.pk: may_approve(user, i.union.path) and i.requested_by_id != user.pk for i in items}
+    approver = {i.pk: may_approve_item(user, i.union, {i.requested_by_id}) for i in items}
     return render(request, "web/ledger/requests.html", {"items": items, "approver": approver,
                                                         "limit": QUEUE_LIMIT})
 

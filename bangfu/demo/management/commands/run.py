@@ -33,6 +33,7 @@ class Command(BaseCommand):
             call_command("demo", households=households, stdout=self.stdout)
             call_command("demo_exchange", stdout=self.stdout)
             call_command("demo_medical", stdout=self.stdout)
+            call_command("demo_programmes", stdout=self.stdout)
         else:
             print_accounts(self.stdout, ACCOUNTS)
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,0 +1,45 @@
+"""Programmes in the admin: read-only; every change goes through the services (and the audit)."""
+
+from django.contrib import admin
+
+from .models import BankFormat, Payee, Programme, Reconciliation, Round
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReadOnly):
+    list_display = ("name", "union", "kind", "fund_source", "budget", "period_kind", "delivery")
+    list_filter = ("kind", "fund_source", "delivery")
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnly):
+    list_display = ("programme", "number", "union", "period_key", "paid_on", "state")
+    list_filter = ("state",)
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(ReadOnly):
+    list_display = ("round", "file_name", "uploaded_by", "uploaded_at", "paid", "failed", "errors")
+    exclude = ("result",)
+
+
+@admin.register(BankFormat)
+class BankFormatAdmin(ReadOnly):
+    list_display = ("code", "name", "encoding")
+
+
+@admin.register(Payee)
+class PayeeAdmin(ReadOnly):
+    list_display = ("household", "bank_name", "account_kind")
+    exclude = ("account_number",)  # shown masked on the file, revealed only with an audit row

@@ -1,0 +1,185 @@
+"""Rounds on PostgreSQL: prepare a payment list, write its bank file, reconcile the bank's return (prints figures).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bangfu_bench_rounds .venv/bin/python benchmarks/rounds.py \
+        [--households 100000] [--small 15000]
+
+It creates (once) the database and a county with `--households` archived households (90 % with a bank card,
+5 % not yet archived, a mix of 困难 and 特困), one of its grassroots unions holding `--small` of them, then times
+through the services, as a caseworker waits for them: preparing the county's 送温暖 round (cold and again),
+the grassroots union's round, the 金秋助学 round of the grassroots union (the engine path), submitting and
+approving, the bank file (xlsx and CSV), and reconciling the whole return file (1 % failed).
+Targets (issue 11): 100,000 prepared ≤ 60 s, 15,000 ≤ 10 s, bank file ≤ 30 s, 100,000 return rows ≤ 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench_rounds"
+
+
+def _database(url: str) -> None:
+    import psycopg
+
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    if name in ("bangfu", "postgres"):
+        sys.exit("use a private database name, not the default one")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
+            conn.execute(f'create database "{name}"')
+
+
+def _setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _org(code, name, level, parent=None, kind=""):
+    from bangfu.accounts.models import Organisation
+
+    found = Organisation.objects.filter(code=code).first()
+    if found:
+        return found
+    return Organisation.objects.create(code=code, name=name, level=level, kind=kind, division_code=code[:6],
+                                       parent=parent, path=(parent.path if parent else "") + code + "/")
+
+
+def _user(username, role, org):
+    from bangfu.accounts.models import User
+
+    return User.objects.filter(username=username).first() or User.objects.create_user(
+        username=username, password="bench-only-123", role=role, organisation=org)
+
+
+def _population(total: int, small: int):
+    """The county, its two grassroots unions, the staff and the households (made once)."""
+    from stdnum import luhn
+
+    from bangfu.common.bulk import blank_factory, fast_insert
+    from bangfu.common.ids import make_id_number
+    from bangfu.programmes.models import Payee
+    from bangfu.registry.models import Household, Member
+
+    province = _org("320000", "江苏省总工会", "province")
+    city = _org("320100", "南京市总工会", "city", province)
+    county = _org("320102", "南京市玄武区总工会", "county", city)
+    small_union = _org("320102-0001", "玄武某企业工会", "grassroots", county, "enterprise")
+    big_union = _org("320102-0002", "玄武某街道工会", "grassroots", county, "street")
+    staff = {"admin": _user("bench_admin", "admin", city), "caseworker": _user("bench_cw", "caseworker", county),
+             "reviewer": _user("bench_rv", "reviewer", county)}
+    have = Household.objects.filter(union__path__startswith=county.path).count()
+    if have < total:
+        rng, house, person, payee = random.Random(11), blank_factory(Household), blank_factory(Member), \
+            blank_factory(Payee)
+        start = Household.objects.count()
+        rows = []
+        for i in range(start, start + total - have):
+            archived = rng.random() >= 0.05
+            rows.append(house(union_id=(small_union if i - start < small else big_union).pk, region_code="320102",
+                              address=f"南京市玄武区某路{i}号", status="archived" if archived else "submitted",
+                              verified_category=rng.choice(("hardship", "hardship", "extreme_hardship"))
+                              if archived else "none", hardship_causes=["illness"], created_by_id=staff["admin"].pk))
+        fast_insert(Household, rows)
+        ids = list(Household.objects.filter(union__path__startswith=county.path).order_by("id")
+                   .values_list("id", flat=True))[have:]
+        born = datetime.date(1960, 1, 1)
+        members = [person(household_id=h, name=f"职工{h}", relation="self", sex="male",
+                          birth_date=born + datetime.timedelta(days=k % 12000),
+                          id_number=make_id_number("320102", born + datetime.timedelta(days=k % 12000), k // 12000,
+                                                   "male"), employment="registered_unemployed")
+                   for k, h in enumerate(ids, start=have)]
+        fast_insert(Member, members)
+        workers = dict(Member.objects.filter(household_id__in=ids).values_list("household_id", "id"))
+        cards = []
+        for h in ids:
+            if rng.random() < 0.9:
+                body = f"622202{h:012d}"
+                cards.append(payee(household_id=h, member_id=workers[h], bank_name="工商银行玄武支行",
+                                   account_number=body + luhn.calc_check_digit(body), updated_by_id=staff["admin"].pk))
+        fast_insert(Payee, cards)
+    return county, small_union, staff
+
+
+def _timed(label: str, work):
+    """Wall time (what the user waits for) and this process's CPU time (the database's work not included):
+    on a shared, busy machine the second shows what the code itself costs."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    print(f"{label:<46} {time.perf_counter() - started:7.2f} s wall {time.process_time() - cpu:7.2f} s cpu",
+          flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=15_000)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith("postgres"):
+        sys.exit("PostgreSQL only: set DATABASE_URL to a private database")
+    _database(url)
+    _setup(url)
+    from django.utils import timezone
+
+    from bangfu.common.spreadsheets import csv_bytes
+    from bangfu.programmes import bankfiles, services
+    from bangfu.programmes.models import BankFormat, Line, LineState, Programme
+
+    county, small_union, staff = _timed("population (once)", lambda: _population(args.households, args.small))
+    today = timezone.localdate()
+    Programme.objects.filter(name__startswith="基准").update(active=False)
+    fmt = BankFormat.objects.get(code="generic")
+    stamp = time.strftime("%H%M%S")
+    warmth = services.programme_create(actor=staff["admin"], union=county.parent, name=f"基准送温暖{stamp}",
+                                       kind="send_warmth", fund_source="union_funds", bank_format=fmt)
+    school = services.programme_create(actor=staff["admin"], union=county.parent, name=f"基准金秋助学{stamp}",
+                                       kind="education_aid", fund_source="fiscal", bank_format=fmt)
+    cw, rv = staff["caseworker"], staff["reviewer"]
+    print(f"households: {args.households} in the county, {args.small} in the grassroots union")
+    small = _timed(f"prepare 送温暖, {args.small} households (cold)",
+                   lambda: services.round_create(actor=cw, programme=warmth, union=small_union, paid_on=today))
+    print(f"  included {Line.objects.filter(round=small, included=True).count()}")
+    big = _timed(f"prepare 送温暖, {args.households} households",
+                 lambda: services.round_create(actor=cw, programme=warmth, union=county, paid_on=today,
+                                               period_day=today.replace(year=today.year - 1)))
+    big.refresh_from_db()
+    _timed(f"prepare again, {args.households} households (warm)",
+           lambda: services.round_prepare(actor=cw, round_=big, version=big.version))
+    _timed(f"prepare 金秋助学 (engine), {args.small} households",
+           lambda: services.round_create(actor=cw, programme=school, union=small_union, paid_on=today))
+    big.refresh_from_db()
+    big = _timed("submit", lambda: services.round_submit(actor=cw, round_=big, version=big.version))
+    big, _ = _timed("approve (budget check)", lambda: services.round_approve(actor=rv, round_=big, version=big.version))
+    n = Line.objects.filter(round=big, state=LineState.OPEN).count()
+    xlsx, _ = _timed(f"bank file xlsx, {n} lines", lambda: services.round_bank_file(actor=cw, round_=big))
+    csv, _ = _timed(f"bank file csv, {n} lines", lambda: services.round_bank_file(actor=cw, round_=big, kind="csv"))
+    print(f"  sizes: xlsx {len(xlsx) / 1e6:.1f} MB, csv {len(csv) / 1e6:.1f} MB")
+    table = bankfiles.read_table(csv, "x.csv")
+    rng = random.Random(3)
+    rows = [[*r, "失败" if rng.random() < 0.01 else "成功", ""] for r in table[1:] if r[0] not in ("合计", "校验码")]
+    back = csv_bytes([*table[0], "状态", "说明"], rows)
+    record = _timed(f"reconcile {len(rows)} return rows",
+                    lambda: services.round_reconcile(actor=cw, round_=big, content=back, file_name="back.csv"))
+    print(f"  paid {record.paid}, failed {record.failed}, errors {record.errors}, total {record.paid_total}")
+
+
+if __name__ == "__main__":
+    print(f"load average at start: {os.getloadavg()}")
+    main()
