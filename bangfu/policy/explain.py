@@ -126,7 +126,8 @@ def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int
         reason = outcome.conditions[failed[j]][1]
         if "{" in reason:
             if details is None:
-                details = {k: [_shown(_plain(x)) for x in _column(v, rows)] for k, v in outcome.details.items()}
+                details = {k: [_shown(_plain(x)) for x in _column(v, rows)]
+                           for k, v in (outcome.details | outcome.facts).items()}
             reason = reason.format(**{k: v[j] for k, v in details.items()})
         out.append({"code": rule.code, "article": rule.article, "member": member_ids[row] if person else None,
                     "reason": reason})

@@ -38,7 +38,10 @@ class Outcome:
     the first that fails is why not (a str.format template over the row's details).
     `amount` is yuan per year (NaN: null; None: null everywhere). A `details` value is an array, a
     scalar, or a function of the rows shown that gives their values. `listed` marks the rows for
-    which a refusal is worth reporting in `not_eligible` (None: all rows).
+    which a refusal is worth reporting in `not_eligible` (None: all rows). `facts` are figures that
+    reasons may name but that are no part of `details`. `sources` names, for a placeholder of the
+    explanation (`{basis}`), the parameter whose value's document the text cites: a later figure says
+    which document it comes from, not only the article.
     """
 
     conditions: list[tuple[Array, str]]
@@ -46,6 +49,8 @@ class Outcome:
     details: dict[str, Any] = field(default_factory=dict)
     illustrative: dict[str, Array] = field(default_factory=dict)
     listed: Array | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

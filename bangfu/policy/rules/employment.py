@@ -1,6 +1,8 @@
 """Chapter 二, Articles 3-5: public welfare jobs and start-up aid for members of hardship households."""
 
+import numpy as np
 
+from bangfu.policy import dates
 from bangfu.policy import schema as s
 from bangfu.policy.rules.base import Ctx, Outcome, rule
 
@@ -59,19 +61,31 @@ def tax_relief(c: Ctx) -> Outcome:
 
 @rule("entrepreneurship.rent_subsidy", article=5, kind="subsidy", entity="person",
       title="创业场地租金补贴",
-      explain="租用创业场地的困难职工家庭成员可享受租金补贴,期限不超过{max_years}年(第5条)。")
+      explain="租用创业场地的困难职工家庭成员可享受租金补贴,自登记之日起最长{max_years}年(第5条)。")
 def rent_subsidy(c: Ctx) -> Outcome:
-    """Article 5: 初次创业租用创业孵化基地的登记失业人员,或在基地以外自行租用场地的,享受租金补贴。"""
+    """Article 5: 初次创业租用创业孵化基地的登记失业人员,或在基地以外自行租用场地的,享受租金补贴;
+    创业租金补贴期限不超过3年 (version 2: counted from the business's registration)."""
     premises = c.pop.premises
     incubator = premises == s.PREMISES.index("incubator")
     rented = premises == s.PREMISES.index("rented")
+    years = c.pparam("employment.entrepreneurship.rent_subsidy_max_years").value
     return Outcome([
         (c.has_business & (incubator | rented), "未租用创业孵化基地或经营场地"),
         (~incubator | (c.employment("registered_unemployed") & c.pop.first_time),
          "在创业孵化基地创业的,须为初次创业的登记失业人员"),
         (~c.pop.other_rent_subsidy, "已享受政府租金补贴(减免)的,不享受此项补贴"),
-    ], details={
-        "max_years": c.pparam("employment.entrepreneurship.rent_subsidy_max_years").value,
-    }, listed=c.has_business)
+        (_within_years(c, c.has_business & (incubator | rented), years),
+         "创业租金补贴最长{max_years}年,自登记之日起已满{max_years}年(第5条)"),
+    ], details={"max_years": years}, listed=c.has_business)
 
 
+def _within_years(c: Ctx, rows: np.ndarray, years: object) -> np.ndarray:
+    """Before the anniversary `years` after registration, for the members of `rows` (others: False)."""
+    out = np.zeros(c.pop.n_persons, bool)
+    at = np.flatnonzero(rows)
+    if len(at):
+        months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
+        months = months[at] if months.ndim else months
+        end = dates.add_months(c.pop.registered_on[at], months)
+        out[at] = c.pop.as_of[c.pop.hh[at]] < end
+    return out

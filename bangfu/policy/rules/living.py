@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from bangfu.policy import dates
 from bangfu.policy.rules.base import Ctx, Outcome, rule
 
 _EXTREME = "仅特困职工家庭享受"
@@ -79,12 +80,25 @@ def pension_contribution(c: Ctx) -> Outcome:
     """Article 20: 重度残疾或符合扶贫对象条件的特困职工参保的,代缴部分或全部最低标准养老保险费。"""
     is_self = c.relation("self")
     severe = (c.pop.disability == 1) | (c.pop.disability == 2)
+    limit = c.pparam("living.pension.contribution_age_limit").value
     return Outcome([
         (is_self, "仅面向职工本人"),
         (c.extreme_p, "仅特困职工享受"),
         (c.pop.pension_insurance, "未参加城乡居民基本养老保险"),
         (severe | c.pop.poverty_target, "不是重度残疾(一、二级),也不符合城乡居民基本养老保险扶贫对象条件"),
-    ], listed=is_self)
+        (_younger_than(c, is_self, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
+    ], listed=is_self, facts={"age_limit": limit})
+
+
+def _younger_than(c: Ctx, rows: np.ndarray, years: object) -> np.ndarray:
+    """Below `years` of age on the day of assessment, for the members of `rows` (others: False)."""
+    out = np.zeros(c.pop.n_persons, bool)
+    at = np.flatnonzero(rows)
+    if len(at):
+        months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
+        months = months[at] if months.ndim else months
+        out[at] = c.pop.as_of[c.pop.hh[at]] < dates.add_months(c.pop.birth[at], months)
+    return out
 
 
 @rule("housing.public_rental_priority", article=21, kind="priority", entity="household",
