@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from bangfu.policy.departments import where_to_apply
 from bangfu.policy.engine import Evaluation, RuleResult
 from bangfu.policy.rules import Outcome, Rule
 from bangfu.policy.schema import Household
@@ -84,6 +85,21 @@ def _amounts(amount: Any, rows: np.ndarray) -> list:
     return [money(_scalar(amount))] * len(rows)
 
 
+# What an illustrative figure is called when an explanation says it is one.
+ILLUSTRATIVE_NAMES = {
+    "dibao_standard": "当地低保标准", "contribution": "个人缴费标准", "share": "补贴比例", "price": "电价",
+    "normal_monthly_fee": "有线电视普通收费标准", "cpi_yoy_percent": "居民消费价格涨幅", "yuan_per_day": "每天补助标准",
+    "standard": "资助标准",
+}
+
+
+def _illustrative_note(keys: tuple[str, ...]) -> str:
+    if not keys:
+        return ""
+    names = "、".join(dict.fromkeys(ILLUSTRATIVE_NAMES.get(k, k) for k in keys))
+    return f"其中{names}是示例数,尚待核实。"
+
+
 def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int],
              member_ids: list[str] | None) -> list[dict]:
     """The benefit entries of a rule for its entitled `rows` (as an array and as a list)."""
@@ -94,7 +110,10 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     columns = [_figures(v, rows) for v in outcome.details.values()]
     figures_of = list(zip(*columns, strict=True)) if columns else [()] * n
     flags = [(k, _column(v, rows)) for k, v in outcome.illustrative.items()]
+    cited_keys = tuple(outcome.sources)
+    cited_of = list(zip(*(f(rows) for f in outcome.sources.values()), strict=True)) if cited_keys else [()] * n
     static = rule.explain if isinstance(rule.explain, str) and "{" not in rule.explain else None
+    tail = where_to_apply(rule.code, rule.kind)
     # Rows with the same figures read the same: each text is written once. (A column holds one kind
     # of value, so no key confuses True with 1.)
     texts: dict[tuple, str] = {}
@@ -103,14 +122,15 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     for j, values in enumerate(figures_of):
         figures = dict(zip(keys, values, strict=True))
         amount = amounts[j]
-        text = static
+        flagged = tuple(k for k, flag in flags if flag[j] and figures.get(k) is not None)
+        key = (values, amount, flagged, cited_of[j])
+        text = texts.get(key)
         if text is None:
-            text = texts.get((values, amount))
-            if text is None:
-                text = texts[values, amount] = _text(rule, figures, amount)
-        for k, flag in flags:
-            if flag[j] and figures.get(k) is not None:
-                figures.setdefault("illustrative", []).append(k)
+            base = static if static is not None else _text(
+                rule, {**figures, **dict(zip(cited_keys, cited_of[j], strict=True))}, amount)
+            text = texts[key] = base + _illustrative_note(flagged) + tail
+        if flagged:
+            figures["illustrative"] = list(flagged)
         entries.append({"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
                         "amount": amount, "details": figures, "explanation": text})
     return entries
@@ -129,6 +149,8 @@ def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int
                 details = {k: [_shown(_plain(x)) for x in _column(v, rows)]
                            for k, v in (outcome.details | outcome.facts).items()}
             reason = reason.format(**{k: v[j] for k, v in details.items()})
+        if not reason.endswith("条)"):  # a refusal names its article, as a caseworker reads it out
+            reason = f"{reason}(第{rule.article}条)"
         out.append({"code": rule.code, "article": rule.article, "member": member_ids[row] if person else None,
                     "reason": reason})
     return out

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from bangfu.cases import services
-from bangfu.cases.departments import department_for
 from bangfu.cases.selectors import plan_mismatches
 from bangfu.cases.targets import article2_targets
 from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.policy.departments import department_for
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db

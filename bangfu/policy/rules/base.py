@@ -11,7 +11,8 @@ import numpy as np
 
 from bangfu.policy import dates
 from bangfu.policy import schema as s
-from bangfu.policy.parameters import ParameterSet
+from bangfu.policy.parameters import ParameterSet, document_label
+from bangfu.policy.regions import all_regions
 from bangfu.policy.table import Population
 
 Kind = Literal["cash", "subsidy", "priority", "service", "eligibility"]
@@ -79,6 +80,17 @@ def rule(code: str, *, article: int, kind: Kind, entity: Entity, title: str,
     return register
 
 
+def percent(share: object) -> str:
+    """A share as people say it: 0.5 -> "50%"."""
+    return f"{round(float(share) * 100, 4):g}%"
+
+
+def wan(yuan: object) -> str:
+    """Yuan in the customary unit for large sums: 500000 -> "50万元"."""
+    x = float(yuan)
+    return f"{x / 10000:g}万元" if x >= 10000 else f"{x:g}元"
+
+
 def _any_of(column: np.ndarray, codes: list[int]) -> np.ndarray:
     out = column == codes[0]
     for code in codes[1:]:
@@ -131,6 +143,37 @@ class Ctx:
                 found = Param(self.per_person(value), self.per_person(illustrative))
             self._pparams[name] = found
         return found
+
+    def references(self, name: str, entity: Entity = "household") -> Callable[[np.ndarray], list[dict]]:
+        """For the rows an answer shows, the reference of the value of `name` in force for each ({} if none).
+
+        Looked up only for those rows (an answer's, not a million's), once per day and region.
+        """
+        parameter = self.parameters[name]
+
+        def at(rows: np.ndarray) -> list[dict]:
+            households = rows if entity == "household" else self.pop.hh[rows]
+            regions = all_regions()
+            memo: dict[tuple, dict] = {}
+            out = []
+            for key in zip(self.pop.as_of[households].tolist(), self.pop.region[households].tolist(), strict=True):
+                found = memo.get(key)
+                if found is None:
+                    value = parameter.at(key[0], regions[key[1]].code)
+                    found = memo[key] = value.reference if value is not None else {}
+                out.append(found)
+            return out
+
+        return at
+
+    def cited(self, name: str, entity: Entity = "household") -> Callable[[np.ndarray], list[str]]:
+        """For an explanation: "按<document>," where the figure of `name` in force is a later one ('' else)."""
+        references = self.references(name, entity)
+
+        def labels(rows: np.ndarray) -> list[str]:
+            return [f"按{label}," if (label := document_label(r)) else "" for r in references(rows)]
+
+        return labels
 
     def per_person(self, household_values: Array) -> Array:
         if isinstance(household_values, np.ndarray) and household_values.ndim:

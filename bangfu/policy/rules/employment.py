@@ -4,7 +4,7 @@ import numpy as np
 
 from bangfu.policy import dates
 from bangfu.policy import schema as s
-from bangfu.policy.rules.base import Ctx, Outcome, rule
+from bangfu.policy.rules.base import Ctx, Outcome, rule, wan
 
 
 @rule("employment.public_welfare_job", article=3, kind="priority", entity="person",
@@ -36,8 +36,8 @@ def startup_subsidies(c: Ctx) -> Outcome:
 
 @rule("entrepreneurship.guaranteed_loan", article=4, kind="eligibility", entity="person",
       title="创业担保贷款及财政贴息",
-      explain="法定劳动年龄内创业的困难职工家庭成员可申请创业担保贷款及财政贴息,"
-              "个人贷款最高{max_loan}元,期限最长{max_term_years}年(第4条)。")
+      explain=lambda r: ("法定劳动年龄内创业的困难职工家庭成员可申请创业担保贷款,财政给予贴息;"
+                         f"个人贷款最高{wan(r['max_loan'])}(具体额度按雇用人数确定),期限最长{r['max_term_years']}年(第4条)。"))
 def guaranteed_loan(c: Ctx) -> Outcome:
     """Article 4: 个人贷款最高额度为50万元,贷款期限最长不超过3年,财政按规定给予贷款贴息。"""
     return Outcome([

@@ -8,9 +8,10 @@ from bangfu.policy.rules.base import Ctx, Outcome, rule
 
 def _guarantee_explanation(r: dict) -> str:
     if r["dibao_standard"] is None:
-        return "家庭中没有可通过就业自救脱困的成员,应纳入社会救助体系,生活水平不低于当地城市低保标准(第2条)。"
-    return (f"家庭中没有可通过就业自救脱困的成员,应纳入社会救助体系:当地低保标准{r['dibao_standard']}元/人·月,"
-            f"{r['household_size']}人,月收入差额{r['monthly_gap']}元,每年{r['amount']}元(第2条)。")
+        return "家里没有能靠就业摆脱困难的成员,应纳入社会救助,生活水平不低于当地城市低保标准(第2条)。"
+    return (f"家里没有能靠就业摆脱困难的成员,应纳入社会救助,生活水平不低于当地低保标准:"
+            f"当地低保标准每人每月{r['dibao_standard']}元,全家{r['household_size']}人,每月收入还差{r['monthly_gap']}元,"
+            f"一年共{r['amount']}元(第2条)。")
 
 
 @rule("living.minimum_living_guarantee", article=2, kind="eligibility", entity="household",
