@@ -255,3 +255,27 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
             "total_cash": total,
         })
     return out
+
+
+def family_lines(benefits: list[dict]) -> list[dict]:
+    """An answer's benefits as a family reads them: one line per benefit that reads the same for several
+    members (its `members` listed, its `amount` their sum), none for a 0-yuan entry.
+
+    The exchange format keeps one entry per (code, member); pages and letters show these lines.
+    """
+    lines: list[dict] = []
+    found: dict[tuple, dict] = {}
+    for entry in benefits:
+        amount = entry["amount"]
+        if entry["kind"] in PAID and amount is not None and amount == 0:
+            continue
+        key = (entry["code"], entry["explanation"], amount, entry["member"] is None)
+        line = found.get(key)
+        if line is None or entry["member"] is None:
+            line = found[key] = {**entry, "members": [], "amount_each": amount}
+            lines.append(line)
+        elif amount is not None:
+            line["amount"] += amount
+        if entry["member"] is not None:
+            line["members"].append(entry["member"])
+    return lines

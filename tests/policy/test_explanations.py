@@ -112,3 +112,31 @@ def test_no_zero_yuan_guarantee_row() -> None:
     answer = assess(_doc(monthly_income=100000, members=[EXAMPLE["members"][0] | {"work_ability": "none"}]))
     assert all(b["amount"] is None or b["amount"] > 0 for b in answer["benefits"])
     assert "不低于当地低保标准" in _reason(answer, "living.minimum_living_guarantee")
+
+
+def test_family_lines_say_a_benefit_once_for_the_members_it_reads_the_same_for() -> None:
+    from decimal import Decimal
+
+    from bangfu.policy.explain import family_lines
+
+    answer = assess(_doc(as_of="2025-06-01"))
+    lines = family_lines(answer["benefits"])
+    emergency = [line for line in lines if line["code"] == "medical.emergency_relief"]
+    assert len(emergency) == 1 and emergency[0]["members"] == ["f", "w", "c1", "c2"]
+    insurance = next(line for line in lines if line["code"] == "medical.resident_insurance_subsidy")
+    assert insurance["members"] == ["f", "w"] and insurance["amount"] == Decimal("800.00")
+    assert insurance["amount_each"] == Decimal("400.00")
+    household = next(line for line in lines if line["code"] == "legal.legal_aid")
+    assert household["members"] == []
+    assert len(lines) < len(answer["benefits"])
+
+
+def test_family_lines_leave_out_zero_yuan_entries() -> None:
+    from decimal import Decimal
+
+    from bangfu.policy.explain import family_lines
+
+    entry = {"code": "living.cable_tv", "article": 18, "member": None, "title": "t", "kind": "subsidy",
+             "amount": Decimal("0.00"), "details": {}, "explanation": "x"}
+    assert family_lines([entry]) == []
+    assert len(family_lines([entry | {"amount": None}])) == 1

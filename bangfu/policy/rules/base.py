@@ -175,6 +175,20 @@ class Ctx:
 
         return labels
 
+    def before_anniversary(self, rows: np.ndarray, start: np.ndarray, years: Array) -> np.ndarray:
+        """For the members of `rows`: the day of assessment falls before `years` (a parameter) after their
+        `start` date (birth, registration); the day is reached as working age reaches it. Others: False.
+
+        Computed for those members only (a few in a million: the worker, a business).
+        """
+        out = np.zeros(self.pop.n_persons, bool)
+        at = np.flatnonzero(rows)
+        if len(at):
+            months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
+            months = months[at] if months.ndim else months
+            out[at] = self.pop.as_of[self.pop.hh[at]] < dates.add_months(start[at], months)
+        return out
+
     def per_person(self, household_values: Array) -> Array:
         if isinstance(household_values, np.ndarray) and household_values.ndim:
             return household_values[self.pop.hh]

@@ -1,8 +1,5 @@
 """Chapter 二, Articles 3-5: public welfare jobs and start-up aid for members of hardship households."""
 
-import numpy as np
-
-from bangfu.policy import dates
 from bangfu.policy import schema as s
 from bangfu.policy.rules.base import Ctx, Outcome, rule, wan
 
@@ -74,18 +71,7 @@ def rent_subsidy(c: Ctx) -> Outcome:
         (~incubator | (c.employment("registered_unemployed") & c.pop.first_time),
          "在创业孵化基地创业的,须为初次创业的登记失业人员"),
         (~c.pop.other_rent_subsidy, "已享受政府租金补贴(减免)的,不享受此项补贴"),
-        (_within_years(c, c.has_business & (incubator | rented), years),
+        (c.before_anniversary(c.has_business & (incubator | rented), c.pop.registered_on, years),
          "创业租金补贴最长{max_years}年,自登记之日起已满{max_years}年(第5条)"),
     ], details={"max_years": years}, listed=c.has_business)
 
-
-def _within_years(c: Ctx, rows: np.ndarray, years: object) -> np.ndarray:
-    """Before the anniversary `years` after registration, for the members of `rows` (others: False)."""
-    out = np.zeros(c.pop.n_persons, bool)
-    at = np.flatnonzero(rows)
-    if len(at):
-        months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
-        months = months[at] if months.ndim else months
-        end = dates.add_months(c.pop.registered_on[at], months)
-        out[at] = c.pop.as_of[c.pop.hh[at]] < end
-    return out

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from bangfu.policy import dates
 from bangfu.policy.rules.base import Ctx, Outcome, rule
 
 _EXTREME = "仅特困职工家庭享受"
@@ -109,19 +108,9 @@ def pension_contribution(c: Ctx) -> Outcome:
         (c.extreme_p, "仅特困职工享受"),
         (c.pop.pension_insurance, "未参加城乡居民基本养老保险"),
         (severe | c.pop.poverty_target, "不是重度残疾(一、二级),也不符合城乡居民基本养老保险扶贫对象条件"),
-        (_younger_than(c, is_self, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
+        (c.before_anniversary(is_self, c.pop.birth, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
     ], listed=is_self, facts={"age_limit": limit})
 
-
-def _younger_than(c: Ctx, rows: np.ndarray, years: object) -> np.ndarray:
-    """Below `years` of age on the day of assessment, for the members of `rows` (others: False)."""
-    out = np.zeros(c.pop.n_persons, bool)
-    at = np.flatnonzero(rows)
-    if len(at):
-        months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
-        months = months[at] if months.ndim else months
-        out[at] = c.pop.as_of[c.pop.hh[at]] < dates.add_months(c.pop.birth[at], months)
-    return out
 
 
 @rule("housing.public_rental_priority", article=21, kind="priority", entity="household",
