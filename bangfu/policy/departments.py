@@ -6,6 +6,8 @@ same department (cases.models.Department is built from `DEPARTMENTS`).
 
 from __future__ import annotations
 
+from functools import cache
+
 # Code -> Chinese name, in the order the service lists them.
 DEPARTMENTS: dict[str, str] = {
     "union": "工会",
@@ -58,6 +60,7 @@ def department_for(code: str) -> str:
     return "union"
 
 
+@cache
 def where_to_apply(code: str, kind: str) -> str:
     """The sentence an answer ends with: which local office a family goes to for this benefit."""
     department = department_for(code)

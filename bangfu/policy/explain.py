@@ -17,6 +17,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
 _MONEY: dict[float, Decimal] = {}  # amounts repeat (a grant, a province-wide figure): each rounded once
+_TEXTS: dict[tuple, str] = {}  # explanations by rule and figures: the same figures read the same
 
 
 def money(x: float) -> Decimal | None:
@@ -113,22 +114,22 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     cited_keys = tuple(outcome.sources)
     cited_of = list(zip(*(f(rows) for f in outcome.sources.values()), strict=True)) if cited_keys else [()] * n
     static = rule.explain if isinstance(rule.explain, str) and "{" not in rule.explain else None
-    tail = where_to_apply(rule.code, rule.kind)
-    # Rows with the same figures read the same: each text is written once. (A column holds one kind
-    # of value, so no key confuses True with 1.)
-    texts: dict[tuple, str] = {}
+    # Rows with the same figures read the same: each text is written once, and kept for the next batch
+    # (a batch of one is most calls). A column holds one kind of value, so no key confuses True with 1.
     code, article, title, kind = rule.code, rule.article, rule.title, rule.kind
     entries = []
     for j, values in enumerate(figures_of):
         figures = dict(zip(keys, values, strict=True))
         amount = amounts[j]
-        flagged = tuple(k for k, flag in flags if flag[j] and figures.get(k) is not None)
-        key = (values, amount, flagged, cited_of[j])
-        text = texts.get(key)
+        flagged = tuple(k for k, flag in flags if flag[j] and figures.get(k) is not None) if flags else ()
+        key = (code, values, amount, flagged, cited_of[j])
+        text = _TEXTS.get(key)
         if text is None:
             base = static if static is not None else _text(
                 rule, {**figures, **dict(zip(cited_keys, cited_of[j], strict=True))}, amount)
-            text = texts[key] = base + _illustrative_note(flagged) + tail
+            if len(_TEXTS) >= 1 << 14:
+                _TEXTS.clear()
+            text = _TEXTS[key] = base + _illustrative_note(flagged) + where_to_apply(code, kind)
         if flagged:
             figures["illustrative"] = list(flagged)
         entries.append({"code": code, "article": article, "member": members[j], "title": title, "kind": kind,

@@ -160,6 +160,7 @@ class ParameterSet:
         self._by_name = {p.name: p for p in parameters}
         self._tables: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._scalars: dict[bytes, dict] = {}
+        self._references: dict[tuple, dict] = {}
 
     @classmethod
     def load(cls, root: Path = HERE) -> ParameterSet:
@@ -236,6 +237,17 @@ class ParameterSet:
         loaded = {name: parse_parameter(name, _dated(name, entry)) for name, entry in raw.items()}
         base = base or default_parameters()
         return cls([loaded.get(p.name, p) for p in base] + [p for n, p in loaded.items() if n not in base._by_name])
+
+    def reference_at(self, name: str, day: datetime.date, region: str) -> dict:
+        """The reference of the value of `name` in force on `day` in `region` ({} when none), memoised."""
+        key = (name, day, region)
+        found = self._references.get(key)
+        if found is None:
+            value = self._by_name[name].at(day, region)
+            if len(self._references) > 4096:
+                self._references.clear()
+            found = self._references[key] = value.reference if value is not None else {}
+        return found
 
     def scalars(self, key: bytes) -> dict:
         """A memo for figures that are the same in every region on the days `key` (`days.tobytes()`).

@@ -149,20 +149,13 @@ class Ctx:
 
         Looked up only for those rows (an answer's, not a million's), once per day and region.
         """
-        parameter = self.parameters[name]
+        reference_at = self.parameters.reference_at
 
         def at(rows: np.ndarray) -> list[dict]:
             households = rows if entity == "household" else self.pop.hh[rows]
             regions = all_regions()
-            memo: dict[tuple, dict] = {}
-            out = []
-            for key in zip(self.pop.as_of[households].tolist(), self.pop.region[households].tolist(), strict=True):
-                found = memo.get(key)
-                if found is None:
-                    value = parameter.at(key[0], regions[key[1]].code)
-                    found = memo[key] = value.reference if value is not None else {}
-                out.append(found)
-            return out
+            return [reference_at(name, day, regions[region].code) for day, region in
+                    zip(self.pop.as_of[households].tolist(), self.pop.region[households].tolist(), strict=True)]
 
         return at
 

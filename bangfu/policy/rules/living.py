@@ -108,7 +108,8 @@ def pension_contribution(c: Ctx) -> Outcome:
         (c.extreme_p, "仅特困职工享受"),
         (c.pop.pension_insurance, "未参加城乡居民基本养老保险"),
         (severe | c.pop.poverty_target, "不是重度残疾(一、二级),也不符合城乡居民基本养老保险扶贫对象条件"),
-        (c.before_anniversary(is_self, c.pop.birth, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
+        (c.before_anniversary(is_self & c.extreme_p & c.pop.pension_insurance & (severe | c.pop.poverty_target),
+                              c.pop.birth, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
     ], listed=is_self, facts={"age_limit": limit})
 
 
