@@ -15,6 +15,7 @@ from functools import cache
 import pytest
 from policy_documents import BANGFU, DELETE, bad, text
 
+
 def _nested(levels: int) -> object:
     """A value `levels` lists deep: inside a document (level 1) it reaches level `levels` + 1."""
     value: object = 1
