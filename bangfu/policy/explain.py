@@ -117,6 +117,13 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     # Rows with the same figures read the same: each text is written once, and kept for the next batch
     # (a batch of one is most calls). A column holds one kind of value, so no key confuses True with 1.
     code, article, title, kind = rule.code, rule.article, rule.title, rule.kind
+    if static is not None and not flags and not cited_keys:  # one text for every row
+        text = _TEXTS.get((code,))
+        if text is None:
+            text = _TEXTS[code,] = static + where_to_apply(code, kind)
+        return [{"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
+                 "amount": amounts[j], "details": dict(zip(keys, values, strict=True)), "explanation": text}
+                for j, values in enumerate(figures_of)]
     entries = []
     for j, values in enumerate(figures_of):
         figures = dict(zip(keys, values, strict=True))
@@ -137,22 +144,29 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     return entries
 
 
+def _cited(reason: str, article: int) -> str:
+    """A refusal names its article, as a caseworker reads it out."""
+    return reason if reason.endswith("条)") else f"{reason}(第{article}条)"
+
+
 def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int], failed: list[int],
               member_ids: list[str] | None) -> list[dict]:
     """Why each of `rows` is refused: the reason of its first failing condition (index in `failed`)."""
     details: dict[str, list] | None = None
     person = rule.entity == "person" and member_ids
+    code, article = rule.code, rule.article
+    # Each condition's reason as read out, when it names no figure: the same text for every row.
+    fixed = [None if "{" in reason else _cited(reason, article) for _, reason in outcome.conditions]
     out = []
     for j, row in enumerate(row_list):
-        reason = outcome.conditions[failed[j]][1]
-        if "{" in reason:
+        reason = fixed[failed[j]]
+        if reason is None:
             if details is None:
                 details = {k: [_shown(_plain(x)) for x in _column(v, rows)]
                            for k, v in (outcome.details | outcome.facts).items()}
-            reason = reason.format(**{k: v[j] for k, v in details.items()})
-        if not reason.endswith("条)"):  # a refusal names its article, as a caseworker reads it out
-            reason = f"{reason}(第{rule.article}条)"
-        out.append({"code": rule.code, "article": rule.article, "member": member_ids[row] if person else None,
+            reason = _cited(outcome.conditions[failed[j]][1].format(**{k: v[j] for k, v in details.items()}),
+                            article)
+        out.append({"code": code, "article": article, "member": member_ids[row] if person else None,
                     "reason": reason})
     return out
 

@@ -216,9 +216,18 @@ NUL = "含有NUL字符(\\u0000)"
 NOT_FINITE = "不是有限的数(NaN或无穷大)"
 _BRACKETS = {bytes: re.compile(rb'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]'),
              str: re.compile(r'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]')}
-# What may hide a NUL character or a number that is not finite: only then is a document walked in full.
-_SUSPECT = {bytes: re.compile(rb"\\u0000|NaN|Infinity|[eE]\+?\d{3}|\d{300}"),
-            str: re.compile(r"\\u0000|NaN|Infinity|[eE]\+?\d{3}|\d{300}")}
+# What may hide a NUL character or a number that is not finite (NaN, Infinity, or one past float's range:
+# an exponent of three digits, or 309 digits): only then is a document walked in full. Digits are all
+# written 0 first, so that plain substring tests (C speed) find them; a regular expression cost more
+# than the validation itself.
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_SUSPECT = (b"\\u0000", b"NaN", b"Infinity", b"e000", b"E000", b"e+000", b"E+000", b"0" * 309)
+
+
+def _suspect(text: bytes | str) -> bool:
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    digits = raw.translate(_ZEROS)  # "\\u0000", NaN and Infinity read the same after it
+    return any(s in digits for s in _SUSPECT)
 
 
 def too_deep(text: bytes | str) -> bool:
@@ -317,8 +326,7 @@ def parse_json(text: bytes | str) -> Household:
 
     A bad document is parsed again the exact way, so that the error named is the same.
     """
-    kind = str if isinstance(text, str) else bytes
-    if too_deep(text) or _SUSPECT[kind].search(text):
+    if too_deep(text) or _suspect(text):
         return parse_document(text)
     try:
         household = Household.model_validate_json(text, context={"as_of": None})
