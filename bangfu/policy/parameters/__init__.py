@@ -113,9 +113,10 @@ def reference_problem(value: Value) -> str | None:
 
 def document_label(reference: dict) -> str:
     """How an explanation names a later figure's document (its 文号, or a short title); '' for the notice."""
-    if not reference.get("document") or "article" in reference:
+    if not reference.get("document") or "article" in reference or "missing" in reference:
         return ""
-    return str(reference.get("number") or reference.get("cite") or "")
+    # A standard an administrator added names its document by title (宁民规〔2024〕1号, say).
+    return str(reference.get("number") or reference.get("cite") or reference["document"])
 
 
 def _parse_series(name: str, raw: dict) -> tuple[Value, ...]:

@@ -7,12 +7,17 @@ from bangfu.policy.rules.base import Ctx, Outcome, percent, rule
 _INSURED = "未参加城乡居民基本医疗保险"
 
 
+def _insurance_explanation(r: dict) -> str:
+    share = "特困职工家庭成员全部由政府资助" if r["share"] == "1" else f"财政补贴{percent(r['share'])}"
+    if r["contribution"] is None:
+        return f"城乡居民基本医疗保险个人缴费{share};当地缴费标准系统尚未录入,金额以当地标准为准(第6条)。"
+    return (f"{r['basis']}城乡居民基本医疗保险个人缴费每人每年{r['contribution']}元,{share},"
+            f"每人每年{r['amount']}元(第6条)。")
+
+
 @rule("medical.resident_insurance_subsidy", article=6, kind="subsidy", entity="person",
       title="资助参加城乡居民基本医疗保险",
-      explain=lambda r: (f"{r['basis']}城乡居民基本医疗保险个人缴费每人每年{r['contribution']}元,"
-                         + ("特困职工家庭成员全部由政府资助" if r["share"] == "1"
-                            else f"财政补贴{percent(r['share'])}")
-                         + f",每人每年{r['amount']}元(第6条)。"))
+      explain=_insurance_explanation)
 def resident_insurance_subsidy(c: Ctx) -> Outcome:
     """Article 6: 困难职工家庭成员个人缴费由财政适当补贴;特困职工家庭成员全额资助。"""
     contribution = c.pparam("medical.resident_insurance.contribution")
