@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Speed of the policy engine: bulk, single household, the command line, JSON Lines; OpenFisca beside it.
 
+Each bulk and JSON Lines figure is measured on two populations: the synthetic one (`all`: 85 % of its
+households stop at the first check, not archived or not in hardship) and one of archived hardship
+households only (`hardship`), where every rule has work to do.
+
 Run `.venv/bin/python benchmarks/engine.py [--sizes 10000,100000,1000000]`. Prints figures (not a
 test) and writes them to benchmarks/out/engine.json. Every measurement runs in its own child
 process, so that `ru_maxrss` is the peak of that run alone (on Linux a child's starts from its
@@ -51,8 +55,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def population_path(n: int) -> Path:
-    return OUT / "populations" / f"households_{n}_{SEED}_{AS_OF}.parquet"
+KINDS = ("all", "hardship")
+
+
+def population_path(n: int, kind: str = "all") -> Path:
+    suffix = "" if kind == "all" else f"_{kind}"
+    return OUT / "populations" / f"households_{n}_{SEED}_{AS_OF}{suffix}.parquet"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -63,21 +71,21 @@ def percentile(values: list[float], q: float) -> float:
 # -- workers: one measurement per process ---------------------------------------------------------
 
 
-def work_generate(n: int) -> dict:
+def work_generate(n: int, kind: str) -> dict:
     from bangfu.policy.synth import write_population
 
     t = time.perf_counter()
-    write_population(n, SEED, population_path(n), as_of=AS_OF)
+    write_population(n, SEED, population_path(n, kind), as_of=AS_OF, hardship_only=kind == "hardship")
     return {"seconds": time.perf_counter() - t}
 
 
-def work_bangfu(n: int, reps: int) -> dict:
+def work_bangfu(n: int, reps: int, kind: str) -> dict:
     from bangfu.policy.bulk import totals
     from bangfu.policy.engine import evaluate
     from bangfu.policy.synth import read_population
 
     t = time.perf_counter()
-    population = read_population(population_path(n))
+    population = read_population(population_path(n, kind))
     out = {"load_s": time.perf_counter() - t, "persons": population.n_persons, "baseline_mib": peak_mib()}
     runs, cpu = [], []
     for _ in range(reps):
@@ -112,12 +120,12 @@ def work_single(runs: int) -> dict:
     return out
 
 
-def work_documents(n: int, path: str) -> dict:
+def work_documents(n: int, path: str, kind: str) -> dict:
     import pyarrow.parquet as pq
 
     from bangfu.policy.synth import to_documents
 
-    docs = to_documents(pq.read_table(population_path(n)))
+    docs = to_documents(pq.read_table(population_path(n, kind)))
     with open(path, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
     hardship = next(d for d in docs if d["archived"] and d["category"] == "extreme_hardship")
@@ -163,8 +171,9 @@ def work_check(n: int) -> dict:
 
 def worker(args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(HERE))
-    modes = {"generate": lambda: work_generate(args.n), "bangfu": lambda: work_bangfu(args.n, args.reps),
-             "single": lambda: work_single(args.runs), "documents": lambda: work_documents(args.n, args.path),
+    modes = {"generate": lambda: work_generate(args.n, args.kind),
+             "bangfu": lambda: work_bangfu(args.n, args.reps, args.kind),
+             "single": lambda: work_single(args.runs), "documents": lambda: work_documents(args.n, args.path, args.kind),
              "openfisca": lambda: work_openfisca(args.n, args.reps), "check": lambda: work_check(args.n)}
     return modes[args.worker]()
 
@@ -192,22 +201,26 @@ def _timed(cmd: list[str], stdout: object) -> tuple[float, float]:
 
 
 def time_commands(tmp: str, cli_runs: int, jsonl_runs: int) -> dict:
-    """`bangfu assess FILE` (a process per call) and `bangfu assess --jsonl` on 10⁴ households."""
-    lines = run("documents", 10_000, path=f"{tmp}/households.jsonl")
-    cli = [_timed([BANGFU, "assess", f"{tmp}/households.jsonl.one.json"], subprocess.DEVNULL)
+    """`bangfu assess FILE` (a process per call) and `bangfu assess --jsonl` on 10⁴ households of each kind."""
+    out: dict = {"jsonl_by_kind": {}}
+    for kind in KINDS:
+        lines = run("documents", 10_000, path=f"{tmp}/households_{kind}.jsonl", kind=kind)
+        jsonl = []
+        for _ in range(jsonl_runs):
+            with open(f"{tmp}/answers.jsonl", "w") as answers:
+                jsonl.append(_timed([BANGFU, "assess", "--jsonl", f"{tmp}/households_{kind}.jsonl"], answers))
+        with open(f"{tmp}/answers.jsonl", "rb") as fh:
+            answered = sum(1 for _ in fh)
+        out["jsonl_by_kind"][kind] = {"households": lines.get("lines"), "answers": answered,
+                                      "seconds": statistics.median(w for w, _ in jsonl),
+                                      "cpu_s": statistics.median(c for _, c in jsonl), "runs": jsonl}
+    out["jsonl"] = out["jsonl_by_kind"]["all"]
+    cli = [_timed([BANGFU, "assess", f"{tmp}/households_all.jsonl.one.json"], subprocess.DEVNULL)
            for _ in range(cli_runs)]
-    jsonl = []
-    for _ in range(jsonl_runs):
-        with open(f"{tmp}/answers.jsonl", "w") as out:
-            jsonl.append(_timed([BANGFU, "assess", "--jsonl", f"{tmp}/households.jsonl"], out))
-    with open(f"{tmp}/answers.jsonl", "rb") as fh:
-        answered = sum(1 for _ in fh)
     walls = [w for w, _ in cli]
-    return {"cli": {"p50_ms": 1000 * percentile(walls, 50), "p99_ms": 1000 * percentile(walls, 99),
-                    "cpu_p50_ms": 1000 * percentile([c for _, c in cli], 50), "runs": cli_runs},
-            "jsonl": {"households": lines.get("lines"), "answers": answered,
-                      "seconds": statistics.median(w for w, _ in jsonl),
-                      "cpu_s": statistics.median(c for _, c in jsonl), "runs": jsonl}}
+    out["cli"] = {"p50_ms": 1000 * percentile(walls, 50), "p99_ms": 1000 * percentile(walls, 99),
+                  "cpu_p50_ms": 1000 * percentile([c for _, c in cli], 50), "runs": cli_runs}
+    return out
 
 
 def main() -> None:
@@ -218,7 +231,7 @@ def main() -> None:
     ap.add_argument("--cli-runs", type=int, default=30)
     ap.add_argument("--jsonl-runs", type=int, default=3)
     ap.add_argument("--no-openfisca", action="store_true")
-    for hidden in ("--worker", "--path"):
+    for hidden in ("--worker", "--path", "--kind"):
         ap.add_argument(hidden, help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--runs", type=int, default=0, help=argparse.SUPPRESS)
@@ -239,15 +252,19 @@ def main() -> None:
            "load_start": os.getloadavg()}
     print(", ".join(f"{k} {v}" for k, v in env.items()), flush=True)
     results: dict = {"env": env, "targets": TARGETS, "synth": {}, "bulk": []}
-    for n in sorted(set(sizes) | {10_000}):
-        if not population_path(n).exists():
-            results["synth"][n] = run("generate", n)
-            print(f"bangfu synth {n:,} households: {results['synth'][n].get('seconds', float('nan')):.1f} s",
-                  flush=True)
+    for kind in KINDS:
+        for n in sorted(set(sizes) | {10_000}):
+            if not population_path(n, kind).exists():
+                made = results["synth"][f"{kind} {n}"] = run("generate", n, kind=kind)
+                print(f"bangfu synth {n:,} households ({kind}): {made.get('seconds', float('nan')):.1f} s", flush=True)
     for n in sizes:
-        row = {"n": n, "bangfu": run("bangfu", n, reps=args.reps)}
-        if "error" in row["bangfu"]:
-            sys.exit(f"bulk run of {n} failed: {row['bangfu']['error']}")
+        row = {"n": n, "bangfu": run("bangfu", n, reps=args.reps, kind="all"),
+               "hardship": run("bangfu", n, reps=args.reps, kind="hardship")}
+        for kind in ("bangfu", "hardship"):
+            if "error" in row[kind]:
+                sys.exit(f"bulk run of {n} ({kind}) failed: {row[kind]['error']}")
+        print(f"N={n:,} hardship only: bangfu {row['hardship']['seconds']:.3f} s, "
+              f"peak {row['hardship']['peak_mib']:.0f} MiB", flush=True)
         if openfisca:
             row["openfisca"] = run("openfisca", n, reps=args.reps)
             row["check"] = run("check", n)

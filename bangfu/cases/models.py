@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.accounts.access import RestrictedQuerySet
+from bangfu.policy.departments import DEPARTMENTS
 from bangfu.registry.choices import ARCHIVED_STATES, INACTIVE_STATES, Category, Status
 from bangfu.registry.models import Document, Household, Member
 
@@ -149,19 +150,8 @@ class Plan(models.Model):
         return f"{self.case.household_id}号家庭{self.year}年帮扶计划"
 
 
-class Department(models.TextChoices):
-    UNION = "union", "工会"
-    CIVIL_AFFAIRS = "civil_affairs", "民政"
-    DEVELOPMENT_REFORM = "development_reform", "发展改革"
-    EDUCATION = "education", "教育"
-    HUMAN_RESOURCES = "human_resources", "人力资源社会保障"
-    MEDICAL_SECURITY = "medical_security", "医保"
-    HEALTH = "health", "卫生健康"
-    HOUSING = "housing", "住房城乡建设"
-    JUSTICE = "justice", "司法"
-    FINANCE = "finance", "财政"
-    TAX = "tax", "税务"
-    SOCIETY = "society", "慈善/社会力量"
+# The departments of the notice, as the engine names them (bangfu.policy.departments: one home).
+Department = models.TextChoices("Department", [(code.upper(), (code, name)) for code, name in DEPARTMENTS.items()])
 
 
 class MeasureKind(models.TextChoices):

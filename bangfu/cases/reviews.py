@@ -84,8 +84,10 @@ def no_member_can_work(household: Household, as_of: datetime.date) -> bool:
     """The engine's `living.minimum_living_guarantee` (Article 2): no member of working age able to work."""
     from bangfu.registry.assessment import household_entitlements
 
+    # Version 2 of the format refuses the guarantee to a household on 低保 or with no shortfall; whether a
+    # member can work is asked of the same household as if neither held.
     try:
-        answer = household_entitlements(household, as_of)
+        answer = household_entitlements(household, as_of, overrides={"dibao": False, "monthly_income": 0})
     except ValidationFailed:
         return False
     return any(b["code"] == NO_ABLE_MEMBER for b in answer["benefits"])

@@ -114,7 +114,8 @@ def _assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None) -> i
 def _synth(args: argparse.Namespace) -> int:
     from bangfu.policy.synth import write_population
 
-    write_population(args.households, args.seed, args.out, as_of=args.as_of, partitions=args.partitions)
+    write_population(args.households, args.seed, args.out, as_of=args.as_of, partitions=args.partitions,
+                     hardship_only=args.hardship_only)
     return 0
 
 
@@ -144,6 +145,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", default="2024-06-01", help="the assessment date written into every household")
     s.add_argument("--partitions", type=int, default=1,
                    help="write a directory of this many Parquet files instead of one file")
+    s.add_argument("--hardship-only", action="store_true", help="archived hardship households only")
     t = sub.add_parser("assess-table", help="assess a Parquet population: per-benefit totals by city")
     t.add_argument("file", help="a Parquet file, or a directory of Parquet files (a partitioned population)")
     t.add_argument("--scheduler", metavar="ADDRESS",

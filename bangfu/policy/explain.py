@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from bangfu.policy.departments import where_to_apply
 from bangfu.policy.engine import Evaluation, RuleResult
 from bangfu.policy.rules import Outcome, Rule
 from bangfu.policy.schema import Household
@@ -17,6 +18,7 @@ from .money import CENT
 ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
 _MONEY: dict[float, Decimal] = {}  # amounts repeat (a grant, a province-wide figure): each rounded once
+_TEXTS: dict[tuple, str] = {}  # explanations by rule and figures: the same figures read the same
 
 
 def money(x: float) -> Decimal | None:
@@ -85,6 +87,21 @@ def _amounts(amount: Any, rows: np.ndarray) -> list:
     return [money(_scalar(amount))] * len(rows)
 
 
+# What an illustrative figure is called when an explanation says it is one.
+ILLUSTRATIVE_NAMES = {
+    "dibao_standard": "当地低保标准", "contribution": "个人缴费标准", "share": "补贴比例", "price": "电价",
+    "normal_monthly_fee": "有线电视普通收费标准", "cpi_yoy_percent": "居民消费价格涨幅", "yuan_per_day": "每天补助标准",
+    "standard": "资助标准",
+}
+
+
+def _illustrative_note(keys: tuple[str, ...]) -> str:
+    if not keys:
+        return ""
+    names = "、".join(dict.fromkeys(ILLUSTRATIVE_NAMES.get(k, k) for k in keys))
+    return f"其中{names}是示例数,尚待核实。"
+
+
 def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int],
              member_ids: list[str] | None) -> list[dict]:
     """The benefit entries of a rule for its entitled `rows` (as an array and as a list)."""
@@ -95,26 +112,42 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     columns = [_figures(v, rows) for v in outcome.details.values()]
     figures_of = list(zip(*columns, strict=True)) if columns else [()] * n
     flags = [(k, _column(v, rows)) for k, v in outcome.illustrative.items()]
+    cited_keys = tuple(outcome.sources)
+    cited_of = list(zip(*(f(rows) for f in outcome.sources.values()), strict=True)) if cited_keys else [()] * n
     static = rule.explain if isinstance(rule.explain, str) and "{" not in rule.explain else None
-    # Rows with the same figures read the same: each text is written once. (A column holds one kind
-    # of value, so no key confuses True with 1.)
-    texts: dict[tuple, str] = {}
+    # Rows with the same figures read the same: each text is written once, and kept for the next batch
+    # (a batch of one is most calls). A column holds one kind of value, so no key confuses True with 1.
     code, article, title, kind = rule.code, rule.article, rule.title, rule.kind
+    if static is not None and not flags and not cited_keys:  # one text for every row
+        text = _TEXTS.get((code,))
+        if text is None:
+            text = _TEXTS[code,] = static + where_to_apply(code, kind)
+        return [{"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
+                 "amount": amounts[j], "details": dict(zip(keys, values, strict=True)), "explanation": text}
+                for j, values in enumerate(figures_of)]
     entries = []
     for j, values in enumerate(figures_of):
         figures = dict(zip(keys, values, strict=True))
         amount = amounts[j]
-        text = static
+        flagged = tuple(k for k, flag in flags if flag[j] and figures.get(k) is not None) if flags else ()
+        key = (code, values, amount, flagged, cited_of[j])
+        text = _TEXTS.get(key)
         if text is None:
-            text = texts.get((values, amount))
-            if text is None:
-                text = texts[values, amount] = _text(rule, figures, amount)
-        for k, flag in flags:
-            if flag[j] and figures.get(k) is not None:
-                figures.setdefault("illustrative", []).append(k)
+            base = static if static is not None else _text(
+                rule, {**figures, **dict(zip(cited_keys, cited_of[j], strict=True))}, amount)
+            if len(_TEXTS) >= 1 << 14:
+                _TEXTS.clear()
+            text = _TEXTS[key] = base + _illustrative_note(flagged) + where_to_apply(code, kind)
+        if flagged:
+            figures["illustrative"] = list(flagged)
         entries.append({"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
                         "amount": amount, "details": figures, "explanation": text})
     return entries
+
+
+def _cited(reason: str, article: int) -> str:
+    """A refusal names its article, as a caseworker reads it out."""
+    return reason if reason.endswith("条)") else f"{reason}(第{article}条)"
 
 
 def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int], failed: list[int],
@@ -122,14 +155,19 @@ def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int
     """Why each of `rows` is refused: the reason of its first failing condition (index in `failed`)."""
     details: dict[str, list] | None = None
     person = rule.entity == "person" and member_ids
+    code, article = rule.code, rule.article
+    # Each condition's reason as read out, when it names no figure: the same text for every row.
+    fixed = [None if "{" in reason else _cited(reason, article) for _, reason in outcome.conditions]
     out = []
     for j, row in enumerate(row_list):
-        reason = outcome.conditions[failed[j]][1]
-        if "{" in reason:
+        reason = fixed[failed[j]]
+        if reason is None:
             if details is None:
-                details = {k: [_shown(_plain(x)) for x in _column(v, rows)] for k, v in outcome.details.items()}
-            reason = reason.format(**{k: v[j] for k, v in details.items()})
-        out.append({"code": rule.code, "article": rule.article, "member": member_ids[row] if person else None,
+                details = {k: [_shown(_plain(x)) for x in _column(v, rows)]
+                           for k, v in (outcome.details | outcome.facts).items()}
+            reason = _cited(outcome.conditions[failed[j]][1].format(**{k: v[j] for k, v in details.items()}),
+                            article)
+        out.append({"code": code, "article": article, "member": member_ids[row] if person else None,
                     "reason": reason})
     return out
 
@@ -233,3 +271,27 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
             "total_cash": total,
         })
     return out
+
+
+def family_lines(benefits: list[dict]) -> list[dict]:
+    """An answer's benefits as a family reads them: one line per benefit that reads the same for several
+    members (its `members` listed, its `amount` their sum), none for a 0-yuan entry.
+
+    The exchange format keeps one entry per (code, member); pages and letters show these lines.
+    """
+    lines: list[dict] = []
+    found: dict[tuple, dict] = {}
+    for entry in benefits:
+        amount = entry["amount"]
+        if entry["kind"] in PAID and amount is not None and amount == 0:
+            continue
+        key = (entry["code"], entry["explanation"], amount, entry["member"] is None)
+        line = found.get(key)
+        if line is None or entry["member"] is None:
+            line = found[key] = {**entry, "members": [], "amount_each": amount}
+            lines.append(line)
+        elif amount is not None:
+            line["amount"] += amount
+        if entry["member"] is not None:
+            line["members"].append(entry["member"])
+    return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -24,6 +25,7 @@ CATEGORIES = ("none", "hardship", "extreme_hardship")
 CAUSES = (
     "illness", "disability", "education", "disaster", "unemployment",
     "single_parent", "work_injury", "enterprise_difficulty", "other",
+    "accident",  # version 2 (意外); last, so that the bit of every older cause stays as it was
 )
 RELATIONS = ("self", "spouse", "child", "parent", "sibling", "grandchild", "other")
 SEXES = ("male", "female")
@@ -38,6 +40,10 @@ BUSINESS_KINDS = ("", "individual", "enterprise", "farmer_cooperative", "private
 PREMISES = ("incubator", "rented", "own", "none")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Bounds of version 2 ("Bad input").
+AS_OF_FIRST, AS_OF_LAST = datetime.date(1995, 1, 1), datetime.date(2100, 12, 31)
+BIRTH_FIRST = datetime.date(1900, 1, 1)
+MAX_DEPTH = 32  # the document itself is level 1
 
 
 class InputError(ValueError):
@@ -58,8 +64,20 @@ def _iso_date(value: Any) -> datetime.date:
         raise PydanticCustomError("date_impossible", "impossible date {value}", {"value": value}) from None
 
 
+def _between(first: datetime.date, last: datetime.date | None) -> BeforeValidator:
+    def check(value: Any) -> datetime.date:
+        day = _iso_date(value)
+        if day < first or (last is not None and day > last):
+            span = f"{first}至{last}之间" if last is not None else f"不早于{first}"
+            raise PydanticCustomError("date_bounds", "日期{value}超出范围,应{span}", {"value": value, "span": span})
+        return day
+    return BeforeValidator(check)
+
+
 Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+AsOf = Annotated[datetime.date, _between(AS_OF_FIRST, AS_OF_LAST)]
+BirthDate = Annotated[datetime.date, _between(BIRTH_FIRST, None)]
+Money = Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
 
 
 def _not_after_as_of(day: datetime.date, info: ValidationInfo) -> datetime.date:
@@ -75,7 +93,7 @@ class _Strict(BaseModel):
 
 class School(_Strict):
     stage: Literal[STAGES[1:]]  # type: ignore[valid-type]
-    year: int = Field(ge=1)
+    year: int = Field(ge=1, le=10)
     institution: Literal[INSTITUTIONS]  # type: ignore[valid-type]
     excellent: bool = False
 
@@ -83,7 +101,7 @@ class School(_Strict):
 class Business(_Strict):
     kind: Literal[BUSINESS_KINDS[1:]]  # type: ignore[valid-type]
     registered_on: Date
-    employees: int = Field(default=0, ge=0)
+    employees: int = Field(default=0, ge=0, le=1_000_000)
     first_time: bool = False
     premises: Literal[PREMISES] = "none"  # type: ignore[valid-type]
     other_rent_subsidy: bool = False
@@ -95,7 +113,7 @@ class Member(_Strict):
     id: str = Field(min_length=1)
     relation: Literal[RELATIONS]  # type: ignore[valid-type]
     sex: Literal[SEXES]  # type: ignore[valid-type]
-    birth_date: Date
+    birth_date: BirthDate
     # Optional but not nullable: absent means "default from sex"; an explicit null is bad input.
     retirement_group: Literal[RETIREMENT_GROUPS] = None  # type: ignore[valid-type,assignment]
     employment: Literal[EMPLOYMENTS] = "none"  # type: ignore[valid-type]
@@ -127,7 +145,7 @@ class Member(_Strict):
 
 
 class Household(_Strict):
-    as_of: Date
+    as_of: AsOf
     region: str = Field(pattern=r"^\d{6}$")
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     archived: bool
@@ -135,7 +153,7 @@ class Household(_Strict):
     dibao_edge: bool = False
     monthly_income: Money = 0.0
     hardship_causes: list[Literal[CAUSES]] = []  # type: ignore[valid-type]
-    cpi_yoy_percent: Annotated[float, Field(allow_inf_nan=False)] = None  # type: ignore[assignment]
+    cpi_yoy_percent: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = None  # type: ignore[assignment]
     members: list[Member] = Field(min_length=1)
 
     @field_validator("region")
@@ -193,20 +211,101 @@ def _check_members(household: Household) -> None:
         raise InputError("members", "no member with relation self")
 
 
+TOO_DEEP = f"嵌套层数超过{MAX_DEPTH}层"
+NUL = "含有NUL字符(\\u0000)"
+NOT_FINITE = "不是有限的数(NaN或无穷大)"
+_BRACKETS = {bytes: re.compile(rb'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]'),
+             str: re.compile(r'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]')}
+# What may hide a NUL character or a number that is not finite (NaN, Infinity, or one past float's range:
+# an exponent of three digits, or 309 digits): only then is a document walked in full. Digits are all
+# written 0 first, so that plain substring tests (C speed) find them; a regular expression cost more
+# than the validation itself.
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_SUSPECT = (b"\\u0000", b"NaN", b"Infinity", b"e000", b"E000", b"e+000", b"E+000", b"0" * 309)
+
+
+def _suspect(text: bytes | str) -> bool:
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    digits = raw.translate(_ZEROS)  # "\\u0000", NaN and Infinity read the same after it
+    return any(s in digits for s in _SUSPECT)
+
+
+def too_deep(text: bytes | str) -> bool:
+    """JSON text nested more than MAX_DEPTH levels (brackets inside strings do not count).
+
+    Read before parsing: Python's parser gives up with a RecursionError some thousand levels down.
+    """
+    kind = str if isinstance(text, str) else bytes
+    opening = ("[", "{") if kind is str else (b"[", b"{")
+    if text.count(opening[0]) + text.count(opening[1]) <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKETS[kind].finditer(bytes(text) if kind is bytes else text):
+        if match.lastindex:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif match.end() - match.start() == 1:  # a closing bracket; a string is at least two characters
+            depth -= 1
+    return False
+
+
+def _value_error(document: Any) -> tuple[tuple, str] | None:
+    """The first NUL character, non-finite number or nesting too deep, in document order.
+
+    A clean document (nearly all) is told by its JSON text, written in C; only a suspect one is walked,
+    with a stack, not by recursion: any depth is answered, never a RecursionError.
+    """
+    try:
+        text = json.dumps(document, allow_nan=False, check_circular=False)
+    except (ValueError, TypeError, RecursionError):
+        text = None
+    if text is not None and "\\u0000" not in text and not too_deep(text):
+        return None
+    stack: list[tuple[tuple, Any, int]] = [((), document, 1)]
+    while stack:
+        loc, node, depth = stack.pop()
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                return loc, NOT_FINITE
+        elif isinstance(node, str):
+            if "\x00" in node:
+                return loc, NUL
+        elif isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return (), TOO_DEEP
+            if isinstance(node, dict):
+                if any(isinstance(k, str) and "\x00" in k for k in node):
+                    return loc, NUL
+                children = [((*loc, k), v, depth + 1) for k, v in node.items()]
+            else:
+                children = [((*loc, i), v, depth + 1) for i, v in enumerate(node)]
+            stack.extend(reversed(children))
+    return None
+
+
 def parse_document(document: Any) -> Household:
     """Validate one document (a dict, or JSON text); raise InputError naming the first bad field."""
     if isinstance(document, (str, bytes, bytearray)):
+        if too_deep(document):
+            raise InputError("$", TOO_DEEP)
         try:
             document = json.loads(document)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InputError("$", f"not valid JSON ({exc})") from None
     if not isinstance(document, dict):
         raise InputError("$", "the document should be a JSON object")
+    found = _value_error(document)
+    if found is not None and not found[0]:
+        raise InputError("$", found[1])
     try:
         household = Household.model_validate(document, context={"as_of": _peek_as_of(document)})
     except ValidationError as exc:
         first = min(exc.errors(), key=lambda e: _document_order(document, e["loc"]))
-        raise InputError(_path(first["loc"]), first["msg"]) from None
+        if found is None or _document_order(document, first["loc"]) < _document_order(document, found[0]):
+            raise InputError(_path(first["loc"]), first["msg"]) from None
+    if found is not None:
+        raise InputError(_path(found[0]), found[1])
     _check_members(household)
     return household
 
@@ -227,6 +326,8 @@ def parse_json(text: bytes | str) -> Household:
 
     A bad document is parsed again the exact way, so that the error named is the same.
     """
+    if too_deep(text) or _suspect(text):
+        return parse_document(text)
     try:
         household = Household.model_validate_json(text, context={"as_of": None})
     except ValidationError:

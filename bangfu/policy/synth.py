@@ -60,15 +60,19 @@ def _regions(day: datetime.date) -> tuple[list[str], np.ndarray]:
     return [r.code for r in counties], weights / weights.sum()
 
 
-def _households(rng: np.random.Generator, n: int, weights: np.ndarray) -> dict[str, np.ndarray]:
-    category = _pick(rng, CATEGORY_P, n)
+def _households(rng: np.random.Generator, n: int, weights: np.ndarray,
+                hardship_only: bool = False) -> dict[str, np.ndarray]:
+    if hardship_only:  # archived (extreme) hardship households in the proportions among hardship ones
+        category = 1 + _pick(rng, np.array(CATEGORY_P[1:]) / sum(CATEGORY_P[1:]), n)
+    else:
+        category = _pick(rng, CATEGORY_P, n)
     hardship = category > 0
     dibao = rng.random(n) < np.array([0.005, 0.25, 0.60])[category]
     main = 1 << _pick(rng, CAUSE_P, n)
     extra = ((rng.random((n, len(s.CAUSES))) < 0.08) << np.arange(len(s.CAUSES))).sum(axis=1)
     return {
         "region": _pick(rng, weights, n), "category": category,
-        "archived": np.where(hardship, rng.random(n) < 0.92, rng.random(n) < 0.01),
+        "archived": np.where(hardship, (rng.random(n) < 0.92) | hardship_only, rng.random(n) < 0.01),
         "dibao": dibao, "dibao_edge": ~dibao & (rng.random(n) < np.array([0.01, 0.20, 0.25])[category]),
         "causes": np.where(hardship, main | extra, 0),
         "cpi": np.where(rng.random(n) < 0.10, np.round(rng.normal(2.4, 1.0, n), 1), np.nan),
@@ -202,9 +206,9 @@ def _members(p: dict) -> pa.StructArray:
 
 
 def _table(rng: np.random.Generator, n: int, day: datetime.date, codes: list[str],
-           weights: np.ndarray) -> pa.Table:
+           weights: np.ndarray, hardship_only: bool = False) -> pa.Table:
     as_of = np.datetime64(day, "D")
-    h = _households(rng, n, weights)
+    h = _households(rng, n, weights, hardship_only)
     p = _persons(rng, h, as_of)
     offsets = pa.array(np.concatenate([[0], np.cumsum(h["size"])]).astype(np.int32))
     bits = (h["causes"][:, None] >> np.arange(len(s.CAUSES))) & 1
@@ -219,24 +223,27 @@ def _table(rng: np.random.Generator, n: int, day: datetime.date, codes: list[str
     ], schema=pf.SCHEMA)
 
 
-def _chunks(n_households: int, seed: int, as_of: str | datetime.date):
+def _chunks(n_households: int, seed: int, as_of: str | datetime.date, hardship_only: bool = False):
     day = as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(as_of)
     codes, weights = _regions(day)
     for k, start in enumerate(range(0, n_households, ROW_GROUP)):
-        yield _table(np.random.default_rng([seed, k]), min(ROW_GROUP, n_households - start), day, codes, weights)
+        yield _table(np.random.default_rng([seed, k]), min(ROW_GROUP, n_households - start), day, codes, weights,
+                     hardship_only)
 
 
-def population_table(n_households: int, seed: int, as_of: str | datetime.date = "2024-06-01") -> pa.Table:
+def population_table(n_households: int, seed: int, as_of: str | datetime.date = "2024-06-01",
+                     hardship_only: bool = False) -> pa.Table:
     """The synthetic population in memory: the same rows `write_population` writes for this seed."""
-    chunks = list(_chunks(n_households, seed, as_of))
+    chunks = list(_chunks(n_households, seed, as_of, hardship_only))
     return pa.concat_tables(chunks) if chunks else pf.SCHEMA.empty_table()
 
 
-def _slices(n_households: int, seed: int, as_of: str | datetime.date, partitions: int):
+def _slices(n_households: int, seed: int, as_of: str | datetime.date, partitions: int,
+            hardship_only: bool = False):
     """(partition, table) pieces of the population in order: partition k holds rows [k·n/P, (k+1)·n/P)."""
     bounds = [n_households * k // partitions for k in range(partitions + 1)]
     row, part = 0, 0
-    for chunk in _chunks(n_households, seed, as_of):
+    for chunk in _chunks(n_households, seed, as_of, hardship_only):
         offset = 0
         while offset < chunk.num_rows:
             while bounds[part + 1] <= row:
@@ -247,12 +254,15 @@ def _slices(n_households: int, seed: int, as_of: str | datetime.date, partitions
 
 
 def write_population(n_households: int, seed: int, out_path: str | Path,
-                     as_of: str | datetime.date = "2024-06-01", partitions: int = 1) -> Path:
+                     as_of: str | datetime.date = "2024-06-01", partitions: int = 1,
+                     hardship_only: bool = False) -> Path:
     """Write `n_households` synthetic households as Parquet, one row group per 100,000 households at most.
 
     The same seed gives the same rows; each block of 100,000 draws from its own stream (seed, block). With
     `partitions` > 1, `out_path` is a directory of that many files (part-00000.parquet, …) holding, in order,
-    the rows the single file would hold: the form a Dask cluster reads.
+    the rows the single file would hold: the form a Dask cluster reads. `hardship_only`: archived hardship
+    and extreme-hardship households only (no household stops at the first check), the population whose
+    figures do not flatter the engine.
     """
     out = Path(out_path)
     if partitions > 1:
@@ -267,7 +277,7 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
     with ThreadPoolExecutor(1) as pool:
         pending = None
         try:
-            for part, table in _slices(n_households, seed, as_of, len(names)):
+            for part, table in _slices(n_households, seed, as_of, len(names), hardship_only):
                 if pending is not None:
                     pending.result()
                 writer = writers.get(part) or writers.setdefault(part, pq.ParquetWriter(names[part], pf.SCHEMA))

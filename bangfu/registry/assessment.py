@@ -79,17 +79,20 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
     }
 
 
-def household_entitlements(household: Household, as_of: datetime.date, *, preview: bool = False) -> dict:
+def household_entitlements(household: Household, as_of: datetime.date, *, preview: bool = False,
+                           overrides: dict | None = None) -> dict:
     """What the engine says the household and each member are entitled to on `as_of` (the spec's output).
 
     `preview`: a file not yet verified, assessed as if its proposed category had been verified. Either way the
     figures are the system's (`effective_parameters`), as for the assessment API and the command line with
-    an exported bundle."""
+    an exported bundle. `overrides` replace fields of the document (a what-if: the same household as if not
+    on 低保, say)."""
     from bangfu.standards.selectors import effective_parameters
 
     document = household_to_assessment_document(household, as_of)
     if preview:
         document.update(category=household.proposed_category, archived=True)
+    document.update(overrides or {})
     try:
         return assess(document, parameters=effective_parameters())
     except InputError as exc:

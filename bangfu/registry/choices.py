@@ -44,6 +44,7 @@ class Cause(models.TextChoices):
     DISABILITY = "disability", "因残"
     EDUCATION = "education", "因学"
     DISASTER = "disaster", "因灾"
+    ACCIDENT = "accident", "意外"  # assessment format version 2
     UNEMPLOYMENT = "unemployment", "失业"
     SINGLE_PARENT = "single_parent", "单亲"
     WORK_INJURY = "work_injury", "工伤"

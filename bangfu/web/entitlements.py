@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from bangfu.common.errors import ValidationFailed
+from bangfu.policy.explain import family_lines
 from bangfu.registry import choices as c
 from bangfu.registry.assessment import household_entitlements
 from bangfu.registry.models import Household
@@ -41,6 +42,15 @@ def page_answer(household: Household, as_of: datetime.date) -> dict:
     return household_entitlements(household, as_of, preview=is_preview(household))
 
 
+def _who(members: list[str], names: dict[str, str]) -> str:
+    """Whom a line is for: 全户 (the household), 全家N人 when it is every member, else their names."""
+    if not members:
+        return "全户"
+    if len(members) > 1 and len(members) == len(names) and set(members) == set(names):
+        return f"全家{len(members)}人"
+    return "、".join(names.get(m, m) for m in members)
+
+
 def entitlements_for(household: Household, as_of: datetime.date) -> Entitlements:
     """What the engine says today; for a file not yet verified, a preview under the proposed category."""
     result = Entitlements(as_of=as_of, preview=is_preview(household))
@@ -51,10 +61,10 @@ def entitlements_for(household: Household, as_of: datetime.date) -> Entitlements
         return result
     names = {f"m{m.pk}": m.name for m in getattr(household, "active_members", [])}
     titles = _titles()
-    for entry in answer["benefits"]:
-        result.benefits.append({**entry, "member_name": names.get(entry["member"], "全户"),
-                                "kind_label": KIND_LABELS.get(entry["kind"], entry["kind"]),
-                                "illustrative": bool(entry.get("details", {}).get("illustrative"))})
+    for line in family_lines(answer["benefits"]):
+        result.benefits.append({**line, "member_name": _who(line["members"], names),
+                                "kind_label": KIND_LABELS.get(line["kind"], line["kind"]),
+                                "illustrative": bool(line.get("details", {}).get("illustrative"))})
     for entry in answer["not_eligible"]:
         result.refused.append({**entry, "member_name": names.get(entry["member"], "全户"),
                                "title": titles.get(entry["code"], entry["code"])})

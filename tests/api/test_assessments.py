@@ -40,6 +40,11 @@ def test_a_good_document_is_answered_with_amounts_as_json_numbers(client, exampl
     ("not json", "$: "),
     ("[1, 2]", "$: "),
     ({"as_of": "2019-06-01"}, "region: "),
+    # Format version 2: nesting read before parsing (no RecursionError, no 500), non-finite numbers, NUL.
+    ('{"x": ' + "[" * 50_000 + "]" * 50_000 + "}", "$: "),
+    ('{"as_of": "2019-06-01", "monthly_income": NaN}', "monthly_income: "),
+    ('{"as_of": "2019-06-01\\u0000"}', "as_of: "),
+    ({"as_of": "1994-12-31"}, "as_of: "),
 ])
 def test_bad_documents_get_422_with_the_path(client, body, detail):
     response = post(client, body)

@@ -133,7 +133,8 @@ def test_plans_and_measures_through_the_api(client_for, archived_case, users, to
     measure = ok(send(cw, f"{url}/measures/from-entitlement", {
         "code": "education.compulsory_living_subsidy", "member": f"m{child.pk}",
         "owner_id": users["caseworker_g1"].pk, "due_on": str(today)}), 201)
-    assert measure["article"] == 14 and measure["amount"] == 1000 and measure["department_label"] == "教育"
+    # 1250 since 2024-05-07: the raised national base standard for a primary pupil (issue 9)
+    assert measure["article"] == 14 and measure["amount"] == 1250 and measure["department_label"] == "教育"
     own = ok(send(cw, f"{url}/measures", {"kind": "job_referral", "title": "推荐公益性岗位",
                                          "owner_id": users["caseworker_g1"].pk, "due_on": str(today),
                                          "department": "human_resources"}), 201)

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from bangfu.cases import services
-from bangfu.cases.departments import department_for
 from bangfu.cases.selectors import plan_mismatches
 from bangfu.cases.targets import article2_targets
 from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.policy.departments import department_for
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_one_call_turns_an_entitlement_into_a_measure(plan, users, today):
     measure = services.measure_from_entitlement(actor=users["caseworker_g1"], plan=plan, code=SUBSIDY,
                                                 member=child_ref(plan), owner=users["caseworker_g1"],
                                                 due_on=today + datetime.timedelta(days=30))
-    assert measure.article == 14 and measure.department == "education" and measure.amount == Decimal("1000.00")
+    assert measure.article == 14 and measure.department == "education" and measure.amount == Decimal("1250.00")  # the base standard raised in 2024
     assert measure.member.relation == "child" and "张小明" in measure.title and measure.kind == "entitlement"
     with pytest.raises(Conflict, match="已有措施"):
         services.measure_from_entitlement(actor=users["caseworker_g1"], plan=plan, code=SUBSIDY,
@@ -117,7 +117,7 @@ def test_mismatches_show_changed_gone_and_missing(plan, users, today):
                            version=child.version)
     changed = plan_mismatches(plan, today)["changed"]
     assert [(c["measure"], c["recorded_amount"], c["engine_amount"]) for c in changed] == [
-        (subsidy, Decimal("1000.00"), Decimal("1250.00"))]
+        (subsidy, Decimal("1250.00"), Decimal("1500.00"))]  # primary to junior, 2024 standard
 
     registry.member_remove(actor=cw, member=child, reason="已成年独立生活")
     gone = plan_mismatches(plan, today)["gone"]

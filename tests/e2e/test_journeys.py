@@ -106,7 +106,8 @@ def test_register_a_family_of_three_with_a_school_child_and_see_the_entitlements
     expect(entitlements).not_to_contain_text("按申请类别")
     row = entitlements.locator("tr", has_text="义务教育家庭经济困难学生生活补助")
     expect(row).to_contain_text("王小雨")
-    expect(row).to_contain_text("1,000.00 元")
+    expect(row).to_contain_text("1,250.00 元")  # the national base standard raised in 2024 (issue 9)
+    expect(row).to_contain_text("可向当地教育部门申请")
     expect(page.get_by_test_id("total-cash")).to_contain_text("元")
     assert page.console_errors == []
 

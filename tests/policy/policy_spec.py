@@ -93,6 +93,7 @@ def check_invariants(doc: dict, answer: dict) -> None:
         assert (code, member) not in seen, f"{where}: listed twice"
         seen.add((code, member))
         assert isinstance(b["explanation"], str) and HAN.search(b["explanation"]), f"{where}: explanation"
+        assert not re.search(r"None|nan|\{", b["explanation"]), f"{where}: a figure missing in {b['explanation']!r}"
         assert isinstance(b.get("title"), str) and b["title"], f"{where}: title"
         amount = b["amount"]
         if amount is not None:

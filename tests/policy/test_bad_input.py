@@ -15,6 +15,15 @@ from functools import cache
 import pytest
 from policy_documents import BANGFU, DELETE, bad, text
 
+
+def _nested(levels: int) -> object:
+    """A value `levels` lists deep: inside a document (level 1) it reaches level `levels` + 1."""
+    value: object = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
 RULES: dict[str, list[tuple[str, object, set[str]]]] = {
     "required field missing": [
         (f"no {field}", bad((field, DELETE)), {field}) for field in ("as_of", "region", "category", "archived", "members")
@@ -125,6 +134,39 @@ RULES: dict[str, list[tuple[str, object, set[str]]]] = {
         ("JSON null", "null", {"$"}),
         ("invalid UTF-8", b'{"as_of": "\xff"}', {"$"}),
     ],
+    # Version 2.
+    "a number that is not finite": [
+        ("NaN income", text(bad(("monthly_income", float("nan")))), {"monthly_income"}),
+        ("Infinity as CPI", text(bad(("cpi_yoy_percent", float("inf")))), {"cpi_yoy_percent"}),
+        ("1e400 overflows to infinity", text(bad(("monthly_income", 0.0))).replace(b'"monthly_income": 0.0',
+                                                                                     b'"monthly_income": 1e400'),
+         {"monthly_income"}),
+        ("-Infinity in an unknown field", text(bad(("note", float("-inf")))), {"note"}),
+        ("NaN inside a list of an unknown field", text(bad(("extra", [1, float("nan")]))), {"extra[1]"}),
+    ],
+    "a string holding the NUL character": [
+        ("NUL in a member id", bad(("members[1].id", "w\x00")), {"members[1].id"}),
+        ("NUL in the region", bad(("region", "320102\x00")), {"region"}),
+        ("NUL in an unknown field", bad(("remark", "a\x00b")), {"remark"}),
+        ("NUL written as an escape in JSON text", b'{"as_of": "2019-06-01\\u0000"}', {"as_of"}),
+    ],
+    "nesting deeper than 32 levels": [
+        ("33 levels in an unknown field", bad(("deep", _nested(32))), {"$"}),
+        ("50,000 levels as JSON text", b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", {"$"}),
+        ("50,000 objects deep", b'{"x": ' + b'{"y": ' * 50_000 + b"1" + b"}" * 50_000 + b"}", {"$"}),
+    ],
+    "values past the bounds": [
+        ("as_of in 1994", bad(("as_of", "1994-12-31")), {"as_of"}),
+        ("as_of in 2101", bad(("as_of", "2101-01-01")), {"as_of"}),
+        ("born in 1899", bad(("members[1].birth_date", "1899-12-31")), {"members[1].birth_date"}),
+        ("income over a hundred million", bad(("monthly_income", 100_000_000.01)), {"monthly_income"}),
+        ("CPI over 100", bad(("cpi_yoy_percent", 100.1)), {"cpi_yoy_percent"}),
+        ("CPI under -100", bad(("cpi_yoy_percent", -100.5)), {"cpi_yoy_percent"}),
+        ("school year 11", bad(("members[2].school.year", 11)), {"members[2].school.year"}),
+        ("a million and one employees", bad(("members[0].business.employees", 1_000_001)),
+         {"members[0].business.employees"}),
+        ("an unknown cause", bad(("hardship_causes", ["accident", "flood"])), {"hardship_causes[1]"}),
+    ],
     "first error in document order": [
         ("an impossible birth date before a school year 0",
          bad(("members[0].birth_date", "2019-02-30"), ("members[2].school.year", 0)), {"members[0].birth_date"}),
@@ -176,3 +218,25 @@ def test_command_line_refuses_with_status_2_and_one_line(request, doc, paths, on
     lines = stderr.rstrip("\n").split("\n")
     assert len(lines) == 1, f"stderr has {len(lines)} lines: {stderr!r}"
     assert any(lines[0].startswith(f"{path}: ") for path in paths), lines[0]
+
+
+@pytest.mark.parametrize(("name", "doc"), [
+    ("32 levels deep", bad(("deep", _nested(31)))),
+    ("as_of 1995-01-01", bad(("as_of", "1995-01-01"), ("members[0].business.registered_on", "1994-03-01"),
+                             ("members[2].birth_date", "1990-01-01"))),
+    ("as_of 2100-12-31", bad(("as_of", "2100-12-31"))),
+    ("born 1900-01-01", bad(("members[1].birth_date", "1900-01-01"))),
+    ("income of exactly a hundred million", bad(("monthly_income", 100_000_000))),
+    ("CPI of -100", bad(("cpi_yoy_percent", -100))),
+    ("CPI of 100", bad(("cpi_yoy_percent", 100))),
+    ("school year 10", bad(("members[2].school.year", 10))),
+    ("a million employees", bad(("members[0].business.employees", 1_000_000))),
+    ("the accident cause", bad(("hardship_causes", ["accident"]))),
+    ("brackets and a NUL-looking text inside a string", bad(("remark", "[[[[" * 20 + "\\u0000 NaN"))),
+], ids=lambda x: x if isinstance(x, str) else "")
+def test_values_at_the_bounds_are_accepted(name, doc) -> None:
+    from bangfu.policy import assess
+    from bangfu.policy.schema import parse_json
+
+    assert assess(copy.deepcopy(doc))["as_of"] == doc["as_of"]
+    assert parse_json(text(doc)).as_of.isoformat() == doc["as_of"]

@@ -20,15 +20,17 @@ from policy_spec import check_invariants
 from bangfu.policy import assess, assess_many
 from bangfu.policy.regions import regions_on
 
-# Days where a rule turns: the notice's date, CPI months crossing 3 %, the 2025 reform, the end of the CPI series.
-PIVOTS = [datetime.date(*d) for d in [(2019, 1, 9), (2019, 1, 10), (2019, 8, 31), (2019, 9, 1), (2020, 5, 1),
-                                       (2020, 12, 31), (2021, 1, 1), (2024, 12, 31), (2025, 1, 1), (2025, 2, 15),
+# Days where a rule turns: the notice's date, CPI publication days and gaps, later national figures, the 2025
+# reform.
+PIVOTS = [datetime.date(*d) for d in [(2019, 1, 9), (2019, 1, 10), (2019, 3, 9), (2019, 4, 26), (2019, 7, 7),
+                                       (2020, 1, 9), (2020, 2, 20), (2021, 7, 28), (2024, 5, 7), (2024, 8, 26),
+                                       (2024, 10, 25), (2024, 12, 31), (2025, 1, 1), (2025, 2, 15), (2025, 3, 1),
                                        (2026, 2, 28), (2028, 2, 29), (2043, 6, 15)]]
 # Ages the rules look at: 16, the statutory retirement ages before the reform, and their ceilings after it.
 AGES = [16, 50, 55, 58, 60, 63]
 
 CAUSES = ["illness", "disability", "education", "disaster", "unemployment", "single_parent", "work_injury",
-          "enterprise_difficulty", "other"]
+          "enterprise_difficulty", "other", "accident"]
 RELATIONS = ["spouse", "child", "parent", "sibling", "grandchild", "other"]
 
 

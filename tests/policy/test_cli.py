@@ -80,3 +80,28 @@ def test_json_lines_leave_the_cycle_collector_as_they_found_it(tmp_path) -> None
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_any_malformed_line_gets_its_error_object_and_the_others_are_answered(tmp_path, capsys) -> None:
+    """Version 2: a line nested 50,000 deep, a NaN, a NUL: each refused in its place, no traceback."""
+    good = EXAMPLE.read_text().replace("\n", "")
+    deep = '{"x": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    nan = good.replace('"as_of"', '"noise": NaN, "as_of"', 1)
+    nul = good.replace('"as_of"', '"remark": "a\\u0000b", "as_of"', 1)
+    lines = tmp_path / "batch.jsonl"
+    lines.write_text("\n".join([good, deep, nan, nul, "[" * 100_000, good]) + "\n")
+    out = io.StringIO()
+    assert cli.assess_jsonl(str(lines), out) == cli.BAD_INPUT
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("region") for r in rows] == ["320102", None, None, None, None, "320102"]
+    assert [r["error"]["path"] for r in rows[1:5]] == ["$", "noise", "remark", "$"]
+    assert all(r["line"] == i for i, r in enumerate(rows[1:5], start=2))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 4
+
+
+def test_a_deeply_nested_document_on_the_command_line_exits_2_with_one_line(tmp_path, capsys) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"x": ' + "{" * 40_000 + "}" * 40_000 + "}")
+    assert cli.assess_one(str(path), io.StringIO()) == cli.BAD_INPUT
+    assert capsys.readouterr().err.strip().startswith("$: ")

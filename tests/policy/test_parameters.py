@@ -149,3 +149,40 @@ def test_a_bundle_round_trips_every_value_with_its_reference_and_status():
 def test_a_bad_bundle_is_refused_with_the_reason(bundle, message):
     with pytest.raises(ParameterError, match=message):
         ParameterSet.from_bundle(bundle)
+
+
+def test_every_shipped_value_has_a_sound_reference() -> None:
+    """A confirmed figure names its document, and no value takes effect before its document's date."""
+    from bangfu.policy.parameters import reference_problem
+
+    problems = [f"{p.name}[{region}] @ {v.start}: {why}" for p in default_parameters()
+                for region, series in p.values.items() for v in series if (why := reference_problem(v))]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (Value(dt.date(2024, 10, 1), 3700.0, {"document": "财教〔2024〕181号", "date": "2024-10-25"}), "before"),
+    (Value(dt.date(2024, 10, 25), 3700.0, {"document": "an unnamed national raise"}), "needs its document"),
+    (Value(dt.date(2019, 1, 9), 4.0, REF), "before"),
+    (Value(dt.date(2019, 7, 7), 3300.0, {"document": "x", "date": "2019-13-01"}, "illustrative"), "not a date"),
+])
+def test_a_reference_that_does_not_stand_is_found(value, problem) -> None:
+    from bangfu.policy.parameters import reference_problem
+
+    assert problem in (reference_problem(value) or "")
+
+
+def test_sound_references_pass_the_check() -> None:
+    from bangfu.policy.parameters import reference_problem
+
+    assert reference_problem(Value(dt.date(2024, 10, 25), 3700.0,
+                                   {"document": "x", "number": "财教〔2024〕181号", "date": "2024-10-25"})) is None
+    assert reference_problem(Value(dt.date(2019, 1, 10), 4.0, REF)) is None
+    assert reference_problem(Value(dt.date(2019, 1, 10), 900.0, {"document": "各设区市城市低保标准"}, "illustrative")) is None
+
+
+def test_the_loader_writes_reference_dates_as_iso_text() -> None:
+    value = default_parameters()["education.university_grant.amount"].at(dt.date(2025, 1, 1))
+    assert value.value == 3700 and value.reference["date"] == "2024-10-25"
+    assert value.reference["number"] == "财教〔2024〕181号"
+    json.dumps(value.reference, ensure_ascii=False)

@@ -55,7 +55,7 @@ def test_entitlements_come_from_the_engine(archived):
     answer = household_entitlements(archived, AS_OF)
     child = f"m{archived.members.get(relation='child').pk}"
     subsidy = [b for b in answer["benefits"] if b["code"] == "education.compulsory_living_subsidy"]
-    assert [(b["member"], b["amount"]) for b in subsidy] == [(child, Decimal("1000.00"))]
+    assert [(b["member"], b["amount"]) for b in subsidy] == [(child, Decimal("1250.00"))]  # 2025: the base standard raised in 2024
     assert answer["total_cash"] >= Decimal("1000")
 
 

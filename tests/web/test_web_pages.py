@@ -124,7 +124,8 @@ def test_file_shows_members_and_the_entitlements(login, users, verified):
     body = login(users["caseworker_g1"]).get(reverse("web:household_detail", args=[verified.pk])).content.decode()
     assert "张小明" in body
     assert "义务教育家庭经济困难学生生活补助" in body
-    assert "第14条" in body and "1,000.00 元" in body
+    assert "第14条" in body and "1,250.00 元" in body
+    assert "可向当地教育部门申请" in body  # where to apply (issue 9)
     assert "不符合条件的政策及原因" in body
 
 

@@ -15,10 +15,10 @@ from bangfu.audit.services import audit_log, diff
 from bangfu.common.bounds import decimal_within, int_within, text_within
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.policy.departments import department_for
 from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Member
 
-from ..departments import department_for
 from ..models import Case, Department, Measure, MeasureKind, MeasureStatus, Plan
 from ..selectors import plan_years
 from .common import check_area

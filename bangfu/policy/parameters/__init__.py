@@ -76,7 +76,47 @@ def _parse_reference(name: str, start: datetime.date, raw: dict) -> dict:
         raise ParameterError(
             f"{name} @ {start}: every value needs a reference (article and quote, or document)"
         )
-    return reference
+    # Dates as ISO text, so that a reference is plain JSON wherever it goes (API, exports, the database).
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in reference.items()}
+
+
+NOTICE_DAY = datetime.date(2019, 1, 10)  # 苏政办发[2019]2号: a reference by article and quote cites it
+
+
+def document_day(reference: dict) -> datetime.date | None:
+    """The day a value's document is known to exist: its `date`, the notice's for an article of it."""
+    day = reference.get("date")
+    if day is not None:
+        return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day))
+    if "article" in reference and not reference.get("document"):
+        return NOTICE_DAY
+    return None
+
+
+def reference_problem(value: Value) -> str | None:
+    """Why a value's reference does not stand, or None.
+
+    A confirmed figure needs its document: an article of the notice with its quote, or a document named
+    with its date (`number`, its 文号, where it has one). No value takes effect before its document's date.
+    """
+    reference = value.reference
+    try:
+        day = document_day(reference)
+    except ValueError:
+        return f"date {reference.get('date')!r} is not a date (YYYY-MM-DD)"
+    if day is not None and value.start < day:
+        return f"takes effect on {value.start}, before its document's date {day}"
+    if value.status == "confirmed" and value.value is not None and day is None:
+        return "a confirmed value needs its document: an article with its quote, or a document with its date"
+    return None
+
+
+def document_label(reference: dict) -> str:
+    """How an explanation names a later figure's document (its 文号, or a short title); '' for the notice."""
+    if not reference.get("document") or "article" in reference or "missing" in reference:
+        return ""
+    # A standard an administrator added names its document by title (宁民规〔2024〕1号, say).
+    return str(reference.get("number") or reference.get("cite") or reference["document"])
 
 
 def _parse_series(name: str, raw: dict) -> tuple[Value, ...]:
@@ -121,6 +161,7 @@ class ParameterSet:
         self._by_name = {p.name: p for p in parameters}
         self._tables: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._scalars: dict[bytes, dict] = {}
+        self._references: dict[tuple, dict] = {}
 
     @classmethod
     def load(cls, root: Path = HERE) -> ParameterSet:
@@ -197,6 +238,17 @@ class ParameterSet:
         loaded = {name: parse_parameter(name, _dated(name, entry)) for name, entry in raw.items()}
         base = base or default_parameters()
         return cls([loaded.get(p.name, p) for p in base] + [p for n, p in loaded.items() if n not in base._by_name])
+
+    def reference_at(self, name: str, day: datetime.date, region: str) -> dict:
+        """The reference of the value of `name` in force on `day` in `region` ({} when none), memoised."""
+        key = (name, day, region)
+        found = self._references.get(key)
+        if found is None:
+            value = self._by_name[name].at(day, region)
+            if len(self._references) > 4096:
+                self._references.clear()
+            found = self._references[key] = value.reference if value is not None else {}
+        return found
 
     def scalars(self, key: bytes) -> dict:
         """A memo for figures that are the same in every region on the days `key` (`days.tobytes()`).

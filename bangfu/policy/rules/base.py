@@ -11,7 +11,8 @@ import numpy as np
 
 from bangfu.policy import dates
 from bangfu.policy import schema as s
-from bangfu.policy.parameters import ParameterSet
+from bangfu.policy.parameters import ParameterSet, document_label
+from bangfu.policy.regions import all_regions
 from bangfu.policy.table import Population
 
 Kind = Literal["cash", "subsidy", "priority", "service", "eligibility"]
@@ -38,7 +39,10 @@ class Outcome:
     the first that fails is why not (a str.format template over the row's details).
     `amount` is yuan per year (NaN: null; None: null everywhere). A `details` value is an array, a
     scalar, or a function of the rows shown that gives their values. `listed` marks the rows for
-    which a refusal is worth reporting in `not_eligible` (None: all rows).
+    which a refusal is worth reporting in `not_eligible` (None: all rows). `facts` are figures that
+    reasons may name but that are no part of `details`. `sources` names, for a placeholder of the
+    explanation (`{basis}`), the parameter whose value's document the text cites: a later figure says
+    which document it comes from, not only the article.
     """
 
     conditions: list[tuple[Array, str]]
@@ -46,6 +50,8 @@ class Outcome:
     details: dict[str, Any] = field(default_factory=dict)
     illustrative: dict[str, Array] = field(default_factory=dict)
     listed: Array | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,17 @@ def rule(code: str, *, article: int, kind: Kind, entity: Entity, title: str,
         return formula
 
     return register
+
+
+def percent(share: object) -> str:
+    """A share as people say it: 0.5 -> "50%"."""
+    return f"{round(float(share) * 100, 4):g}%"
+
+
+def wan(yuan: object) -> str:
+    """Yuan in the customary unit for large sums: 500000 -> "50万元"."""
+    x = float(yuan)
+    return f"{x / 10000:g}万元" if x >= 10000 else f"{x:g}元"
 
 
 def _any_of(column: np.ndarray, codes: list[int]) -> np.ndarray:
@@ -126,6 +143,44 @@ class Ctx:
                 found = Param(self.per_person(value), self.per_person(illustrative))
             self._pparams[name] = found
         return found
+
+    def references(self, name: str, entity: Entity = "household") -> Callable[[np.ndarray], list[dict]]:
+        """For the rows an answer shows, the reference of the value of `name` in force for each ({} if none).
+
+        Looked up only for those rows (an answer's, not a million's), once per day and region.
+        """
+        reference_at = self.parameters.reference_at
+
+        def at(rows: np.ndarray) -> list[dict]:
+            households = rows if entity == "household" else self.pop.hh[rows]
+            regions = all_regions()
+            return [reference_at(name, day, regions[region].code) for day, region in
+                    zip(self.pop.as_of[households].tolist(), self.pop.region[households].tolist(), strict=True)]
+
+        return at
+
+    def cited(self, name: str, entity: Entity = "household") -> Callable[[np.ndarray], list[str]]:
+        """For an explanation: "按<document>," where the figure of `name` in force is a later one ('' else)."""
+        references = self.references(name, entity)
+
+        def labels(rows: np.ndarray) -> list[str]:
+            return [f"按{label}," if (label := document_label(r)) else "" for r in references(rows)]
+
+        return labels
+
+    def before_anniversary(self, rows: np.ndarray, start: np.ndarray, years: Array) -> np.ndarray:
+        """For the members of `rows`: the day of assessment falls before `years` (a parameter) after their
+        `start` date (birth, registration); the day is reached as working age reaches it. Others: False.
+
+        Computed for those members only (a few in a million: the worker, a business).
+        """
+        out = np.zeros(self.pop.n_persons, bool)
+        at = np.flatnonzero(rows)
+        if len(at):
+            months = np.nan_to_num(np.asarray(years, np.float64) * 12).astype(np.int64)
+            months = months[at] if months.ndim else months
+            out[at] = self.pop.as_of[self.pop.hh[at]] < dates.add_months(start[at], months)
+        return out
 
     def per_person(self, household_values: Array) -> Array:
         if isinstance(household_values, np.ndarray) and household_values.ndim:

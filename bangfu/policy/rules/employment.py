@@ -1,8 +1,7 @@
 """Chapter 二, Articles 3-5: public welfare jobs and start-up aid for members of hardship households."""
 
-
 from bangfu.policy import schema as s
-from bangfu.policy.rules.base import Ctx, Outcome, rule
+from bangfu.policy.rules.base import Ctx, Outcome, rule, wan
 
 
 @rule("employment.public_welfare_job", article=3, kind="priority", entity="person",
@@ -34,8 +33,8 @@ def startup_subsidies(c: Ctx) -> Outcome:
 
 @rule("entrepreneurship.guaranteed_loan", article=4, kind="eligibility", entity="person",
       title="创业担保贷款及财政贴息",
-      explain="法定劳动年龄内创业的困难职工家庭成员可申请创业担保贷款及财政贴息,"
-              "个人贷款最高{max_loan}元,期限最长{max_term_years}年(第4条)。")
+      explain=lambda r: ("法定劳动年龄内创业的困难职工家庭成员可申请创业担保贷款,财政给予贴息;"
+                         f"个人贷款最高{wan(r['max_loan'])}(具体额度按雇用人数确定),期限最长{r['max_term_years']}年(第4条)。"))
 def guaranteed_loan(c: Ctx) -> Outcome:
     """Article 4: 个人贷款最高额度为50万元,贷款期限最长不超过3年,财政按规定给予贷款贴息。"""
     return Outcome([
@@ -59,19 +58,20 @@ def tax_relief(c: Ctx) -> Outcome:
 
 @rule("entrepreneurship.rent_subsidy", article=5, kind="subsidy", entity="person",
       title="创业场地租金补贴",
-      explain="租用创业场地的困难职工家庭成员可享受租金补贴,期限不超过{max_years}年(第5条)。")
+      explain="租用创业场地的困难职工家庭成员可享受租金补贴,自登记之日起最长{max_years}年(第5条)。")
 def rent_subsidy(c: Ctx) -> Outcome:
-    """Article 5: 初次创业租用创业孵化基地的登记失业人员,或在基地以外自行租用场地的,享受租金补贴。"""
+    """Article 5: 初次创业租用创业孵化基地的登记失业人员,或在基地以外自行租用场地的,享受租金补贴;
+    创业租金补贴期限不超过3年 (version 2: counted from the business's registration)."""
     premises = c.pop.premises
     incubator = premises == s.PREMISES.index("incubator")
     rented = premises == s.PREMISES.index("rented")
+    years = c.pparam("employment.entrepreneurship.rent_subsidy_max_years").value
     return Outcome([
         (c.has_business & (incubator | rented), "未租用创业孵化基地或经营场地"),
         (~incubator | (c.employment("registered_unemployed") & c.pop.first_time),
          "在创业孵化基地创业的,须为初次创业的登记失业人员"),
         (~c.pop.other_rent_subsidy, "已享受政府租金补贴(减免)的,不享受此项补贴"),
-    ], details={
-        "max_years": c.pparam("employment.entrepreneurship.rent_subsidy_max_years").value,
-    }, listed=c.has_business)
-
+        (c.before_anniversary(c.has_business & (incubator | rented), c.pop.registered_on, years),
+         "创业租金补贴最长{max_years}年,自登记之日起已满{max_years}年(第5条)"),
+    ], details={"max_years": years}, listed=c.has_business)
 

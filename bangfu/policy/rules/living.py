@@ -30,7 +30,7 @@ def utility_relief(c: Ctx) -> Outcome:
 
 def _cable_tv_explanation(r: dict) -> str:
     saving = (f"普通标准{r['normal_monthly_fee']}元/月,每年少缴{r['amount']}元;"
-              if r["amount"] is not None else "")
+              if r["amount"] is not None and float(r["amount"]) > 0 else "")
     return (f"有线电视初装费减半收取,主终端基本收视维护费按{r['monthly_fee']}元/月执行,"
             f"{saving}(第18条)。").replace(",(", "(").replace(";(", "(")
 
@@ -47,21 +47,44 @@ def cable_tv(c: Ctx) -> Outcome:
     }, illustrative={"normal_monthly_fee": normal.illustrative})
 
 
+def _price_explanation(r: dict) -> str:
+    month = r["cpi_month"]
+    if month is None:
+        source = f"居民消费价格同比上涨{r['cpi_yoy_percent']}%(评估时提供)"
+    else:
+        year, number = month.split("-")
+        source = f"江苏省{year}年{int(number)}月居民消费价格同比上涨{r['cpi_yoy_percent']}%(国家统计局江苏调查总队发布)"
+    return f"{source},达到{r['threshold_percent']}%,特困职工家庭纳入物价补贴联动机制,发放物价补贴(第19条)。"
+
+
 @rule("living.price_subsidy", article=19, kind="eligibility", entity="household",
-      title="物价补贴",
-      explain="居民消费价格同比涨幅{cpi_yoy_percent}%,达到{threshold_percent}%,特困职工家庭纳入物价补贴联动机制(第19条)。")
+      title="物价补贴", explain=_price_explanation)
 def price_subsidy(c: Ctx) -> Outcome:
-    """Article 19: 居民消费价格同比涨幅超过3%(含3%)时,将特困职工家庭纳入联动机制,发放物价补贴。"""
-    held = c.hparam("living.price_subsidy.cpi_yoy_percent")
+    """Article 19: 居民消费价格同比涨幅超过3%(含3%)时,将特困职工家庭纳入联动机制,发放物价补贴。
+
+    The engine's own figure is the latest month published on or before the day (a month's CPI is
+    published about the middle of the next month); a month not entered is said to be missing.
+    """
+    name = "living.price_subsidy.cpi_yoy_percent"
+    held = c.hparam(name)
     given = ~np.isnan(c.pop.cpi)
     cpi = np.where(given, c.pop.cpi, held.value)
     threshold = c.hparam("living.price_subsidy.cpi_threshold_percent").value
+    references = c.references(name)
+
+    def month(rows: np.ndarray) -> list:
+        return [None if g else r.get("month") for g, r in zip(given[rows].tolist(), references(rows), strict=True)]
+
+    def missing(rows: np.ndarray) -> list:
+        return [r.get("missing") or "评估日以前" for r in references(rows)]
+
     return Outcome([
         (c.extreme, _EXTREME),
-        (~np.isnan(cpi), "未提供当地居民消费价格同比涨幅,系统也没有评估日当月及以前的数据"),
-        (cpi >= threshold, "居民消费价格同比涨幅{cpi_yoy_percent}%,低于{threshold_percent}%"),
-    ], details={"cpi_yoy_percent": cpi, "threshold_percent": threshold},
-        illustrative={"cpi_yoy_percent": ~given & held.illustrative})
+        (~np.isnan(cpi), "{missing}的居民消费价格同比数据还没有录入系统(统计部门约在次月中旬发布),评估时也没有提供,"
+                         "无法判断是否达到{threshold_percent}%(第19条)"),
+        (cpi >= threshold, "居民消费价格同比涨幅{cpi_yoy_percent}%,低于{threshold_percent}%(第19条)"),
+    ], details={"cpi_yoy_percent": cpi, "threshold_percent": threshold, "cpi_month": month},
+        illustrative={"cpi_yoy_percent": ~given & held.illustrative}, facts={"missing": missing})
 
 
 @rule("living.dibao_equivalent_benefits", article=19, kind="eligibility", entity="household",
@@ -79,12 +102,16 @@ def pension_contribution(c: Ctx) -> Outcome:
     """Article 20: 重度残疾或符合扶贫对象条件的特困职工参保的,代缴部分或全部最低标准养老保险费。"""
     is_self = c.relation("self")
     severe = (c.pop.disability == 1) | (c.pop.disability == 2)
+    limit = c.pparam("living.pension.contribution_age_limit").value
     return Outcome([
         (is_self, "仅面向职工本人"),
         (c.extreme_p, "仅特困职工享受"),
         (c.pop.pension_insurance, "未参加城乡居民基本养老保险"),
         (severe | c.pop.poverty_target, "不是重度残疾(一、二级),也不符合城乡居民基本养老保险扶贫对象条件"),
-    ], listed=is_self)
+        (c.before_anniversary(is_self & c.extreme_p & c.pop.pension_insurance & (severe | c.pop.poverty_target),
+                              c.pop.birth, limit), "已满{age_limit}周岁,不再缴纳城乡居民基本养老保险费(第20条)"),
+    ], listed=is_self, facts={"age_limit": limit})
+
 
 
 @rule("housing.public_rental_priority", article=21, kind="priority", entity="household",

@@ -2,16 +2,22 @@
 
 import numpy as np
 
-from bangfu.policy.rules.base import Ctx, Outcome, rule
+from bangfu.policy.rules.base import Ctx, Outcome, percent, rule
 
 _INSURED = "未参加城乡居民基本医疗保险"
 
 
+def _insurance_explanation(r: dict) -> str:
+    share = "特困职工家庭成员全部由政府资助" if r["share"] == "1" else f"财政补贴{percent(r['share'])}"
+    if r["contribution"] is None:
+        return f"城乡居民基本医疗保险个人缴费{share};当地缴费标准系统尚未录入,金额以当地标准为准(第6条)。"
+    return (f"{r['basis']}城乡居民基本医疗保险个人缴费每人每年{r['contribution']}元,{share},"
+            f"每人每年{r['amount']}元(第6条)。")
+
+
 @rule("medical.resident_insurance_subsidy", article=6, kind="subsidy", entity="person",
       title="资助参加城乡居民基本医疗保险",
-      explain=lambda r: (f"城乡居民基本医疗保险个人缴费{r['contribution']}元,"
-                         + ("特困职工家庭成员全额资助" if r["share"] == "1" else f"财政补贴{r['share']}")
-                         + f",每年{r['amount']}元(第6条)。"))
+      explain=_insurance_explanation)
 def resident_insurance_subsidy(c: Ctx) -> Outcome:
     """Article 6: 困难职工家庭成员个人缴费由财政适当补贴;特困职工家庭成员全额资助。"""
     contribution = c.pparam("medical.resident_insurance.contribution")
@@ -22,13 +28,14 @@ def resident_insurance_subsidy(c: Ctx) -> Outcome:
                    amount=contribution.value * share,
                    details={"contribution": contribution.value, "share": share},
                    illustrative={"contribution": contribution.illustrative,
-                                 "share": np.where(c.extreme_p, extreme.illustrative, hardship.illustrative)})
+                                 "share": np.where(c.extreme_p, extreme.illustrative, hardship.illustrative)},
+                   sources={"basis": c.cited("medical.resident_insurance.contribution", "person")})
 
 
 @rule("medical.critical_illness_preference", article=7, kind="subsidy", entity="person",
       title="大病保险倾斜性支付",
-      explain="大病保险起付线比普通参保患者降低50%(按{threshold_factor}倍计),各报销段报销比例提高"
-              "{ratio_bonus_points_min}到{ratio_bonus_points_max}个百分点(第7条)。")
+      explain=lambda r: (f"大病保险起付线比普通参保患者降低{percent(1 - float(r['threshold_factor']))},"
+                         f"各段报销比例提高{r['ratio_bonus_points_min']}到{r['ratio_bonus_points_max']}个百分点(第7条)。"))
 def critical_illness_preference(c: Ctx) -> Outcome:
     """Article 7: 大病保险起付线比普通参保患者降低50%,各报销段报销比例提高5到10个百分点。"""
     return Outcome([(c.pop.medical_insurance, _INSURED)], details={
