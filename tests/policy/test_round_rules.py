@@ -27,9 +27,13 @@ def test_free_electricity_is_15_kwh_a_month_at_the_first_tier_price_for_extreme_
 
 
 def test_price_subsidy_counts_only_the_months_with_cpi_at_3_percent_or_more():
-    picks = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 7, 1), dt.date(2019, 12, 31), P)
-    assert picks[0].amount == Decimal("200.00") and "2019年9月(3%)" in picks[0].reason
-    none = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 1, 1), dt.date(2019, 6, 30), P)
+    # Jiangsu's CPI is in force from its publication day (living/price.yaml): December 2019's 4.7 % from
+    # 2020-01-09 until January's figure is missing (2020-02-20). Of 2020's first half only February's 1st sees
+    # a figure of 3 % or more: one month at the illustrative 50 yuan.
+    picks = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2020, 1, 1), dt.date(2020, 6, 30), P)
+    assert picks[0].amount == Decimal("50.00") and "2020年2月(4.7%)" in picks[0].reason
+    # July 2019's 2.9 % is below the line, and from 2019-09-20 no figure is in force.
+    none = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 7, 1), dt.date(2019, 12, 31), P)
     assert none[0].amount is None and "第19条" in none[0].reason
 
 
