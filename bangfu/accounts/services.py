@@ -54,10 +54,10 @@ def user_create(
         if not in_area(actor, organisation.path):
             raise AccessDenied("只能在本单位及下级单位创建用户")
     _check_role(role, organisation, department)
-    username = text_within(User, "username", username)
+    username = text_within(User, "username", username, plain=True)
     if not username:
         raise ValidationFailed("用户名不能为空", field="username")
-    text_within(User, "first_name", full_name[1:], field="full_name")
+    text_within(User, "first_name", full_name[1:], field="full_name", plain=True)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(f"用户名已存在:{username}", field="username")
     user = User(username=username, organisation=organisation, role=role, department=department,
@@ -100,7 +100,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A token for the actor; the raw token is returned once and never stored."""
     if not actor.is_active or actor.organisation is None:
         raise AccessDenied("账号无效")
-    name = text_within(ApiToken, "name", name) or "API"
+    name = text_within(ApiToken, "name", name, plain=True) or "API"
     raw = "bf_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:8], key_hash=hash_token(raw))
     audit_log(actor=actor, action="token.create", object_type="api_token", object_id=token.pk,

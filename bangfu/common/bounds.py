@@ -7,6 +7,7 @@ from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from .errors import ValidationFailed
+from .spreadsheets import refuse_formula
 
 # Assessments (the engine's parameters, plans, targets) are meaningful only within these dates.
 AS_OF_MIN = datetime.date(2000, 1, 1)
@@ -21,8 +22,10 @@ def _field(model, name: str):
     return model._meta.get_field(name)
 
 
-def text_within(model, name: str, value: Any, *, field: str | None = None, strip: bool = True) -> str:
-    """`value` as text, refused when longer than the model field's max_length."""
+def text_within(model, name: str, value: Any, *, field: str | None = None, strip: bool = True,
+                plain: bool = False) -> str:
+    """`value` as text, refused when longer than the model field's max_length; with `plain` (names, addresses,
+    descriptions: what exports carry), also refused when a spreadsheet would run it as a formula."""
     text = "" if value is None else str(value)
     if strip:
         text = text.strip()
@@ -30,6 +33,8 @@ def text_within(model, name: str, value: Any, *, field: str | None = None, strip
     limit = model_field.max_length
     if limit is not None and len(text) > limit:
         raise ValidationFailed(f"{model_field.verbose_name}不能超过{limit}个字", field=field or name)
+    if plain:
+        refuse_formula(text, field=field or name, label=str(model_field.verbose_name))
     return text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +10,7 @@ from openpyxl import Workbook
 
 from bangfu.audit.models import AuditEntry
 from bangfu.common.context import current_request_info
-from bangfu.common.spreadsheets import append_row, csv_bytes
+from bangfu.common.spreadsheets import append_row, csv_bytes, workbook_bytes
 from bangfu.registry.bulk import _converter, blank_factory, fast_insert
 from bangfu.registry.models import Household, Member
 
@@ -113,13 +112,11 @@ def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
     book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
-        ws.append([*sheet.headers, ERROR_HEADER])
+        append_row(ws, [*sheet.headers, ERROR_HEADER])
         for index, row in enumerate(sheet.rows):
             values = [row.get(h) for h in sheet.headers]
             append_row(ws, [*values, "；".join(errors.get((sheet.name, index), []))])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def result_csv(sheet: Sheet, errors: dict) -> bytes:
