@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -68,6 +69,37 @@ api = NinjaAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     renderer=MoneyAsNumberRenderer(),
 )
+
+
+def _where(loc) -> str:
+    """A pydantic location as a field path: ("query", "year") → year, ("body", "payload", "members", 0) → members[0]."""
+    parts = [p for p in loc if p not in ("query", "body", "path", "form", "file", "payload", "filters")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "请求"
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A request that does not fit the endpoint's schema (types, bounds): 422 naming the field, in Chinese."""
+    problems = [{"field": _where(e.get("loc", ())), "message": _PYDANTIC_ZH.get(e.get("type"), "取值无效"),
+                 "type": e.get("type")} for e in exc.errors]
+    first = problems[0] if problems else {"field": "请求", "message": "取值无效"}
+    body = {"detail": f"{first['field']}:{first['message']}", "field": first["field"], "errors": problems}
+    return api.create_response(request, body, status=422)
+
+
+_PYDANTIC_ZH = {
+    "missing": "不能为空", "int_parsing": "应为整数", "int_type": "应为整数", "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大", "date_parsing": "应为日期(年-月-日)", "date_from_datetime_parsing": "应为日期(年-月-日)",
+    "date_type": "应为日期(年-月-日)", "datetime_parsing": "应为日期时间", "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字", "bool_parsing": "应为是或否", "bool_type": "应为是或否", "string_type": "应为文本",
+    "list_type": "应为列表", "dict_type": "应为对象", "model_attributes_type": "应为对象", "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不认识的字段", "too_short": "过短", "too_long": "过长", "int_from_float": "应为整数",
+    "finite_number": "应为有限的数字", "float_parsing": "应为数字", "literal_error": "取值无效",
+    "enum": "取值无效", "value_error": "取值无效",
+}
 
 
 @api.exception_handler(DomainError)

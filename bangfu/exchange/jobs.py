@@ -15,6 +15,7 @@ from bangfu.accounts.access import ADD, may
 from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from bangfu.common.storage import open_stored
 from bangfu.registry.services.households import _check_union
 
 from . import files
@@ -121,7 +122,7 @@ def job_result_open(*, actor, job: ImportJob) -> tuple[File, str]:
     suffix = job.result_file.name.rsplit(".", 1)[-1]
     audit_log(actor=actor, action="exchange.result_download", object_type="import_job", object_id=job.pk,
               area_path=job.union.path, after={"kind": job.kind, "name": job.original_name})
-    return job.result_file.open("rb"), f"结果-{job.pk}.{suffix}"
+    return open_stored(job.result_file, "该任务的结果文件已不在存储中,请重新导入或联系管理员"), f"结果-{job.pk}.{suffix}"
 
 
 def _read(job: ImportJob):
