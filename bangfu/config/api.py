@@ -60,7 +60,50 @@ class HeaderToken(APIKeyHeader):
         return _token_user(request, key)
 
 
-api = NinjaAPI(
+# What any operation may answer besides its own results, with the shape every error has ({"detail": …}).
+ERROR_STATUSES = {
+    "400": "请求无效(如含空字符、JSON 嵌套过深)", "401": "未登录或令牌无效", "403": "无权执行此操作",
+    "404": "未找到(或不在本单位辖区内)", "409": "与他人的修改冲突(版本已变)", "413": "请求体过大",
+    "422": "输入有误(说明中指出字段)", "429": "请求过于频繁,请稍后再试",
+}
+PUBLIC_STATUSES = ("400", "413", "422", "429")
+ERROR_SCHEMA = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"type": "string"}, "field": {"type": "string"}}, "additionalProperties": True}
+_DECIMAL_TEXT = {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"}
+
+
+def _money_as_number(node):
+    """Decimal fields of responses are served as JSON numbers (MoneyAsNumberEncoder): say so in the schema.
+    Request bodies keep pydantic's 'number or string' (an anyOf that already offers a number)."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if options and {"type": "number"} in options:
+            return node
+        if node.get("type") == "string" and node.get("pattern") == _DECIMAL_TEXT["pattern"]:
+            return {k: v for k, v in node.items() if k != "pattern"} | {"type": "number"}
+        return {k: _money_as_number(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_money_as_number(v) for v in node]
+    return node
+
+
+class BangfuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's schema, with money typed as served and every error status an operation can answer declared."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"] = _money_as_number(schema.get("components", {}))
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                statuses = PUBLIC_STATUSES if not operation.get("security") else ERROR_STATUSES
+                for status in statuses:
+                    operation["responses"].setdefault(status, {"description": ERROR_STATUSES[status],
+                                                               "content": error})
+        return schema
+
+
+api = BangfuAPI(
     title="帮扶 API",
     version="1",
     urls_namespace="api",
