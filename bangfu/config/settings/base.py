@@ -99,6 +99,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'bangfu.sqlite3'}",
         conn_max_age=int(os.environ.get("BANGFU_CONN_MAX_AGE", "60")),
+        # A connection kept between requests is checked before reuse: a dropped one is replaced, not a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -182,7 +184,12 @@ HUEY = (
 # Import limits: an uploaded exchange file, the rows of one sheet, and an .xlsx's unpacked size (zip bombs).
 EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
 EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
-EXCHANGE_MAX_UNPACKED = 20 * EXCHANGE_MAX_BYTES
+EXCHANGE_MAX_UNPACKED = int(os.environ.get("BANGFU_EXCHANGE_MAX_UNPACKED", str(512 * 1024 * 1024)))
+EXCHANGE_MAX_RATIO = 100  # unpacked / packed: real workbooks stay far below, zip bombs far above
+# A background worker's address-space limit (exchange/limits.py): a job that would exceed it fails cleanly.
+BANGFU_WORKER_MEMORY_MB = int(os.environ.get("BANGFU_WORKER_MEMORY_MB", "3072"))
+# A running job's lease, renewed as it works; a job whose lease ran out is restarted or failed (exchange/leases.py).
+BANGFU_JOB_LEASE_SECONDS = int(os.environ.get("BANGFU_JOB_LEASE_SECONDS", "600"))
 # The spreadsheet reader runs in a child process capped at this address space and CPU time (bangfu.exchange.limits).
 EXCHANGE_READER_MEMORY = int(os.environ.get("BANGFU_EXCHANGE_READER_MEMORY", str(4 * 1024**3)))
 EXCHANGE_READER_SECONDS = int(os.environ.get("BANGFU_EXCHANGE_READER_SECONDS", "600"))
