@@ -30,7 +30,6 @@ def schema(settings):
     from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
 
-    settings.BANGFU_RATELIMIT_ENABLED = False  # thousands of requests from one address in a minute
     # NUL characters are refused at the edge (tests/api/test_bad_input.py): without them the cases reach the views.
     config = schemathesis.config.SchemathesisConfig.from_dict({"generation": {"allow-x00": False}})
     # As Django's test client does: the test's transaction is the connection, which requests must not close.

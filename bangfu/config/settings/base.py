@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # API rate limits by path (per address, per token): before any work is done for the request.
+    "bangfu.common.ratelimit.RateLimitMiddleware",
     # Before CSRF and the views: NUL characters, oversized or too deeply nested JSON, absurd ids (a 4xx, never a 500).
     "bangfu.common.middleware.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +183,22 @@ HUEY = (
     else {"huey_class": "huey.SqliteHuey", "name": "bangfu", "filename": str(VAR_DIR / "huey.sqlite3"),
           "immediate": False}
 )
+# The cache: Redis in production (shared by the app servers: rate limits count across them), memory otherwise.
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                 "KEY_PREFIX": os.environ.get("BANGFU_CACHE_PREFIX", "bangfu")}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bangfu"}}
+)
+# API rate limits (common/ratelimit.py): path prefix, group, per address, per token; the first match applies.
+# The public endpoints (no login) are limited harder; their prefixes come first.
+BANGFU_RATE_LIMITS = [
+    ("/api/v1/assessments", "public-assessment", os.environ.get("BANGFU_RATE_PUBLIC", "60/m"), None),
+    ("/api/v1/settlements", "public-settlement", os.environ.get("BANGFU_RATE_PUBLIC", "60/m"), None),
+    ("/api/", "api", os.environ.get("BANGFU_RATE_API_ADDRESS", "1200/m"), os.environ.get("BANGFU_RATE_API_TOKEN", "600/m")),
+]
+RATELIMIT_ENABLE = _flag("BANGFU_RATELIMIT", True)
+
 # Import limits: an uploaded exchange file, the rows of one sheet, and an .xlsx's unpacked size (zip bombs).
 EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
 EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
