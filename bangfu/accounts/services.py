@@ -91,6 +91,37 @@ def user_deactivate(*, actor: User, user: User) -> User:
     return user
 
 
+# A temporary password read out or written down: no 0/O, 1/l/I to mistake.
+_READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> str:
+    """An administrator resets a user's forgotten password (within their area): a temporary password is returned
+    once, never stored or audited; the user must choose their own at the next login. Their sessions end."""
+    require(actor, MANAGE_USERS, "只有管理员可以重置密码")
+    if user.organisation is None or not in_area(actor, user.organisation.path):
+        raise AccessDenied("只能重置本单位及下级单位用户的密码")
+    if user.pk == actor.pk:
+        raise ValidationFailed("不能重置自己的密码,请使用「修改密码」")
+    if not user.is_active:
+        raise ValidationFailed("该用户已停用")
+    temporary = "".join(secrets.choice(_READABLE) for _ in range(12))
+    user.set_password(temporary)  # a new hash: the user's open sessions are no longer valid
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_log(actor=actor, action="user.password_reset", object_type="user", object_id=user.pk,
+              area_path=user.organisation.path, after={"username": user.username, "must_change_password": True})
+    return temporary
+
+
+def user_password_changed(*, user: User) -> None:
+    """The user chose their own password: no longer bound to change it."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -8,6 +8,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from .context import RequestInfo, request_scope, reset_request_info, set_request_info
 
@@ -136,3 +138,22 @@ class InputGuardMiddleware:
         if b"\x00" in body or b"%00" in body:
             return 400, "表单中含有不允许的空字符(NUL)"
         return None
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password an administrator reset must choose their own before anything else (pages: a redirect
+    to 修改密码; the API with a session: 403). Logging out stays possible."""
+
+    ALLOWED = ("/accounts/password_change/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+                and not request.path.startswith(self.ALLOWED)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "管理员已重置您的密码,请先在网页上修改密码"}, status=403)
+            return redirect(f"{reverse('password_change')}?reset=1")
+        return self.get_response(request)

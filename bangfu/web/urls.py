@@ -80,4 +80,5 @@ urlpatterns = [
     path("standards/<str:name>/", standards.standard_detail, name="standard_detail"),
     path("users/", admin_pages.user_list, name="user_list"),
     path("users/<int:pk>/deactivate/", admin_pages.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reset-password/", admin_pages.user_password_reset, name="user_password_reset"),
 ]

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bangfu.common.middleware.RequestContextMiddleware",
+    "bangfu.common.middleware.PasswordChangeRequiredMiddleware",
     # Below the middleware that add headers (CSP, X-Frame-Options, Cache-Control), so that its page gets them.
     "bangfu.web.errors.MethodNotAllowedPageMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
