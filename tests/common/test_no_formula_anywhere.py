@@ -74,7 +74,7 @@ def test_api_entry_refuses_formula_text_in_names_addresses_and_descriptions(clie
     assert token.status_code == 422 and FORMULA_MESSAGE in token.json()["detail"]
 
 
-def test_ledger_and_plan_entry_refuse_formula_text(client_for, household, users):
+def test_ledger_entry_refuses_formula_text(client_for, household, users):
     client = client_for("caseworker_g1")
     answer = client.post("/api/v1/ledger/requests", {
         "household_id": household.pk, "amount": "100.00", "fund_source": "union_funds",
