@@ -89,3 +89,18 @@ def test_a_missing_job_result_file_is_a_chinese_404(client, users):
     api = client.get(f"/api/v1/exchange/jobs/{job.pk}/result")
     assert api.status_code == 404 and "不在存储中" in api.json()["detail"]
     assert client.get(f"/jobs/{job.pk}/result/").status_code == 404
+
+
+def test_an_api_url_no_route_matches_is_a_json_404(client, users):
+    client.force_login(users["admin_province"])
+    answer = client.get("/api/v1/households/-5/medical-bills")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert client.get("/no-such-page/").status_code == 404
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_medical_bills_years_out_of_range_are_a_422(client, users, make_household, year):
+    household = make_household()
+    client.force_login(users["caseworker_g1"])
+    answer = client.get(f"/api/v1/households/{household.pk}/medical-bills", {"year": year})
+    assert answer.status_code == 422 and answer.json()["field"] == "year"

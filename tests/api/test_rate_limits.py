@@ -51,3 +51,9 @@ def test_an_address_is_limited_whatever_token_it_sends(client):
 def test_pages_are_not_limited_by_the_api_rules(client, users):
     client.force_login(users["caseworker_g1"])
     assert all(client.get("/").status_code == 200 for _ in range(10))
+
+
+def test_the_public_settlement_endpoint_is_limited_per_address(client):
+    answers = [client.post("/api/v1/settlements", "{}", content_type="application/json",
+                           REMOTE_ADDR="10.0.0.3").status_code for _ in range(4)]
+    assert answers[3] == 429 and all(a < 500 and a != 429 for a in answers[:3])
