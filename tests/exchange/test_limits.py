@@ -36,14 +36,14 @@ def test_a_package_that_unpacks_far_beyond_its_size_is_refused_by_ratio_at_uploa
 def test_the_absolute_unpacked_size_is_capped(settings):
     settings.EXCHANGE_MAX_UNPACKED = 1024
     with pytest.raises(ValidationFailed, match="解压后过大"):
-        limits.check_xlsx_package(_zip({"xl/styles.xml": b"x" * 2048}))
+        limits.check_package(zipfile.ZipFile(io.BytesIO(_zip({"xl/styles.xml": b"x" * 2048}))))
 
 
 def test_a_declared_dimension_beyond_the_row_limit_is_refused_without_reading_the_sheet(settings):
     settings.EXCHANGE_MAX_ROWS = 1000
     sheet = b'<?xml version="1.0"?><worksheet><dimension ref="A1:N10000000"/><sheetData/></worksheet>'
     with pytest.raises(ValidationFailed, match="10000000行"):
-        limits.check_xlsx_package(_zip({"xl/worksheets/sheet1.xml": sheet}))
+        limits.check_package(zipfile.ZipFile(io.BytesIO(_zip({"xl/worksheets/sheet1.xml": sheet}))))
 
 
 def test_rows_are_counted_while_streaming_empty_ones_included(settings):
