@@ -51,7 +51,7 @@ def _transactional(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def ledger_entries_flushable(request):
-    """The ledger's append-only triggers (bangfu/ledger/db.py) refuse DELETE, and on SQLite the flush after a
+    """The ledger's and the audit table's append-only triggers (ledger/db.py, audit/db.py) refuse DELETE, and on SQLite the flush after a
     transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`) is a DELETE: the test's
     entries are removed first with the triggers briefly dropped. PostgreSQL flushes by TRUNCATE, which row
     triggers do not see. Set up after the database fixture, so torn down before its flush."""
@@ -64,6 +64,7 @@ def ledger_entries_flushable(request):
 
     if connection.vendor != "sqlite":
         return
+    from bangfu.audit.db import AUDIT
     from bangfu.ledger.db import create_triggers, drop_triggers
 
     with connection.schema_editor() as editor:
@@ -72,6 +73,9 @@ def ledger_entries_flushable(request):
         editor.execute("DELETE FROM ledger_ledgerrequest")
         editor.execute("DELETE FROM ledger_ledgerentry")
         create_triggers(None, editor)
+        AUDIT.drop(editor)  # the audit table is append-only too (bangfu/audit/db.py)
+        editor.execute("DELETE FROM audit_auditentry")
+        AUDIT.create(editor)
 
 
 def id_number(region: str = "320100", born: datetime.date = datetime.date(1990, 5, 5), sex: str = "male") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema, Status
 
+from bangfu.common.bounds import DbId
 from bangfu.common.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -36,7 +37,7 @@ class UserIn(Schema):
     username: str
     password: str
     full_name: str = ""
-    organisation_id: int
+    organisation_id: DbId
     role: str
     department: str = ""
 
@@ -59,7 +60,7 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None})
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: DbId):
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
         raise NotFound("未找到该令牌")
@@ -78,7 +79,7 @@ def user_create(request, payload: UserIn):
 
 
 @router.post("/users/{int:user_id}/deactivate", response=MeOut, summary="管理员停用用户")
-def user_deactivate(request, user_id: int):
+def user_deactivate(request, user_id: DbId):
     user = selectors.user_list(user=request.user).filter(pk=user_id).first()
     if user is None:
         raise NotFound("未找到该用户")

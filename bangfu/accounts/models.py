@@ -72,6 +72,8 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices, blank=True)
     department = models.CharField("部门", max_length=32, choices=Department.choices, blank=True)
+    # Set when an administrator resets the password: the user chooses their own at the next login.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

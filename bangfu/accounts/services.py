@@ -54,10 +54,10 @@ def user_create(
         if not in_area(actor, organisation.path):
             raise AccessDenied("只能在本单位及下级单位创建用户")
     _check_role(role, organisation, department)
-    username = text_within(User, "username", username)
+    username = text_within(User, "username", username, plain=True)
     if not username:
         raise ValidationFailed("用户名不能为空", field="username")
-    text_within(User, "first_name", full_name[1:], field="full_name")
+    text_within(User, "first_name", full_name[1:], field="full_name", plain=True)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(f"用户名已存在:{username}", field="username")
     user = User(username=username, organisation=organisation, role=role, department=department,
@@ -91,6 +91,37 @@ def user_deactivate(*, actor: User, user: User) -> User:
     return user
 
 
+# A temporary password read out or written down: no 0/O, 1/l/I to mistake.
+_READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> str:
+    """An administrator resets a user's forgotten password (within their area): a temporary password is returned
+    once, never stored or audited; the user must choose their own at the next login. Their sessions end."""
+    require(actor, MANAGE_USERS, "只有管理员可以重置密码")
+    if user.organisation is None or not in_area(actor, user.organisation.path):
+        raise AccessDenied("只能重置本单位及下级单位用户的密码")
+    if user.pk == actor.pk:
+        raise ValidationFailed("不能重置自己的密码,请使用「修改密码」")
+    if not user.is_active:
+        raise ValidationFailed("该用户已停用")
+    temporary = "".join(secrets.choice(_READABLE) for _ in range(12))
+    user.set_password(temporary)  # a new hash: the user's open sessions are no longer valid
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_log(actor=actor, action="user.password_reset", object_type="user", object_id=user.pk,
+              area_path=user.organisation.path, after={"username": user.username, "must_change_password": True})
+    return temporary
+
+
+def user_password_changed(*, user: User) -> None:
+    """The user chose their own password: no longer bound to change it."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -100,7 +131,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A token for the actor; the raw token is returned once and never stored."""
     if not actor.is_active or actor.organisation is None:
         raise AccessDenied("账号无效")
-    name = text_within(ApiToken, "name", name) or "API"
+    name = text_within(ApiToken, "name", name, plain=True) or "API"
     raw = "bf_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:8], key_hash=hash_token(raw))
     audit_log(actor=actor, action="token.create", object_type="api_token", object_id=token.pk,

@@ -11,6 +11,8 @@ from django.urls import reverse_lazy
 from bangfu.audit.services import audit_log
 from bangfu.policy.regions import PROVINCE
 
+from .services import user_password_changed
+
 
 class ChinesePasswordChangeForm(PasswordChangeForm):
     """Django's form, with its labels and messages in Chinese whatever the locale, and Bootstrap's inputs."""
@@ -38,6 +40,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         user = self.request.user
         with transaction.atomic():
             response = super().form_valid(form)
+            user_password_changed(user=user)
             audit_log(actor=user, action="user.password_change", object_type="user", object_id=user.pk,
                       area_path=user.organisation.path if user.organisation_id else f"{PROVINCE}/",
                       after={"username": user.username})

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
+from bangfu.common.bounds import Day
 from bangfu.common.paging import api_page, page_schema
 
 from .selectors import audit_list
@@ -19,8 +20,8 @@ class AuditFilters(Schema):
     action: str = ""
     object_type: str = ""
     object_id: str = ""
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+    since: Day | None = None
+    until: Day | None = None
 
 
 class AuditOut(Schema):

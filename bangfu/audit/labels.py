@@ -99,6 +99,7 @@ ACTION_LABELS = ActionLabels({
     # Accounts, unions and policy standards
     "user.create": "创建用户",
     "user.deactivate": "停用用户",
+    "user.password_reset": "重置用户密码",
     "user.password_change": "修改本人密码",
     "token.create": "创建API令牌",
     "token.revoke": "吊销API令牌",

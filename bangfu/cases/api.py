@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from ninja import Router, Status
 
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
+from bangfu.common.bounds import Count, Day, DbId, Year
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.common.paging import api_page, page_schema
 from bangfu.registry.models import Document
@@ -35,7 +34,7 @@ from .workflow import TRANSITIONS
 router = Router(tags=["cases"])
 
 
-def _move(request, case_id: int, service, **kwargs) -> dict:
+def _move(request, case_id: DbId, service, **kwargs) -> dict:
     case = selectors.case_get(user=request.user, pk=case_id)
     return case_out(service(actor=request.user, case=case, **kwargs))
 
@@ -45,7 +44,7 @@ FollowUpPage = page_schema(FollowUpOut, "FollowUpPage")
 
 
 @router.get("", response=CasePage, summary="帮扶档案列表(分页)")
-def case_list(request, state: str = "", household_id: int | None = None, page: int = 1, per_page: int = 50):
+def case_list(request, state: str = "", household_id: DbId | None = None, page: Count = 1, per_page: Count = 50):
     cases = selectors.case_list(user=request.user, state=state, household_id=household_id)
     return api_page(cases, page=page, per_page=per_page, item=lambda c: case_out(c, events=False))
 
@@ -57,7 +56,7 @@ def case_open(request, payload: OpenIn):
 
 
 @router.get("/{int:case_id}", response=CaseOut)
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: DbId):
     return case_out(selectors.case_get(user=request.user, pk=case_id))
 
 
@@ -81,17 +80,17 @@ def case_move(request, case_id: int, name: str, payload: MoveIn):
 
 
 @router.post("/{int:case_id}/submit", response=CaseOut, summary="提交申请")
-def case_submit(request, case_id: int, payload: MoveIn):
+def case_submit(request, case_id: DbId, payload: MoveIn):
     return _move(request, case_id, services.case_submit, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/start-verification", response=CaseOut, summary="开始核查")
-def case_start_verification(request, case_id: int, payload: MoveIn):
+def case_start_verification(request, case_id: DbId, payload: MoveIn):
     return _move(request, case_id, services.case_start_verification, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/visit", response=CaseOut, summary="登记入户核查与授权书")
-def case_record_visit(request, case_id: int, payload: VisitIn):
+def case_record_visit(request, case_id: DbId, payload: VisitIn):
     document = None
     if payload.authorisation_document_id is not None:
         document = Document.objects.restrict(request.user).filter(pk=payload.authorisation_document_id).first()
@@ -103,73 +102,73 @@ def case_record_visit(request, case_id: int, payload: VisitIn):
 
 
 @router.post("/{int:case_id}/start-notice", response=CaseOut, summary="开始公示")
-def case_start_notice(request, case_id: int, payload: NoticeIn):
+def case_start_notice(request, case_id: DbId, payload: NoticeIn):
     return _move(request, case_id, services.case_start_notice, version=payload.version, start=payload.start,
                  end=payload.end)
 
 
 @router.post("/{int:case_id}/archive", response=CaseOut, summary="审批建档(审核人)")
-def case_archive(request, case_id: int, payload: ArchiveIn):
+def case_archive(request, case_id: DbId, payload: ArchiveIn):
     return _move(request, case_id, services.case_archive, version=payload.version, category=payload.category,
                  reason=payload.reason, override_reason=payload.override_reason)
 
 
 @router.post("/{int:case_id}/refuse", response=CaseOut, summary="不予建档(审核人)")
-def case_refuse(request, case_id: int, payload: ReasonMoveIn):
+def case_refuse(request, case_id: DbId, payload: ReasonMoveIn):
     return _move(request, case_id, services.case_refuse, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/start-help", response=CaseOut, summary="开始帮扶")
-def case_start_help(request, case_id: int, payload: MoveIn):
+def case_start_help(request, case_id: DbId, payload: MoveIn):
     return _move(request, case_id, services.case_start_help, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/start-review", response=CaseOut, summary="开始复核")
-def case_start_review(request, case_id: int, payload: MoveIn):
+def case_start_review(request, case_id: DbId, payload: MoveIn):
     return _move(request, case_id, services.case_start_review, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/complete-review", response=CaseOut, summary="完成复核,继续帮扶")
-def case_complete_review(request, case_id: int, payload: ReasonMoveIn):
+def case_complete_review(request, case_id: DbId, payload: ReasonMoveIn):
     return _move(request, case_id, services.case_complete_review, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/exit", response=CaseOut, summary="脱困退出(审核人)")
-def case_exit(request, case_id: int, payload: ReasonMoveIn):
+def case_exit(request, case_id: DbId, payload: ReasonMoveIn):
     return _move(request, case_id, services.case_exit, version=payload.version, reason=payload.reason)
 
 
 @router.post("/{int:case_id}/relieve", response=CaseOut, summary="解困,转入社会救助(审核人)")
-def case_relieve(request, case_id: int, payload: ReasonMoveIn):
+def case_relieve(request, case_id: DbId, payload: ReasonMoveIn):
     return _move(request, case_id, services.case_relieve, version=payload.version, reason=payload.reason)
 
 
 @router.get("/{int:case_id}/exit-suggestion", summary="退出建议(仅为建议,不自动退出)")
-def case_exit_suggestion(request, case_id: int, as_of: datetime.date | None = None):
+def case_exit_suggestion(request, case_id: DbId, as_of: Day | None = None):
     case = selectors.case_get(user=request.user, pk=case_id)
     return exit_suggestion(case.household, as_of or clock.today())
 
 
 @router.get("/reviews/due", response=CasePage, summary="到期或逾期未复核的档案(分页)")
-def reviews_due(request, as_of: datetime.date | None = None, page: int = 1, per_page: int = 50):
+def reviews_due(request, as_of: Day | None = None, page: Count = 1, per_page: Count = 50):
     cases = overdue_reviews(user=request.user, as_of=as_of or clock.today())
     return api_page(cases, page=page, per_page=per_page, item=lambda c: case_out(c, events=False))
 
 
 @router.get("/followups/due", response=FollowUpPage, summary="到期未回访的退出家庭(分页)")
-def followup_list(request, as_of: datetime.date | None = None, page: int = 1, per_page: int = 50):
+def followup_list(request, as_of: Day | None = None, page: Count = 1, per_page: Count = 50):
     due = followups_due(user=request.user, as_of=as_of or clock.today())
     return api_page(due, page=page, per_page=per_page, item=followup_out)
 
 
 @router.post("/followups/{int:followup_id}", response=FollowUpOut, summary="登记退出回访")
-def followup_record(request, followup_id: int, payload: FollowUpIn):
+def followup_record(request, followup_id: DbId, payload: FollowUpIn):
     followup = selectors.followup_get(user=request.user, pk=followup_id)
     return followup_out(services.followup_record(actor=request.user, followup=followup, **payload.dict()))
 
 
 @router.get("/targets", summary="第2条目标任务完成情况")
-def targets(request, union_id: int | None = None, year: int | None = None, as_of: datetime.date | None = None):
+def targets(request, union_id: DbId | None = None, year: Year | None = None, as_of: Day | None = None):
     union = request.user.organisation
     if union_id is not None:
         union = organisation_list(user=request.user).filter(pk=union_id).first()

@@ -8,14 +8,16 @@ from typing import Any
 
 from ninja import Schema
 
+from bangfu.common.bounds import Count, Day, DbId, Year
+
 
 class OpenIn(Schema):
-    household_id: int
+    household_id: DbId
     reason: str = ""
 
 
 class MoveIn(Schema):
-    version: int
+    version: Count
     reason: str = ""
 
 
@@ -28,26 +30,26 @@ class MoveOut(Schema):
 
 
 class ReasonMoveIn(Schema):
-    version: int
+    version: Count
     reason: str
 
 
 class VisitIn(Schema):
-    version: int
-    visited_on: datetime.date
+    version: Count
+    visited_on: Day
     notes: str
-    authorisation_signed_on: datetime.date | None = None
-    authorisation_document_id: int | None = None
+    authorisation_signed_on: Day | None = None
+    authorisation_document_id: DbId | None = None
 
 
 class NoticeIn(Schema):
-    version: int
-    start: datetime.date
-    end: datetime.date
+    version: Count
+    start: Day
+    end: Day
 
 
 class ArchiveIn(Schema):
-    version: int
+    version: Count
     category: str
     reason: str = ""
     # 核对报告 with open disagreements: the approver may archive anyway, saying why.
@@ -94,7 +96,7 @@ class CaseOut(Schema):
 class FollowUpIn(Schema):
     notes: str
     relapse_seen: bool = False
-    done_on: datetime.date | None = None
+    done_on: Day | None = None
 
 
 class FollowUpOut(Schema):
@@ -109,7 +111,7 @@ class FollowUpOut(Schema):
 
 
 class PlanIn(Schema):
-    year: int
+    year: Year
     family_situation: str = ""
     hardship_causes: str = ""
     assistance_received: str = ""
@@ -119,7 +121,7 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
-    version: int
+    version: Count
     family_situation: str | None = None
     hardship_causes: str | None = None
     assistance_received: str | None = None
@@ -166,27 +168,27 @@ class PlanOut(Schema):
 class MeasureIn(Schema):
     kind: str
     title: str
-    owner_id: int
-    due_on: datetime.date
+    owner_id: DbId
+    due_on: Day
     department: str = "union"
     amount: Decimal | None = None
-    article: int | None = None
+    article: Count | None = None
     notes: str = ""
 
 
 class EntitlementMeasureIn(Schema):
     code: str
     member: str | None = None
-    owner_id: int
-    due_on: datetime.date
-    as_of: datetime.date | None = None
+    owner_id: DbId
+    due_on: Day
+    as_of: Day | None = None
 
 
 class MeasurePatch(Schema):
-    version: int
+    version: Count
     title: str | None = None
-    owner_id: int | None = None
-    due_on: datetime.date | None = None
+    owner_id: DbId | None = None
+    due_on: Day | None = None
     status: str | None = None
     notes: str | None = None
     department: str | None = None

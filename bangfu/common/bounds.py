@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime
 from decimal import Context, Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from .errors import ValidationFailed
+from .spreadsheets import refuse_formula
 
 # Assessments (the engine's parameters, plans, targets) are meaningful only within these dates.
 AS_OF_MIN = datetime.date(2000, 1, 1)
 AS_OF_MAX = datetime.date(2100, 12, 31)
 # Pages beyond this are empty anyway; the bound keeps offsets inside a bigint.
 PAGE_MAX = 100_000
+# Bounds of the API's parameters (schema layer): an id is a positive bigint, a count fits an integer column, a year
+# and a date lie where the programme's data can (no year 0 or 10000 reaches the database or date arithmetic).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+DAY_MIN, DAY_MAX = datetime.date(YEAR_MIN, 1, 1), datetime.date(YEAR_MAX, 12, 31)
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+Day = Annotated[datetime.date, Field(ge=DAY_MIN, le=DAY_MAX)]
 _PLACES = {1: "一", 2: "两", 3: "三"}
 _WIDE = Context(prec=80)  # enough for any column's digits and any tiny fraction typed
 
@@ -21,8 +32,10 @@ def _field(model, name: str):
     return model._meta.get_field(name)
 
 
-def text_within(model, name: str, value: Any, *, field: str | None = None, strip: bool = True) -> str:
-    """`value` as text, refused when longer than the model field's max_length."""
+def text_within(model, name: str, value: Any, *, field: str | None = None, strip: bool = True,
+                plain: bool = False) -> str:
+    """`value` as text, refused when longer than the model field's max_length; with `plain` (names, addresses,
+    descriptions: what exports carry), also refused when a spreadsheet would run it as a formula."""
     text = "" if value is None else str(value)
     if strip:
         text = text.strip()
@@ -30,6 +43,8 @@ def text_within(model, name: str, value: Any, *, field: str | None = None, strip
     limit = model_field.max_length
     if limit is not None and len(text) > limit:
         raise ValidationFailed(f"{model_field.verbose_name}不能超过{limit}个字", field=field or name)
+    if plain:
+        refuse_formula(text, field=field or name, label=str(model_field.verbose_name))
     return text
 
 

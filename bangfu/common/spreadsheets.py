@@ -2,7 +2,7 @@
 
 A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return (after any leading spaces) is read by
 Excel, WPS and LibreOffice as a formula or a DDE call (CSV injection, OWASP). Every export goes through `cell`,
-`append_row` or `csv_bytes`; entry refuses such text with `refuse_formula`; import flags it with `is_formula`.
+`put`, `append_row` or `csv_bytes`; entry refuses such text with `refuse_formula`; import flags it with `is_formula`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ def is_formula(value) -> bool:
     return isinstance(value, str) and value.lstrip(" \u3000").startswith(FORMULA_START)
 
 
+def refuse_formula(value, *, field: str, label: str) -> None:
+    """Entry's guard (forms and API alike, through the services): formula-like text is refused, naming the field."""
+    if is_formula(value):
+        from .errors import ValidationFailed
+
+        raise ValidationFailed(f"{label}{FORMULA_MESSAGE}", field=field)
+
+
 def cell(ws, value, *, number_format: str | None = None):
     """A cell for `ws.append` (normal and write-only sheets): formula-like text stays text, never a formula."""
     out = WriteOnlyCell(ws, value=value)
@@ -30,6 +38,14 @@ def cell(ws, value, *, number_format: str | None = None):
     if number_format:
         out.number_format = number_format
     return out
+
+
+def put(ws, row: int, column: int, value):
+    """Set one cell of a normal (not write-only) sheet by position; formula-like text stays text."""
+    target = ws.cell(row=row, column=column, value=value)
+    if is_formula(value):
+        target.data_type = "s"
+    return target
 
 
 def append_row(ws, values: Iterable) -> None:

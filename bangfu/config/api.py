@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -60,7 +61,50 @@ class HeaderToken(APIKeyHeader):
         return _token_user(request, key)
 
 
-api = NinjaAPI(
+# What any operation may answer besides its own results, with the shape every error has ({"detail": …}).
+ERROR_STATUSES = {
+    "400": "请求无效(如含空字符、JSON 嵌套过深)", "401": "未登录或令牌无效", "403": "无权执行此操作",
+    "404": "未找到(或不在本单位辖区内)", "409": "与他人的修改冲突(版本已变)", "413": "请求体过大",
+    "422": "输入有误(说明中指出字段)", "429": "请求过于频繁,请稍后再试",
+}
+PUBLIC_STATUSES = ("400", "413", "422", "429")
+ERROR_SCHEMA = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"type": "string"}, "field": {"type": "string"}}, "additionalProperties": True}
+_DECIMAL_TEXT = {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"}
+
+
+def _money_as_number(node):
+    """Decimal fields of responses are served as JSON numbers (MoneyAsNumberEncoder): say so in the schema.
+    Request bodies keep pydantic's 'number or string' (an anyOf that already offers a number)."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if options and {"type": "number"} in options:
+            return node
+        if node.get("type") == "string" and node.get("pattern") == _DECIMAL_TEXT["pattern"]:
+            return {k: v for k, v in node.items() if k != "pattern"} | {"type": "number"}
+        return {k: _money_as_number(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_money_as_number(v) for v in node]
+    return node
+
+
+class BangfuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's schema, with money typed as served and every error status an operation can answer declared."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"] = _money_as_number(schema.get("components", {}))
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                statuses = PUBLIC_STATUSES if not operation.get("security") else ERROR_STATUSES
+                for status in statuses:
+                    operation["responses"].setdefault(status, {"description": ERROR_STATUSES[status],
+                                                               "content": error})
+        return schema
+
+
+api = BangfuAPI(
     title="帮扶 API",
     version="1",
     urls_namespace="api",
@@ -69,6 +113,37 @@ api = NinjaAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     renderer=MoneyAsNumberRenderer(),
 )
+
+
+def _where(loc) -> str:
+    """A pydantic location as a field path: ("query", "year") → year, ("body", "payload", "members", 0) → members[0]."""
+    parts = [p for p in loc if p not in ("query", "body", "path", "form", "file", "payload", "filters")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "请求"
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A request that does not fit the endpoint's schema (types, bounds): 422 naming the field, in Chinese."""
+    problems = [{"field": _where(e.get("loc", ())), "message": _PYDANTIC_ZH.get(e.get("type"), "取值无效"),
+                 "type": e.get("type")} for e in exc.errors]
+    first = problems[0] if problems else {"field": "请求", "message": "取值无效"}
+    body = {"detail": f"{first['field']}:{first['message']}", "field": first["field"], "errors": problems}
+    return api.create_response(request, body, status=422)
+
+
+_PYDANTIC_ZH = {
+    "missing": "不能为空", "int_parsing": "应为整数", "int_type": "应为整数", "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大", "date_parsing": "应为日期(年-月-日)", "date_from_datetime_parsing": "应为日期(年-月-日)",
+    "date_type": "应为日期(年-月-日)", "datetime_parsing": "应为日期时间", "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字", "bool_parsing": "应为是或否", "bool_type": "应为是或否", "string_type": "应为文本",
+    "list_type": "应为列表", "dict_type": "应为对象", "model_attributes_type": "应为对象", "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不认识的字段", "too_short": "过短", "too_long": "过长", "int_from_float": "应为整数",
+    "finite_number": "应为有限的数字", "float_parsing": "应为数字", "literal_error": "取值无效",
+    "enum": "取值无效", "value_error": "取值无效",
+}
 
 
 @api.exception_handler(DomainError)

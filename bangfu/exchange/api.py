@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
@@ -12,6 +10,7 @@ from ninja.files import UploadedFile
 from bangfu.accounts.access import is_department_officer
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
+from bangfu.common.bounds import Day, DbId
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.common.paging import api_page, page_schema
 
@@ -73,7 +72,7 @@ def import_upload(request, union_id: Form[int], file: File[UploadedFile], mode: 
 
 
 @router.post("/jobs/{job_id}/start", response=JobOut)
-def job_start(request, job_id: int):
+def job_start(request, job_id: DbId):
     job = selectors.job_get(user=request.user, pk=job_id)
     return _job(request, services.import_start(actor=request.user, job=job))
 
@@ -89,43 +88,43 @@ def job_list(request, page: int = 1, per_page: int = 50):
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="任务进度")
-def job_get(request, job_id: int):
+def job_get(request, job_id: DbId):
     return _job(request, selectors.job_get(user=request.user, pk=job_id))
 
 
 @router.get("/jobs/{job_id}/result", summary="下载带「错误」列的结果文件")
-def job_result(request, job_id: int):
+def job_result(request, job_id: DbId):
     job = selectors.job_get(user=request.user, pk=job_id)
     opened, filename = services.job_result_open(actor=request.user, job=job)
     return FileResponse(opened, as_attachment=True, filename=filename)
 
 
 @router.post("/department-uploads", response={201: JobOut}, summary="部门数据专员上传本部门数据")
-def department_upload(request, file: File[UploadedFile], as_of: Form[datetime.date | None] = None):
+def department_upload(request, file: File[UploadedFile], as_of: Form[Day | None] = None):
     job = services.department_upload(actor=request.user, name=file.name, content=_read(file), as_of=as_of)
     job = services.import_start(actor=request.user, job=job)
     return Status(201, _job(request, job))
 
 
 @router.get("/households/{household_id}/facts", response=list[FactOut])
-def facts(request, household_id: int):
+def facts(request, household_id: DbId):
     return [fact_out(f) for f in selectors.fact_list(user=request.user, household_id=household_id)]
 
 
 @router.get("/households/{household_id}/disagreements", response=list[DisagreementOut])
-def disagreements(request, household_id: int, state: str = ""):
+def disagreements(request, household_id: DbId, state: str = ""):
     qs = selectors.disagreement_list(user=request.user, household_id=household_id, state=state)
     return [disagreement_out(d) for d in qs]
 
 
 @router.get("/households/{household_id}/report", summary="核对报告")
-def report(request, household_id: int, as_of: datetime.date | None = None):
+def report(request, household_id: DbId, as_of: Day | None = None):
     return selectors.verification_report(user=request.user, household_id=household_id,
                                          as_of=as_of or clock.today())
 
 
 @router.post("/disagreements/{pk}/resolve", response=DisagreementOut)
-def disagreement_resolve(request, pk: int, payload: NoteIn):
+def disagreement_resolve(request, pk: DbId, payload: NoteIn):
     item = selectors.disagreement_get(user=request.user, pk=pk)
     return disagreement_out(services.disagreement_resolve(actor=request.user, disagreement=item, note=payload.note))
 
@@ -137,6 +136,6 @@ def alerts(request, include_resolved: bool = False, page: int = 1, per_page: int
 
 
 @router.post("/alerts/{pk}/resolve", response=AlertOut)
-def alert_resolve(request, pk: int, payload: NoteIn):
+def alert_resolve(request, pk: DbId, payload: NoteIn):
     alert = selectors.alert_get(user=request.user, pk=pk)
     return alert_out(services.alert_resolve(actor=request.user, alert=alert, note=payload.note))

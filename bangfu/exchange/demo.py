@@ -3,15 +3,14 @@ same upload and job as an officer's, so that a fresh system shows facts, flags o
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import random
 
 from django.db.models import Q
 
 from bangfu.accounts.models import Department, User
 from bangfu.common import clock
+from bangfu.common.spreadsheets import csv_bytes
 from bangfu.registry import choices as c
 from bangfu.registry.models import Member
 
@@ -25,11 +24,7 @@ DEMO_UNION = "320102-0001"  # the demo caseworker's union: some of everything la
 
 
 def _csv(department: str, rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(FORMATS[department].headers)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(FORMATS[department].headers, rows)
 
 
 def _sample(rng: random.Random, query, share: float, pinned: int) -> list[Member]:

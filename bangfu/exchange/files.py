@@ -18,7 +18,6 @@ from .kinds import ACCEPTED, READABLE, check_kind
 
 log = logging.getLogger(__name__)
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 CSV_SHEET = "CSV"
 check_size = limits.check_size
 
@@ -105,6 +104,7 @@ def _refusal(outcome: sheetreader.Outcome) -> ValidationFailed:
 
 def _collect(sheet: Sheet, rows) -> Sheet:
     for number, values in rows:
+        limits.check_row_number(number, sheet.name)  # empty rows count: a sheet of blank rows is refused early
         row = _row_dict(sheet.headers, values)
         if row is None:
             continue
@@ -116,19 +116,18 @@ def _collect(sheet: Sheet, rows) -> Sheet:
 
 
 def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030 (which includes GBK); anything else is refused rather than guessed."""
-    if b"\x00" in content:
-        raise ValidationFailed("CSV 文件编码无法识别(疑似 UTF-16 或二进制文件):请另存为 UTF-8 或 GB18030 编码的 CSV,"
-                               f"或另存为 .xlsx。{ACCEPTED}", field="file")
-    for encoding in ENCODINGS:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text) or "\ufffd" in text:
-            break
-        return text
-    raise ValidationFailed(f"CSV 文件编码无法识别:请另存为 UTF-8 编码的 CSV,或另存为 .xlsx。{ACCEPTED}", field="file")
+    """UTF-8 (with or without BOM) or GB18030 (which includes GBK); anything else is refused, by name when it can be
+    told (limits.detect_encoding: Big5, Shift-JIS, UTF-16), rather than guessed."""
+    encoding = limits.detect_encoding(content)
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"CSV 文件编码无法识别:请另存为 UTF-8 编码的 CSV,或另存为 .xlsx。{ACCEPTED}",
+                               field="file") from exc
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text) or "\ufffd" in text:
+        raise ValidationFailed(f"CSV 文件含有控制字符或无法识别的字符:请另存为 UTF-8 编码的 CSV,或另存为 .xlsx。{ACCEPTED}",
+                               field="file")
+    return text
 
 
 def read_csv(content: bytes) -> Sheet:
@@ -141,6 +140,7 @@ def read_csv(content: bytes) -> Sheet:
         headers = _header(next(reader, ()))
         sheet = Sheet(CSV_SHEET, headers)
         for number, values in enumerate(reader, start=2):
+            limits.check_row_number(number, CSV_SHEET)
             row = _row_dict(headers, [v if v != "" else None for v in values])
             if row is None:
                 continue

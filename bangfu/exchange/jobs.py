@@ -15,11 +15,13 @@ from bangfu.accounts.models import Organisation
 from bangfu.audit.services import audit_log
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from bangfu.common.storage import open_stored
 from bangfu.registry.services.households import union_check
 
-from . import files
+from . import files, limits
 from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
 from .importer import HouseholdChecker, split_csv
+from .leases import job_claim, job_record_failure, lease_until
 from .models import ImportJob, ImportMode, JobKind, JobState
 from .progress import Progress
 from .selectors import job_list
@@ -70,7 +72,9 @@ def import_start(*, actor, job: ImportJob) -> ImportJob:
     job_check_owner(actor, job)
     if job.created_by_id != actor.pk and not may(actor, ADD):  # a job runs with its uploader's rights
         raise AccessDenied("只有上传人或有导入权限的人员可以开始该任务")
-    updated = ImportJob.objects.filter(pk=job.pk, state=JobState.UPLOADED).update(state=JobState.QUEUED)
+    # A failed job (the system's fault, not the file's) may be started again from the start.
+    updated = ImportJob.objects.filter(pk=job.pk, state__in=(JobState.UPLOADED, JobState.FAILED)).update(
+        state=JobState.QUEUED, lease_until=lease_until(), attempts=0, processed=0, message="", finished_at=None)
     if not updated:
         raise ValidationFailed("该任务已开始或已结束", field="state")
     from .tasks import run_job
@@ -121,7 +125,7 @@ def job_result_open(*, actor, job: ImportJob) -> tuple[File, str]:
     suffix = job.result_file.name.rsplit(".", 1)[-1]
     audit_log(actor=actor, action="exchange.result_download", object_type="import_job", object_id=job.pk,
               area_path=job.union.path, after={"kind": job.kind, "name": job.original_name})
-    return job.result_file.open("rb"), f"结果-{job.pk}.{suffix}"
+    return open_stored(job.result_file, "该任务的结果文件已不在存储中,请重新导入或联系管理员"), f"结果-{job.pk}.{suffix}"
 
 
 def _read(job: ImportJob):
@@ -226,17 +230,23 @@ def _attach_result(job: ImportJob, sheets, errors) -> None:
 
 
 def run(job_id: int) -> None:
-    """The worker's entry point: a failure leaves the registry as it was and says so on the job."""
-    job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
+    """The worker's entry point: claim the job (with a lease), run it, and whatever fails, the registry stays as it
+    was and the job says so. Every database call is inside the handling: a dropped connection fails the job on a
+    fresh one instead of leaving it queued."""
     try:
+        if not job_claim(job_id):
+            return  # taken by another delivery of the task, or no longer queued
+        job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
+        limits.apply_worker_memory_limit()
         if job.kind == JobKind.HOUSEHOLDS:
             run_household_import(job)
         else:
             from .departments.runner import run_department_job
 
             run_department_job(job)
+    except MemoryError:
+        log.error("import job %s ran out of memory", job_id)
+        job_record_failure(job_id, limits.MEMORY_MESSAGE)
     except Exception:
         log.exception("import job %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, finished_at=clock.now(),
-            message="处理失败:系统错误,数据库未做任何修改。请稍后重试或联系管理员。")
+        job_record_failure(job_id, "处理失败:系统错误,数据库未做任何修改。请稍后重试或联系管理员。")

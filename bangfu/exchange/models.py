@@ -58,6 +58,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="上传人")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A running (or queued) job holds a lease its worker renews; an expired lease means the worker died (leases.py).
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("处理次数", default=0)
     # 只导入无误的家庭 is offered once per refused file: the retry points back at it.
     retry_of = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="retries",
                                  verbose_name="原任务")

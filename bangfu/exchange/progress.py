@@ -1,10 +1,16 @@
-"""A job's progress bar: `processed` stored where the page's poller sees it, also while the job writes in one transaction."""
+"""A job's progress bar: `processed` stored where the page's poller sees it, also while the job writes in one
+transaction; each store also renews the job's lease (leases.py), so a working job is never taken for a dead one."""
 
 from __future__ import annotations
 
+import time
+
 from django.db import connections, transaction
 
+from .leases import lease_until
 from .models import ImportJob
+
+HEARTBEAT_SECONDS = 20
 
 
 class Progress:
@@ -18,24 +24,27 @@ class Progress:
     def __init__(self, job_id: int) -> None:
         self.job_id, self.last = job_id, 0
         self._side = None
+        self._beat = time.monotonic()
 
     def __call__(self, count: int) -> None:
-        if count <= self.last:
+        beat_due = time.monotonic() - self._beat >= HEARTBEAT_SECONDS
+        if count <= self.last and not beat_due:
             return
-        self.last = count
+        self.last, self._beat = max(count, self.last), time.monotonic()
         main = transaction.get_connection()
         if main.in_atomic_block and main.vendor == "postgresql":
-            self._update_aside(main.alias, count)
+            self._update_aside(main.alias, self.last)
         else:
-            ImportJob.objects.filter(pk=self.job_id, processed__lt=count).update(processed=count)
+            ImportJob.objects.filter(pk=self.job_id).update(processed=self.last, lease_until=lease_until())
 
     def _update_aside(self, alias: str, count: int) -> None:
         if self._side is None:
             self._side = connections.create_connection(alias)
         table = self._side.ops.quote_name(ImportJob._meta.db_table)
         with self._side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET processed = %s WHERE id = (SELECT id FROM {table} WHERE id = %s "
-                           "AND processed < %s FOR NO KEY UPDATE SKIP LOCKED)", [count, self.job_id, count])
+            cursor.execute(f"UPDATE {table} SET processed = GREATEST(processed, %s), lease_until = %s WHERE id = "
+                           f"(SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED)",
+                           [count, lease_until(), self.job_id])
 
     def close(self) -> None:
         if self._side is not None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from bangfu.common.spreadsheets import csv_bytes, put, workbook_bytes
 
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
 
@@ -18,7 +17,7 @@ def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], lists, first
     ws.title = title
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
+        cell = put(ws, 1, index, column.header + ("*" if column.required else ""))
         cell.font, cell.fill = bold, fill
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
@@ -45,9 +44,9 @@ def _options(book: Workbook) -> dict:
             continue
         index += 1
         letter = get_column_letter(index)
-        ws.cell(row=1, column=index, value=column.header)
+        put(ws, 1, index, column.header)
         for row, (_, label) in enumerate(column.enum.choices, start=2):
-            ws.cell(row=row, column=index, value=label)
+            put(ws, row, index, label)
         letters[column.field], sizes[column.field] = letter, len(column.enum.choices) + 1
     ws.sheet_state = "hidden"
     return {"letters": letters, "sizes": sizes, "bool": {f: '"是,否"' for f in
@@ -61,9 +60,7 @@ def household_template_xlsx() -> bytes:
     _sheet(book, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, lists, first=True)
     _sheet(book, MEMBER_SHEET, MEMBER_COLUMNS, lists, first=False)
     book.move_sheet("选项", offset=2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 CSV_COLUMNS = (*HOUSEHOLD_COLUMNS, *(c for c in MEMBER_COLUMNS if c.field != "number"))
@@ -71,7 +68,4 @@ CSV_COLUMNS = (*HOUSEHOLD_COLUMNS, *(c for c in MEMBER_COLUMNS if c.field != "nu
 
 def household_template_csv() -> bytes:
     """The CSV form (headers only): one row per member; household columns on its first row, or repeated alike."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in CSV_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([c.header for c in CSV_COLUMNS], [])

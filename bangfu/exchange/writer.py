@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +10,7 @@ from openpyxl import Workbook
 from bangfu.audit.services import audit_log_many
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, converter, fast_insert
-from bangfu.common.spreadsheets import append_row, csv_bytes
+from bangfu.common.spreadsheets import append_row, csv_bytes, workbook_bytes
 from bangfu.registry.models import Household, Member
 
 from .columns import ERROR_HEADER
@@ -107,13 +106,11 @@ def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
     book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
-        ws.append([*sheet.headers, ERROR_HEADER])
+        append_row(ws, [*sheet.headers, ERROR_HEADER])
         for index, row in enumerate(sheet.rows):
             values = [row.get(h) for h in sheet.headers]
             append_row(ws, [*values, "；".join(errors.get((sheet.name, index), []))])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def result_csv(sheet: Sheet, errors: dict) -> bytes:

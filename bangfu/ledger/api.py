@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from bangfu.accounts.selectors import organisation_list
 from bangfu.cases.selectors import measure_get
 from bangfu.common import clock
+from bangfu.common.bounds import DbId, Year
 from bangfu.common.errors import NotFound
 from bangfu.common.paging import api_page, page_schema
 from bangfu.registry.selectors import household_get
@@ -33,14 +34,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class EntryFilters(Schema):
-    household_id: int | None = None
-    measure_id: int | None = None
+    household_id: DbId | None = None
+    measure_id: DbId | None = None
     fund_source: str = ""
-    union_id: int | None = None
-    year: int | None = None
+    union_id: DbId | None = None
+    year: Year | None = None
 
 
-def _union(request, union_id: int | None):
+def _union(request, union_id: DbId | None):
     if union_id is None:
         return None
     union = organisation_list(user=request.user).filter(pk=union_id).first()
@@ -81,7 +82,7 @@ def entry_list(request, filters: Query[EntryFilters], page: int = 1, per_page: i
 
 
 @router.get("/entries/{int:entry_id}", response=EntryOut)
-def entry_detail(request, entry_id: int):
+def entry_detail(request, entry_id: DbId):
     return entry_out(selectors.entry_get(user=request.user, pk=entry_id))
 
 
@@ -96,7 +97,7 @@ def payment_request(request, payload: PaymentIn):
 
 
 @router.post("/entries/{int:entry_id}/reversal", response={201: RequestOut}, summary="申请冲正(待审核)")
-def reversal_request(request, entry_id: int, payload: ReasonIn):
+def reversal_request(request, entry_id: DbId, payload: ReasonIn):
     entry = selectors.entry_get(user=request.user, pk=entry_id)
     return Status(201, request_out(services.ledger_request_reversal(actor=request.user, entry=entry,
                                                                     reason=payload.reason)))
@@ -109,14 +110,14 @@ def request_list(request, status: str = "", page: int = 1, per_page: int = 50):
 
 
 @router.post("/requests/{int:request_id}/approve", response=ApprovedOut, summary="审核入账(审核人,非经办人)")
-def request_approve(request, request_id: int, payload: ApproveIn):
+def request_approve(request, request_id: DbId, payload: ApproveIn):
     pending = selectors.request_get(user=request.user, pk=request_id)
     entry, warnings = services.ledger_approve(actor=request.user, ledger_request=pending, reason=payload.reason)
     return {"entry": entry_out(entry), "warnings": warnings}
 
 
 @router.post("/requests/{int:request_id}/reject", response=RequestOut, summary="退回")
-def request_reject(request, request_id: int, payload: ReasonIn):
+def request_reject(request, request_id: DbId, payload: ReasonIn):
     pending = selectors.request_get(user=request.user, pk=request_id)
     return request_out(services.ledger_reject(actor=request.user, ledger_request=pending, reason=payload.reason))
 
@@ -127,7 +128,7 @@ def totals(request, filters: Query[EntryFilters], group_by: str = ""):
 
 
 @router.get("/totals/unions", response=list[UnionTotalOut], summary="按工会(含下级)合计")
-def totals_by_union(request, union_id: int | None = None, year: int | None = None, fund_source: str = ""):
+def totals_by_union(request, union_id: DbId | None = None, year: Year | None = None, fund_source: str = ""):
     union = _union(request, union_id) or request.user.organisation
     if union is None:
         raise NotFound("未找到该工会")
@@ -142,7 +143,7 @@ def budget_out(row: dict) -> dict:
 
 
 @router.get("/budgets", response=list[BudgetOut], summary="预算及执行情况")
-def budget_list(request, year: int | None = None):
+def budget_list(request, year: Year | None = None):
     return [budget_out(row) for row in selectors.budget_list(user=request.user, year=year)]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from bangfu.accounts.access import EXPORT, require
 from bangfu.audit.services import audit_log, filters_for_audit
 from bangfu.common import clock
 from bangfu.common.ids import mask_id_number
+from bangfu.common.spreadsheets import append_row, workbook_bytes
 from bangfu.registry.models import Member
 
 from .models import FundSource
@@ -45,18 +45,18 @@ def _description(entry) -> str:
 
 
 def _sheet(sheet, user, filters: dict) -> tuple[int, Decimal]:
-    sheet.append(["困难职工帮扶资金(物资)发放台账"])
+    append_row(sheet, ["困难职工帮扶资金(物资)发放台账"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
-    sheet.append([f"单位:{user.organisation.name}    导出时间:{clock.local_now():%Y-%m-%d %H:%M}"])
-    sheet.append(HEADERS)
+    append_row(sheet, [f"单位:{user.organisation.name}    导出时间:{clock.local_now():%Y-%m-%d %H:%M}"])
+    append_row(sheet, HEADERS)
     total, count = Decimal(0), 0
     for count, entry in enumerate(_rows(user, filters), start=1):
-        sheet.append([count, entry.paid_on, entry.worker_name or "", mask_id_number(entry.worker_id or ""),
+        append_row(sheet, [count, entry.paid_on, entry.worker_name or "", mask_id_number(entry.worker_id or ""),
                       _description(entry), SOURCES.get(entry.fund_source, entry.fund_source), entry.amount,
                       str(entry.recorded_by), str(entry.approved_by)])
         total += entry.amount
-    sheet.append(["合计", "", "", "", f"共{count}笔", "", total, "", ""])
+    append_row(sheet, ["合计", "", "", "", f"共{count}笔", "", total, "", ""])
     return count, total
 
 
@@ -84,6 +84,4 @@ def ledger_export(*, user, **filters) -> bytes:
     audit_log(actor=user, action="ledger.export", object_type="ledger", area_path=user.organisation.path,
               after={"filters": filters_for_audit(filters),
                      "rows": count, "total": str(total)})
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

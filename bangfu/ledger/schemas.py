@@ -7,14 +7,16 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from bangfu.common.bounds import Day, DbId, Year
+
 
 class PaymentIn(Schema):
-    household_id: int
+    household_id: DbId
     amount: Decimal
     fund_source: str
-    paid_on: datetime.date
+    paid_on: Day
     description: str
-    measure_id: int | None = None
+    measure_id: DbId | None = None
     kind: str = "cash"
     goods_description: str = ""
 
@@ -89,9 +91,9 @@ class UnionTotalOut(Schema):
 
 
 class BudgetIn(Schema):
-    union_id: int
+    union_id: DbId
     fund_source: str
-    year: int
+    year: Year
     amount: Decimal
     refuse_over: bool = False
 

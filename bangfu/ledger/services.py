@@ -57,8 +57,8 @@ def _check_payment(household: Household, measure: Measure | None, amount: Decima
         raise ValidationFailed("发放日期不能晚于今天", field="paid_on")
     if not description.strip():
         raise ValidationFailed("须填写事项", field="description")
-    text_within(LedgerRequest, "description", description)
-    text_within(LedgerRequest, "goods_description", goods)
+    text_within(LedgerRequest, "description", description, plain=True)
+    text_within(LedgerRequest, "goods_description", goods, plain=True)
 
 
 @transaction.atomic

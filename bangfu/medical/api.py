@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from bangfu.accounts.access import CHANGE, DELETE
 from bangfu.common import clock
+from bangfu.common.bounds import Count, Day, DbId, Year
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import selectors as registry
 
@@ -20,9 +21,9 @@ router = Router(tags=["medical"])
 
 
 class BillIn(Schema):
-    member_id: int
-    billed_on: datetime.date
-    admitted_on: datetime.date | None = None
+    member_id: DbId
+    billed_on: Day
+    admitted_on: Day | None = None
     hospital: str = ""
     hospital_level: str
     kind: str = "inpatient"
@@ -38,9 +39,9 @@ class BillIn(Schema):
 class BillPatch(Schema):
     """Only the fields sent are changed; `version` is the bill's version as read (a stale one is refused)."""
 
-    version: int
-    billed_on: datetime.date | None = None
-    admitted_on: datetime.date | None = None
+    version: Count
+    billed_on: Day | None = None
+    admitted_on: Day | None = None
     hospital: str | None = None
     hospital_level: str | None = None
     kind: str | None = None
@@ -89,7 +90,7 @@ def _out(s: Settled) -> dict:
 
 @router.get("/households/{int:household_id}/medical-bills", response=list[BillOut],
             summary="一户某年度的医疗费用单据及其一站式结算")
-def bill_list(request: HttpRequest, household_id: int, year: int | None = None):
+def bill_list(request: HttpRequest, household_id: DbId, year: Year | None = None):
     household = registry.household_get(user=request.user, pk=household_id)
     today = clock.today()
     year = year or today.year
@@ -101,7 +102,7 @@ def bill_list(request: HttpRequest, household_id: int, year: int | None = None):
 
 
 @router.post("/households/{int:household_id}/medical-bills", response={201: BillOut}, summary="录入一张医疗费用单据")
-def bill_create(request: HttpRequest, household_id: int, payload: BillIn):
+def bill_create(request: HttpRequest, household_id: DbId, payload: BillIn):
     household = registry.household_get(user=request.user, pk=household_id)
     data = payload.dict()
     member = registry.member_get(user=request.user, pk=data.pop("member_id"))
@@ -110,12 +111,12 @@ def bill_create(request: HttpRequest, household_id: int, payload: BillIn):
 
 
 @router.get("/medical-bills/{int:bill_id}", response=BillOut, summary="一张单据及其结算(结算单)")
-def bill_get(request: HttpRequest, bill_id: int):
+def bill_get(request: HttpRequest, bill_id: DbId):
     return _out(selectors.medical_bill_settled(user=request.user, pk=bill_id))
 
 
 @router.patch("/medical-bills/{int:bill_id}", response=BillOut, summary="修改单据(须带读取时的版本号)")
-def bill_update(request: HttpRequest, bill_id: int, payload: BillPatch):
+def bill_update(request: HttpRequest, bill_id: DbId, payload: BillPatch):
     bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action=CHANGE)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -124,7 +125,7 @@ def bill_update(request: HttpRequest, bill_id: int, payload: BillPatch):
 
 
 @router.delete("/medical-bills/{int:bill_id}", response={204: None}, summary="删除单据")
-def bill_delete(request: HttpRequest, bill_id: int):
+def bill_delete(request: HttpRequest, bill_id: DbId):
     bill = selectors.medical_bill_get(user=request.user, pk=bill_id, action=DELETE)
     services.medical_bill_delete(actor=request.user, bill=bill)
     return Status(204, None)

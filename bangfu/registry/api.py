@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
@@ -11,6 +9,7 @@ from ninja.files import UploadedFile
 
 from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
+from bangfu.common.bounds import Day, DbId
 from bangfu.common.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -39,7 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class HouseholdFilters(Schema):
     q: str = ""
     region: str = ""
-    union_id: int | None = None
+    union_id: DbId | None = None
     category: str = ""
     cause: str = ""
     status: str = ""
@@ -84,12 +83,12 @@ def household_create(request, payload: HouseholdIn):
 
 
 @router.get("/households/{int:household_id}", response=HouseholdOut)
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: DbId):
     return household_out(selectors.household_get(user=request.user, pk=household_id))
 
 
 @router.patch("/households/{int:household_id}", response=HouseholdOut)
-def household_update(request, household_id: int, payload: HouseholdPatch):
+def household_update(request, household_id: DbId, payload: HouseholdPatch):
     household = selectors.household_get(user=request.user, pk=household_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -98,38 +97,38 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
 
 
 @router.get("/households/{int:household_id}/entitlements", summary="该户可享受的帮扶政策(引擎测算)")
-def household_entitlement_list(request, household_id: int, as_of: datetime.date | None = None):
+def household_entitlement_list(request, household_id: DbId, as_of: Day | None = None):
     household = selectors.household_get(user=request.user, pk=household_id)
     return household_entitlements(household, as_of or clock.today())
 
 
 @router.put("/households/{int:household_id}/incomes", response=IncomeOut, summary="登记某月某来源的收入")
-def household_income_set(request, household_id: int, payload: IncomeIn):
+def household_income_set(request, household_id: DbId, payload: IncomeIn):
     household = selectors.household_get(user=request.user, pk=household_id)
     record = services.income_set(actor=request.user, household=household, **payload.dict())
     return {"id": record.pk, "month": record.month, "source": record.source, "amount": record.amount}
 
 
 @router.get("/households/{int:household_id}/members", response=list[MemberOut])
-def household_members(request, household_id: int):
+def household_members(request, household_id: DbId):
     household = selectors.household_get(user=request.user, pk=household_id)
     return [member_out(m) for m in household.active_members]
 
 
 @router.post("/households/{int:household_id}/members", response={201: MemberOut})
-def member_add(request, household_id: int, payload: MemberIn):
+def member_add(request, household_id: DbId, payload: MemberIn):
     household = selectors.household_get(user=request.user, pk=household_id)
     member = services.member_add(actor=request.user, household=household, data=payload.dict(exclude_unset=True))
     return Status(201, member_out(member))
 
 
 @router.get("/members/{int:member_id}", response=MemberOut)
-def member_detail(request, member_id: int):
+def member_detail(request, member_id: DbId):
     return member_out(selectors.member_get(user=request.user, pk=member_id))
 
 
 @router.patch("/members/{int:member_id}", response=MemberOut)
-def member_update(request, member_id: int, payload: MemberPatch):
+def member_update(request, member_id: DbId, payload: MemberPatch):
     member = selectors.member_get(user=request.user, pk=member_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -137,19 +136,19 @@ def member_update(request, member_id: int, payload: MemberPatch):
 
 
 @router.post("/members/{int:member_id}/remove", response=MemberOut, summary="移出家庭")
-def member_remove(request, member_id: int, payload: ReasonIn):
+def member_remove(request, member_id: DbId, payload: ReasonIn):
     member = selectors.member_get(user=request.user, pk=member_id)
     return member_out(services.member_remove(actor=request.user, member=member, reason=payload.reason))
 
 
 @router.post("/members/{int:member_id}/id-number", response=IdNumberOut, summary="查看完整身份证号码(记入审计)")
-def member_id_number(request, member_id: int):
+def member_id_number(request, member_id: DbId):
     member = selectors.member_get(user=request.user, pk=member_id)
     return {"id": member.pk, "id_number": services.member_id_number_reveal(actor=request.user, member=member)}
 
 
 @router.post("/households/{int:household_id}/documents", response={201: DocumentOut})
-def document_upload(request, household_id: int, doc_type: Form[str], file: File[UploadedFile]):
+def document_upload(request, household_id: DbId, doc_type: Form[str], file: File[UploadedFile]):
     household = selectors.household_get(user=request.user, pk=household_id)
     if file.size > settings.DOCUMENT_MAX_BYTES:  # refused before the file is read into memory
         raise ValidationFailed(f"文件不能超过{settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}MB", field="file")
@@ -159,7 +158,7 @@ def document_upload(request, household_id: int, doc_type: Form[str], file: File[
 
 
 @router.get("/documents/{int:document_id}", summary="下载证明材料")
-def document_download(request, document_id: int):
+def document_download(request, document_id: DbId):
     document = selectors.document_get(user=request.user, pk=document_id)
     return FileResponse(services.document_open(actor=request.user, document=document), as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)

@@ -8,13 +8,15 @@ from typing import Any
 
 from ninja import Schema
 
+from bangfu.common.bounds import Count, Day, DbId
+
 
 class MemberIn(Schema):
     name: str
     id_number: str
     relation: str
     sex: str | None = None
-    birth_date: datetime.date | None = None
+    birth_date: Day | None = None
     phone: str = ""
     retirement_group: str = ""
     employment: str = "none"
@@ -22,21 +24,21 @@ class MemberIn(Schema):
     work_ability: str = "full"
     willing_to_work: bool = True
     health: str = "healthy"
-    disability_grade: int | None = None
+    disability_grade: Count | None = None
     serious_illness: bool = False
     poverty_alleviation_target: bool = False
     resident_medical_insurance: bool = False
     resident_pension_insurance: bool = False
     school_name: str = ""
     school_stage: str = ""
-    school_year: int | None = None
+    school_year: Count | None = None
     school_institution: str = ""
     school_excellent: bool = False
     business_kind: str = ""
     business_name: str = ""
     business_credit_code: str = ""
-    business_registered_on: datetime.date | None = None
-    business_employees: int = 0
+    business_registered_on: Day | None = None
+    business_employees: Count = 0
     business_first_time: bool = False
     business_premises: str = ""
     business_other_rent_subsidy: bool = False
@@ -45,7 +47,7 @@ class MemberIn(Schema):
 class MemberPatch(Schema):
     """Only the fields sent are changed; `version` is the member's version as read (a stale one is refused)."""
 
-    version: int
+    version: Count
     name: str | None = None
     id_number: str | None = None
     relation: str | None = None
@@ -56,21 +58,21 @@ class MemberPatch(Schema):
     work_ability: str | None = None
     willing_to_work: bool | None = None
     health: str | None = None
-    disability_grade: int | None = None
+    disability_grade: Count | None = None
     serious_illness: bool | None = None
     poverty_alleviation_target: bool | None = None
     resident_medical_insurance: bool | None = None
     resident_pension_insurance: bool | None = None
     school_name: str | None = None
     school_stage: str | None = None
-    school_year: int | None = None
+    school_year: Count | None = None
     school_institution: str | None = None
     school_excellent: bool | None = None
     business_kind: str | None = None
     business_name: str | None = None
     business_credit_code: str | None = None
-    business_registered_on: datetime.date | None = None
-    business_employees: int | None = None
+    business_registered_on: Day | None = None
+    business_employees: Count | None = None
     business_first_time: bool | None = None
     business_premises: str | None = None
     business_other_rent_subsidy: bool | None = None
@@ -104,7 +106,7 @@ class MemberOut(Schema):
 
 
 class HouseholdIn(Schema):
-    union_id: int
+    union_id: DbId
     region_code: str
     address: str
     phone: str = ""
@@ -124,7 +126,7 @@ class HouseholdIn(Schema):
 class HouseholdPatch(Schema):
     """Only the fields sent are changed; `version` is the file's version as read (a stale one is refused)."""
 
-    version: int
+    version: Count
     region_code: str | None = None
     address: str | None = None
     phone: str | None = None
@@ -167,7 +169,7 @@ class HouseholdPage(Schema):
 
 
 class IncomeIn(Schema):
-    month: datetime.date
+    month: Day
     source: str
     amount: Decimal
     notes: str = ""

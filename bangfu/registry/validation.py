@@ -115,7 +115,7 @@ def clean_household(data: Mapping, *, union_division: str, today: datetime.date,
     if not partial or "region_code" in data:
         out["region_code"] = clean_region(str(data.get("region_code", "")), union_division, today)
     if not partial or "address" in data:
-        out["address"] = text_within(Household, "address", data.get("address"))
+        out["address"] = text_within(Household, "address", data.get("address"), plain=True)
         if not out["address"]:
             raise ValidationFailed("家庭住址不能为空", field="address")
     if "phone" in data:
@@ -159,7 +159,7 @@ def clean_member(data: Mapping, *, today: datetime.date, current: Mapping | None
     _unknown(data, MEMBER_FIELDS)
     merged = {**(current or {}), **data}
     out: dict[str, Any] = {}
-    out["name"] = text_within(Member, "name", merged.get("name"))
+    out["name"] = text_within(Member, "name", merged.get("name"), plain=True)
     if not out["name"]:
         raise ValidationFailed("姓名不能为空", field="name")
     # Only the sex and birth date stated now are compared: stored ones were derived from the stored number.
@@ -174,7 +174,7 @@ def clean_member(data: Mapping, *, today: datetime.date, current: Mapping | None
     for field in MEMBER_BOOLS:
         out[field] = _bool(field, merged.get(field, field == "willing_to_work"))
     for field in ("employer", "school_name", "business_name"):
-        out[field] = text_within(Member, field, merged.get(field), strip=False)
+        out[field] = text_within(Member, field, merged.get(field), strip=False, plain=True)
     out["phone"] = clean_phone(merged.get("phone"))
     _clean_retirement(out)
     out["disability_grade"] = _small_int("disability_grade", merged.get("disability_grade"), 1, 4)

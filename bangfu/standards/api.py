@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from bangfu.common.bounds import Day, DbId
+
 from . import selectors, services
 
 router = Router(tags=["standards"])
@@ -16,7 +18,7 @@ router = Router(tags=["standards"])
 class StandardIn(Schema):
     parameter: str
     region_code: str
-    start: datetime.date
+    start: Day
     value: Decimal | None
     document: str
     note: str = ""
@@ -87,7 +89,7 @@ def standard_propose(request: HttpRequest, body: StandardIn) -> Status:
 
 
 @router.delete("/{int:standard_id}", response={201: RequestOut}, summary="提出撤回一个标准值,经另一名管理员审批后生效")
-def standard_withdraw(request: HttpRequest, standard_id: int) -> Status:
+def standard_withdraw(request: HttpRequest, standard_id: DbId) -> Status:
     row = services.standard_request_withdraw(actor=request.user, standard_id=standard_id)
     return Status(201, _request_out(row))
 
@@ -98,12 +100,12 @@ def request_list(request: HttpRequest, state: str | None = None) -> list[Request
 
 
 @router.post("/requests/{request_id}/approve", response=RequestOut, summary="审批通过(提出人本人不能审批)")
-def request_approve(request: HttpRequest, request_id: int, body: DecisionIn) -> RequestOut:
+def request_approve(request: HttpRequest, request_id: DbId, body: DecisionIn) -> RequestOut:
     services.standard_request_approve(actor=request.user, request_id=request_id, reason=body.reason)
     return _request_out(selectors.standard_request_get(user=request.user, pk=request_id))
 
 
 @router.post("/requests/{request_id}/reject", response=RequestOut, summary="退回(须填写原因)")
-def request_reject(request: HttpRequest, request_id: int, body: DecisionIn) -> RequestOut:
+def request_reject(request: HttpRequest, request_id: DbId, body: DecisionIn) -> RequestOut:
     row = services.standard_request_reject(actor=request.user, request_id=request_id, reason=body.reason)
     return _request_out(row)

@@ -84,6 +84,7 @@ urlpatterns = [
     path("department-data/sample.csv", exchange.department_sample, name="department_sample"),
     path("jobs/<int:pk>/", exchange.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", exchange.job_result, name="job_result"),
+    path("jobs/<int:pk>/restart/", exchange.job_restart, name="job_restart"),
     path("jobs/<int:pk>/retry-clean/", exchange.job_retry_clean, name="job_retry_clean"),
     path("members/<int:pk>/edit/", register.member_edit, name="member_edit"),
     path("members/<int:pk>/id-number/", file_actions.member_id_number, name="member_id_number"),
@@ -96,4 +97,5 @@ urlpatterns = [
     path("standards/<str:name>/", standards.standard_detail, name="standard_detail"),
     path("users/", admin_pages.user_list, name="user_list"),
     path("users/<int:pk>/deactivate/", admin_pages.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reset-password/", admin_pages.user_password_reset, name="user_password_reset"),
 ]

@@ -110,3 +110,24 @@ def test_the_subtree_is_one_query(orgs, make_user, django_assert_num_queries):
     user.organisation  # noqa: B018
     with django_assert_num_queries(1):
         list(Household.objects.restrict(user, "view"))
+
+
+@pytest.mark.django_db
+def test_a_reviewer_may_not_add_members_as_the_role_table_says(users, make_household, build, client):
+    """ROLE_ACTIONS gives the reviewer no ADD: the service, the API and the page all refuse adding a member."""
+    from bangfu.common.errors import AccessDenied
+    from bangfu.registry.services import member_add
+
+    household = make_household()
+    reviewer = users["reviewer_xuanwu"]
+    with pytest.raises(AccessDenied):
+        member_add(actor=reviewer, household=household, data=build.member("child", region="320100"))
+    client.force_login(reviewer)
+    api = client.post(f"/api/v1/households/{household.pk}/members", build.member("child", region="320100"),
+                      content_type="application/json")
+    assert api.status_code == 403
+    assert client.get(f"/households/{household.pk}/members/new/").status_code == 403
+    assert "添加成员" not in client.get(f"/households/{household.pk}/").content.decode()
+    client.force_login(users["caseworker_g1"])
+    assert client.post(f"/api/v1/households/{household.pk}/members", build.member("child", region="320100"),
+                       content_type="application/json").status_code == 201

@@ -102,3 +102,13 @@ def test_auditors_see_their_area_and_filter(make_household, users):
 def test_others_cannot_read_the_audit_trail(users, who):
     with pytest.raises(AccessDenied):
         audit_list(user=users[who])
+
+
+def test_the_database_refuses_update_and_delete_in_sql(entry):
+    """Triggers (audit/db.py), as the ledger has: not even SQL typed at a console changes history."""
+    from django.db import DatabaseError, connection, transaction
+
+    for sql in ("UPDATE audit_auditentry SET action = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "household.update"

@@ -131,7 +131,7 @@ def test_macros_and_passwords_are_refused_in_every_package(users, orgs):
     assert "设有打开密码" in _refused(users, orgs, "a.xlsx", encrypted)
 
 
-def test_a_cell_far_away_is_refused_without_harming_the_worker(users, orgs):
+def test_a_cell_far_away_is_refused_without_harming_the_worker(users, orgs, settings):
     book = Workbook()
     ws = book.active
     ws.title = "家庭"
@@ -139,6 +139,9 @@ def test_a_cell_far_away_is_refused_without_harming_the_worker(users, orgs):
     book.create_sheet("成员")["A1"] = "户编号"
     out = io.BytesIO()
     book.save(out)
+    with pytest.raises(ValidationFailed, match="1048576行"):  # the declared dimension, at upload (limits.py)
+        import_households(users, orgs, "far.xlsx", out.getvalue())
+    settings.EXCHANGE_MAX_ROWS = 2_000_000  # past that check, the reader's child process still protects the worker
     job = import_households(users, orgs, "far.xlsx", out.getvalue())
     assert job.state == "invalid" and "结构异常" in job.message and job.message.endswith(ACCEPTED)
 

@@ -57,7 +57,7 @@ def test_a_person_active_in_another_household_is_refused_with_a_link_for_those_w
     worker_id = first.members.get(relation="self").id_number
     second = make_household(union="g2", members=[build.member("self")])
     with pytest.raises(Conflict) as seen:
-        services.member_add(actor=users["reviewer_xuanwu"], household=second,
+        services.member_add(actor=users["admin_nanjing"], household=second,
                             data={"name": "张伟", "id_number": worker_id, "relation": "sibling"})
     assert seen.value.extra["household_id"] == first.pk
     with pytest.raises(Conflict) as hidden:

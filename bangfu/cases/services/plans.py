@@ -111,7 +111,7 @@ def _article(value) -> int | None:
 
 
 def _title(value) -> str:
-    title = text_within(Measure, "title", value)
+    title = text_within(Measure, "title", value, plain=True)
     if not title:
         raise ValidationFailed("须填写措施内容", field="title")
     return title

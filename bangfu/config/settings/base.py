@@ -64,11 +64,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # API rate limits by path (per address, per token): before any work is done for the request.
+    "bangfu.common.ratelimit.RateLimitMiddleware",
+    # Before CSRF and the views: NUL characters, oversized or too deeply nested JSON, absurd ids (a 4xx, never a 500).
+    "bangfu.common.middleware.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bangfu.common.middleware.RequestContextMiddleware",
+    "bangfu.common.middleware.PasswordChangeRequiredMiddleware",
     # Below the middleware that add headers (CSP, X-Frame-Options, Cache-Control), so that its page gets them.
     "bangfu.web.errors.MethodNotAllowedPageMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
@@ -99,6 +104,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'bangfu.sqlite3'}",
         conn_max_age=int(os.environ.get("BANGFU_CONN_MAX_AGE", "60")),
+        # A connection kept between requests is checked before reuse: a dropped one is replaced, not a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -164,6 +171,9 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A JSON body (the API's requests, the public assessment): checked for size and nesting before any parser runs.
+BANGFU_JSON_MAX_BYTES = 1024 * 1024
+BANGFU_JSON_MAX_DEPTH = 32
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -176,10 +186,31 @@ HUEY = (
     else {"huey_class": "huey.SqliteHuey", "name": "bangfu", "filename": str(VAR_DIR / "huey.sqlite3"),
           "immediate": False}
 )
+# The cache: Redis in production (shared by the app servers: rate limits count across them), memory otherwise.
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                 "KEY_PREFIX": os.environ.get("BANGFU_CACHE_PREFIX", "bangfu")}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bangfu"}}
+)
+# API rate limits (common/ratelimit.py): path prefix, group, per address, per token; the first match applies.
+# The public endpoints (no login) are limited harder; their prefixes come first.
+BANGFU_RATE_LIMITS = [
+    ("/api/v1/assessments", "public-assessment", os.environ.get("BANGFU_RATE_PUBLIC", "60/m"), None),
+    ("/api/v1/settlements", "public-settlement", os.environ.get("BANGFU_RATE_PUBLIC", "60/m"), None),
+    ("/api/", "api", os.environ.get("BANGFU_RATE_API_ADDRESS", "1200/m"), os.environ.get("BANGFU_RATE_API_TOKEN", "600/m")),
+]
+RATELIMIT_ENABLE = _flag("BANGFU_RATELIMIT", True)
+
 # Import limits: an uploaded exchange file, the rows of one sheet, and an .xlsx's unpacked size (zip bombs).
 EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
 EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
-EXCHANGE_MAX_UNPACKED = 20 * EXCHANGE_MAX_BYTES
+EXCHANGE_MAX_UNPACKED = int(os.environ.get("BANGFU_EXCHANGE_MAX_UNPACKED", str(512 * 1024 * 1024)))
+EXCHANGE_MAX_RATIO = 100  # unpacked / packed: real workbooks stay far below, zip bombs far above
+# A background worker's address-space limit (exchange/limits.py): a job that would exceed it fails cleanly.
+BANGFU_WORKER_MEMORY_MB = int(os.environ.get("BANGFU_WORKER_MEMORY_MB", "3072"))
+# A running job's lease, renewed as it works; a job whose lease ran out is restarted or failed (exchange/leases.py).
+BANGFU_JOB_LEASE_SECONDS = int(os.environ.get("BANGFU_JOB_LEASE_SECONDS", "600"))
 # The spreadsheet reader runs in a child process capped at this address space and CPU time (bangfu.exchange.limits).
 EXCHANGE_READER_MEMORY = int(os.environ.get("BANGFU_EXCHANGE_READER_MEMORY", str(4 * 1024**3)))
 EXCHANGE_READER_SECONDS = int(os.environ.get("BANGFU_EXCHANGE_READER_SECONDS", "600"))

@@ -21,4 +21,6 @@ SECURE_SSL_REDIRECT = os.environ.get("BANGFU_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# The site is HTTPS only on its domain and every subdomain, so it may be on the browsers' preload list.
+SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("BANGFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from bangfu.accounts.access import CHANGE, DELETE, VIEW
 from bangfu.common.errors import ValidationFailed
+from bangfu.common.storage import open_stored
 
 from .. import choices as c
 from ..models import Document, Household
@@ -84,4 +85,4 @@ def document_open(*, actor, document: Document):
     check_household(actor, household, VIEW)
     audit_household(actor, "document.download", household,
                     after={"document": document.pk, "doc_type": document.doc_type, "name": document.original_name})
-    return document.file.open("rb")
+    return open_stored(document.file, "该材料的文件已不在存储中,请联系管理员从备份恢复")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 
-from bangfu.accounts.access import CHANGE, VIEW, VIEW_ID_NUMBER
+from bangfu.accounts.access import ADD, CHANGE, VIEW, VIEW_ID_NUMBER
 from bangfu.audit.locking import lock_version
 from bangfu.audit.services import diff
 from bangfu.common.clock import today
@@ -64,8 +64,8 @@ def add_member_row(*, actor, household: Household, data: Mapping, position: int 
     return member
 
 
-def _editable(actor, household: Household) -> Household:
-    check_household(actor, household, CHANGE)
+def _editable(actor, household: Household, action: str = CHANGE) -> Household:
+    check_household(actor, household, action)
     household = lock_household(household)
     refuse_inactive(household, "已退出或不予建档的档案不能修改成员")
     return household
@@ -73,7 +73,8 @@ def _editable(actor, household: Household) -> Household:
 
 @transaction.atomic
 def member_add(*, actor, household: Household, data: Mapping) -> Member:
-    household = _editable(actor, household)
+    """A new member: the role must allow adding (`ADD`), as for a new household; a reviewer corrects, not adds."""
+    household = _editable(actor, household, ADD)
     return add_member_row(actor=actor, household=household, data=data)
 
 

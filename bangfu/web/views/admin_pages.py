@@ -66,3 +66,18 @@ def user_deactivate(request, pk: int):
     else:
         messages.success(request, f"已停用用户{target.username}。")
     return redirect("web:user_list")
+
+
+@require_POST
+@page(MANAGE_USERS)
+def user_password_reset(request, pk: int):
+    """The temporary password is shown on this page once (never put in a message or a cookie)."""
+    target = account_selectors.user_list(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise NotFound("未找到该用户")
+    try:
+        temporary = account_services.user_password_reset(actor=request.user, user=target)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("web:user_list")
+    return render(request, "web/users/password_reset.html", {"target": target, "temporary": temporary})

@@ -97,6 +97,8 @@ def _job_context(request, job) -> dict:
             "can_retry": (retry is None and job.kind == JobKind.HOUSEHOLDS and job.state == JobState.INVALID
                           and job.mode == "all" and job.error_rows > 0 and job.clean > 0
                           and may(request.user, ADD)),
+            # A job failed by the system (a worker stopped, a connection dropped) is started again by its uploader.
+            "can_restart": job.state == JobState.FAILED and job.created_by_id == request.user.pk,
             "back": "web:department_data" if job.kind == JobKind.DEPARTMENT else "web:imports"}
 
 
@@ -113,6 +115,19 @@ def job_result(request, pk: int):
     job = selectors.job_get(user=request.user, pk=pk)
     handle, filename = services.job_result_open(actor=request.user, job=job)  # audited: the file has full ID numbers
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@require_POST
+@page()
+def job_restart(request, pk: int):
+    job = selectors.job_get(user=request.user, pk=pk)
+    try:
+        services.import_start(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "任务已重新开始。")
+    return redirect("web:job_detail", pk=pk)
 
 
 @require_POST

@@ -64,6 +64,7 @@ def file_context(request, household) -> dict:
         "entitlements": entitlements_for(household, _as_of(request)),
         "editable": may(user, CHANGE) and household.status not in c.INACTIVE_STATES,
         "can_reveal": may(user, VIEW_ID_NUMBER),
+        "can_add_member": may(user, ADD) and household.status not in c.INACTIVE_STATES,
     }
 
 

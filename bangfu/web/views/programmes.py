@@ -7,11 +7,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.selectors import organisation_list
+from bangfu.common import clock
 from bangfu.common.errors import DomainError, NotFound
 from bangfu.programmes import selectors, services
 from bangfu.programmes.exports import round_export
@@ -66,7 +66,7 @@ def programme_detail(request, pk: int):
     user = request.user
     programme = selectors.programme_get(user=user, pk=pk)
     unions = [u for u in organisation_list(user=user) if u.path.startswith(programme.union.path)]
-    form = RoundForm(request.POST or None, unions=unions, initial={"paid_on": timezone.localdate()})
+    form = RoundForm(request.POST or None, unions=unions, initial={"paid_on": clock.today()})
     if request.method == "POST":
         if not may(user, CHANGE):
             raise NotFound("未找到该页面")
@@ -274,7 +274,7 @@ def sign_sheet(request, pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
     lines = selectors.line_list(user=request.user, round_=round_, included=True).exclude(state=LineState.PAID)
     return render(request, "web/programmes/sign_sheet.html",
-                  {"round": round_, "lines": list(lines), "printed_at": timezone.localtime()})
+                  {"round": round_, "lines": list(lines), "printed_at": clock.local_now()})
 
 
 @page(VIEW)

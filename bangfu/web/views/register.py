@@ -72,7 +72,7 @@ def _member_page(request, form, household, member=None):
                   {"form": form, "household": household, "member": member})
 
 
-@page(CHANGE)
+@page(ADD)
 def member_add(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk, action=CHANGE)
     form = MemberForm(request.POST or None, initial={"relation": "child"})
