@@ -109,7 +109,7 @@ def test_every_export_has_no_formula_cell_even_for_stored_formula_text(client_fo
                                                description="生活救助金")
     LedgerRequest.objects.filter(pk=request.pk).update(description=EVIL[2])  # the entry copies it at approval
     request.refresh_from_db()
-    ledger.ledger_approve(actor=users["reviewer_xuanwu"], request=request)
+    ledger.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
     client = client_for("admin_province")
     exports = {
         "households (API)": client.get("/api/v1/households/export.xlsx"),
