@@ -16,6 +16,7 @@ from .views import (
     plans,
     programmes,
     register,
+    reports,
     standards,
     verification,
 )
@@ -74,6 +75,9 @@ urlpatterns = [
     path("lines/<int:pk>/adjust/", programmes.line_adjust, name="line_adjust"),
     path("reconciliations/<int:pk>/result/", programmes.reconciliation_result, name="reconciliation_result"),
     path("households/<int:pk>/payee/", programmes.household_payee, name="household_payee"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/entitlements/", reports.entitlements, name="reports_entitlements"),
+    path("reports/export.xlsx", reports.reports_export, name="reports_export"),
     path("households/<int:pk>/report/", verification.verification_report, name="verification_report"),
     path("disagreements/<int:pk>/resolve/", verification.disagreement_resolve, name="disagreement_resolve"),
     path("alerts/", verification.alert_list, name="alert_list"),
