@@ -15,7 +15,7 @@ def _money_row(ws, values, money_from: int) -> None:
                for i, v in enumerate(values)])
 
 
-def annual_workbook(*, house: dict, flows: dict, help: dict) -> bytes:
+def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | None = None) -> bytes:
     book = Workbook(write_only=True)
     union, year = house["union"], help["year"]
     ws = book.create_sheet("困难职工帮扶统计表")
@@ -49,4 +49,12 @@ def annual_workbook(*, house: dict, flows: dict, help: dict) -> bytes:
     append_row(ws, ["资金来源", "已发放(元)", "预算(元)"])
     for s in help["sources"]:
         _money_row(ws, [s["label"], s["spent"], s["budget"]], money_from=1)
+    if medical is not None:
+        ws = book.create_sheet("医疗费用")
+        append_row(ws, ["地区(工会)", "户数", "单据数", "医疗总费用(元)", "家庭自付(元)"])
+        for area in medical["areas"]:
+            _money_row(ws, [area["union"].name, area["households"], area["bills"], area["total"],
+                            area["family_share"]], money_from=3)
+        for _code, label, amount in medical["payers"]:
+            _money_row(ws, [f"其中:{label}", None, None, amount, None], money_from=3)
     return workbook_bytes(book)

@@ -18,6 +18,7 @@ from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
 from bangfu.reports import selectors as s
 from bangfu.reports.entitlements import entitlement_report
+from bangfu.reports.medical import medical_report
 from bangfu.reports.workbook import annual_workbook
 
 from ..access import page
@@ -94,6 +95,7 @@ def reports(request):
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": [(key, targets["labels"][key], value) for key, value in targets["figures"].items()],
         "yoy": s.year_on_year(user=user, union=union, year=year),
+        "medical": medical_report(user=user, union=union, year=year),
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
     })
@@ -127,7 +129,8 @@ def reports_export(request):
     user, union, year = request.user, p["union"], p["year"]
     body = annual_workbook(house=s.household_report(user=user, union=union),
                            flows=s.flow_report(user=user, union=union, year=year),
-                           help=s.help_report(user=user, union=union, year=year))
+                           help=s.help_report(user=user, union=union, year=year),
+                           medical=medical_report(user=user, union=union, year=year))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
