@@ -152,3 +152,34 @@ def year_on_year(*, user, union: Organisation, year: int) -> list[dict]:
         {"label": "退出户数", "last": exits.get(year - 1, 0), "this": exits.get(year, 0)},
         {"label": "帮扶资金(元)", "last": paid.get(year - 1, Decimal("0.00")), "this": paid.get(year, Decimal("0.00"))},
     ]
+
+
+def recomputation_list(*, user):
+    """Re-computations whose area covers the user's union or lies under it (the user sees their own part)."""
+    from django.db.models import Q
+
+    from bangfu.ledger.budgets import ancestor_paths
+
+    from .models import Recomputation
+
+    if not may(user, VIEW) or not user.organisation.path:
+        return Recomputation.objects.none()
+    path = user.organisation.path
+    return (Recomputation.objects.filter(Q(area_path__startswith=path) | Q(area_path__in=ancestor_paths(path)))
+            .select_related("request"))
+
+
+def recomputation_get(*, user, pk: int):
+    row = recomputation_list(user=user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("未找到该测算")
+    return row
+
+
+def recomputation_tasks(*, user, recomputation, kind: str = ""):
+    """The caseworkers' task list: the changed households of the run that lie in the user's area."""
+    from .models import RecomputedHousehold
+
+    qs = (RecomputedHousehold.objects.restrict(user, VIEW).filter(recomputation=recomputation)
+          .select_related("union", "household"))
+    return qs.filter(kind=kind) if kind else qs

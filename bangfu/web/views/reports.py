@@ -135,3 +135,25 @@ def reports_export(request):
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
 
+
+
+@page(VIEW)
+def recomputations(request):
+    rows = list(s.recomputation_list(user=request.user)[:50])
+    return render(request, "web/reports/recomputations.html", {"nav": "reports", "rows": rows})
+
+
+@page(VIEW)
+def recomputation_detail(request, pk: int):
+    from bangfu.reports.models import ChangeKind
+
+    row = s.recomputation_get(user=request.user, pk=pk)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ChangeKind.values else ""
+    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind)[:500])
+    counts = [(code, label, row.summary.get("counts", {}).get(code, 0)) for code, label in ChangeKind.choices]
+    return render(request, "web/reports/recomputation.html", {
+        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "counts": counts,
+        "by_benefit": sorted(row.summary.get("by_benefit", {}).items()),
+        "by_union": sorted(row.summary.get("by_union", {}).items()),
+    })
