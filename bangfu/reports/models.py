@@ -78,3 +78,30 @@ class RecomputedHousehold(models.Model):
     @property
     def delta(self):
         return self.cash_after - self.cash_before
+
+
+class WhatIf(models.Model):
+    """A draft figure that applies to nothing real: its difference over the live archive, saved and shared within
+    the union (and seen above it); an administrator may turn it into a standard (four eyes)."""
+
+    name = models.CharField("方案名称", max_length=100)
+    parameter = models.CharField("参数", max_length=120)
+    region_code = models.CharField("适用地区", max_length=6)
+    start = models.DateField("起始日期")
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    summary = models.JSONField("测算结果", default=dict, blank=True)
+    request = models.ForeignKey(StandardRequest, models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name="转为的标准审批")
+    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name="测算人")
+    created_at = models.DateTimeField("测算时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    area_path_field = "area_path"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "标准调整测算方案"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.parameter}={self.value})"

@@ -62,10 +62,11 @@ def parameters_around(request: StandardRequest):
     return overlay(others), overlay(StandardValue.objects.all())
 
 
-def scope(area_path: str):
-    """Archived households of the standard's area (the job acts for the system; pages restrict what is shown)."""
+def scope(area_path: str, *, base=None):
+    """Archived households of the standard's area (the job acts for the system; pages restrict what is shown;
+    a what-if passes the user's restricted households as `base`)."""
     active = Member.objects.filter(removed=False).order_by("position", "id")
-    return (Household.objects.filter(union__path__startswith=area_path, status__in=c.ARCHIVED_STATES)
+    return ((Household.objects if base is None else base).filter(union__path__startswith=area_path, status__in=c.ARCHIVED_STATES)
             .select_related("union").prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
                                                       "incomes").order_by("pk"))
 

@@ -19,6 +19,7 @@ from .views import (
     reports,
     standards,
     verification,
+    whatif,
 )
 
 app_name = "web"
@@ -79,6 +80,9 @@ urlpatterns = [
     path("reports/entitlements/", reports.entitlements, name="reports_entitlements"),
     path("reports/export.xlsx", reports.reports_export, name="reports_export"),
     path("reports/recomputations/", reports.recomputations, name="recomputations"),
+    path("reports/whatif/", whatif.whatif_list, name="whatif_list"),
+    path("reports/whatif/<int:pk>/", whatif.whatif_detail, name="whatif_detail"),
+    path("reports/whatif/<int:pk>/propose/", whatif.whatif_propose, name="whatif_propose"),
     path("reports/recomputations/<int:pk>/", reports.recomputation_detail, name="recomputation_detail"),
     path("households/<int:pk>/report/", verification.verification_report, name="verification_report"),
     path("disagreements/<int:pk>/resolve/", verification.disagreement_resolve, name="disagreement_resolve"),
