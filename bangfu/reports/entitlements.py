@@ -38,6 +38,8 @@ def answers(queryset, as_of: datetime.date, *, parameters=None, batch: int = BAT
     rows = queryset.iterator(chunk_size=batch)
     while chunk := list(islice(rows, batch)):
         documents = [household_to_assessment_document(h, as_of) for h in chunk]
+        for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
+            household.per_capita_income = document["monthly_income"] / max(1, len(document["members"]))
         try:
             yield from zip(chunk, assess_many(documents, parameters=parameters), strict=True)
         except InputError:

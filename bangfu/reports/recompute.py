@@ -76,10 +76,11 @@ def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[li
     changes, by_code, by_union = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts, total = dict.fromkeys(ChangeKind.values, 0), [ZERO, ZERO]
     after_answers = dict((h.pk, a) for h, a in answers(queryset, as_of, parameters=after_parameters))
-    n = 0
+    n, incomes = 0, []
     for household, before in answers(queryset, as_of, parameters=before_parameters):
         n += 1
         after = after_answers.get(household.pk)
+        incomes.append((household.per_capita_income, _cash(before), _cash(after)))
         total[0] += _cash(before)
         total[1] += _cash(after)
         kind, gained, lost = classify(before, after)
@@ -97,8 +98,25 @@ def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[li
     summary = {"households": n, "changed": len(changes), "counts": counts,
                "cost_before": str(total[0]), "cost_after": str(total[1]), "cost_change": str(total[1] - total[0]),
                "by_benefit": {k: str(v) for k, v in sorted(by_code.items())},
-               "by_union": {k: str(v) for k, v in sorted(by_union.items())}}
+               "by_union": {k: str(v) for k, v in sorted(by_union.items())},
+               "deciles": deciles(incomes)}
     return changes, summary
+
+
+def deciles(rows: list[tuple[float, Decimal, Decimal]]) -> list[dict]:
+    """Households in ten equal groups by monthly per-capita income: the top income of each group, the average
+    yearly amount per household before and after, and the group's change."""
+    rows = sorted(rows, key=lambda r: r[0])
+    out = []
+    for d in range(10):
+        group = rows[len(rows) * d // 10: len(rows) * (d + 1) // 10]
+        if not group:
+            continue
+        before, after = sum((r[1] for r in group), ZERO), sum((r[2] for r in group), ZERO)
+        out.append({"decile": d + 1, "households": len(group), "income_to": f"{group[-1][0]:.2f}",
+                    "mean_before": str((before / len(group)).quantize(Decimal("0.01"))),
+                    "mean_after": str((after / len(group)).quantize(Decimal("0.01"))), "change": str(after - before)})
+    return out
 
 
 def recomputation_for(request: StandardRequest) -> Recomputation:

@@ -38,6 +38,9 @@ def test_a_draft_changes_nothing_and_reports_the_cost(area, unable, users):
     assert Decimal(summary["by_benefit"]["living.minimum_living_guarantee"]) >= Decimal("1800.00")
     assert Decimal(summary["cost_change"]) == Decimal(summary["cost_after"]) - Decimal(summary["cost_before"])
     assert sum(d["households"] for d in summary["distribution"]) == summary["changed"]
+    assert sum(d["households"] for d in summary["deciles"]) == summary["households"]
+    assert sum(Decimal(d["change"]) for d in summary["deciles"]) == Decimal(summary["cost_change"])
+    assert max(Decimal(d["change"]) for d in summary["deciles"]) >= Decimal("1800.00")
     assert not StandardValue.objects.exists()
     # a caseworker of g1 simulates over their own union only
     assert w.whatif_simulate(user=users["caseworker_g1"], **DRAFT)["households"] == 3
