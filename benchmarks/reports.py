@@ -65,22 +65,28 @@ def main() -> None:
         county = Organisation.objects.filter(level="county", households__isnull=False).order_by("path").first()
         year = time.localtime().tm_year
         client = Client()
+        client.conn.timeout = 1200  # the province's entitlements run the engine over the whole archive
         client.login("admin", DEMO_PASSWORD)
         n = args.requests
-        results = {"province report (cold)": _time(client, [f"/reports/?year={year}"])}
-        results["province report"] = _time(client, [f"/reports/?year={year}"] * n)
-        results["city report (drill)"] = _time(client, [f"/reports/?union={city.pk}&year={year}"] * n)
-        results["annual workbook"] = _time(client, [f"/reports/export.xlsx?year={year}"] * max(3, n // 4))
-        results["county entitlements"] = _time(client, [f"/reports/entitlements/?union={county.pk}"] * 5)
-        results["province entitlements"] = _time(client, ["/reports/entitlements/"] * 2)
+        results = {}
+
+        def measure(name: str, paths: list[str]) -> None:
+            r = results[name] = _time(client, paths)
+            verdict = "ok" if r["p95_ms"] <= TARGET_MS else "MISSED"
+            print(f"{name:<26}{r['requests']:>4}{r['median_ms']:>11}{r['p95_ms']:>9}{r['max_ms']:>9}   {verdict}",
+                  flush=True)
+
+        print(f"\nreport pages, {args.households:,} demo households on PostgreSQL, demo load {load_s:.0f} s")
+        print(f"{'page':<26}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}   target p95 ≤ {TARGET_MS:.0f} ms")
+        measure("province report (cold)", [f"/reports/?year={year}"])
+        measure("province report", [f"/reports/?year={year}"] * n)
+        measure("city report (drill)", [f"/reports/?union={city.pk}&year={year}"] * n)
+        measure("annual workbook", [f"/reports/export.xlsx?year={year}"] * max(3, n // 4))
+        measure("county entitlements", [f"/reports/entitlements/?union={county.pk}"] * 3)
+        measure("province entitlements", ["/reports/entitlements/"])
     finally:
         server.terminate()
-        server.wait(timeout=30)
-    print(f"\nreport pages, {args.households:,} demo households on PostgreSQL, demo load {load_s:.0f} s")
-    print(f"{'page':<26}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}   target p95 ≤ {TARGET_MS:.0f} ms")
-    for name, r in results.items():
-        verdict = "ok" if r["p95_ms"] <= TARGET_MS else "MISSED"
-        print(f"{name:<26}{r['requests']:>4}{r['median_ms']:>11}{r['p95_ms']:>9}{r['max_ms']:>9}   {verdict}")
+        server.wait(timeout=120)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "reports.json").write_text(json.dumps({"households": args.households, "results": results}, indent=1))

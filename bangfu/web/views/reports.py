@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.accounts.access import EXPORT, VIEW
-from bangfu.cases.targets import article2_targets
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
@@ -79,7 +78,6 @@ def reports(request):
     flows["reasons"] = [(st, label, n, households_link(union, status=st)) for st, label, n in flows["reasons"]]
     causes = [(code, label, n, households_link(union, cause=code)) for code, label, n in house["causes"]]
     statuses = [(code, label, n, households_link(union, status=code)) for code, label, n in house["total"]["status"]]
-    targets = article2_targets(user=user, union=union, year=year, as_of=p["today"])
     charts = {
         "category": {"type": "pie", "title": "在档家庭按类别",
                      "labels": ["困难", "特困"], "values": [house["total"]["hardship"], house["total"]["extreme"]]},
@@ -93,7 +91,7 @@ def reports(request):
     return render(request, "web/reports/reports.html", {
         "nav": "reports", "form": form, "union": union, "year": year, "house": house, "flows": flows, "help": help_,
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
-        "targets": [(key, targets["labels"][key], value) for key, value in targets["figures"].items()],
+        "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
         "yoy": s.year_on_year(user=user, union=union, year=year),
         "medical": medical_report(user=user, union=union, year=year),
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
