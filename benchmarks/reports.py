@@ -62,7 +62,7 @@ def main() -> None:
         from bangfu.registry.demo import DEMO_PASSWORD
 
         city = Organisation.objects.filter(level="city").order_by("path").first()
-        county = Organisation.objects.filter(level="county", households__isnull=False).order_by("path").first()
+        county = Organisation.objects.filter(level="county").order_by("path").first()
         year = time.localtime().tm_year
         client = Client()
         client.conn.timeout = 1200  # the province's entitlements run the engine over the whole archive
