@@ -46,7 +46,7 @@ def main() -> None:
     before = effective_parameters()
     raised = [StandardValue(parameter="sync.dibao.standard", region_code=r.code, start=start, status=Status.CONFIRMED,
                             value=before["sync.dibao.standard"].at(start, r.code).value + 150, document="bench")
-              for r in all_regions() if r.is_city]
+              for r in all_regions() if r.is_city and before["sync.dibao.standard"].at(start, r.code) is not None]
     after = overlay([*StandardValue.objects.all(), *raised])
     qs = scope(area_path_of(args.region))
     archived = qs.count()
