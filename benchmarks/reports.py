@@ -58,8 +58,9 @@ def main() -> None:
         import django
 
         django.setup()
-        from bangfu.accounts.models import Organisation
         from bangfu.registry.demo import DEMO_PASSWORD
+
+        from bangfu.accounts.models import Organisation
 
         city = Organisation.objects.filter(level="city").order_by("path").first()
         county = Organisation.objects.filter(level="county").order_by("path").first()

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 
+from bangfu.common import clock
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Member
 from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
@@ -142,7 +142,7 @@ def recomputation_run(recomputation_id: int) -> Recomputation:
                                      kind=ch["kind"], cash_before=ch["cash_before"], cash_after=ch["cash_after"],
                                      gained=ch["gained"], lost=ch["lost"]) for ch in changes], batch_size=2000)
             row.state, row.summary, row.households = RunState.DONE, summary, summary["households"]
-            row.finished_at, row.message = timezone.now(), ""
+            row.finished_at, row.message = clock.now(), ""
             row.save(update_fields=["state", "summary", "households", "finished_at", "message"])
     except Exception as exc:  # the job's failure is recorded for the administrators, never half-written
         log.exception("re-computation %s failed", row.pk)

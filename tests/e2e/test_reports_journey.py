@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
+
+from bangfu.common import clock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def next_month() -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
@@ -27,8 +28,8 @@ def unable(make_household, build):
     h = make_household("g1", members=[build.member("self", region="320100", work_ability="none")])
     Household.objects.filter(pk=h.pk).update(status="archived", verified_category="extreme_hardship")
     Case.objects.create(household=h, state="archived", category="extreme_hardship",
-                        archived_on=timezone.localdate() - datetime.timedelta(days=30),
-                        next_review_on=timezone.localdate() + datetime.timedelta(days=300))
+                        archived_on=clock.today() - datetime.timedelta(days=30),
+                        next_review_on=clock.today() + datetime.timedelta(days=300))
     return h
 
 

@@ -9,9 +9,9 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.accounts.access import EXPORT, VIEW
+from bangfu.common import clock
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
@@ -35,7 +35,7 @@ class ReportForm(StyledForm):
 def _params(request) -> tuple[ReportForm, dict]:
     form = ReportForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
+    today = clock.today()
     union = s.report_union(user=request.user, union_id=data.get("union"))
     return form, {"union": union, "year": data.get("year") or today.year, "as_of": data.get("as_of") or today,
                   "today": today}
