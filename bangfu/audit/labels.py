@@ -109,6 +109,8 @@ ACTION_LABELS = ActionLabels({
     "standard.change": "修改政策标准",
     "standard.withdraw": "撤回政策标准",
     "standard.propose": "提出政策标准变更",
+    "whatif.save": "保存标准调整测算方案",
+    "whatif.propose": "测算方案转为政策标准审批",
     "standard.approve": "审批通过政策标准变更",
     "standard.reject": "退回政策标准变更",
     # The Django admin (accounts/admin.py, AuditedAdmin)
@@ -146,6 +148,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "programme": "帮扶项目",
     "round": "发放批次",
     "payee": "领款人及账户",
+    "whatif": "标准调整测算方案",
 }
 
 # The models whose fields name the keys of an object type's before/after data, most likely first
@@ -167,6 +170,7 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "programme": ("programmes.Programme",),
     "round": ("programmes.Round", "programmes.Line", "programmes.Reconciliation"),
     "payee": ("programmes.Payee",),
+    "whatif": ("reports.WhatIf",),
 }
 
 # Keys whose meaning depends on the object type, before its model fields.

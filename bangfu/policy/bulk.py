@@ -167,14 +167,15 @@ def batches(source, first_row: int = 0):
         row += batch.num_rows
 
 
-def assess_file(path: str, progress: bool = True) -> Totals:
-    """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch."""
+def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
+    """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch
+    (`parameters`: a bundle's figures instead of the shipped ones)."""
     source = ds.dataset(path, format="parquet")
     acc = Totals.zero()
     with tqdm(total=source.count_rows(), unit="户", file=sys.stderr, disable=not progress,
               desc="assess") as bar:
         for population in batches(source):
-            acc = acc + totals(population, evaluate(population))
+            acc = acc + totals(population, evaluate(population, parameters))
             bar.update(population.n_households)
     return acc
 
@@ -189,7 +190,12 @@ def _assess(args: argparse.Namespace) -> Totals:
 
 def assess_table_command(args: argparse.Namespace) -> int:
     """`bangfu assess-table FILE [--scheduler ADDRESS|local] [--out CSV] [--no-progress]`: exit 2 with one line on
-    stderr for bad input or a cluster that cannot be reached."""
+    stderr for bad input or a cluster that cannot be reached. With `--parameters` (and `--against`): see
+    `bangfu.policy.whatif`."""
+    if getattr(args, "parameters", None) or getattr(args, "against", None):
+        from bangfu.policy.whatif import whatif_command
+
+        return whatif_command(args)
     try:
         result = _assess(args)
     except InputError as exc:

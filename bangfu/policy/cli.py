@@ -153,6 +153,10 @@ def parser() -> argparse.ArgumentParser:
                         "or 'local' for a local cluster of this machine's cores")
     t.add_argument("--out", help="write the totals as CSV here as well")
     t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--parameters", metavar="FILE",
+                   help="assess with this parameter bundle (`bangfu parameters export`, or a what-if's figures)")
+    t.add_argument("--against", metavar="FILE",
+                   help="a second bundle (the figures in force): print the difference per benefit and city")
     return p
 
 

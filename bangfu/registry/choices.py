@@ -35,6 +35,9 @@ class Status(models.TextChoices):
 
 # States in which the household is in the union's archive, and its members count as active.
 ARCHIVED_STATES = frozenset({Status.ARCHIVED, Status.HELPING, Status.REVIEW})
+# The household list's pseudo-status for "in the archive" (any of ARCHIVED_STATES): reports link their archive counts to it.
+IN_ARCHIVE = "in_archive"
+IN_ARCHIVE_LABEL = "在档(已建档、帮扶中、复核中)"
 # Closed files: exited (脱困退出), handed to social assistance (解困), refused (不予建档).
 INACTIVE_STATES = frozenset({Status.EXITED, Status.RELIEVED, Status.REFUSED})
 

@@ -13,6 +13,7 @@ from bangfu.accounts.models import Organisation
 from bangfu.common.bounds import page_number
 from bangfu.common.errors import NotFound
 
+from . import choices as c
 from .models import Document, Household, Member
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -44,7 +45,7 @@ def _search(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(Exists(members.filter(name__startswith=q)))
 
 
-def _has_cause(cause: str) -> Q:
+def has_cause(cause: str) -> Q:
     """jsonb containment on PostgreSQL (GIN-indexed); SQLite has no JSON `contains`, so the quoted code in
     the JSON text there."""
     if connection.vendor == "postgresql":
@@ -67,8 +68,10 @@ def household_queryset(
     if category:
         qs = qs.filter(verified_category=category)
     if cause:
-        qs = qs.filter(_has_cause(cause))
-    if status:
+        qs = qs.filter(has_cause(cause))
+    if status == c.IN_ARCHIVE:
+        qs = qs.filter(status__in=c.ARCHIVED_STATES)
+    elif status:
         qs = qs.filter(status=status)
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()

@@ -16,8 +16,10 @@ from .views import (
     plans,
     programmes,
     register,
+    reports,
     standards,
     verification,
+    whatif,
 )
 
 app_name = "web"
@@ -74,6 +76,14 @@ urlpatterns = [
     path("lines/<int:pk>/adjust/", programmes.line_adjust, name="line_adjust"),
     path("reconciliations/<int:pk>/result/", programmes.reconciliation_result, name="reconciliation_result"),
     path("households/<int:pk>/payee/", programmes.household_payee, name="household_payee"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/entitlements/", reports.entitlements, name="reports_entitlements"),
+    path("reports/export.xlsx", reports.reports_export, name="reports_export"),
+    path("reports/recomputations/", reports.recomputations, name="recomputations"),
+    path("reports/whatif/", whatif.whatif_list, name="whatif_list"),
+    path("reports/whatif/<int:pk>/", whatif.whatif_detail, name="whatif_detail"),
+    path("reports/whatif/<int:pk>/propose/", whatif.whatif_propose, name="whatif_propose"),
+    path("reports/recomputations/<int:pk>/", reports.recomputation_detail, name="recomputation_detail"),
     path("households/<int:pk>/report/", verification.verification_report, name="verification_report"),
     path("disagreements/<int:pk>/resolve/", verification.disagreement_resolve, name="disagreement_resolve"),
     path("alerts/", verification.alert_list, name="alert_list"),

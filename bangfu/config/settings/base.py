@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bangfu.exchange",
     "bangfu.medical",
     "bangfu.demo",
+    "bangfu.reports",
 ]
 
 MIDDLEWARE = [

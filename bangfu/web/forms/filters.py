@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bangfu.accounts.models import OrgLevel
+from bangfu.accounts.selectors import organisation_list
 from bangfu.audit.labels import OBJECT_TYPE_LABELS
 from bangfu.common.bounds import page_number
 from bangfu.registry import choices as c
@@ -23,7 +24,8 @@ class HouseholdFilterForm(StyledForm):
     union = forms.TypedChoiceField(label="所属工会", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="核定类别", required=False, choices=blank("全部", c.Category.choices))
     cause = forms.ChoiceField(label="致困原因", required=False, choices=blank("全部", c.Cause.choices))
-    status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", c.Status.choices))
+    status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", [(c.IN_ARCHIVE, c.IN_ARCHIVE_LABEL),
+                                                                               *c.Status.choices]))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def __init__(self, *args, user, **kwargs):
@@ -33,6 +35,10 @@ class HouseholdFilterForm(StyledForm):
         county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
         levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
         self.unions = {o.pk: o for o in union_choices(user=user, levels=levels)}
+        # A grassroots union not listed (a report's drill links to it) is still a filter, if it is in the area.
+        wanted = str(self.data.get("union", "")) if self.is_bound else ""
+        if wanted.isdigit() and int(wanted) not in self.unions:
+            self.unions.update({o.pk: o for o in organisation_list(user=user).filter(pk=int(wanted))})
         indent = {"province": "", "city": "", "county": "\u3000", "grassroots": "\u3000\u3000"}
         self.fields["union"].choices = blank("全部", [(pk, indent.get(o.level, "") + o.name)
                                                      for pk, o in self.unions.items()])

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import SET_STANDARD, VIEW_AUDIT, in_area, may
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
+from bangfu.reports.services import recomputation_schedule
 from bangfu.standards import selectors, services
 
 from ..access import page
@@ -79,7 +80,10 @@ def standard_request_decide(request, pk: int, decision: str):
         if decision == "approve":
             services.standard_request_approve(actor=request.user, request_id=pk,
                                               reason=request.POST.get("reason", ""))
-            messages.success(request, "已审批通过,自即日起的测算使用该标准。")
+            if recomputation_schedule(request_id=pk) is not None:
+                messages.success(request, "已审批通过,自即日起的测算使用该标准;在档家庭正按新标准重新测算。")
+            else:
+                messages.success(request, "已审批通过,自即日起的测算使用该标准。")
         else:
             services.standard_request_reject(actor=request.user, request_id=pk, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回。")

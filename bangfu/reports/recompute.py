@@ -1,0 +1,157 @@
+"""Re-computation on a new standard (Article 24): every archived household in the standard's area assessed on its
+date under the figures before and after it; the households whose benefits change are stored for the caseworkers.
+Both sides go through the household's own assessment path (`entitlements.answers`), batched."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from bangfu.common import clock
+from bangfu.registry import choices as c
+from bangfu.registry.models import Household, Member
+from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
+from bangfu.standards.selectors import overlay
+
+from .entitlements import answers
+from .models import ChangeKind, Recomputation, RecomputedHousehold, RunState
+
+log = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+
+
+def _cash(answer) -> Decimal:
+    """Every benefit's yearly amount added up: cash and subsidies (`total_cash`) and the sums a benefit leaves to
+    another body (Article 2's gap to the 低保 line), which is what a new 低保 standard moves."""
+    return sum(_amounts(answer).values(), ZERO)
+
+
+def _amounts(answer) -> dict[tuple, Decimal]:
+    if answer is None:
+        return {}
+    return {(b["code"], b["member"]): Decimal(str(b["amount"] or 0)) for b in answer["benefits"]}
+
+
+def classify(before, after) -> tuple[str | None, list, list]:
+    """The change of one household: (kind or None when nothing changed, codes gained, codes lost)."""
+    old, new = _amounts(before), _amounts(after)
+    gained = sorted({code for code, _m in new.keys() - old.keys()})
+    lost = sorted({code for code, _m in old.keys() - new.keys()})
+    cash_before, cash_after = _cash(before), _cash(after)
+    if gained and lost:
+        return ChangeKind.CHANGED, gained, lost
+    if gained:
+        return ChangeKind.GAINED, gained, lost
+    if lost:
+        return ChangeKind.LOST, gained, lost
+    if cash_after > cash_before:
+        return ChangeKind.UP, gained, lost
+    if cash_after < cash_before:
+        return ChangeKind.DOWN, gained, lost
+    return None, gained, lost
+
+
+def parameters_around(request: StandardRequest):
+    """The figures without and with the request's value (the other administrators' values as they stand)."""
+    others = StandardValue.objects.exclude(parameter=request.parameter, region_code=request.region_code,
+                                           start=request.start)
+    return overlay(others), overlay(StandardValue.objects.all())
+
+
+def scope(area_path: str, *, base=None):
+    """Archived households of the standard's area (the job acts for the system; pages restrict what is shown;
+    a what-if passes the user's restricted households as `base`)."""
+    active = Member.objects.filter(removed=False).order_by("position", "id")
+    return ((Household.objects if base is None else base).filter(union__path__startswith=area_path, status__in=c.ARCHIVED_STATES)
+            .select_related("union").prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
+                                                      "incomes").order_by("pk"))
+
+
+def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[list[dict], dict]:
+    """Per changed household its change; the summary: counts by kind, yearly cost change by benefit and union."""
+    changes, by_code, by_union = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    counts, total = dict.fromkeys(ChangeKind.values, 0), [ZERO, ZERO]
+    after_answers = dict((h.pk, a) for h, a in answers(queryset, as_of, parameters=after_parameters))
+    n, incomes = 0, []
+    for household, before in answers(queryset, as_of, parameters=before_parameters):
+        n += 1
+        after = after_answers.get(household.pk)
+        incomes.append((household.per_capita_income, _cash(before), _cash(after)))
+        total[0] += _cash(before)
+        total[1] += _cash(after)
+        kind, gained, lost = classify(before, after)
+        if kind is None:
+            continue
+        counts[kind] += 1
+        old, new = _amounts(before), _amounts(after)
+        for key in old.keys() | new.keys():
+            delta = new.get(key, ZERO) - old.get(key, ZERO)
+            if delta:
+                by_code[key[0]] += delta
+        by_union[household.union.name] += _cash(after) - _cash(before)
+        changes.append({"household": household, "kind": kind, "cash_before": _cash(before),
+                        "cash_after": _cash(after), "gained": gained, "lost": lost})
+    summary = {"households": n, "changed": len(changes), "counts": counts,
+               "cost_before": str(total[0]), "cost_after": str(total[1]), "cost_change": str(total[1] - total[0]),
+               "by_benefit": {k: str(v) for k, v in sorted(by_code.items())},
+               "by_union": {k: str(v) for k, v in sorted(by_union.items())},
+               "deciles": deciles(incomes)}
+    return changes, summary
+
+
+def deciles(rows: list[tuple[float, Decimal, Decimal]]) -> list[dict]:
+    """Households in ten equal groups by monthly per-capita income: the top income of each group, the average
+    yearly amount per household before and after, and the group's change."""
+    rows = sorted(rows, key=lambda r: r[0])
+    out = []
+    for d in range(10):
+        group = rows[len(rows) * d // 10: len(rows) * (d + 1) // 10]
+        if not group:
+            continue
+        before, after = sum((r[1] for r in group), ZERO), sum((r[2] for r in group), ZERO)
+        out.append({"decile": d + 1, "households": len(group), "income_to": f"{group[-1][0]:.2f}",
+                    "mean_before": str((before / len(group)).quantize(Decimal("0.01"))),
+                    "mean_after": str((after / len(group)).quantize(Decimal("0.01"))), "change": str(after - before)})
+    return out
+
+
+def recomputation_for(request: StandardRequest) -> Recomputation:
+    """The re-computation of an approved new standard (one per request; queued once)."""
+    row, _ = Recomputation.objects.get_or_create(request=request, defaults={"as_of": request.start,
+                                                                            "area_path": request.area_path})
+    return row
+
+
+def recomputation_run(recomputation_id: int) -> Recomputation:
+    """Run it: all or nothing (a failure leaves no changes, the run marked failed with its reason)."""
+    row = Recomputation.objects.select_related("request").get(pk=recomputation_id)
+    if row.state == RunState.DONE:
+        return row
+    Recomputation.objects.filter(pk=row.pk).update(state=RunState.RUNNING)
+    try:
+        before, after = parameters_around(row.request)
+        changes, summary = difference(scope(row.area_path), row.as_of, before, after)
+        with transaction.atomic():
+            RecomputedHousehold.objects.filter(recomputation=row).delete()
+            RecomputedHousehold.objects.bulk_create(
+                [RecomputedHousehold(recomputation=row, household=ch["household"], union=ch["household"].union,
+                                     kind=ch["kind"], cash_before=ch["cash_before"], cash_after=ch["cash_after"],
+                                     gained=ch["gained"], lost=ch["lost"]) for ch in changes], batch_size=2000)
+            row.state, row.summary, row.households = RunState.DONE, summary, summary["households"]
+            row.finished_at, row.message = clock.now(), ""
+            row.save(update_fields=["state", "summary", "households", "finished_at", "message"])
+    except Exception as exc:  # the job's failure is recorded for the administrators, never half-written
+        log.exception("re-computation %s failed", row.pk)
+        Recomputation.objects.filter(pk=row.pk).update(state=RunState.FAILED, message=f"测算失败:{exc}")
+    row.refresh_from_db()
+    return row
+
+
+def pending_requests():
+    """Approved new standards without a re-computation yet (whichever route approved them)."""
+    return StandardRequest.objects.filter(kind=RequestKind.SET, state=RequestState.APPROVED,
+                                          recomputation__isnull=True).order_by("pk")

@@ -1,0 +1,24 @@
+"""Huey tasks: the re-computation of the archive once a new standard is approved (Article 24)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from bangfu.common.context import request_scope
+
+
+@db_task()
+def recompute(recomputation_id: int) -> None:
+    from .recompute import recomputation_run
+
+    with request_scope():
+        recomputation_run(recomputation_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def recompute_approved_standards() -> None:
+    """Every minute: each newly approved standard gets its re-computation, whichever route approved it."""
+    from .recompute import pending_requests, recomputation_for, recomputation_run
+
+    for request in pending_requests():
+        with request_scope():
+            recomputation_run(recomputation_for(request).pk)

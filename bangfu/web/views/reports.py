@@ -1,0 +1,157 @@
+"""统计报表 (issue 14): the union's households, flows, help delivered and entitlements, drillable from province to
+union; every figure links to the household list behind it; the annual workbook as Excel."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from bangfu.accounts.access import EXPORT, VIEW
+from bangfu.common import clock
+from bangfu.common.bounds import as_of_within
+from bangfu.common.errors import ValidationFailed
+from bangfu.registry import choices as c
+from bangfu.reports import selectors as s
+from bangfu.reports.entitlements import entitlement_report
+from bangfu.reports.medical import medical_report
+from bangfu.reports.workbook import annual_workbook
+
+from ..access import page
+from ..forms.base import StyledForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportForm(StyledForm):
+    union = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    year = forms.IntegerField(label="年度", required=False, min_value=2019, max_value=2100)
+    as_of = forms.DateField(label="测算日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _params(request) -> tuple[ReportForm, dict]:
+    form = ReportForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = clock.today()
+    union = s.report_union(user=request.user, union_id=data.get("union"))
+    return form, {"union": union, "year": data.get("year") or today.year, "as_of": data.get("as_of") or today,
+                  "today": today}
+
+
+def households_link(union, **filters) -> str:
+    """The household list's URL for these filters (the list behind a figure)."""
+    query = {"union": union.pk, **{k: v for k, v in filters.items() if v}}
+    return reverse("web:household_list") + "?" + urlencode(query)
+
+
+def _drill(union, year, name="web:reports") -> str:
+    return reverse(name) + "?" + urlencode({"union": union.pk, "year": year})
+
+
+def _breadcrumbs(user, union) -> list:
+    """From the user's own union down to the report's union."""
+    chain, node = [], union
+    while node is not None:
+        chain.append(node)
+        if node.pk == user.organisation_id:
+            break
+        node = node.parent
+    return list(reversed(chain))
+
+
+@page(VIEW)
+def reports(request):
+    form, p = _params(request)
+    user, union, year = request.user, p["union"], p["year"]
+    house = s.household_report(user=user, union=union)
+    flows = s.flow_report(user=user, union=union, year=year)
+    help_ = s.help_report(user=user, union=union, year=year)
+    for area in house["areas"]:
+        u = area["union"]
+        area["links"] = {"total": households_link(u), "archived": households_link(u, status=c.IN_ARCHIVE),
+                         "drill": _drill(u, year) if u.pk != union.pk else ""}
+        area["category_links"] = [(code, label, n, households_link(u, category=code))
+                                  for code, label, n in area["category"]]
+    flows["reasons"] = [(st, label, n, households_link(union, status=st)) for st, label, n in flows["reasons"]]
+    causes = [(code, label, n, households_link(union, cause=code)) for code, label, n in house["causes"]]
+    statuses = [(code, label, n, households_link(union, status=code)) for code, label, n in house["total"]["status"]]
+    charts = {
+        "category": {"type": "pie", "title": "在档家庭按类别",
+                     "labels": ["困难", "特困"], "values": [house["total"]["hardship"], house["total"]["extreme"]]},
+        "cause": {"type": "bar", "title": "按致困原因", "labels": [r[1] for r in causes], "values": [r[2] for r in causes]},
+        "flow": {"type": "line", "title": f"{year}年各月新建档与退出", "labels": [f"{m['month']}月" for m in flows["months"]],
+                 "series": [{"name": "新建档", "values": [m["entries"] for m in flows["months"]]},
+                            {"name": "退出", "values": [m["exits"] for m in flows["months"]]}]},
+        "fund": {"type": "bar", "title": f"{year}年帮扶资金按来源(元)", "labels": [r["label"] for r in help_["sources"]],
+                 "values": [float(r["spent"]) for r in help_["sources"]]},
+    }
+    return render(request, "web/reports/reports.html", {
+        "nav": "reports", "form": form, "union": union, "year": year, "house": house, "flows": flows, "help": help_,
+        "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
+        "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
+        "yoy": s.year_on_year(user=user, union=union, year=year),
+        "medical": medical_report(user=user, union=union, year=year),
+        "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
+        "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
+    })
+
+
+@page(VIEW)
+def entitlements(request):
+    form, p = _params(request)
+    user, union, as_of = request.user, p["union"], p["as_of"]
+    try:
+        as_of_within(as_of)
+    except ValidationFailed as exc:
+        return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "error": exc.message,
+                                                                 "nav": "reports"}, status=422)
+    result = entitlement_report(user=user, union=union, as_of=as_of)
+    for area in result["areas"]:
+        area["link"] = households_link(area["union"], status=c.IN_ARCHIVE)
+        area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
+            {"union": area["union"].pk, "as_of": as_of.isoformat()})) if area["union"].pk != union.pk else ""
+    chart = {"type": "bar", "title": "按条款的年度金额(元)", "labels": [f"第{a}条" for a, _ in result["articles"]],
+             "values": [float(v) for _, v in result["articles"]]}
+    return render(request, "web/reports/entitlements.html", {
+        "nav": "reports", "form": form, "union": union, "result": result, "charts": {"article": chart},
+        "crumbs": _breadcrumbs(user, union), "as_of": as_of,
+    })
+
+
+@page(EXPORT)
+def reports_export(request):
+    _form, p = _params(request)
+    user, union, year = request.user, p["union"], p["year"]
+    body = annual_workbook(house=s.household_report(user=user, union=union),
+                           flows=s.flow_report(user=user, union=union, year=year),
+                           help=s.help_report(user=user, union=union, year=year),
+                           medical=medical_report(user=user, union=union, year=year))
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
+    return response
+
+
+
+@page(VIEW)
+def recomputations(request):
+    rows = list(s.recomputation_list(user=request.user)[:50])
+    return render(request, "web/reports/recomputations.html", {"nav": "reports", "rows": rows})
+
+
+@page(VIEW)
+def recomputation_detail(request, pk: int):
+    from bangfu.reports.models import ChangeKind
+
+    row = s.recomputation_get(user=request.user, pk=pk)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ChangeKind.values else ""
+    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind)[:500])
+    counts = [(code, label, row.summary.get("counts", {}).get(code, 0)) for code, label in ChangeKind.choices]
+    return render(request, "web/reports/recomputation.html", {
+        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "counts": counts,
+        "by_benefit": sorted(row.summary.get("by_benefit", {}).items()),
+        "by_union": sorted(row.summary.get("by_union", {}).items()),
+    })

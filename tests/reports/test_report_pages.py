@@ -1,0 +1,102 @@
+"""The report pages: figures that open their household lists, drill, the workbook, bad input, access, query counts."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def links(html: str) -> list[str]:
+    import re
+
+    return [h.replace("&amp;", "&") for h in re.findall(r'href="(/households/\?[^"]+)"', html)]
+
+
+def test_every_household_figure_opens_a_list_of_that_many(area, users, orgs, login):
+    client = login(users["admin_province"])
+    response = client.get("/reports/", {"union": orgs["xuanwu"].pk, "year": 2025})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "统计报表" in html and "玄武某企业工会" in html
+    found = links(html)
+    assert len(found) > 10
+    for area_row in response.context["house"]["areas"]:
+        for key, figure in (("total", area_row["total"]), ("archived", area_row["archived"])):
+            listed = client.get(area_row["links"][key])
+            assert listed.context["result"].total == figure, area_row["links"][key]
+    for _code, _label, n, link in response.context["causes"]:
+        assert client.get(link).context["result"].total == n
+    g1 = next(a for a in response.context["house"]["areas"] if a["union"] == orgs["g1"])
+    assert g1["archived"] == 2 and parse_qs(urlparse(g1["links"]["archived"]).query)["union"] == [str(orgs["g1"].pk)]
+
+
+def test_drill_links_and_breadcrumbs(area, users, orgs, login):
+    client = login(users["admin_province"])
+    html = client.get("/reports/", {"year": 2025}).content.decode()
+    assert f"?union={orgs['nanjing'].pk}&amp;year=2025" in html
+    response = client.get("/reports/", {"union": orgs["nanjing"].pk, "year": 2025})
+    assert [u.name for u in response.context["crumbs"]] == ["江苏省总工会", "南京市总工会"]
+    assert "1,500.05" not in response.content.decode()  # 南京 paid 500.05 in 2025
+    assert response.context["help"]["total"] == Decimal("500.05")
+
+
+def test_the_report_query_count_does_not_grow_with_the_archive(area, users, orgs, login, make_household,
+                                                                django_assert_num_queries):
+    """17 on a warm cache: session, user, unions, and one grouped query per figure (Article 2 is its own page)."""
+    client = login(users["admin_province"])
+    assert client.get("/reports/", {"year": 2025}).status_code == 200  # the standards cache warmed
+    with django_assert_num_queries(17):
+        assert client.get("/reports/", {"year": 2025}).status_code == 200
+    for _ in range(4):
+        make_household("g4")
+    with django_assert_num_queries(17):
+        assert client.get("/reports/", {"year": 2025}).status_code == 200
+
+
+def test_the_annual_workbook(area, users, orgs, login):
+    client = login(users["admin_province"])
+    response = client.get("/reports/export.xlsx", {"year": 2025})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    ws = book["困难职工帮扶统计表"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[1][:5] == ["地区(工会)", "建档户数", "其中:困难", "其中:特困", "全部在册户数"]
+    assert rows[2][:5] == ["江苏省总工会", 4, 2, 2, 6] and rows[2][-1] == 1500.05
+    assert rows[3][0] == "南京市总工会" and rows[3][-1] == 500.05
+    assert all(c.data_type != "f" for sheet in book for row in sheet.iter_rows() for c in row)
+    assert {"致困原因", "状态", "建档年份", "月度进出", "资金来源与预算"} <= set(book.sheetnames)
+
+
+def test_entitlements_page_and_a_bad_date(area, users, orgs, login):
+    client = login(users["admin_province"])
+    response = client.get("/reports/entitlements/", {"as_of": "2025-10-01"})
+    assert response.status_code == 200
+    assert response.context["result"]["areas"][0]["households"] == 4
+    assert "第" in response.content.decode()
+    bad = client.get("/reports/entitlements/", {"as_of": "1999-01-01"})
+    assert bad.status_code == 422 and "测算日期" in bad.content.decode()
+
+
+@pytest.mark.parametrize(("user", "url", "status"), [
+    ("caseworker_g1", "/reports/", 200),
+    ("auditor_wuxi", "/reports/", 200),
+    ("officer", "/reports/", 403),
+    ("auditor_wuxi", "/reports/export.xlsx", 403),
+    ("caseworker_g1", "/reports/export.xlsx", 200),
+])
+def test_access_matrix(area, users, login, user, url, status):
+    assert login(users[user]).get(url).status_code == status
+
+
+def test_outside_the_area_is_a_404(area, users, orgs, login):
+    client = login(users["auditor_wuxi"])
+    assert client.get("/reports/", {"union": orgs["nanjing"].pk}).status_code == 404
+    response = client.get("/reports/")
+    assert response.context["house"]["total"]["total"] == 1
+    assert client.get("/reports/entitlements/", {"union": orgs["g1"].pk}).status_code == 404
