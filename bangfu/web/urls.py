@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .public import views as public
 from .views import (
     admin_pages,
     auth,
@@ -23,6 +24,11 @@ from .views import (
 app_name = "web"
 
 urlpatterns = [
+    # Public pages (no login, Article 29).
+    path("public/selfcheck/", public.selfcheck, name="public_selfcheck"),
+    path("public/medical/", public.medical, name="public_medical"),
+    path("public/notice/", public.notice, name="public_notice"),
+    path("public/notice/print/", public.notice, {"printable": True}, name="public_notice_print"),
     path("accounts/login/", auth.Login.as_view(), name="login"),
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("", dashboard.home, name="home"),
