@@ -102,3 +102,13 @@ def test_the_notice_pages_open_without_login(client):
         assert response.status_code == 200
         assert "第29条" in response.content.decode()
 
+
+
+def test_edit_brings_the_answers_back_into_the_form(client):
+    result = client.post(reverse("web:public_selfcheck"), _form())
+    carried = dict(result.context["carried"])
+    assert carried["m1-stage"] == "higher"
+    again = client.post(reverse("web:public_selfcheck"), {**carried, "edit": "1"})
+    assert again.status_code == 200
+    assert "answer" not in again.context
+    assert again.context["members"][1]["stage"].value() == "higher"

@@ -51,7 +51,7 @@ def selfcheck(request):
     family = FamilyForm(request.POST if bound else None, day=today, initial={"dibao": "no", "region": "320100"})
     members = member_forms(request.POST if bound else None)
     context = {"family": family, "members": members, "today": today}
-    if not bound:
+    if not bound or "edit" in request.POST:  # the result page's "修改" posts the answers back into the form
         return render(request, "web/public/selfcheck.html", context)
     valid = family.is_valid() & all([m.is_valid() for m in members])
     if valid:
@@ -77,6 +77,11 @@ def selfcheck(request):
                 family.add_error(None, exc.message)
             else:
                 context.update(answer=answer, rows=readable(answer, labels), document=doc)
+    if valid and not family.errors:
+        # The result alone (the answers ride along as hidden fields for "修改"): a small page, fast under load.
+        context["carried"] = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken"
+                              for v in values]
+        return render(request, "web/public/selfcheck_result.html", context)
     return render(request, "web/public/selfcheck.html", context, status=200 if not family.errors and valid else 422)
 
 
