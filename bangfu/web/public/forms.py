@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
 
@@ -20,6 +21,7 @@ HEALTH = [("healthy", "健康或一般疾病"), ("serious", "患大重病"), ("d
 STAGE_YEARS = [(str(n), f"{n}年级") for n in range(1, 7)]
 
 
+@lru_cache(maxsize=4)
 def _region_choices(day: datetime.date) -> list:
     """Cities and their districts in use on `day`, grouped by city (python-stdnum's data, as the engine reads)."""
     regions = regions_on(day)
