@@ -55,6 +55,7 @@ ACTION_LABELS = ActionLabels({
     # The case workflow (cases): the records made outside the moves (the moves' labels come from its table)
     "case.open": "建立帮扶档案",
     "case.adopt": "按原有档案建立帮扶档案",
+    "case.print_leaflet": "打印政策明白纸",
     "case.take_over": "按原有档案建档",
     "case.recategorise": "变更核定类别",
     "case.registry_exit": "登记系统办理退出",

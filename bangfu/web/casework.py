@@ -11,7 +11,8 @@ from bangfu.registry.choices import INACTIVE_STATES
 
 # Events of the log that are no move of the workflow table.
 EVENT_LABELS = {"open": "建立档案", "adopt": "按原有档案建立", "reopen": "重新申请", "take_over": "按原有档案建档",
-                "recategorise": "变更核定类别", "registry_exit": "登记系统办理退出"}
+                "recategorise": "变更核定类别", "registry_exit": "登记系统办理退出",
+                "print_leaflet": "打印政策明白纸"}
 
 
 def action_label(name: str) -> str:

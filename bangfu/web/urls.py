@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .public import views as public
 from .views import (
     admin_pages,
     auth,
@@ -10,6 +11,7 @@ from .views import (
     exchange,
     file_actions,
     households,
+    leaflet,
     ledger,
     ledger_pages,
     medical,
@@ -25,6 +27,11 @@ from .views import (
 app_name = "web"
 
 urlpatterns = [
+    # Public pages (no login, Article 29).
+    path("public/selfcheck/", public.selfcheck, name="public_selfcheck"),
+    path("public/medical/", public.medical, name="public_medical"),
+    path("public/notice/", public.notice, name="public_notice"),
+    path("public/notice/print/", public.notice, {"printable": True}, name="public_notice_print"),
     path("accounts/login/", auth.Login.as_view(), name="login"),
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("", dashboard.home, name="home"),
@@ -34,6 +41,7 @@ urlpatterns = [
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", register.household_edit, name="household_edit"),
     path("households/<int:pk>/print/", households.household_print, name="household_print"),
+    path("households/<int:pk>/leaflet/", leaflet.household_leaflet, name="household_leaflet"),
     path("households/<int:pk>/entitlements/", households.household_entitlements, name="household_entitlements"),
     path("households/<int:pk>/entitlements.json", households.household_entitlements_json,
          name="household_entitlements_json"),

@@ -23,12 +23,14 @@ from .helping import (
     followup_record,
 )
 from .household_state import household_follow_case
+from .leaflet import case_leaflet_print
 from .moves import case_move
 from .plans import measure_create, measure_from_entitlement, measure_update, plan_create, plan_update
 from .takeover import case_take_over
 
 __all__ = [
-    "archive_check_register", "case_archive", "case_move", "case_complete_review", "case_exit", "case_open",
+    "archive_check_register", "case_archive", "case_move", "case_complete_review", "case_exit",
+    "case_leaflet_print", "case_open",
     "case_record_visit", "case_refuse", "case_relieve", "case_start_help", "case_start_notice", "case_start_review",
     "case_start_verification", "case_submit", "case_take_over", "followup_record", "household_follow_case",
     "measure_create", "measure_from_entitlement", "measure_update", "plan_create", "plan_update", "stale_case",
