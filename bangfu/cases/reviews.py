@@ -114,9 +114,8 @@ def exit_suggestion(household: Household, as_of: datetime.date) -> dict:
 def exit_suggestions(households: list[Household], as_of: datetime.date) -> list[dict]:
     """`exit_suggestion` of each household, their members, incomes, department facts and bills read once for all
     (one query each, whatever the number of households: the start page's work list)."""
-    from bangfu.exchange.identification import PREFETCH  # late: exchange reads cases
-
-    prefetch_related_objects(households, *PREFETCH, "incomes")
+    # The relations identification reads when they are prefetched (bangfu.exchange.identification._prefetched).
+    prefetch_related_objects(households, "members", "department_facts", "medical_bills__member", "incomes")
     for household in households:
         household.active_members = sorted((m for m in household.members.all() if not m.removed),
                                           key=lambda m: (m.position, m.pk))

@@ -29,11 +29,9 @@ def _parameter(name: str, day: datetime.date, region: str):
     return None if value is None or value.value is None else value
 
 
-PREFETCH = ("members", "department_facts", "medical_bills__member")
-
-
 def _prefetched(household: Household) -> bool:
-    """Whether `PREFETCH` was read for this household (many households at once: the start page's suggestions)."""
+    """Whether its members, department facts and bills were read for many households at once (the start page's
+    exit suggestions, bangfu.cases.reviews.exit_suggestions)."""
     cache = getattr(household, "_prefetched_objects_cache", {})
     return all(name in cache for name in ("members", "department_facts", "medical_bills"))
 

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from django.utils import timezone
+
+from bangfu.common import clock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def file_in_help(make_household, users):
     from bangfu.ledger import services as ledger
     from bangfu.registry.models import Household
 
-    cw, rv, today = users["caseworker_g1"], users["reviewer_xuanwu"], timezone.localdate()
+    cw, rv, today = users["caseworker_g1"], users["reviewer_xuanwu"], clock.today()
     household = make_household("g1")
     case = services.case_open(actor=cw, household=household)
     case = services.case_submit(actor=cw, case=case, version=case.version)
@@ -39,7 +40,7 @@ def file_in_help(make_household, users):
     household = Household.objects.get(pk=household.pk)
     request, _ = ledger.ledger_request_payment(actor=cw, household=household, amount="300.00", fund_source="fiscal",
                                                paid_on=today, description="助学金")
-    ledger.ledger_approve(actor=rv, request=request)
+    ledger.ledger_approve(actor=rv, ledger_request=request)
     Alert.objects.create(household=household, kind="death", key="a11y", message="民政部门报告某某已死亡")
     return household
 

@@ -12,16 +12,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.cases.models import Case
 from bangfu.cases.parameters import add_months
+from bangfu.common import clock
 from bangfu.exchange.models import Alert
 from bangfu.ledger import services as ledger
 from bangfu.registry.models import IncomeRecord
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.today()
 MORE = 3  # rows added between the two loads
 
 
@@ -120,7 +120,7 @@ def test_the_ledger(login, users, make_household, drive) -> None:
         request, _ = ledger.ledger_request_payment(actor=users["caseworker_g1"], household=household,
                                                    amount="300.10", fund_source="fiscal", paid_on=TODAY,
                                                    description="助学金")
-        ledger.ledger_approve(actor=users["reviewer_xuanwu"], request=request)
+        ledger.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
 
     pay()
     client = login(users["reviewer_xuanwu"])
