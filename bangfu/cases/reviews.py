@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from bangfu.accounts.access import VIEW
 from bangfu.common.bounds import as_of_within
@@ -111,3 +111,14 @@ def exit_suggestion(household: Household, as_of: datetime.date) -> dict:
         kind, reason = None, f"暂不建议退出:{below}家庭人均收入低于本户类别的认定线或无收入记录"
     return {"suggestion": kind, "reason": reason, "months_required": n, "months": months,
             "as_of": as_of.isoformat()}
+
+
+def exit_suggestions(households: list[Household], as_of: datetime.date) -> list[dict]:
+    """`exit_suggestion` of each household, their members, incomes, department facts and bills read once for all
+    (one query each, whatever the number of households: the start page's work list)."""
+    # The relations identification reads when they are prefetched (bangfu.exchange.identification._prefetched).
+    prefetch_related_objects(households, "members", "department_facts", "medical_bills__member", "incomes")
+    for household in households:
+        household.active_members = sorted((m for m in household.members.all() if not m.removed),
+                                          key=lambda m: (m.position, m.pk))
+    return [exit_suggestion(household, as_of) for household in households]

@@ -86,6 +86,15 @@ def as_of_within(value: datetime.date | None, *, field: str = "as_of") -> dateti
     return value
 
 
+def cursor(value: Any) -> int | None:
+    """A keyset cursor (a row's id) from a query string; anything odd or out of range is no cursor."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def page_number(value: Any) -> int:
     """A 1-based page number from a query string; anything odd or huge becomes a page that exists or 1."""
     try:

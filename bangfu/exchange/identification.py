@@ -29,16 +29,31 @@ def _parameter(name: str, day: datetime.date, region: str):
     return None if value is None or value.value is None else value
 
 
+def _prefetched(household: Household) -> bool:
+    """Whether its members, department facts and bills were read for many households at once (the start page's
+    exit suggestions, bangfu.cases.reviews.exit_suggestions)."""
+    cache = getattr(household, "_prefetched_objects_cache", {})
+    return all(name in cache for name in ("members", "department_facts", "medical_bills"))
+
+
 def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Decimal]:
     """The family's own share of its medical bills in the 12 months up to `as_of` (each bill settled layer by layer,
     Articles 7-11; a 医保 stay recorded before bills were kept counts with 医保's 个人自付), and the school year's
     costs (教育)."""
     since = as_of - datetime.timedelta(days=365)
     medical, school = family_share_since(household, since, as_of), Decimal(0)
-    billed = set(household.medical_bills.filter(source=Source.MEDICAL_SECURITY)
-                 .values_list("member_id", "source_key"))
-    for fact in DepartmentFact.objects.filter(household=household, member__removed=False,
-                                              kind__in=[FactKind.HOSPITAL, FactKind.SCHOOL]):
+    if _prefetched(household):
+        billed = {(b.member_id, b.source_key) for b in household.medical_bills.all()
+                  if b.source == Source.MEDICAL_SECURITY}
+        listed = {m.pk for m in household.members.all() if not m.removed}
+        facts = [f for f in household.department_facts.all()
+                 if f.member_id in listed and f.kind in (FactKind.HOSPITAL, FactKind.SCHOOL)]
+    else:
+        billed = set(household.medical_bills.filter(source=Source.MEDICAL_SECURITY)
+                     .values_list("member_id", "source_key"))
+        facts = DepartmentFact.objects.filter(household=household, member__removed=False,
+                                              kind__in=[FactKind.HOSPITAL, FactKind.SCHOOL])
+    for fact in facts:
         if fact.kind == FactKind.HOSPITAL:
             if (fact.member_id, fact.key) in billed:
                 continue
@@ -52,6 +67,11 @@ def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Deci
 
 def counted_members(household: Household) -> tuple[int, int]:
     """(members counted, members left out because 民政 reported them dead and the file still lists them)."""
+    if _prefetched(household):
+        dead = {f.member_id for f in household.department_facts.all() if f.kind == FactKind.DEATH}
+        listed = [m for m in household.members.all() if not m.removed]
+        left_out = sum(m.pk in dead for m in listed)
+        return len(listed) - left_out, left_out
     dead = set(DepartmentFact.objects.filter(household=household, kind=FactKind.DEATH).values_list("member_id",
                                                                                                   flat=True))
     listed = household.members.filter(removed=False)

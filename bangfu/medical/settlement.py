@@ -123,8 +123,11 @@ def year_summary(household: Household, year: int, bills: list[MedicalBill], annu
 
 def family_share_since(household: Household, since: datetime.date, until: datetime.date) -> Decimal:
     """The family's own share of the bills dated in (since, until]: the medical part of its rigid costs."""
-    bills = list(household.medical_bills.select_related("member").filter(billed_on__year__gte=since.year,
-                                                                           billed_on__lte=until))
+    if "medical_bills" in getattr(household, "_prefetched_objects_cache", {}):  # many households read at once
+        bills = [b for b in household.medical_bills.all() if b.billed_on.year >= since.year and b.billed_on <= until]
+    else:
+        bills = list(household.medical_bills.select_related("member").filter(billed_on__year__gte=since.year,
+                                                                               billed_on__lte=until))
     share = ZERO
     for s in settle_bills(household, bills):
         if s.answer is not None and since < s.bill.billed_on <= until:

@@ -56,10 +56,14 @@ def _filters(request: HttpRequest, filters: HouseholdFilters) -> dict:
 
 
 @router.get("/households", response=HouseholdPage)
-def household_list(request, filters: Query[HouseholdFilters], page: int = 1, per_page: int = 50):
-    result = selectors.household_list(user=request.user, page=page, per_page=per_page, **_filters(request, filters))
+def household_list(request, filters: Query[HouseholdFilters], page: int = 1, per_page: int = 50,
+                   after: int | None = None, before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
+    result = selectors.household_list(user=request.user, page=page, per_page=per_page, after=after, before=before,
+                                      **_filters(request, filters))
     return {"items": [household_list_item(h) for h in result.items], "total": result.total,
-            "page": result.page, "per_page": result.per_page, "pages": result.pages}
+            "page": result.page, "per_page": result.per_page, "pages": result.pages,
+            "next_after": result.after, "previous_before": result.before}
 
 
 @router.get("/households/export.xlsx", summary="导出家庭列表(Excel,身份证号码已遮蔽)")

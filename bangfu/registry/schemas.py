@@ -166,6 +166,8 @@ class HouseholdPage(Schema):
     page: int
     per_page: int
     pages: int
+    next_after: int | None = None  # pass as `after` (with page+1) for the next page; None on the last
+    previous_before: int | None = None  # pass as `before` (with page-1) for the previous page; None on the first
 
 
 class IncomeIn(Schema):

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
-from bangfu.common.bounds import page_number
+from bangfu.common.bounds import cursor, page_number
 from bangfu.common.errors import NotFound
 
 from . import choices as c
@@ -28,6 +28,8 @@ class Page:
     page: int
     per_page: int
     filters: dict = field(default_factory=dict)
+    after: int | None = None  # keyset cursors: the next page is the rows after this id, the previous before that
+    before: int | None = None
 
     @property
     def pages(self) -> int:
@@ -83,14 +85,31 @@ def household_queryset(
     ).order_by("-id")
 
 
-def household_list(*, user, page: int = 1, per_page: int = 50, **filters) -> Page:
-    """One page of households (two queries: the count and the page), with the worker's name and ID number."""
+def household_list(*, user, page: int = 1, per_page: int = 50, after=None, before=None, **filters) -> Page:
+    """One page of households (two queries: the count and the page), with the worker's name and ID number.
+
+    Keyset pagination (newest first, by id): `after` gives the page of the rows following that id, `before` the
+    page preceding it, each an index range scan however deep; `page` alone is an offset (a jump) and, with a
+    cursor, only the number shown. The page carries the cursors of its neighbours (None at either end).
+    """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = page_number(page)
+    page, after, before = page_number(page), cursor(after), cursor(before)
     qs = household_queryset(user=user, **filters)
     total = qs.count()
-    items = list(qs[(page - 1) * per_page: page * per_page])
-    return Page(items=items, total=total, page=page, per_page=per_page, filters=filters)
+    if after is not None:
+        rows = list(qs.filter(pk__lt=after)[:per_page + 1])
+        more_after, more_before = len(rows) > per_page, True
+        items = rows[:per_page]
+    elif before is not None:
+        rows = list(qs.filter(pk__gt=before).order_by("id")[:per_page + 1])
+        more_after, more_before = True, len(rows) > per_page
+        items = rows[:per_page][::-1]
+    else:
+        items = list(qs[(page - 1) * per_page: page * per_page])
+        more_after, more_before = page * per_page < total, page > 1
+    return Page(items=items, total=total, page=page, per_page=per_page, filters=filters,
+                after=items[-1].pk if items and more_after else None,
+                before=items[0].pk if items and more_before else None)
 
 
 def household_get(*, user, pk: int, action: str = VIEW) -> Household:

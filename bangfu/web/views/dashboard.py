@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from bangfu.accounts.access import ADD, VIEW, is_department_officer, may
 from bangfu.accounts.models import OrgLevel
-from bangfu.cases.reviews import exit_suggestion, followups_due, overdue_reviews
+from bangfu.cases.reviews import exit_suggestions, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
 from bangfu.cases.targets import article2_targets
 from bangfu.common import clock
@@ -31,11 +31,9 @@ SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few revi
 def worklists(user) -> dict:
     today = clock.today()
     reviews = list(case_list(user=user, state=c.Status.REVIEW)[:SUGGESTIONS])
-    suggestions = []
-    for case in reviews:
-        suggestion = exit_suggestion(case.household, today)
-        if suggestion["suggestion"]:
-            suggestions.append({"case": case, **suggestion})
+    suggestions = [{"case": case, **suggestion} for case, suggestion
+                   in zip(reviews, exit_suggestions([case.household for case in reviews], today), strict=True)
+                   if suggestion["suggestion"]]
     return {
         "today": today,
         "overdue": list(overdue_reviews(user=user, as_of=today)[:WORKLIST]),

@@ -32,9 +32,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     result = selectors.household_list(user=request.user, page=form.page_number(), per_page=PER_PAGE,
+                                      after=request.GET.get("after"), before=request.GET.get("before"),
                                       **form.filters())
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
     context = {"form": form, "result": result, "query": query.urlencode(), "can_export": may(request.user, EXPORT),
                "can_add": may(request.user, ADD)}
     template = "web/households/_results.html" if is_htmx(request) else "web/households/list.html"

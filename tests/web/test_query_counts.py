@@ -1,0 +1,153 @@
+"""Each page runs the same number of SQL queries with one row and with several (issue 19): no query per row.
+
+Every test loads the page once with one row of what it lists, adds rows, and loads it again; the counts must be equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bangfu.cases.models import Case
+from bangfu.cases.parameters import add_months
+from bangfu.common import clock
+from bangfu.exchange.models import Alert
+from bangfu.ledger import services as ledger
+from bangfu.registry.models import IncomeRecord
+
+pytestmark = pytest.mark.django_db
+TODAY = clock.today()
+MORE = 3  # rows added between the two loads
+
+
+def queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def assert_same(first: list[str], second: list[str]) -> None:
+    assert len(second) == len(first), f"{len(first)} then {len(second)} queries:\n" + "\n".join(second)
+
+
+@pytest.fixture
+def for_review(make_household, drive):
+    """A household in review with eight months of wages above its line (an exit suggestion) and one overdue."""
+    first_month = add_months(TODAY.replace(day=1), -8)
+
+    def make(earning: bool = True):
+        household = make_household("g1")
+        case = drive(household, "review")
+        for i in range(8 if earning else 0):
+            IncomeRecord.objects.create(household=household, month=add_months(first_month, i), source="wages",
+                                        amount=Decimal("30000"))
+        Case.objects.filter(pk=case.pk).update(next_review_on=TODAY - datetime.timedelta(days=1))
+        return household
+
+    return make
+
+
+@pytest.mark.parametrize("role", ["caseworker_g1", "reviewer_xuanwu", "admin_nanjing", "admin_province",
+                                  "auditor_province"])
+def test_the_start_page(role, login, users, for_review) -> None:
+    for_review()
+    client = login(users[role])
+    first = queries(client, reverse("web:home"))
+    for _ in range(MORE):
+        for_review()
+    second = queries(client, reverse("web:home"))
+    assert_same(first, second)
+    assert sum("standards_standardvalue" in q and "COUNT" in q.upper() for q in second) <= 1
+
+
+def test_the_start_page_when_no_household_earns_enough(login, users, for_review) -> None:
+    """Then each suggestion asks the engine whether anyone can work (解困): still no query per household."""
+    for_review(earning=False)
+    client = login(users["reviewer_xuanwu"])
+    first = queries(client, reverse("web:home"))
+    for _ in range(MORE):
+        for_review(earning=False)
+    assert_same(first, queries(client, reverse("web:home")))
+
+
+@pytest.mark.parametrize("role", ["reviewer_xuanwu", "admin_province"])
+def test_targets(role, login, users, make_household, drive) -> None:
+    drive(make_household("g1"), "archived")
+    client = login(users[role])
+    first = queries(client, reverse("web:targets"))
+    for _ in range(MORE):
+        drive(make_household("g1"), "archived")
+    assert_same(first, queries(client, reverse("web:targets")))
+
+
+def test_the_household_file(login, users, make_household, drive, build) -> None:
+    def file_of(children: int) -> str:
+        household = make_household("g1", members=[build.member("self", region="320100")] + [
+            build.member("child", born=datetime.date(2012 + i, 1, 1), region="320100", employment="student",
+                         school_stage="primary", school_year=1, school_institution="public")
+            for i in range(children)])
+        drive(household, "helping")
+        for i in range(children + 1):
+            IncomeRecord.objects.create(household=household, month=add_months(TODAY.replace(day=1), -1 - i),
+                                        source="wages", amount=Decimal("1000"))
+        return reverse("web:household_detail", args=[household.pk])
+
+    client = login(users["caseworker_g1"])
+    assert_same(queries(client, file_of(1)), queries(client, file_of(1 + MORE)))
+
+
+def test_the_household_list(login, users, make_household) -> None:
+    make_household("g1")
+    client = login(users["caseworker_g1"])
+    first = queries(client, reverse("web:household_list"))
+    for _ in range(MORE):
+        make_household("g1")
+    assert_same(first, queries(client, reverse("web:household_list")))
+
+
+def test_the_ledger(login, users, make_household, drive) -> None:
+    household = make_household("g1")
+    drive(household, "archived")
+    household.refresh_from_db()
+
+    def pay():
+        request, _ = ledger.ledger_request_payment(actor=users["caseworker_g1"], household=household,
+                                                   amount="300.10", fund_source="fiscal", paid_on=TODAY,
+                                                   description="助学金")
+        ledger.ledger_approve(actor=users["reviewer_xuanwu"], ledger_request=request)
+
+    pay()
+    client = login(users["reviewer_xuanwu"])
+    first = [queries(client, reverse(name)) for name in ("web:union_ledger", "web:ledger_requests")]
+    for _ in range(MORE):
+        pay()
+    second = [queries(client, reverse(name)) for name in ("web:union_ledger", "web:ledger_requests")]
+    for a, b in zip(first, second, strict=True):
+        assert_same(a, b)
+
+
+def test_the_alerts(login, users, make_household) -> None:
+    def alert(i: int) -> None:
+        Alert.objects.create(household=make_household("g1"), kind="death", key=f"k{i}", message="民政部门报告某某已死亡")
+
+    alert(0)
+    client = login(users["caseworker_g1"])
+    first = queries(client, reverse("web:alert_list"))
+    for i in range(MORE):
+        alert(i + 1)
+    assert_same(first, queries(client, reverse("web:alert_list")))
+
+
+def test_the_audit_log(login, users, make_household) -> None:
+    make_household("g1")
+    client = login(users["auditor_province"])
+    first = queries(client, reverse("web:audit_log"))
+    for _ in range(MORE):
+        make_household("g1")
+    assert_same(first, queries(client, reverse("web:audit_log")))
