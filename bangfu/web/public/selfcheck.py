@@ -8,14 +8,13 @@ from decimal import Decimal
 import numpy as np
 
 from bangfu.policy import assess_households
+from bangfu.policy.departments import where_to_apply
 from bangfu.policy.parameters import ParameterSet
 from bangfu.policy.rules import income
 from bangfu.policy.schema import parse_document
 from bangfu.registry import choices as c
 from bangfu.registry.income import lines_on
 from bangfu.standards.selectors import effective_parameters
-
-from .departments import where_to_apply
 
 KIND_LABELS = {"cash": "现金补助", "subsidy": "费用减免或补贴", "priority": "优先安排", "service": "服务",
                "eligibility": "可以申请"}

@@ -10,12 +10,12 @@ from bangfu.accounts.access import CHANGE
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases.services import case_leaflet_print
 from bangfu.common.errors import DomainError
+from bangfu.policy.departments import where_to_apply
 from bangfu.registry import selectors
 
 from ..access import page
 from ..entitlements import entitlements_for
 from ..forms.base import StyledForm
-from ..public.departments import where_to_apply
 
 RECEIVED = frozenset({"cash", "subsidy", "service"})
 
