@@ -68,7 +68,7 @@ def test_a_worker_checks_a_family_with_a_university_student(phone):
     assert scholarship.is_visible()
     assert "通知第17条" in scholarship.inner_text()
     assert "可向当地教育部门申请" in scholarship.inner_text()
-    assert "5,000.00 元" in scholarship.inner_text()
+    assert "6,000.00 元" in scholarship.inner_text()
     assert "以工会核查认定和各部门审核为准" in page.content()
     assert "特困职工家庭" in result.inner_text()
 

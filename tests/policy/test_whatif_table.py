@@ -22,9 +22,10 @@ def files(tmp_path_factory):
     root = tmp_path_factory.mktemp("whatif")
     pop = write_population(3_000, 11, root / "pop.parquet", as_of=AS_OF)
     old = default_parameters()
-    # every city's compulsory-school living subsidy raised to 6 yuan a day for primary pupils (a cash benefit)
+    # every city's compulsory-school living subsidy raised to 6 yuan a day for primary pupils (a cash benefit),
+    # from a day after the national figure of 2024-05-07 and before the population's as_of
     new = old.with_values([("education.compulsory_living_subsidy.primary_yuan_per_day", "320000",
-                            Value(datetime.date(2019, 1, 10), 6.0, {"document": "测算方案"}))])
+                            Value(datetime.date(2024, 6, 1), 6.0, {"document": "测算方案"}))])
     (root / "old.json").write_text(json.dumps(old.to_bundle()), encoding="utf-8")
     (root / "new.json").write_text(json.dumps(new.to_bundle()), encoding="utf-8")
     return root, pop, old, new

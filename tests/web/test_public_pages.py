@@ -77,6 +77,7 @@ def test_the_self_check_is_rate_limited(client, settings):
 
     cache.clear()
     settings.BANGFU_RATE_PUBLIC_PAGES = "2/m"
+    settings.RATELIMIT_ENABLE = True  # off in the test settings except where a test checks it
     statuses = [client.post(reverse("web:public_selfcheck"), _form()).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert "请求过于频繁" in client.post(reverse("web:public_selfcheck"), _form()).content.decode()

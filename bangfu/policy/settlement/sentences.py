@@ -51,7 +51,8 @@ def _segment_text(segments: list[dict], threshold: float, before: float, after: 
 
 
 def _room_left(cap: float, paid: float) -> bool:
-    return math.isnan(cap) or cap - paid > 0
+    # In whole fen, as the answers' year_to_date carry it: a chained year and bills settled one by one agree.
+    return math.isnan(cap) or round(cap * 100) - round(paid * 100) > 0
 
 
 def _cap_note(formula_amount: float, amount: float, cap: float) -> str:

@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import VIEW
-from bangfu.accounts.models import Role
+from bangfu.accounts.access import SET_STANDARD, VIEW, may
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.reports import whatif as w
 from bangfu.standards.selectors import effective_parameters
@@ -58,7 +57,7 @@ def whatif_detail(request, pk: int):
     row = w.whatif_get(user=request.user, pk=pk)
     return render(request, "web/reports/whatif_detail.html", {
         "nav": "reports", "row": row, "summary": row.summary,
-        "can_propose": request.user.role == Role.ADMIN and row.request_id is None})
+        "can_propose": may(request.user, SET_STANDARD) and row.request_id is None})
 
 
 @require_POST
