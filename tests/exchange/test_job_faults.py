@@ -85,8 +85,8 @@ def test_a_worker_killed_mid_write_leaves_no_trace_and_the_job_is_restarted(user
     assert Household.objects.count() == 0  # the half written died with the worker's transaction
     job.refresh_from_db()
     assert job.state == JobState.WRITING  # … and the job would say so for ever, but for its lease:
-    counts = leases.jobs_recover(now=timezone.now() + datetime.timedelta(seconds=settings.BANGFU_JOB_LEASE_SECONDS
-                                                                         + 1))
+    # The moment after the lease the dead worker took ran out (it ran unfrozen, on the machine's own clock).
+    counts = leases.jobs_recover(now=job.lease_until + datetime.timedelta(seconds=1))
     assert counts["restarted"] == 1
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.written == 6 and job.attempts == 2
