@@ -65,14 +65,14 @@ def ledger_entries_flushable(request):
     if connection.vendor != "sqlite":
         return
     from bangfu.audit.db import AUDIT
-    from bangfu.ledger.db import create_triggers, drop_triggers
+    from bangfu.ledger.db import ENTRIES
 
     with connection.schema_editor() as editor:
-        drop_triggers(None, editor)
+        ENTRIES.drop(editor)
         editor.execute("DELETE FROM programmes_line")  # payment lines point at their entries
         editor.execute("DELETE FROM ledger_ledgerrequest")
         editor.execute("DELETE FROM ledger_ledgerentry")
-        create_triggers(None, editor)
+        ENTRIES.create(editor)
         AUDIT.drop(editor)  # the audit table is append-only too (bangfu/audit/db.py)
         editor.execute("DELETE FROM audit_auditentry")
         AUDIT.create(editor)
