@@ -2,21 +2,14 @@
 
 from django.contrib import admin
 
+from bangfu.common.admin import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "ip")
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_id")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,44 +2,35 @@
 
 from django.contrib import admin
 
+from bangfu.common.admin import ReadOnlyAdmin
+
 from .models import BankFormat, Payee, Programme, Reconciliation, Round
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Programme)
-class ProgrammeAdmin(ReadOnly):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ("name", "union", "kind", "fund_source", "budget", "period_kind", "delivery")
     list_filter = ("kind", "fund_source", "delivery")
 
 
 @admin.register(Round)
-class RoundAdmin(ReadOnly):
+class RoundAdmin(ReadOnlyAdmin):
     list_display = ("programme", "number", "union", "period_key", "paid_on", "state")
     list_filter = ("state",)
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(ReadOnly):
+class ReconciliationAdmin(ReadOnlyAdmin):
     list_display = ("round", "file_name", "uploaded_by", "uploaded_at", "paid", "failed", "errors")
     exclude = ("result",)
 
 
 @admin.register(BankFormat)
-class BankFormatAdmin(ReadOnly):
+class BankFormatAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "encoding")
 
 
 @admin.register(Payee)
-class PayeeAdmin(ReadOnly):
+class PayeeAdmin(ReadOnlyAdmin):
     list_display = ("household", "bank_name", "account_kind")
     exclude = ("account_number",)  # shown masked on the file, revealed only with an audit row
