@@ -6,7 +6,7 @@ import argparse
 import gc
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
 
@@ -17,6 +17,9 @@ from bangfu.policy.schema import InputError, parse_document, parse_json
 
 BAD_INPUT = 2
 CHUNK = 20_000
+
+Parse = Callable[[bytes], object]  # one document's bytes → the engine's input, or InputError
+Answer = Callable[[list], list[dict]]  # a batch of inputs → their answers, in order
 
 
 def dumps(answer: dict) -> str:
@@ -31,17 +34,22 @@ def _read(path: str) -> bytes:
         return fh.read()
 
 
-def assess_one(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
+def document_command(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
+    """One document from a file (or `-`) through the engine: its answer on `out`, or the refusal on stderr."""
     try:
-        household = parse_document(_read(path))
+        document = parse(_read(path))
     except InputError as exc:
         print(str(exc), file=sys.stderr)
         return BAD_INPUT
     except OSError as exc:
         print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
         return BAD_INPUT
-    out.write(dumps(assess_households([household], parameters=parameters)[0]) + "\n")
+    out.write(dumps(answer([document])[0]) + "\n")
     return 0
+
+
+def assess_one(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
+    return document_command(path, out, parse_document, lambda hs: assess_households(hs, parameters=parameters))
 
 
 def _lines(path: str) -> Iterator[tuple[int, bytes]]:
@@ -58,7 +66,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
     A chunk keeps some 10⁵ objects alive (documents, columns, answers) and makes no reference cycles
     but those a refused line leaves (an exception and its frames); the collector's full passes over
-    the live objects took a quarter of a 10⁴-line run. `assess_jsonl` collects once per chunk that
+    the live objects took a quarter of a 10⁴-line run. `jsonl_command` collects once per chunk that
     had a refused line instead.
     """
     enabled = gc.isenabled()
@@ -70,20 +78,21 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
-    """One answer per input line, in order; a bad line gets an error object in its place."""
+def jsonl_command(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
+    """JSON Lines through the engine (assessment or settlement): one answer per input line, in order, in chunks of
+    CHUNK documents; a bad line gets an error object in its place and the exit status BAD_INPUT."""
     with _no_cyclic_gc():
-        return _assess_jsonl(path, out, parameters)
+        return _jsonl(path, out, parse, answer)
 
 
-def _assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None) -> int:
+def _jsonl(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
     status = 0
     pending: list[tuple[int, object]] = []
 
     def flush() -> None:
-        households = [h for _, h in pending if not isinstance(h, InputError)]
-        answers = iter(assess_households(households, parameters=parameters))
-        refused = len(households) < len(pending)
+        documents = [d for _, d in pending if not isinstance(d, InputError)]
+        answers = iter(answer(documents))
+        refused = len(documents) < len(pending)
         for number, item in pending:
             if isinstance(item, InputError):
                 out.write(json.dumps({"line": number, "error": {"path": item.path, "message": item.message}},
@@ -97,7 +106,7 @@ def _assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None) -> i
     try:
         for number, line in _lines(path):
             try:
-                pending.append((number, parse_json(line)))
+                pending.append((number, parse(line)))
             except InputError as exc:
                 print(f"line {number}: {exc}", file=sys.stderr)
                 pending.append((number, exc))
@@ -109,6 +118,11 @@ def _assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None) -> i
         print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
         return BAD_INPUT
     return status
+
+
+def assess_jsonl(path: str, out: IO[str], parameters: ParameterSet | None = None) -> int:
+    """One answer per input line, in order; a bad line gets an error object in its place."""
+    return jsonl_command(path, out, parse_json, lambda hs: assess_households(hs, parameters=parameters))
 
 
 def _synth(args: argparse.Namespace) -> int:
