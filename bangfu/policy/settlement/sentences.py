@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -86,21 +87,86 @@ def _limit(s: Settlement, code: str, i: int, cap: float, paid_key: str | None) -
     return f",已达{'本次' if paid_key is None else '年度'}最高限额{yuan(cap)}元"
 
 
+@dataclass(frozen=True)
+class Layer:
+    """A layer's wording: its sentences share one shape (`_ratio_layer`, `_segmented_text`), these are its words."""
+
+    code: str
+    paid: str  # the year-to-date key of what the layer has paid this year
+    article: str  # "(第7条)", appended to each sentence; "" for the basic insurance
+    standard: str  # "该日当地没有{standard}标准"
+    capped: str  # the year's cap reached: "本年度…已支付至年度最高…{cap}元,本次不再支付"
+    base: str  # the amount the layer pays on: "{base}{b}元…", or its growth "{base}由…元增至…元"
+    refused: str  # below the threshold: "…,{refused}"
+    pays: str  # the paid part: "按{pct}{pays}" (ratio layers) or "其中{segments}{pays}" (segmented layers)
+    grown: str = ""  # segmented layers: the year-to-date key of the base the bill grows
+
+
+LAYERS = {layer.code: layer for layer in (
+    Layer("medical.basic_insurance", "basic_paid", "", "基本医疗保险待遇",
+          "本年度基本医疗保险已支付至年度最高支付限额{cap}元,本次不再支付", "政策范围内费用", "基本医疗保险不支付",
+          "支付,计{amount}元"),
+    Layer("medical.critical_illness_insurance", "critical_paid", "(第7条)", "大病保险待遇",
+          "本年度大病保险已支付至年度最高限额{cap}元,本次不再支付", "本年度累计政策范围内个人负担费用", "本层不支付",
+          "支付,计{amount}元", "critical_base"),
+    Layer("medical.mutual_aid", "mutual_aid_paid", "(第11条)", "职工医疗互助保障",
+          "本年度互助金已支付至年度最高限额{cap}元,本次不再支付", "经医保支付后政策范围内费用", "本层不支付",
+          "同步赔付互助金{amount}元"),
+    Layer("medical.expense_assistance", "assistance_paid", "(第8条)", "医疗救助",
+          "本年度医疗救助已支付至年度最高救助限额{cap}元,本次不再支付", "经各项保险支付后,本年度政策范围内个人自负费用累计",
+          "本层不支付", "分段救助(自负越多比例越高),计{amount}元", "assistance_base"),
+)}
+
+
+def _missing(layer: Layer, head: str = "") -> str:
+    return f"{head};" * bool(head) + f"该日当地没有{layer.standard}标准,本层未计算{layer.article}。"
+
+
+def _capped(layer: Layer, cap: float, head: str = "") -> str:
+    return f"{head};" * bool(head) + layer.capped.format(cap=yuan(cap)) + f"{layer.article}。"
+
+
+def _ratio_layer(s: Settlement, i: int, layer: Layer) -> str:
+    """A layer paying a ratio above a threshold, up to a cap (basic insurance, mutual aid)."""
+    f = s.figures[layer.code]
+    threshold, ratio, cap = (_f(f[k].value, i) for k in ("threshold", "ratio", "cap"))
+    if math.isnan(threshold) or math.isnan(ratio):
+        return _missing(layer)
+    if not _room_left(cap, _f(s.bills.ytd[layer.paid], i)):
+        return _capped(layer, cap)
+    b, amount = _f(s.base[layer.code], i), _f(s.amount[layer.code], i)
+    if b <= threshold:
+        return f"{layer.base}{yuan(b)}元未超过起付标准{yuan(threshold)}元,{layer.refused}{layer.article}。"
+    pays = layer.pays.format(amount=yuan(amount))
+    return (f"{layer.base}{yuan(b)}元,超过起付标准{yuan(threshold)}元的部分按{pct(ratio)}{pays}"
+            f"{_limit(s, layer.code, i, cap, layer.paid)}{layer.article}。")
+
+
+def _ratio_details(s: Settlement, i: int, code: str) -> dict:
+    f = s.figures[code]
+    return _details({k: _f(f[k].value, i) for k in ("threshold", "ratio", "cap")},
+                    {k: bool(at(f[k].illustrative, i)) for k in ("threshold", "ratio", "cap")})
+
+
+def _segmented_text(s: Settlement, i: int, layer: Layer, head: str, threshold: float, segments: list[dict],
+                    cap: float) -> str:
+    """A layer paying by segments of the year's growing base above a threshold, up to a cap (critical illness
+    insurance, medical assistance): the part of this bill's growth in each segment."""
+    if not _room_left(cap, _f(s.bills.ytd[layer.paid], i)):
+        return _capped(layer, cap, head)
+    before, b, amount = _f(s.bills.ytd[layer.grown], i), _f(s.base[layer.code], i), _f(s.amount[layer.code], i)
+    after = before + b
+    grow = f"{layer.base}由{yuan(before)}元增至{yuan(after)}元"
+    if after <= threshold:
+        return f"{head};{grow},未超过起付线,{layer.refused}{layer.article}。"
+    return (f"{head};{grow},其中{_segment_text(segments, threshold, before, after)}"
+            f"{layer.pays.format(amount=yuan(amount))}{_limit(s, layer.code, i, cap, layer.paid)}{layer.article}。")
+
+
 def basic(s: Settlement, i: int) -> tuple[dict, str]:
     code = "medical.basic_insurance"
-    f = s.figures[code]
-    threshold, ratio, cap = (_f(f[k].value, i) for k in ("threshold", "ratio", "cap"))
-    details = _details({"threshold": threshold, "ratio": ratio, "cap": cap},
-                       {k: bool(at(f[k].illustrative, i)) for k in ("threshold", "ratio", "cap")})
-    b, amount = _f(s.base[code], i), _f(s.amount[code], i)
-    if math.isnan(threshold) or math.isnan(ratio):
-        return details, "该日当地没有基本医疗保险待遇标准,本层未计算。"
-    if not _room_left(cap, _f(s.bills.ytd["basic_paid"], i)):
-        return details, f"本年度基本医疗保险已支付至年度最高支付限额{yuan(cap)}元,本次不再支付。"
-    if b <= threshold:
-        return details, f"政策范围内费用{yuan(b)}元未超过起付标准{yuan(threshold)}元,基本医疗保险不支付。"
-    return details, (f"政策范围内费用{yuan(b)}元,超过起付标准{yuan(threshold)}元的部分按{pct(ratio)}支付,"
-                     f"计{yuan(amount)}元{_limit(s, code, i, cap, 'basic_paid')}。")
+    details = _ratio_details(s, i, code)
+    return details, _ratio_layer(s, i, LAYERS[code])
 
 
 def critical(s: Settlement, i: int) -> tuple[dict, str]:
@@ -120,21 +186,13 @@ def critical(s: Settlement, i: int) -> tuple[dict, str]:
                         "segments": bool(at(f["segments"].illustrative, i)) or ill_bonus,
                         "bonus_points": ill_bonus, "cap": bool(at(f["cap"].illustrative, i))})
     if math.isnan(normal):
-        return details, "该日当地没有大病保险待遇标准,本层未计算(第7条)。"
+        return details, _missing(LAYERS[code])
     if preferred:
         head = (f"困难职工家庭成员大病保险起付线比普通参保患者({yuan(normal)}元)降低50%,为{yuan(threshold)}元,"
                 f"各报销段比例提高{plain(bonus)}个百分点")
     else:
         head = f"普通参保患者大病保险起付线{yuan(normal)}元,不享受第7条的倾斜"
-    before, b, amount = _f(s.bills.ytd["critical_base"], i), _f(s.base[code], i), _f(s.amount[code], i)
-    after = before + b
-    grow = f"本年度累计政策范围内个人负担费用由{yuan(before)}元增至{yuan(after)}元"
-    if not _room_left(cap, _f(s.bills.ytd["critical_paid"], i)):
-        return details, f"{head};本年度大病保险已支付至年度最高限额{yuan(cap)}元,本次不再支付(第7条)。"
-    if after <= threshold:
-        return details, f"{head};{grow},未超过起付线,本层不支付(第7条)。"
-    return details, (f"{head};{grow},其中{_segment_text(segments, threshold, before, after)}支付,"
-                     f"计{yuan(amount)}元{_limit(s, code, i, cap, 'critical_paid')}(第7条)。")
+    return details, _segmented_text(s, i, LAYERS[code], head, threshold, segments, cap)
 
 
 def mutual_aid(s: Settlement, i: int) -> tuple[dict, str]:
@@ -143,21 +201,10 @@ def mutual_aid(s: Settlement, i: int) -> tuple[dict, str]:
         return {}, "职工医疗互助保障面向参加互助的职工本人,本层不支付(第11条)。"
     if not s.bills.mutual_aid[i]:
         return {}, "职工本人未参加职工医疗互助保障,本层不支付(第11条)。"
-    f = s.figures[code]
-    threshold, ratio, cap = (_f(f[k].value, i) for k in ("threshold", "ratio", "cap"))
-    details = _details({"threshold": threshold, "ratio": ratio, "cap": cap},
-                       {k: bool(at(f[k].illustrative, i)) for k in ("threshold", "ratio", "cap")})
-    b, amount = _f(s.base[code], i), _f(s.amount[code], i)
+    details = _ratio_details(s, i, code)
     if not s.bills.inpatient[i]:
         return details, "职工医疗互助保障赔付住院费用,门诊特殊病种费用本层不支付(第11条)。"
-    if math.isnan(threshold) or math.isnan(ratio):
-        return details, "该日当地没有职工医疗互助保障标准,本层未计算(第11条)。"
-    if not _room_left(cap, _f(s.bills.ytd["mutual_aid_paid"], i)):
-        return details, f"本年度互助金已支付至年度最高限额{yuan(cap)}元,本次不再支付(第11条)。"
-    if b <= threshold:
-        return details, f"经医保支付后政策范围内费用{yuan(b)}元未超过起付标准{yuan(threshold)}元,本层不支付(第11条)。"
-    return details, (f"经医保支付后政策范围内费用{yuan(b)}元,超过起付标准{yuan(threshold)}元的部分按{pct(ratio)}"
-                     f"同步赔付互助金{yuan(amount)}元{_limit(s, code, i, cap, 'mutual_aid_paid')}(第11条)。")
+    return details, _ratio_layer(s, i, LAYERS[code])
 
 
 def assistance(s: Settlement, i: int) -> tuple[dict, str]:
@@ -177,16 +224,8 @@ def assistance(s: Settlement, i: int) -> tuple[dict, str]:
     else:
         head = f"困难职工家庭大重病患者,年度救助起付线{yuan(threshold)}元"
     if math.isnan(threshold) or not segments:
-        return details, f"{head};该日当地没有医疗救助标准,本层未计算(第8条)。"
-    before, b, amount = _f(s.bills.ytd["assistance_base"], i), _f(s.base[code], i), _f(s.amount[code], i)
-    after = before + b
-    grow = f"经各项保险支付后,本年度政策范围内个人自负费用累计由{yuan(before)}元增至{yuan(after)}元"
-    if not _room_left(cap, _f(s.bills.ytd["assistance_paid"], i)):
-        return details, f"{head};本年度医疗救助已支付至年度最高救助限额{yuan(cap)}元,本次不再支付(第8条)。"
-    if after <= threshold:
-        return details, f"{head};{grow},未超过起付线,本层不支付(第8条)。"
-    return details, (f"{head};{grow},其中{_segment_text(segments, threshold, before, after)}分段救助(自负越多比例越高),"
-                     f"计{yuan(amount)}元{_limit(s, code, i, cap, 'assistance_paid')}(第8条)。")
+        return details, _missing(LAYERS[code], head)
+    return details, _segmented_text(s, i, LAYERS[code], head, threshold, segments, cap)
 
 
 def emergency(s: Settlement, i: int) -> tuple[dict, str]:
