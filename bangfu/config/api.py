@@ -19,14 +19,13 @@ from bangfu.common.errors import DomainError
 from bangfu.exchange.api import router as exchange_router
 from bangfu.ledger.api import router as ledger_router
 from bangfu.medical.api import router as medical_router
-from bangfu.policy import InputError, assess_households
+from bangfu.policy import InputError
 from bangfu.policy.answer_json import answer_json
-from bangfu.policy.schema import parse_document
 from bangfu.policy.settlement import settle
 from bangfu.programmes.api import router as programmes_router
 from bangfu.registry.api import router as registry_router
 from bangfu.standards.api import router as standards_router
-from bangfu.standards.selectors import effective_parameters
+from bangfu.standards.selectors import assessment_answer, effective_parameters
 
 
 class MoneyAsNumberEncoder(NinjaJSONEncoder):
@@ -165,10 +164,9 @@ def assessments(request: HttpRequest) -> HttpResponse:
     system's (the engine's with administrators' standards, Article 24), as on the household page.
     """
     try:
-        household = parse_document(request.body)
+        answer = assessment_answer(request.body)
     except InputError as exc:
         return JsonResponse({"detail": f"{exc.path}: {exc.message}"}, status=422)
-    answer = assess_households([household], parameters=effective_parameters())[0]
     return HttpResponse(answer_json(answer), content_type="application/json")
 
 

@@ -8,8 +8,10 @@ from django.db.models import Count, Max
 
 from bangfu.common.context import request_memo
 from bangfu.common.errors import NotFound
+from bangfu.policy import assess_households
 from bangfu.policy.parameters import ParameterSet, Value, default_parameters
 from bangfu.policy.regions import PROVINCE, get_region
+from bangfu.policy.schema import parse_document
 
 from .models import StandardRequest, StandardValue
 
@@ -60,6 +62,12 @@ def effective_parameters() -> ParameterSet:
     if memo is not None:
         memo[MEMO_KEY] = found
     return found
+
+
+def assessment_answer(document) -> dict:
+    """The engine's answer to one assessment document (a dict, or JSON text) with the system's figures, as the
+    API's `POST /v1/assessments` and the public self-check give it; bad input raises InputError naming the field."""
+    return assess_households([parse_document(document)], parameters=effective_parameters())[0]
 
 
 def forget_effective_parameters() -> None:

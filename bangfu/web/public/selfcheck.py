@@ -7,14 +7,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from bangfu.policy import assess_households
 from bangfu.policy.departments import where_to_apply
-from bangfu.policy.parameters import ParameterSet
 from bangfu.policy.rules import income
-from bangfu.policy.schema import parse_document
 from bangfu.registry import choices as c
 from bangfu.registry.income import lines_on
-from bangfu.standards.selectors import effective_parameters
 
 KIND_LABELS = {"cash": "现金补助", "subsidy": "费用减免或补贴", "priority": "优先安排", "service": "服务",
                "eligibility": "可以申请"}
@@ -39,12 +35,6 @@ def suggested_category(*, region: str, as_of: datetime.date, monthly_income: Dec
               c.Category.HARDSHIP: f"家庭人均月收入约{per}元,低于当地困难认定线{income.yuan(lines.hardship)}元",
               c.Category.NONE: f"家庭人均月收入约{per}元,不低于当地困难认定线{income.yuan(lines.hardship)}元"}[category]
     return {"category": category, "known": True, "reason": f"{reason}(当地城市低保标准{dibao}元/人·月)。"}
-
-
-def answer_for(document: dict, parameters: ParameterSet | None = None) -> dict:
-    """The engine's answer to the document, exactly as `POST /api/v1/assessments` gives it."""
-    household = parse_document(document)
-    return assess_households([household], parameters=parameters or effective_parameters())[0]
 
 
 def readable(answer: dict, members: dict[str, str]) -> list[dict]:

@@ -11,20 +11,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from bangfu.common import clock
 from bangfu.policy.schema import InputError
-from bangfu.policy.settlement import settle
 from bangfu.registry import choices as c
-from bangfu.standards.selectors import effective_parameters
+from bangfu.standards.selectors import assessment_answer, effective_parameters
 
+from ..calculator import calculator_answer
 from ..forms.medical import CalculatorForm
-from ..views.medical import _rows
 from .forms import ASSUMED, FamilyForm, document, member_forms
 from .notice import annotated_notice
-from .selfcheck import KIND_LABELS, answer_for, readable, suggested_category
+from .selfcheck import KIND_LABELS, readable, suggested_category
 
 # Answers per address and minute (the same variable as the API's public limit); a setting overrides it.
 RATE = os.environ.get("BANGFU_RATE_PUBLIC", "60/m")
@@ -46,7 +45,7 @@ def selfcheck(request):
     """政策自测: plain questions, then what the family may be entitled to (the engine's answer)."""
     if getattr(request, "limited", False):
         return _too_many(request)
-    today = timezone.localdate()
+    today = clock.today()
     bound = request.method == "POST"
     family = FamilyForm(request.POST if bound else None, day=today, initial={"dibao": "no", "region": "320100"})
     members = member_forms(request.POST if bound else None)
@@ -72,7 +71,7 @@ def selfcheck(request):
         else:
             doc = document(family, members, as_of=today, category=guess["category"])
             try:
-                answer = answer_for(doc)
+                answer = assessment_answer(doc)
             except InputError as exc:
                 family.add_error(None, exc.message)
             else:
@@ -91,21 +90,13 @@ def medical(request):
     """医疗费用自测: a bill in, the family's share out (the settlement with the system's figures)."""
     if getattr(request, "limited", False):
         return _too_many(request)
-    today = timezone.localdate()
+    today = clock.today()
     initial = {"billed_on": today, "region": "320100", "total": Decimal("80000"), "in_scope": Decimal("60000")}
     bound = "total" in request.GET
     form = CalculatorForm(request.GET if bound else None, initial=initial, day=today)
     context = {"form": form}
     if bound and form.is_valid():
-        parameters = effective_parameters()
-        try:
-            answer = settle(form.document(), parameters=parameters)
-            ordinary = settle(form.document("none"), parameters=parameters)
-        except InputError as exc:
-            form.add_error(None, f"{exc.path}: {exc.message}")
-        else:
-            context.update(answer=answer, ordinary=ordinary, rows=_rows(answer, ordinary),
-                           saved=ordinary["out_of_pocket"] - answer["out_of_pocket"])
+        context.update(calculator_answer(form))
     return render(request, "web/public/medical.html", context, status=422 if form.errors else 200)
 
 
@@ -115,7 +106,7 @@ def notice(request, printable: bool = False):
     """政策原文与解读: the notice article by article, each with the rules, figures and tests behind it."""
     if getattr(request, "limited", False):
         return _too_many(request)
-    today = timezone.localdate()
+    today = clock.today()
     preamble, articles, loose = annotated_notice(effective_parameters(), today)
     template = "web/public/notice_print.html" if printable else "web/public/notice.html"
     return render(request, template, {"preamble": preamble, "articles": articles, "loose": loose, "today": today,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import render
-from django.utils import timezone
 
 from bangfu.accounts.access import CHANGE
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases.services import case_leaflet_print
+from bangfu.common import clock
 from bangfu.common.errors import DomainError
 from bangfu.policy.departments import where_to_apply
 from bangfu.registry import selectors
@@ -43,10 +43,10 @@ def household_leaflet(request, pk: int):
     except DomainError as exc:
         form.add_domain_error(exc)
         return render(request, "web/households/leaflet_form.html", context, status=exc.status)
-    today = timezone.localdate()
+    today = clock.today()
     answer = entitlements_for(household, today)
     rows = [{**b, "where": where_to_apply(b["code"], b["kind"])} for b in answer.benefits]
-    context.update(today=today, printed_at=timezone.localtime(), answer=answer,
+    context.update(today=today, printed_at=clock.local_now(), answer=answer,
                    received=[r for r in rows if r["kind"] in RECEIVED],
                    to_apply=[r for r in rows if r["kind"] not in RECEIVED], **form.cleaned_data)
     return render(request, "web/households/leaflet.html", context)

@@ -17,13 +17,12 @@ from bangfu.medical import selectors as medical
 from bangfu.medical.models import Scheme
 from bangfu.medical.services import medical_bill_delete, medical_bill_record
 from bangfu.medical.settlement import PAYERS
-from bangfu.policy.schema import InputError
-from bangfu.policy.settlement import settle
 from bangfu.registry import choices as c
 from bangfu.registry import selectors
 from bangfu.standards.selectors import effective_parameters
 
 from ..access import page
+from ..calculator import calculator_answer, layer_rows
 from ..forms.medical import BillForm, CalculatorForm
 
 ACCIDENT_SHARE = "sync.identification.accident_expense_share"
@@ -88,38 +87,8 @@ def bill_detail(request, pk: int):
     bill = settled.bill
     return render(request, "web/medical/bill.html", {
         "bill": bill, "household": bill.household, "household_id": bill.household_id, "settled": settled, "ordinary": ordinary,
-        "rows": _rows(settled.answer, ordinary.answer), "can_delete": may(request.user, DELETE),
+        "rows": layer_rows(settled.answer, ordinary.answer), "can_delete": may(request.user, DELETE),
         "printed_on": clock.today()})
-
-
-def _rows(answer: dict | None, ordinary: dict | None) -> list[dict]:
-    if not answer:
-        return []
-    beside = {layer["code"]: layer for layer in (ordinary or {}).get("layers", [])}
-    return [{**layer, "ordinary": beside.get(layer["code"], {}).get("amount"),
-             "figures": _figures(layer["details"])} for layer in answer["layers"]]
-
-
-def _figures(details: dict) -> list[str]:
-    """The layer's figures, in words (illustrative ones said to be so)."""
-    names = {"threshold": "起付线", "normal_threshold": "普通参保患者起付线", "ratio": "比例", "cap": "限额",
-             "bonus_points": "提高百分点", "segments": "分段"}
-    illustrative = set(details.get("illustrative", []))
-    out = []
-    for key, value in details.items():
-        if key == "illustrative":
-            continue
-        if key == "segments":
-            shown = "、".join(f"{'以上' if s['to'] is None else '至' + str(s['to']) + '元'}{s['ratio'] * 100:g}%"
-                             for s in value)
-        elif key == "ratio":
-            shown = f"{value * 100:g}%"
-        elif value is None:
-            shown = "不设"
-        else:
-            shown = f"{value}{'' if key == 'bonus_points' else '元'}"
-        out.append(f"{names.get(key, key)}{shown}{'(示例值)' if key in illustrative else ''}")
-    return out
 
 
 @page(DELETE)
@@ -156,11 +125,5 @@ def calculator(request):
     form = CalculatorForm(request.GET if bound else None, initial=initial, day=today)
     context = {"form": form, "member_name": initial.get("member_name")}
     if bound and form.is_valid():
-        try:
-            answer, ordinary = settle(form.document()), settle(form.document("none"))
-        except InputError as exc:
-            form.add_error(None, f"{exc.path}: {exc.message}")
-        else:
-            context.update(answer=answer, ordinary=ordinary, rows=_rows(answer, ordinary),
-                           saved=ordinary["out_of_pocket"] - answer["out_of_pocket"])
+        context.update(calculator_answer(form))
     return render(request, "web/medical/calculator.html", context, status=422 if form.errors else 200)
