@@ -199,7 +199,7 @@ def exit_household(users):
     """`exit_household(household)`: 脱困退出 through the case services, as the union does it: taken into the archive
     if it is not there yet, reviewed by the caseworker, exited by the county reviewer. Returns the household."""
     from bangfu.cases import services
-    from bangfu.registry.choices import ARCHIVED_STATES
+    from bangfu.cases.workflow import ARCHIVED_STATES
 
     cw, rv = users["caseworker_g1"], users["reviewer_xuanwu"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from bangfu.cases.workflow import CaseState
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
-from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 
 from .models import Case, CaseEvent
@@ -28,19 +28,19 @@ def take_over_bulk(households: Sequence[Household], archived_on: Sequence[dateti
     system). Returns how many."""
     if not households:
         return 0
-    if any(h.status != c.Status.ARCHIVED for h in households):
+    if any(h.status != CaseState.ARCHIVED for h in households):
         raise ValueError("take_over_bulk takes households in 已建档 only")
     now = clock.now()
     reviews = next_reviews((day, h.region_code) for h, day in zip(households, archived_on, strict=True))
     fast_insert(Case, [
-        _case(household_id=h.pk, state=c.Status.ARCHIVED, category=h.verified_category, opened_at=now,
+        _case(household_id=h.pk, state=CaseState.ARCHIVED, category=h.verified_category, opened_at=now,
               archived_on=day, next_review_on=review)
         for h, day, review in zip(households, archived_on, reviews, strict=True)
     ])
     ids = dict(Case.objects.filter(household_id__in=[h.pk for h in households], episode=1)
                .values_list("household_id", "id"))
     fast_insert(CaseEvent, [
-        _event(case_id=ids[h.pk], at=now, action=TAKE_OVER, to_state=c.Status.ARCHIVED, reason=reason, version=1,
+        _event(case_id=ids[h.pk], at=now, action=TAKE_OVER, to_state=CaseState.ARCHIVED, reason=reason, version=1,
                data={"category": h.verified_category, "archived_on": day.isoformat(),
                      "next_review_on": review.isoformat(), "source": source})
         for h, day, review in zip(households, archived_on, reviews, strict=True)

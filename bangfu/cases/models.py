@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.accounts.access import RestrictedQuerySet
+from bangfu.cases.workflow import ARCHIVED_STATES, INACTIVE_STATES, CaseState
 from bangfu.policy.departments import DEPARTMENTS
-from bangfu.registry.choices import ARCHIVED_STATES, INACTIVE_STATES, Category, Status
+from bangfu.registry.choices import Category
 from bangfu.registry.models import Document, Household, Member
 
 USER = settings.AUTH_USER_MODEL
@@ -25,7 +26,7 @@ class Case(models.Model):
     previous = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="next_case",
                                     verbose_name="上一批次")
     is_relapse = models.BooleanField("返贫", default=False)
-    state = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    state = models.CharField("状态", max_length=24, choices=CaseState.choices, default=CaseState.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=1)
     opened_at = models.DateTimeField("建立时间", default=timezone.now)
     opened_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+")
@@ -57,7 +58,7 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["household", "episode"], name="case_one_episode_number"),
             models.UniqueConstraint(fields=["household"], condition=~Q(state__in=CLOSED),
                                     name="case_one_open_per_household"),
-            models.CheckConstraint(condition=Q(state__in=Status.values), name="case_state_valid"),
+            models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
             models.CheckConstraint(condition=Q(notice_end__isnull=True) | Q(notice_end__gte=models.F("notice_start")),
                                    name="case_notice_ends_after_start"),
             # Article 26: every archived household is reviewed at least once a year, so has its next review date.

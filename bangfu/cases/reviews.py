@@ -10,10 +10,10 @@ import numpy as np
 from django.db.models import QuerySet, prefetch_related_objects
 
 from bangfu.accounts.access import VIEW
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.rules import income
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.income import income_batch, lines_on
 from bangfu.registry.models import Household
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
+from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
 from bangfu.common.errors import DomainError, NotFound
 from bangfu.policy.money import CENT
-from bangfu.registry.choices import INACTIVE_STATES
 
 from .approvals import check_approver, proposer_ids
 from .models import LIVE_MEASURE, Case, FollowUp, Measure, MeasureStatus, Plan

@@ -10,10 +10,10 @@ import numpy as np
 
 from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.common.bounds import as_of_within
 from bangfu.policy.rules import income
 from bangfu.registry.assessment import INCOME_MONTHS
-from bangfu.registry.choices import ARCHIVED_STATES, Status
 from bangfu.registry.income import LinesByRegion, income_batch
 from bangfu.registry.models import Household
 
@@ -65,8 +65,8 @@ def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.da
     figures = {
         "archived": archived.count(),
         "helped": _helped(user, path, year),
-        "exited_by_work": cases.filter(state=Status.EXITED, closed_on__year=year).count(),
-        "social_assistance": cases.filter(state=Status.RELIEVED, closed_on__year=year).count(),
+        "exited_by_work": cases.filter(state=CaseState.EXITED, closed_on__year=year).count(),
+        "social_assistance": cases.filter(state=CaseState.RELIEVED, closed_on__year=year).count(),
         "relapsed": cases.filter(is_relapse=True, opened_at__year=year).count(),
         "below_dibao": _below_dibao(archived, as_of),
     }

@@ -4,10 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bangfu.common.errors import ValidationFailed
-from bangfu.registry.choices import Status
+from django.db import models
 
-S = Status
+from bangfu.common.errors import ValidationFailed
+
+
+class CaseState(models.TextChoices):
+    """Where a case stands, and so its household: the household's status is its current case's state, copied by
+    `services.household_follow_case` in the move's transaction (the registry receives these states when the app
+    is ready, `bangfu.registry.states`: it sits below cases and does not import them)."""
+
+    DRAFT = "draft", "申请"
+    SUBMITTED = "submitted", "待核查"
+    VERIFYING = "verifying", "核查中"
+    PUBLIC_NOTICE = "public_notice", "公示中"
+    ARCHIVED = "archived", "已建档"
+    HELPING = "helping", "帮扶中"
+    REVIEW = "review", "复核中"
+    EXITED = "exited", "已退出"
+    RELIEVED = "relieved", "解困"
+    REFUSED = "refused", "不予建档"
+
+
+S = CaseState
+
+# States in which the household is in the union's archive, and its members count as active.
+ARCHIVED_STATES = frozenset({S.ARCHIVED, S.HELPING, S.REVIEW})
+# Closed files: exited (脱困退出), handed to social assistance (解困), refused (不予建档).
+INACTIVE_STATES = frozenset({S.EXITED, S.RELIEVED, S.REFUSED})
+# The household list's pseudo-status for "in the archive" (any of ARCHIVED_STATES): reports link their archive counts to it.
+IN_ARCHIVE = "in_archive"
+IN_ARCHIVE_LABEL = "在档(已建档、帮扶中、复核中)"
 
 
 # The inputs a move takes, beside the case's version: "note", an optional note; "reason", a required reason (its

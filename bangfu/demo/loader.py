@@ -20,6 +20,7 @@ from bangfu.accounts.organisations import grassroots_create, organisations_sync
 from bangfu.accounts.services import user_create
 from bangfu.audit.services import audit_log
 from bangfu.cases.bulk import take_over_bulk
+from bangfu.cases.workflow import CaseState
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.registry import choices as c
@@ -92,9 +93,9 @@ def _unions_for(count: int, grassroots: list[Organisation], rng: random.Random) 
 
 
 def _household(union: Organisation, people: PersonFactory, rng: random.Random) -> Household:
-    status = rng.choices([c.Status.ARCHIVED, c.Status.DRAFT, c.Status.EXITED], [70, 20, 10])[0]
+    status = rng.choices([CaseState.ARCHIVED, CaseState.DRAFT, CaseState.EXITED], [70, 20, 10])[0]
     proposed = rng.choices([c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP], [75, 25])[0]
-    verified = proposed if status != c.Status.DRAFT else c.Category.NONE
+    verified = proposed if status != CaseState.DRAFT else c.Category.NONE
     causes = sorted(rng.sample(CAUSES, rng.choice([1, 1, 2, 2, 3])), key=CAUSES.index)
     dibao = proposed == c.Category.EXTREME_HARDSHIP and rng.random() < 0.4
     return Household(
@@ -132,13 +133,13 @@ def _archive_dates(households: list[Household], today: datetime.date, seen: dict
 def _insert_batch(unions: list[Organisation], people: PersonFactory, rng: random.Random,
                   today: datetime.date, seen: dict[int, int]) -> tuple[int, int, int]:
     households = Household.objects.bulk_create([_household(u, people, rng) for u in unions])
-    archived = [h for h in households if h.status == c.Status.ARCHIVED]
+    archived = [h for h in households if h.status == CaseState.ARCHIVED]
     cases = take_over_bulk(archived, _archive_dates(archived, today, seen), source="demo",
                            reason="演示数据:按原有档案建档")
     members, incomes = [], []
     for household in households:
         family = people.family(household, today)
-        active = household.status != c.Status.EXITED
+        active = household.status != CaseState.EXITED
         for position, member in enumerate(family):
             member.household_id, member.position, member.active = household.pk, position, active
         members.extend(family)

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Sum
 
 from bangfu.audit.services import audit_log_many
+from bangfu.cases.workflow import CaseState
 from bangfu.ledger.models import LedgerEntry
 from bangfu.policy.rules import income
-from bangfu.registry import choices as c
 from bangfu.registry.income import LinesByRegion, income_batch
 from bangfu.registry.models import Household, Member
 
@@ -33,7 +33,7 @@ def relapse_scan(*, as_of: datetime.date) -> int:
     """Raise one alert per exited household and month when its per-capita income in the last whole month before
     `as_of`'s month is below the 困难 line again (the engine's income rule: what identification would propose;
     Article 26 动态跟踪). A month without records raises nothing. Returns the number of new alerts."""
-    exited = Household.objects.filter(status=c.Status.EXITED)
+    exited = Household.objects.filter(status=CaseState.EXITED)
     batch = income_batch(exited, as_of, 1)
     summary = income.income_summary(batch.incomes, batch.members, as_of, months=1)
     lines = LinesByRegion(as_of)

@@ -9,6 +9,7 @@ import random
 from django.db.models import Q
 
 from bangfu.accounts.models import Department, User
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.common import clock
 from bangfu.common.spreadsheets import csv_bytes
 from bangfu.registry import choices as c
@@ -52,7 +53,7 @@ def load_exchange_demo(*, seed: int = 2019, share: float = 0.06) -> dict:
     officers = {u.department: u for u in User.objects.filter(role="department_officer", is_active=True,
                                                                organisation__level="province")}
     rng = random.Random(seed)
-    statuses = [*c.ARCHIVED_STATES, c.Status.DRAFT, c.Status.SUBMITTED, c.Status.VERIFYING]
+    statuses = [*ARCHIVED_STATES, CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING]
     active = Member.objects.filter(active=True, removed=False, household__status__in=statuses)
     died_on = (clock.today() - datetime.timedelta(days=45)).isoformat()
     jobs = []

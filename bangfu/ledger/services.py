@@ -13,11 +13,11 @@ from bangfu.audit.services import audit_log
 from bangfu.cases.approvals import check_escalating_approver
 from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.clock import today
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household
 
 from .budgets import budget_check

@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 
 from bangfu.accounts.models import Role, User
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.policy.money import CENT
 from bangfu.registry import choices as c
@@ -32,7 +33,7 @@ def load_medical_demo(*, seed: int = 2019, households: int = 12) -> int:
     rng = random.Random(seed)
     today = clock.today()
     start = datetime.date(today.year, 1, 1)
-    archived = list(Household.objects.filter(status__in=c.ARCHIVED_STATES).select_related("union")
+    archived = list(Household.objects.filter(status__in=ARCHIVED_STATES).select_related("union")
                     .order_by("-union__code", "pk"))
     chosen = [h for h in archived if h.union.code == DEMO_UNION][:4]
     chosen += rng.sample([h for h in archived if h not in chosen], min(households, len(archived) - len(chosen)))

@@ -11,11 +11,11 @@ from stdnum import luhn
 
 from bangfu.accounts.models import Organisation, User
 from bangfu.audit.services import audit_log
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.common.spreadsheets import csv_bytes
 from bangfu.ledger.services import budget_set
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household, Member
 
 from . import bankfiles, services

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.policy import assess_many
 from bangfu.policy.rules import rounds as rules
 from bangfu.registry.assessment import household_to_assessment_document
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household, Member
 
 from .models import Programme, ProgrammeKind

@@ -18,30 +18,6 @@ def verified_category_label(code: str) -> str:
     return UNDECIDED if code == Category.NONE else Category(code).label
 
 
-class Status(models.TextChoices):
-    # The states of the case workflow (bangfu.cases.workflow moves between them); the household's status follows its
-    # current case (cases.services.household_follow_case, in the move's transaction).
-    DRAFT = "draft", "申请"
-    SUBMITTED = "submitted", "待核查"
-    VERIFYING = "verifying", "核查中"
-    PUBLIC_NOTICE = "public_notice", "公示中"
-    ARCHIVED = "archived", "已建档"
-    HELPING = "helping", "帮扶中"
-    REVIEW = "review", "复核中"
-    EXITED = "exited", "已退出"
-    RELIEVED = "relieved", "解困"
-    REFUSED = "refused", "不予建档"
-
-
-# States in which the household is in the union's archive, and its members count as active.
-ARCHIVED_STATES = frozenset({Status.ARCHIVED, Status.HELPING, Status.REVIEW})
-# The household list's pseudo-status for "in the archive" (any of ARCHIVED_STATES): reports link their archive counts to it.
-IN_ARCHIVE = "in_archive"
-IN_ARCHIVE_LABEL = "在档(已建档、帮扶中、复核中)"
-# Closed files: exited (脱困退出), handed to social assistance (解困), refused (不予建档).
-INACTIVE_STATES = frozenset({Status.EXITED, Status.RELIEVED, Status.REFUSED})
-
-
 class Cause(models.TextChoices):
     ILLNESS = "illness", "因病"
     DISABILITY = "disability", "因残"

@@ -11,6 +11,7 @@ from bangfu.accounts.access import RestrictedQuerySet
 from bangfu.accounts.models import Organisation
 
 from . import choices as c
+from . import states
 
 
 class Household(models.Model):
@@ -18,7 +19,8 @@ class Household(models.Model):
     region_code = models.CharField("行政区划代码", max_length=6, db_index=True)
     address = models.CharField("家庭住址", max_length=200)
     phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
-    status = models.CharField("状态", max_length=24, choices=c.Status.choices, default=c.Status.DRAFT, db_index=True)
+    # Its current case's state, copied by the case's move (bangfu.registry.states): the states are the workflow's.
+    status = models.CharField("状态", max_length=24, choices=states.choices, default=states.initial, db_index=True)
     proposed_category = models.CharField("申请类别", max_length=20, choices=c.Category.choices, default=c.Category.HARDSHIP)
     verified_category = models.CharField(
         "核定类别", max_length=20, choices=c.Category.choices, default=c.Category.NONE, db_index=True
@@ -44,7 +46,6 @@ class Household(models.Model):
         verbose_name = verbose_name_plural = "困难职工家庭"
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=c.Status.values), name="household_status_valid"),
             models.CheckConstraint(
                 condition=Q(verified_category__in=c.Category.values) & Q(proposed_category__in=c.Category.values),
                 name="household_category_valid",
@@ -57,7 +58,7 @@ class Household(models.Model):
     @property
     def archived(self) -> bool:
         """In the union's archive (the spec's `archived`), derived from the status so the two cannot disagree."""
-        return self.status in c.ARCHIVED_STATES
+        return states.is_archived(self.status)
 
 
 class Member(models.Model):

@@ -13,7 +13,7 @@ from bangfu.accounts.models import Organisation
 from bangfu.common.bounds import cursor, page_number
 from bangfu.common.errors import NotFound
 
-from . import choices as c
+from . import states
 from .models import Document, Household, Member
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -71,10 +71,8 @@ def household_queryset(
         qs = qs.filter(verified_category=category)
     if cause:
         qs = qs.filter(has_cause(cause))
-    if status == c.IN_ARCHIVE:
-        qs = qs.filter(status__in=c.ARCHIVED_STATES)
-    elif status:
-        qs = qs.filter(status=status)
+    if status:
+        qs = qs.filter(status__in=states.matching(status))
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))

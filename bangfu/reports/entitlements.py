@@ -10,9 +10,9 @@ from itertools import islice
 
 from django.db.models import Prefetch
 
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import as_of_within
 from bangfu.policy import InputError, assess_many
-from bangfu.registry import choices as c
 from bangfu.registry.assessment import household_to_assessment_document
 from bangfu.registry.models import Member
 from bangfu.standards.selectors import effective_parameters
@@ -26,7 +26,7 @@ CASH_KINDS = ("cash", "subsidy")  # the spec's total_cash
 def archived_households(*, user, union):
     """The archived households of the union's subtree with what their assessment document needs."""
     active = Member.objects.filter(removed=False).order_by("position", "id")
-    return (households(user=user, union=union).filter(status__in=c.ARCHIVED_STATES).select_related("union")
+    return (households(user=user, union=union).filter(status__in=ARCHIVED_STATES).select_related("union")
             .prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"), "incomes")
             .order_by("pk"))
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch
 
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
-from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Member
 from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
 from bangfu.standards.selectors import overlay
@@ -66,7 +66,7 @@ def scope(area_path: str, *, base=None):
     """Archived households of the standard's area (the job acts for the system; pages restrict what is shown;
     a what-if passes the user's restricted households as `base`)."""
     active = Member.objects.filter(removed=False).order_by("position", "id")
-    return ((Household.objects if base is None else base).filter(union__path__startswith=area_path, status__in=c.ARCHIVED_STATES)
+    return ((Household.objects if base is None else base).filter(union__path__startswith=area_path, status__in=ARCHIVED_STATES)
             .select_related("union").prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
                                                       "incomes").order_by("pk"))
 

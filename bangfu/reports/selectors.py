@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from bangfu.accounts.access import VIEW, in_area, may
 from bangfu.accounts.models import Organisation
 from bangfu.cases.models import Case
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.common.errors import NotFound
 from bangfu.ledger.models import Budget, FundSource
 from bangfu.ledger.selectors import entry_list
@@ -20,7 +21,7 @@ from bangfu.registry.models import Household
 from bangfu.registry.selectors import has_cause
 
 CENT = Decimal("0.01")
-EXIT_STATES = {c.Status.EXITED: "脱困退出", c.Status.RELIEVED: "解困(转社会救助)"}
+EXIT_STATES = {CaseState.EXITED: "脱困退出", CaseState.RELIEVED: "解困(转社会救助)"}
 
 
 def report_union(*, user, union_id: int | None = None) -> Organisation:
@@ -67,7 +68,7 @@ def household_report(*, user, union: Organisation) -> dict:
     rows = list(qs.values("union__path", "verified_category", "status").annotate(n=Count("pk")))
     by_category = _fold(rows, union, "verified_category")
     by_status = _fold(rows, union, "status")
-    archived_rows = [r for r in rows if r["status"] in c.ARCHIVED_STATES]
+    archived_rows = [r for r in rows if r["status"] in ARCHIVED_STATES]
     archived = _fold(archived_rows, union, "verified_category")
     causes = qs.aggregate(**{code: Count("pk", filter=has_cause(code)) for code in c.Cause.values})
     years = (Case.objects.restrict(user, VIEW).filter(household__union__path__startswith=union.path,
@@ -83,7 +84,7 @@ def household_report(*, user, union: Organisation) -> dict:
             "archived": sum(arc.values()), "hardship": arc[c.Category.HARDSHIP],
             "extreme": arc[c.Category.EXTREME_HARDSHIP],
             "category": [(code, label, cat[code]) for code, label in c.Category.choices],
-            "status": [(code, label, st[code]) for code, label in c.Status.choices],
+            "status": [(code, label, st[code]) for code, label in CaseState.choices],
         })
     return {
         "union": union, "areas": area_rows, "total": area_rows[0],

@@ -6,8 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from bangfu.cases.selectors import OPEN, allowed_moves
-from bangfu.cases.workflow import TRANSITIONS, state_label
-from bangfu.registry.choices import INACTIVE_STATES
+from bangfu.cases.workflow import INACTIVE_STATES, TRANSITIONS, state_label
 
 # Events of the log that are no move of the workflow table.
 EVENT_LABELS = {"open": "建立档案", "adopt": "按原有档案建立", "reopen": "重新申请", "take_over": "按原有档案建档",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from bangfu.cases.workflow import ARCHIVED_STATES, INACTIVE_STATES
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.explain import family_lines
 from bangfu.registry import choices as c
@@ -33,7 +34,7 @@ class Entitlements:
 
 def is_preview(household: Household) -> bool:
     """A file not yet verified with a proposed category is shown as a preview under that category."""
-    preview = household.status not in c.ARCHIVED_STATES and household.status not in c.INACTIVE_STATES
+    preview = household.status not in ARCHIVED_STATES and household.status not in INACTIVE_STATES
     return preview and household.proposed_category != c.Category.NONE
 
 

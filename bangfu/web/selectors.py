@@ -9,6 +9,7 @@ from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation, OrgLevel
 from bangfu.accounts.organisations import division_name
 from bangfu.accounts.selectors import organisation_list
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Member
 
@@ -17,12 +18,12 @@ def area_summary(*, user) -> dict:
     """Counts of the households the user may see: total, by status, by verified category, by city."""
     qs = Household.objects.restrict(user, VIEW).order_by()
     by_status = dict(qs.values_list("status").annotate(n=Count("pk")))
-    archived = qs.filter(status__in=c.ARCHIVED_STATES)
+    archived = qs.filter(status__in=ARCHIVED_STATES)
     by_category = dict(archived.values_list("verified_category").annotate(n=Count("pk")))
     by_city = dict(qs.annotate(city=Substr("region_code", 1, 4)).values_list("city").annotate(n=Count("pk")))
     return {
         "total": sum(by_status.values()),
-        "status": [(label, by_status.get(value, 0)) for value, label in c.Status.choices],
+        "status": [(label, by_status.get(value, 0)) for value, label in CaseState.choices],
         "category": [(label, by_category.get(value, 0)) for value, label in c.Category.choices
                      if value != c.Category.NONE],
         "city": sorted(((division_name(code + "00"), n) for code, n in by_city.items()), key=lambda x: -x[1]),

@@ -20,8 +20,8 @@ from bangfu.cases import services
 from bangfu.cases.models import Case
 from bangfu.cases.parameters import add_months
 from bangfu.cases.reviews import overdue_reviews
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Household
 
 pytestmark = pytest.mark.django_db

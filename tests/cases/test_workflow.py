@@ -9,9 +9,8 @@ import pytest
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services
 from bangfu.cases.models import Case, CaseEvent
-from bangfu.cases.workflow import TRANSITIONS
+from bangfu.cases.workflow import TRANSITIONS, CaseState
 from bangfu.common.errors import ValidationFailed
-from bangfu.registry.choices import Status
 from bangfu.registry.models import Household
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def put_in(case: Case, state: str, users, today) -> Case:
 
 
 ALLOWED = [(name, state) for name, move in TRANSITIONS.items() for state in sorted(move.sources)]
-REFUSED = [(name, state) for name, move in TRANSITIONS.items() for state in Status.values
+REFUSED = [(name, state) for name, move in TRANSITIONS.items() for state in CaseState.values
            if state not in move.sources]
 
 
@@ -68,7 +67,7 @@ def test_each_move_is_refused_from_the_other_states_and_nothing_changes(case, us
     events, audits, version = CaseEvent.objects.count(), AuditEntry.objects.count(), case.version
     with pytest.raises(ValidationFailed) as refused:
         call(name, case, users, today)
-    assert "不能" in refused.value.message and Status(state).label in refused.value.message
+    assert "不能" in refused.value.message and CaseState(state).label in refused.value.message
     case.refresh_from_db()
     assert case.state == state and case.version == version
     assert CaseEvent.objects.count() == events and AuditEntry.objects.count() == audits

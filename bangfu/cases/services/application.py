@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 
 from bangfu.accounts.access import CHANGE
+from bangfu.cases.workflow import INACTIVE_STATES, CaseState
 from bangfu.common import clock
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
@@ -36,18 +37,18 @@ def case_open(*, actor, household: Household, reason: str = "") -> Case:
     check_area(actor, household.union.path, CHANGE, "未找到该家庭档案")
     Household.objects.select_for_update().filter(pk=household.pk).first()
     last = household.cases.order_by("-episode").first()
-    if last is None and household.status != c.Status.DRAFT:
+    if last is None and household.status != CaseState.DRAFT:
         last = _adopt(actor, household)
-        if last.state not in c.INACTIVE_STATES:
+        if last.state not in INACTIVE_STATES:
             return last
-    if last is not None and last.state not in c.INACTIVE_STATES:
+    if last is not None and last.state not in INACTIVE_STATES:
         raise Conflict(f"该家庭已有进行中的档案(第{last.episode}次建档,{last.get_state_display()})",
                        field="household", extra={"case_id": last.pk})
     if last is not None:
         reason = required_reason(reason, "重新申请的原因")
     case = Case.objects.create(
         household=household, episode=(last.episode + 1) if last else 1, previous=last,
-        is_relapse=bool(last and last.state == c.Status.EXITED), opened_by=actor,
+        is_relapse=bool(last and last.state == CaseState.EXITED), opened_by=actor,
     )
     log_event(actor=actor, case=case, action="open", to_state=case.state, reason=reason,
               data={"previous": last.pk if last else None, "relapse": case.is_relapse})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from bangfu.audit.services import audit_log
+from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common.errors import Conflict
-from bangfu.registry.choices import INACTIVE_STATES
 from bangfu.registry.models import Household, Member
 
 REACTIVATION_REFUSED = "该家庭有成员已登记在其他在册困难职工家庭中,不能重新建档。请先核实该成员的归属。"

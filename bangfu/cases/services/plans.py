@@ -12,11 +12,11 @@ from django.forms.models import model_to_dict
 from bangfu.accounts.access import CHANGE, in_area, may
 from bangfu.audit.locking import lock_version
 from bangfu.audit.services import audit_log, diff
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import decimal_within, int_within, text_within
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.policy.departments import department_for
-from bangfu.registry.choices import ARCHIVED_STATES
 from bangfu.registry.models import Member
 
 from ..models import Case, Department, Measure, MeasureKind, MeasureStatus, Plan

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from bangfu.accounts.access import VERIFY, check_area
 from bangfu.audit.models import AuditEntry
+from bangfu.cases.workflow import ARCHIVED_STATES, INACTIVE_STATES, CaseState
 from bangfu.common import clock
 from bangfu.common.clock import today
 from bangfu.common.errors import Conflict, ValidationFailed
@@ -48,7 +49,7 @@ def _archive_day(archived_on: datetime.date | None) -> datetime.date:
 def _check_household(household: Household, category: str) -> None:
     if category not in CATEGORIES:
         raise ValidationFailed("核定类别应为困难或特困", field="category")
-    if household.status in c.INACTIVE_STATES:
+    if household.status in INACTIVE_STATES:
         raise ValidationFailed("已退出或不予建档的档案不能核定", field="status")
     if not household.members.filter(removed=False, relation=c.Relation.SELF).exists():
         raise ValidationFailed("档案中没有职工本人,不能核定", field="members")
@@ -79,8 +80,8 @@ def case_take_over(*, actor, household: Household, category: str, archived_on: d
     household = Household.objects.select_for_update().select_related("union").get(pk=household.pk)
     _check_household(household, category)
     current = household.cases.order_by("-episode").first()
-    if current is not None and current.state not in c.INACTIVE_STATES:
-        if current.state in c.ARCHIVED_STATES:
+    if current is not None and current.state not in INACTIVE_STATES:
+        if current.state in ARCHIVED_STATES:
             return _recategorise(actor, current, category, reason)
         raise Conflict(f"该家庭正在申请建档(第{current.episode}次建档,{current.get_state_display()}),"
                        "须经公示后由审核人审批建档", field="household", extra={"case_id": current.pk})
@@ -89,7 +90,7 @@ def case_take_over(*, actor, household: Household, category: str, archived_on: d
     archive_checks(actor=actor, household=household, override_reason=override_reason)
     case = Case.objects.create(
         household=household, episode=current.episode + 1 if current else 1, previous=current,
-        state=c.Status.ARCHIVED, category=category, archived_on=day, approved_by=actor, opened_by=actor,
+        state=CaseState.ARCHIVED, category=category, archived_on=day, approved_by=actor, opened_by=actor,
         next_review_on=next_review(day, household.region_code),
     )
     log_event(actor=actor, case=case, action=TAKE_OVER, from_state=household.status, to_state=case.state,
@@ -102,7 +103,7 @@ def case_take_over(*, actor, household: Household, category: str, archived_on: d
 
 def adopted_review_fields(household: Household) -> dict:
     """For a household archived by the registry alone and adopted in its state: its archive and review dates."""
-    if household.status not in c.ARCHIVED_STATES:
+    if household.status not in ARCHIVED_STATES:
         return {}
     day = archive_date_known(household)
     return {"archived_on": day, "next_review_on": next_review(day, household.region_code)}

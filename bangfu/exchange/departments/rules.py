@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.medical.models import MedicalBill, Source
 from bangfu.medical.settlement import department_difference
 from bangfu.registry import choices as c
@@ -48,11 +49,11 @@ def disagreement_for(fact: DepartmentFact) -> tuple[str, str] | None:
 def alert_for(fact: DepartmentFact) -> tuple[str, str, str] | None:
     """(kind, key, Chinese message) for a fact that needs the caseworker's attention, else None."""
     member, household, value = fact.member, fact.household, fact.value
-    exited = household.status == c.Status.EXITED
+    exited = household.status == CaseState.EXITED
     if fact.kind == FactKind.DEATH and not member.removed:
         when = value.get("died_on") or "近期"
         return AlertKind.DEATH, f"death:{member.pk}", f"民政部门报告{member.name}已于{when}死亡,请核实并更新家庭成员"
-    if fact.kind == FactKind.EXTREME_SUPPORT and household.status in c.ARCHIVED_STATES:
+    if fact.kind == FactKind.EXTREME_SUPPORT and household.status in ARCHIVED_STATES:
         return (AlertKind.DUPLICATE_BENEFIT, f"extreme_support:{member.pk}",
                 f"{member.name}已由民政部门特困供养,请核实是否重复享受工会生活救助")
     if exited and fact.kind == FactKind.HOSPITAL:

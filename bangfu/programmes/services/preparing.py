@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 from bangfu.cases.models import LIVE_MEASURE, Measure, MeasureKind
+from bangfu.cases.workflow import ARCHIVED_STATES, INACTIVE_STATES, CaseState
 from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.exchange.models import DepartmentFact, FactKind
-from bangfu.registry import choices as c
 from bangfu.registry.models import Member
 
 from ..models import Delivery, Exclusion, Line, LineState, Payee, ProgrammeKind, Round
@@ -100,7 +100,7 @@ def build_lines(round_: Round) -> dict:
     """Insert the round's lines; returns counts by outcome."""
     path, programme = round_.union.path, round_.programme
     households = area_households(path)
-    archived = [h for h in households if h.status in c.ARCHIVED_STATES]
+    archived = [h for h in households if h.status in ARCHIVED_STATES]
     picks = dict(zip((h.id for h in archived),
                      pick(programme, archived, round_.paid_on, round_.period_start, round_.period_end), strict=True))
     payees, workers, dead = _payees(path), _workers(path), _deceased(path)
@@ -110,10 +110,10 @@ def build_lines(round_: Round) -> dict:
     lines, counts = [], Counter()
     for h in households:
         fields = dict(base, household_id=h.id)
-        if h.status in c.INACTIVE_STATES:
-            exclusion, reason = Exclusion.EXITED, f"家庭已{c.Status(h.status).label}"
-        elif h.status not in c.ARCHIVED_STATES:
-            exclusion, reason = Exclusion.NOT_ARCHIVED, f"尚未建档({c.Status(h.status).label})"
+        if h.status in INACTIVE_STATES:
+            exclusion, reason = Exclusion.EXITED, f"家庭已{CaseState(h.status).label}"
+        elif h.status not in ARCHIVED_STATES:
+            exclusion, reason = Exclusion.NOT_ARCHIVED, f"尚未建档({CaseState(h.status).label})"
         elif picks[h.id].amount is None:
             exclusion, reason = Exclusion.RULE, picks[h.id].reason
         elif h.id in taken:

@@ -9,7 +9,7 @@ from bangfu.audit.services import audit_log
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import mask_id_number
 
-from .. import choices as c
+from .. import states
 from ..models import Household, Member
 
 
@@ -29,7 +29,7 @@ def lock_household(household: Household) -> Household:
 
 def refuse_inactive(household: Household, message: str) -> None:
     """An exited or refused file is kept as it was: its facts are history, not to be edited."""
-    if household.status in c.INACTIVE_STATES:
+    if states.is_closed(household.status):
         raise ValidationFailed(f"{message}(档案状态:{household.get_status_display()})", field="status")
 
 

@@ -7,6 +7,7 @@ from django import forms
 from bangfu.accounts.models import OrgLevel
 from bangfu.accounts.selectors import organisation_list
 from bangfu.audit.labels import OBJECT_TYPE_LABELS
+from bangfu.cases.workflow import IN_ARCHIVE, IN_ARCHIVE_LABEL, CaseState
 from bangfu.common.bounds import page_number
 from bangfu.registry import choices as c
 
@@ -24,8 +25,8 @@ class HouseholdFilterForm(StyledForm):
     union = forms.TypedChoiceField(label="所属工会", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="核定类别", required=False, choices=blank("全部", c.Category.choices))
     cause = forms.ChoiceField(label="致困原因", required=False, choices=blank("全部", c.Cause.choices))
-    status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", [(c.IN_ARCHIVE, c.IN_ARCHIVE_LABEL),
-                                                                               *c.Status.choices]))
+    status = forms.ChoiceField(label="状态", required=False, choices=blank("全部", [(IN_ARCHIVE, IN_ARCHIVE_LABEL),
+                                                                               *CaseState.choices]))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def __init__(self, *args, user, **kwargs):

@@ -13,12 +13,11 @@ from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.reviews import exit_suggestion
-from bangfu.cases.workflow import TRANSITIONS
+from bangfu.cases.workflow import ARCHIVED_STATES, TRANSITIONS, CaseState
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.exchange.models import OpenState
 from bangfu.exchange.selectors import disagreement_list
-from bangfu.registry import choices as c
 from bangfu.registry import selectors
 
 from ..access import is_htmx, page
@@ -38,15 +37,15 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
     state = case.state if case is not None else household.status
     today = clock.today()
     followups = [(f, FollowUpForm(prefix=f"f{f.pk}", initial={"done_on": today}))
-                 for f in (case.followups.all() if case is not None and case.state == c.Status.EXITED else [])]
+                 for f in (case.followups.all() if case is not None and case.state == CaseState.EXITED else [])]
     return {
-        "household": household, "case": case, "state": state, "state_label": c.Status(state).label,
+        "household": household, "case": case, "state": state, "state_label": CaseState(state).label,
         "options": [(o, forms.get(o.name)) for o in options], "version": version,
         "events": event_rows(case_selectors.case_events(case)) if case is not None else [],
         "followups": followups,
         "can_follow_up": may(user, CHANGE),
-        "suggestion": exit_suggestion(household, today) if state == c.Status.REVIEW else None,
-        "error": error, "conflict": conflict, "archived": state in c.ARCHIVED_STATES, "year": today.year,
+        "suggestion": exit_suggestion(household, today) if state == CaseState.REVIEW else None,
+        "error": error, "conflict": conflict, "archived": state in ARCHIVED_STATES, "year": today.year,
     }
 
 

@@ -11,12 +11,12 @@ from bangfu.accounts.models import OrgLevel
 from bangfu.cases.reviews import exit_suggestions, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
 from bangfu.cases.targets import article2_targets
+from bangfu.cases.workflow import CaseState
 from bangfu.common import clock
 from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
 from bangfu.programmes.selectors import rounds_waiting
-from bangfu.registry import choices as c
 
 from ..access import page
 from ..forms.base import StyledForm
@@ -30,7 +30,7 @@ SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few revi
 
 def worklists(user) -> dict:
     today = clock.today()
-    reviews = list(case_list(user=user, state=c.Status.REVIEW)[:SUGGESTIONS])
+    reviews = list(case_list(user=user, state=CaseState.REVIEW)[:SUGGESTIONS])
     suggestions = [{"case": case, **suggestion} for case, suggestion
                    in zip(reviews, exit_suggestions([case.household for case in reviews], today), strict=True)
                    if suggestion["suggestion"]]

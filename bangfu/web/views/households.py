@@ -8,10 +8,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
+from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.answer_json import answer_json
-from bangfu.registry import choices as c
 from bangfu.registry import selectors
 from bangfu.registry.exports import household_export
 
@@ -64,9 +64,9 @@ def file_context(request, household) -> dict:
     return {
         "household": household, "members": household.active_members,
         "entitlements": entitlements_for(household, _as_of(request)),
-        "editable": may(user, CHANGE) and household.status not in c.INACTIVE_STATES,
+        "editable": may(user, CHANGE) and household.status not in INACTIVE_STATES,
         "can_reveal": may(user, VIEW_ID_NUMBER),
-        "can_add_member": may(user, ADD) and household.status not in c.INACTIVE_STATES,
+        "can_add_member": may(user, ADD) and household.status not in INACTIVE_STATES,
     }
 
 

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
+from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.ledger import selectors as ledger_selectors
 from bangfu.ledger import services
 from bangfu.ledger.models import FundSource, RequestStatus
-from bangfu.registry import choices as c
 from bangfu.registry import selectors
 
 from ..access import page
@@ -53,7 +53,7 @@ def _totals(user, pk: int) -> dict:
 def household_ledger(request, pk: int):
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
-    can_record = may(user, CHANGE) and household.status in c.ARCHIVED_STATES
+    can_record = may(user, CHANGE) and household.status in ARCHIVED_STATES
     measures = household_measures(user=user, household_id=pk) if can_record else []
     initial = {"paid_on": clock.today(), "measure": request.GET.get("measure")}
     form = PaymentForm(request.POST or None, measures=measures, initial=initial)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from bangfu.accounts.access import ADD, CHANGE, DELETE, VIEW, may
+from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
 from bangfu.common.errors import DomainError
 from bangfu.medical import selectors as medical
@@ -55,7 +56,7 @@ def medical_context(request, household) -> dict:
     return {"medical": summary, "medical_payers": [(code, PAYERS[code], summary.by_payer[code]) for code in PAYERS],
             "medical_years": list(range(today.year, 2018, -1)), "medical_accident": accident,
             "medical_accident_line": f"{float(share) * 100:g}%" if share is not None else "", "medical_measure_url": measure_url,
-            "can_add_bill": may(request.user, ADD) and household.status not in c.INACTIVE_STATES}
+            "can_add_bill": may(request.user, ADD) and household.status not in INACTIVE_STATES}
 
 
 @page(ADD)

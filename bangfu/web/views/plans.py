@@ -15,6 +15,7 @@ from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.cases import selectors as case_selectors
 from bangfu.cases import services
 from bangfu.cases.models import LIVE_MEASURE, MeasureStatus
+from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.common import clock
 from bangfu.common.errors import Conflict, ValidationFailed
 from bangfu.registry import choices as c
@@ -71,7 +72,7 @@ def plan_detail(request, pk: int, year: int):
     case = case_selectors.case_current(user=user, household_id=pk)
     plan = case_selectors.plan_list(user=user, case=case).filter(year=year).first() if case else None
     state = case.state if case else household.status
-    can_edit = may(user, CHANGE) and state in c.ARCHIVED_STATES
+    can_edit = may(user, CHANGE) and state in ARCHIVED_STATES
     initial = ({f: getattr(plan, f) for f in PlanForm.base_fields if hasattr(plan, f)} if plan
                else _initial_text(household))
     form = PlanForm(request.POST or None, initial=initial)
@@ -93,8 +94,8 @@ def plan_detail(request, pk: int, year: int):
                 return redirect("web:plan_detail", pk=pk, year=year)
     owners = owner_choices(household) if can_edit else []
     context = {"household": household, "case": case, "plan": plan, "year": year, "form": form,
-               "conflict": conflict, "version": version, "can_edit": can_edit, "archived": state in c.ARCHIVED_STATES,
-               "years": [year - 1, year, year + 1], "state_label": c.Status(state).label}
+               "conflict": conflict, "version": version, "can_edit": can_edit, "archived": state in ARCHIVED_STATES,
+               "years": [year - 1, year, year + 1], "state_label": CaseState(state).label}
     if plan is not None:
         context.update(_plan_parts(plan, household, owners, can_edit, user, request.GET))
     status = 409 if conflict else 422 if form.errors else 200

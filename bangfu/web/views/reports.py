@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bangfu.accounts.access import EXPORT, VIEW
+from bangfu.cases.workflow import IN_ARCHIVE
 from bangfu.common import clock
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
-from bangfu.registry import choices as c
 from bangfu.reports import selectors as s
 from bangfu.reports.entitlements import entitlement_report
 from bangfu.reports.medical import medical_report
@@ -71,7 +71,7 @@ def reports(request):
     help_ = s.help_report(user=user, union=union, year=year)
     for area in house["areas"]:
         u = area["union"]
-        area["links"] = {"total": households_link(u), "archived": households_link(u, status=c.IN_ARCHIVE),
+        area["links"] = {"total": households_link(u), "archived": households_link(u, status=IN_ARCHIVE),
                          "drill": _drill(u, year) if u.pk != union.pk else ""}
         area["category_links"] = [(code, label, n, households_link(u, category=code))
                                   for code, label, n in area["category"]]
@@ -110,7 +110,7 @@ def entitlements(request):
                                                                  "nav": "reports"}, status=422)
     result = entitlement_report(user=user, union=union, as_of=as_of)
     for area in result["areas"]:
-        area["link"] = households_link(area["union"], status=c.IN_ARCHIVE)
+        area["link"] = households_link(area["union"], status=IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
             {"union": area["union"].pk, "as_of": as_of.isoformat()})) if area["union"].pk != union.pk else ""
     chart = {"type": "bar", "title": "按条款的年度金额(元)", "labels": [f"第{a}条" for a, _ in result["articles"]],
