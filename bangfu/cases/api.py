@@ -29,7 +29,7 @@ from .schemas import (
     VisitIn,
 )
 from .targets import article2_targets
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, Move
 
 router = Router(tags=["cases"])
 
@@ -79,14 +79,20 @@ def case_move(request, case_id: int, name: str, payload: MoveIn):
     return _move(request, case_id, services.move_service(name), version=payload.version, reason=payload.reason)
 
 
-@router.post("/{int:case_id}/submit", response=CaseOut, summary="提交申请")
-def case_submit(request, case_id: DbId, payload: MoveIn):
-    return _move(request, case_id, services.case_submit, version=payload.version, reason=payload.reason)
+def _move_endpoint(name: str, move: Move) -> None:
+    """`POST /cases/{id}/<name>` for a move that takes only a note or a reason, made from its row of the table."""
+    def endpoint(request, case_id, payload):
+        return _move(request, case_id, services.move_service(name), version=payload.version, reason=payload.reason)
+
+    endpoint.__name__ = f"case_{name}"
+    endpoint.__annotations__ = {"case_id": DbId, "payload": ReasonMoveIn if move.form == "reason" else MoveIn}
+    router.post(f"/{{int:case_id}}/{name.replace('_', '-')}", response=CaseOut,
+                summary=move.label + ("(审核人)" if move.approval else ""))(endpoint)
 
 
-@router.post("/{int:case_id}/start-verification", response=CaseOut, summary="开始核查")
-def case_start_verification(request, case_id: DbId, payload: MoveIn):
-    return _move(request, case_id, services.case_start_verification, version=payload.version, reason=payload.reason)
+for _name, _move_row in TRANSITIONS.items():
+    if _move_row.form in ("note", "reason"):
+        _move_endpoint(_name, _move_row)
 
 
 @router.post("/{int:case_id}/visit", response=CaseOut, summary="登记入户核查与授权书")
@@ -111,36 +117,6 @@ def case_start_notice(request, case_id: DbId, payload: NoticeIn):
 def case_archive(request, case_id: DbId, payload: ArchiveIn):
     return _move(request, case_id, services.case_archive, version=payload.version, category=payload.category,
                  reason=payload.reason, override_reason=payload.override_reason)
-
-
-@router.post("/{int:case_id}/refuse", response=CaseOut, summary="不予建档(审核人)")
-def case_refuse(request, case_id: DbId, payload: ReasonMoveIn):
-    return _move(request, case_id, services.case_refuse, version=payload.version, reason=payload.reason)
-
-
-@router.post("/{int:case_id}/start-help", response=CaseOut, summary="开始帮扶")
-def case_start_help(request, case_id: DbId, payload: MoveIn):
-    return _move(request, case_id, services.case_start_help, version=payload.version, reason=payload.reason)
-
-
-@router.post("/{int:case_id}/start-review", response=CaseOut, summary="开始复核")
-def case_start_review(request, case_id: DbId, payload: MoveIn):
-    return _move(request, case_id, services.case_start_review, version=payload.version, reason=payload.reason)
-
-
-@router.post("/{int:case_id}/complete-review", response=CaseOut, summary="完成复核,继续帮扶")
-def case_complete_review(request, case_id: DbId, payload: ReasonMoveIn):
-    return _move(request, case_id, services.case_complete_review, version=payload.version, reason=payload.reason)
-
-
-@router.post("/{int:case_id}/exit", response=CaseOut, summary="脱困退出(审核人)")
-def case_exit(request, case_id: DbId, payload: ReasonMoveIn):
-    return _move(request, case_id, services.case_exit, version=payload.version, reason=payload.reason)
-
-
-@router.post("/{int:case_id}/relieve", response=CaseOut, summary="解困,转入社会救助(审核人)")
-def case_relieve(request, case_id: DbId, payload: ReasonMoveIn):
-    return _move(request, case_id, services.case_relieve, version=payload.version, reason=payload.reason)
 
 
 @router.get("/{int:case_id}/exit-suggestion", summary="退出建议(仅为建议,不自动退出)")
