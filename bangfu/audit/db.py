@@ -9,9 +9,5 @@ AUDIT = AppendOnly(table="audit_auditentry", name="audit_entry",
                    message="audit entries are append-only: they cannot be changed or deleted")
 
 
-def create_triggers(apps, schema_editor) -> None:
-    AUDIT.create(schema_editor)
-
-
-def drop_triggers(apps, schema_editor) -> None:
-    AUDIT.drop(schema_editor)
+# The migration's RunPython functions.
+create_triggers, drop_triggers = AUDIT.forwards, AUDIT.backwards

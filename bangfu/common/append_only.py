@@ -42,3 +42,11 @@ class AppendOnly:
 
     def drop(self, schema_editor) -> None:
         self._run(schema_editor, 1)
+
+    def forwards(self, apps, schema_editor) -> None:
+        """For a migration's RunPython: create the triggers."""
+        self.create(schema_editor)
+
+    def backwards(self, apps, schema_editor) -> None:
+        """For a migration's RunPython: drop the triggers."""
+        self.drop(schema_editor)

@@ -12,9 +12,5 @@ ENTRIES = AppendOnly(table="ledger_ledgerentry", name="ledger_entry",
                      message="ledger entries are append-only: record a reversal instead")
 
 
-def create_triggers(apps, schema_editor) -> None:
-    ENTRIES.create(schema_editor)
-
-
-def drop_triggers(apps, schema_editor) -> None:
-    ENTRIES.drop(schema_editor)
+# The migration's RunPython functions.
+create_triggers, drop_triggers = ENTRIES.forwards, ENTRIES.backwards
