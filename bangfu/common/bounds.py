@@ -79,6 +79,19 @@ def int_within(value: Any, low: int, high: int, *, field: str, label: str) -> in
     return value
 
 
+def date_or_none(value: Any, *, field: str, label: str) -> datetime.date | None:
+    """A date from a form or a JSON body: blank is None, a date stays, ISO text (YYYY-MM-DD) is read; anything else
+    is ValidationFailed naming the field."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(f"{label}不是有效日期(YYYY-MM-DD):{value}", field=field) from None
+
+
 def as_of_within(value: datetime.date | None, *, field: str = "as_of") -> datetime.date | None:
     """An assessment date, refused outside 2000-01-01..2100-12-31 (the engine's dated parameters)."""
     if value is not None and not AS_OF_MIN <= value <= AS_OF_MAX:

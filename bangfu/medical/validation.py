@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from bangfu.common.bounds import date_or_none
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.money import CENT
 
@@ -19,14 +20,7 @@ LABELS = {"billed_on": "出院(结算)日期", "admitted_on": "入院日期", "t
 
 
 def _date(name: str, value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(f"{LABELS[name]}不是有效日期(YYYY-MM-DD)", field=name) from None
+    return date_or_none(value, field=name, label=LABELS[name])
 
 
 def _money(name: str, value) -> Decimal:

@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from bangfu.common.bounds import decimal_within, text_within
+from bangfu.common.bounds import date_or_none, decimal_within, text_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import birth_date_of, normalise_id_number, sex_of
 from bangfu.policy.regions import get_region, region_error
@@ -81,14 +81,7 @@ def _decimal(field: str, value: Any) -> Decimal | None:
 
 
 def _date(field: str, value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValidationFailed(f"{_label(field)}日期无效:{value}", field=field) from exc
+    return date_or_none(value, field=field, label=_label(field))
 
 
 def clean_phone(value: Any, field: str = "phone") -> str:
