@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from bangfu.common.errors import ValidationFailed
-from bangfu.common.spreadsheets import is_formula
 from bangfu.registry import choices as c
 
 from .files import text
-from .values import code_text, half_width, parse_decimal, parse_int
+from .values import code_text, half_width, parse_decimal, parse_int, refuse_formula_cell
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
 NUMBER = "户编号"
@@ -87,8 +86,7 @@ def _bool(raw: str, header: str) -> bool:
 
 def convert(column: Column, value):
     """One cell as the form's value; ValidationFailed with a Chinese message on a wrong type."""
-    if is_formula(value):
-        raise ValidationFailed(f"{column.header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")
+    refuse_formula_cell(value, column.header)
     raw = text(value)
     if column.required and raw == "":
         raise ValidationFailed(f"{column.header}不能为空")

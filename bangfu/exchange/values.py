@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from bangfu.common.errors import ValidationFailed
+from bangfu.common.spreadsheets import is_formula
 
 DATE_FORMS = "日期单元格,或 2024-03-01、2024/3/1、2024.3.1、2024年3月1日、20240301"
 NUMBER_FORMS = "如 8800.80、8,800.80、¥8,800.80"
@@ -91,3 +92,9 @@ def code_text(value, header: str) -> str:
     if _SCIENTIFIC.fullmatch(raw):
         raise ValidationFailed(f"{header}{TEXT_ONLY}:{raw}")
     return raw
+
+
+def refuse_formula_cell(value, header: str) -> None:
+    """A cell a spreadsheet program would run as a formula is refused, whatever its column (our files keep it text)."""
+    if is_formula(value):
+        raise ValidationFailed(f"{header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")

@@ -8,13 +8,13 @@ from decimal import ROUND_HALF_UP
 from bangfu.accounts.models import Department
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.ids import normalise_id_number
-from bangfu.common.spreadsheets import is_formula
 from bangfu.policy.money import CENT
 from bangfu.registry import choices as c
 
+from ..columns import enum_value
 from ..files import text
 from ..models import FactKind
-from ..values import code_text, half_width, parse_date, parse_decimal, parse_int
+from ..values import code_text, half_width, parse_date, parse_decimal, parse_int, refuse_formula_cell
 
 ID, NAME, DATE = "身份证号码", "姓名", "数据日期"
 
@@ -78,16 +78,8 @@ def _money(value, header: str) -> str:
     return str(amount)
 
 
-def _stage(raw: str, header: str) -> str:
-    for value, label in c.SchoolStage.choices:
-        if raw in (value, label):
-            return value
-    raise ValidationFailed(f"{header}的取值无效:{raw}(可选:{'、'.join(label for _, label in c.SchoolStage.choices)})")
-
-
 def convert(col: Col, value):
-    if is_formula(value):
-        raise ValidationFailed(f"{col.header}含有公式或以 = + - @ 开头的内容,已按文本处理,请改为普通数据")
+    refuse_formula_cell(value, col.header)
     raw = text(value)
     if raw == "":
         if col.required:
@@ -116,7 +108,7 @@ def convert(col: Col, value):
     if col.kind == "choice" and raw not in col.choices:
         raise ValidationFailed(f"{col.header}的取值无效:{raw}(可选:{'、'.join(col.choices)})")
     if col.kind == "stage":
-        return _stage(raw, col.header)
+        return enum_value(c.SchoolStage, raw, col.header)
     if col.kind == "grade":
         if raw not in GRADES:
             raise ValidationFailed(f"{col.header}应为一级至四级:{raw}")
