@@ -29,7 +29,9 @@ class ApproveIn(Schema):
     reason: str = ""
 
 
-class EntryOut(Schema):
+class _PaymentOut(Schema):
+    """What an entry and a request for one share: the payment itself."""
+
     id: int
     household_id: int
     union_id: int
@@ -40,23 +42,16 @@ class EntryOut(Schema):
     paid_on: datetime.date
     fund_source: str
     description: str
+
+
+class EntryOut(_PaymentOut):
     recorded_by: str
     approved_by: str
     reversal_of_id: int | None
     reversed: bool
 
 
-class RequestOut(Schema):
-    id: int
-    household_id: int
-    union_id: int
-    measure_id: int | None
-    kind: str
-    amount: Decimal
-    goods_description: str
-    paid_on: datetime.date
-    fund_source: str
-    description: str
+class RequestOut(_PaymentOut):
     reverses_id: int | None
     status: str
     requested_by: str
