@@ -10,10 +10,9 @@ from bangfu.accounts.access import ADD, APPROVE, VIEW, may
 from bangfu.common.errors import NotFound
 from bangfu.ledger.budgets import ancestor_paths
 from bangfu.ledger.models import LedgerEntry
+from bangfu.policy.money import CENT
 
 from .models import Exclusion, Line, LineState, Programme, Reconciliation, Round, RoundState
-
-CENT = Decimal("0.01")
 
 
 def programme_list(*, user) -> QuerySet[Programme]:

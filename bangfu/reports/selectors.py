@@ -16,11 +16,11 @@ from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.common.errors import NotFound
 from bangfu.ledger.models import Budget, FundSource
 from bangfu.ledger.selectors import entry_list
+from bangfu.policy.money import CENT
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household
 from bangfu.registry.selectors import has_cause
 
-CENT = Decimal("0.01")
 EXIT_STATES = {CaseState.EXITED: "脱困退出", CaseState.RELIEVED: "解困(转社会救助)"}
 
 

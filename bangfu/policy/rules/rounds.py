@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from bangfu.policy.money import CENT
 from bangfu.policy.parameters import ParameterSet
 
-CENT = Decimal("0.01")
 EXTREME, HARDSHIP = "extreme_hardship", "hardship"
 NOT_HARDSHIP = "核定类别为非困难,不在发放范围"
 ONLY_EXTREME = "仅特困职工家庭享受"
