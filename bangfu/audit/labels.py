@@ -71,7 +71,7 @@ ACTION_LABELS = ActionLabels({
     "ledger.reject": "驳回发放登记",
     "ledger.export": "导出资金台账",
     "ledger.budget_set": "设置资金预算",
-    # Programmes and rounds (issue 11)
+    # Programmes and their payment rounds (项目与发放批次)
     "programme.create": "设立帮扶项目",
     "round.create": "新建发放批次",
     "round.prepare": "生成发放名单",

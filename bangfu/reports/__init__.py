@@ -1,1 +1,1 @@
-"""Reports for leaders (issue 14): counts, flows, help delivered and entitlements of a union's area, drillable."""
+"""Reports for leaders: counts, flows, help delivered and entitlements of a union's area, drillable."""

@@ -1,4 +1,4 @@
-"""What-if (issue 14): a draft figure simulated over the live archive of the user's area with the re-computation's
+"""What-if (测算一项拟调整的标准): a draft figure simulated over the live archive of the user's area with the re-computation's
 difference report; saved and shared within the union; turned into a real standard through the four eyes."""
 
 from __future__ import annotations

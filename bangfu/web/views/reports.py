@@ -1,4 +1,4 @@
-"""统计报表 (issue 14): the union's households, flows, help delivered and entitlements, drillable from province to
+"""统计报表 for leaders: the union's households, flows, help delivered and entitlements, drillable from province to
 union; every figure links to the household list behind it; the annual workbook as Excel."""
 
 from __future__ import annotations
