@@ -10,9 +10,10 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from bangfu.accounts.access import ADD, CHANGE, DELETE
+from bangfu.audit.locking import lock_version
 from bangfu.audit.services import audit_log, diff
 from bangfu.common.clock import today
-from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.common.errors import ValidationFailed
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services.common import check_household, lock_household
 
@@ -54,9 +55,8 @@ def medical_bill_record(*, actor, household: Household, member: Member, data: Ma
 def medical_bill_update(*, actor, bill: MedicalBill, data: Mapping, version: int) -> MedicalBill:
     """Change a bill; a stale `version` is refused rather than overwriting another's change."""
     check_household(actor, bill.household, CHANGE)
-    locked = MedicalBill.objects.select_for_update().get(pk=bill.pk)
-    if version != locked.version:
-        raise Conflict("该单据已被他人修改,请刷新后重试", field="version", extra={"version": locked.version})
+    locked = lock_version(bill, version, snapshot=_snapshot, message="该单据已被他人修改,请刷新后重试",
+                          trail={"object_type": "medical_bill", "object_id": bill.pk}, update_caller=False)
     before = _snapshot(locked)
     fields = clean_bill(data, today=today(), current={k: getattr(locked, k) for k in BILL_FIELDS})
     for name, value in fields.items():

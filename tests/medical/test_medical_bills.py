@@ -135,8 +135,12 @@ def test_a_stale_edit_is_refused_and_a_good_one_audited(hardship, users):
     assert bill.version == 2 and bill.in_scope == Decimal("50000.00") and bill.total == Decimal("80000.00")
     entry = AuditEntry.objects.get(action="medical_bill.update")
     assert entry.before == {"in_scope": "60000.00", "version": 1} and entry.after["in_scope"] == "50000.00"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as stale:
         medical_bill_update(actor=cw, bill=bill, data={"in_scope": "40000"}, version=1)
+    payload = stale.value.extra  # the one conflict payload of every versioned object
+    assert (payload["your_version"], payload["version"], payload["changed_by"]) == (1, 2, cw.get_full_name() or cw.username)
+    assert payload["changes"][-1]["before"] == {"in_scope": "60000.00", "version": 1}
+    assert payload["current"]["in_scope"] == "50000.00"
     with pytest.raises(ValidationFailed):
         medical_bill_update(actor=cw, bill=bill, data={"in_scope": "90000"}, version=2)
     medical_bill_delete(actor=cw, bill=bill)
