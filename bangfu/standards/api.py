@@ -25,7 +25,9 @@ class StandardIn(Schema):
     status: str = "confirmed"
 
 
-class StandardOut(Schema):
+class _ValueOut(Schema):
+    """What a standard value and a request to set one share: the dated value itself."""
+
     id: int
     parameter: str
     region_code: str
@@ -34,6 +36,9 @@ class StandardOut(Schema):
     status: str
     document: str
     note: str
+
+
+class StandardOut(_ValueOut):
     created_by: str
     updated_at: datetime.datetime
 
@@ -54,16 +59,8 @@ def standard_list(request: HttpRequest) -> list[StandardOut]:
     return [_out(row) for row in selectors.standard_value_list(user=request.user)]
 
 
-class RequestOut(Schema):
-    id: int
+class RequestOut(_ValueOut):
     kind: str
-    parameter: str
-    region_code: str
-    start: datetime.date
-    value: Decimal | None
-    status: str
-    document: str
-    note: str
     state: str
     requested_by: str
     decided_by: str | None
