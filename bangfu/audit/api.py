@@ -8,9 +8,9 @@ from typing import Any
 from ninja import Query, Router, Schema
 
 from bangfu.common.bounds import Day
-from bangfu.common.paging import api_page, page_schema
+from bangfu.common.paging import api_keyset_page, page_schema
 
-from .selectors import audit_list
+from .selectors import AUDIT_ORDER, audit_list
 
 router = Router(tags=["audit"])
 
@@ -37,9 +37,12 @@ class AuditOut(Schema):
     after: Any
 
 
-AuditPage = page_schema(AuditOut, "AuditPage")
+AuditPage = page_schema(AuditOut, "AuditPage", keyset=True)
 
 
 @router.get("", response=AuditPage)
-def audit_entries(request, filters: Query[AuditFilters], page: int = 1, per_page: int = 50):
-    return api_page(audit_list(user=request.user, **filters.dict()), page=page, per_page=per_page)
+def audit_entries(request, filters: Query[AuditFilters], page: int = 1, per_page: int = 50, after: int | None = None,
+                  before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
+    return api_keyset_page(audit_list(user=request.user, **filters.dict()), order=AUDIT_ORDER, page=page,
+                           per_page=per_page, after=after, before=before)

@@ -10,6 +10,8 @@ from bangfu.common.access import VIEW_AUDIT, require
 
 from .models import AuditEntry
 
+AUDIT_ORDER = ("-at", "-id")  # newest first: the order of every page of the trail (keyset pagination)
+
 
 def audit_list(
     *,
@@ -36,4 +38,4 @@ def audit_list(
         qs = qs.filter(at__date__gte=since)
     if until:
         qs = qs.filter(at__date__lte=until)
-    return qs
+    return qs.order_by(*AUDIT_ORDER)

@@ -12,7 +12,7 @@ from bangfu.accounts.selectors import organisation_list
 from bangfu.common import clock
 from bangfu.common.bounds import Day, DbId
 from bangfu.common.errors import NotFound, ValidationFailed
-from bangfu.common.paging import api_page, page_schema
+from bangfu.common.paging import api_keyset_page, page_schema
 
 from . import selectors, services
 from .models import ImportMode
@@ -77,14 +77,15 @@ def job_start(request, job_id: DbId):
     return _job(request, services.import_start(actor=request.user, job=job))
 
 
-JobPage = page_schema(JobOut, "JobPage")
-AlertPage = page_schema(AlertOut, "AlertPage")
+JobPage = page_schema(JobOut, "JobPage", keyset=True)
+AlertPage = page_schema(AlertOut, "AlertPage", keyset=True)
 
 
 @router.get("/jobs", response=JobPage, summary="导入任务(分页)")
-def job_list(request, page: int = 1, per_page: int = 50):
-    return api_page(selectors.job_list(user=request.user), page=page, per_page=per_page,
-                    item=lambda j: _job(request, j))
+def job_list(request, page: int = 1, per_page: int = 50, after: int | None = None, before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
+    return api_keyset_page(selectors.job_list(user=request.user), order=selectors.JOB_ORDER, page=page,
+                           per_page=per_page, after=after, before=before, item=lambda j: _job(request, j))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="任务进度")
@@ -130,9 +131,12 @@ def disagreement_resolve(request, pk: DbId, payload: NoteIn):
 
 
 @router.get("/alerts", response=AlertPage, summary="预警(分页)")
-def alerts(request, include_resolved: bool = False, page: int = 1, per_page: int = 50):
-    return api_page(selectors.alerts_for(request.user, include_resolved=include_resolved), page=page,
-                    per_page=per_page, item=alert_out)
+def alerts(request, include_resolved: bool = False, page: int = 1, per_page: int = 50, after: int | None = None,
+           before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
+    return api_keyset_page(selectors.alerts_for(request.user, include_resolved=include_resolved),
+                           order=selectors.ALERT_ORDER, page=page, per_page=per_page, after=after, before=before,
+                           item=alert_out)
 
 
 @router.post("/alerts/{pk}/resolve", response=AlertOut)

@@ -15,6 +15,8 @@ from bangfu.registry.selectors import household_get
 from .identification import propose_category
 from .models import Alert, DepartmentFact, Disagreement, ImportJob, JobKind, OpenState
 
+JOB_ORDER = ("-id",)  # newest first: every list of import jobs (keyset pagination)
+
 
 def job_list(*, user):
     """A department officer: their department's uploads in their area, nothing else. Staff: household imports that
@@ -58,9 +60,12 @@ def disagreement_get(*, user, pk: int) -> Disagreement:
     return found
 
 
+ALERT_ORDER = ("-created_at", "-id")  # newest first: every list of alerts (keyset pagination)
+
+
 def alerts_for(user, *, include_resolved: bool = False):
     """The alerts on the user's start page: open ones over their area, newest first."""
-    qs = Alert.objects.restrict(user, VIEW).select_related("household", "member")
+    qs = Alert.objects.restrict(user, VIEW).select_related("household", "member").order_by(*ALERT_ORDER)
     return qs if include_resolved else qs.filter(state=OpenState.OPEN)
 
 

@@ -10,7 +10,7 @@ from bangfu.cases.selectors import measure_get
 from bangfu.common import clock
 from bangfu.common.bounds import DbId, Year
 from bangfu.common.errors import NotFound
-from bangfu.common.paging import api_page, page_schema
+from bangfu.common.paging import api_keyset_page, page_schema
 from bangfu.registry.selectors import household_get
 
 from . import selectors, services
@@ -70,15 +70,18 @@ def request_out(request, warnings: list[str] = ()) -> dict:
             "decided_by": str(request.decided_by) if request.decided_by else None, "warnings": list(warnings)}
 
 
-EntryPage = page_schema(EntryOut, "EntryPage")
-RequestPage = page_schema(RequestOut, "RequestPage")
+EntryPage = page_schema(EntryOut, "EntryPage", keyset=True)
+RequestPage = page_schema(RequestOut, "RequestPage", keyset=True)
 
 
 @router.get("/entries", response=EntryPage, summary="台账记录(分页)")
-def entry_list(request, filters: Query[EntryFilters], page: int = 1, per_page: int = 50):
+def entry_list(request, filters: Query[EntryFilters], page: int = 1, per_page: int = 50, after: int | None = None,
+               before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
     qs = selectors.entry_list(user=request.user, **_filters(request, filters))
-    return api_page(qs.select_related("recorded_by", "approved_by", "reversed_by"), page=page, per_page=per_page,
-                    item=entry_out)
+    return api_keyset_page(qs.select_related("recorded_by", "approved_by", "reversed_by"),
+                           order=selectors.ENTRY_ORDER, page=page, per_page=per_page, after=after, before=before,
+                           item=entry_out)
 
 
 @router.get("/entries/{int:entry_id}", response=EntryOut)
@@ -104,8 +107,11 @@ def reversal_request(request, entry_id: DbId, payload: ReasonIn):
 
 
 @router.get("/requests", response=RequestPage, summary="登记申请(可按状态筛选,分页)")
-def request_list(request, status: str = "", page: int = 1, per_page: int = 50):
-    return api_page(selectors.request_list(user=request.user, status=status), page=page, per_page=per_page,
+def request_list(request, status: str = "", page: int = 1, per_page: int = 50, after: int | None = None,
+                 before: int | None = None):
+    """`after`/`before`: keyset cursors (the `next_after`/`previous_before` of a page) for deep pages."""
+    return api_keyset_page(selectors.request_list(user=request.user, status=status), order=selectors.REQUEST_ORDER,
+                           page=page, per_page=per_page, after=after, before=before,
                     item=request_out)
 
 

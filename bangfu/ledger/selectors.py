@@ -17,6 +17,11 @@ from .models import Budget, LedgerEntry, LedgerRequest
 GROUPS = {"household": "household_id", "measure": "measure_id", "fund_source": "fund_source", "year": "year"}
 
 
+ENTRY_ORDER = ("paid_on", "id")  # the ledger's own order, on every page of it (keyset pagination)
+REQUEST_ORDER = ("-id",)  # newest first
+QUEUE_ORDER = ("id",)  # the approval queue: oldest first
+
+
 def entry_list(*, user, household_id: int | None = None, measure_id: int | None = None, fund_source: str = "",
                union: Organisation | None = None, year: int | None = None, action: str = VIEW
                ) -> QuerySet[LedgerEntry]:
@@ -32,7 +37,7 @@ def entry_list(*, user, household_id: int | None = None, measure_id: int | None 
         qs = qs.filter(union__path__startswith=union.path)
     if year is not None:
         qs = qs.filter(paid_on__year=year)
-    return qs.order_by("paid_on", "id")
+    return qs.order_by(*ENTRY_ORDER)
 
 
 def entry_get(*, user, pk: int, action: str = VIEW) -> LedgerEntry:
@@ -44,7 +49,7 @@ def entry_get(*, user, pk: int, action: str = VIEW) -> LedgerEntry:
 
 def request_list(*, user, status: str = "") -> QuerySet[LedgerRequest]:
     qs = LedgerRequest.objects.restrict(user, VIEW).select_related("union", "requested_by")
-    return qs.filter(status=status) if status else qs
+    return (qs.filter(status=status) if status else qs).order_by(*REQUEST_ORDER)
 
 
 def request_get(*, user, pk: int, action: str = VIEW) -> LedgerRequest:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
-from bangfu.common.bounds import cursor, page_number
 from bangfu.common.errors import NotFound
+from bangfu.common.paging import Page, keyset_page
 
 from . import states
 from .models import Document, Household, Member
@@ -19,21 +18,6 @@ from .models import Document, Household, Member
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 MAX_PER_PAGE = 200
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    filters: dict = field(default_factory=dict)
-    after: int | None = None  # keyset cursors: the next page is the rows after this id, the previous before that
-    before: int | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _search(qs: QuerySet, q: str) -> QuerySet:
@@ -84,30 +68,10 @@ def household_queryset(
 
 
 def household_list(*, user, page: int = 1, per_page: int = 50, after=None, before=None, **filters) -> Page:
-    """One page of households (two queries: the count and the page), with the worker's name and ID number.
-
-    Keyset pagination (newest first, by id): `after` gives the page of the rows following that id, `before` the
-    page preceding it, each an index range scan however deep; `page` alone is an offset (a jump) and, with a
-    cursor, only the number shown. The page carries the cursors of its neighbours (None at either end).
-    """
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page, after, before = page_number(page), cursor(after), cursor(before)
-    qs = household_queryset(user=user, **filters)
-    total = qs.count()
-    if after is not None:
-        rows = list(qs.filter(pk__lt=after)[:per_page + 1])
-        more_after, more_before = len(rows) > per_page, True
-        items = rows[:per_page]
-    elif before is not None:
-        rows = list(qs.filter(pk__gt=before).order_by("id")[:per_page + 1])
-        more_after, more_before = True, len(rows) > per_page
-        items = rows[:per_page][::-1]
-    else:
-        items = list(qs[(page - 1) * per_page: page * per_page])
-        more_after, more_before = page * per_page < total, page > 1
-    return Page(items=items, total=total, page=page, per_page=per_page, filters=filters,
-                after=items[-1].pk if items and more_after else None,
-                before=items[0].pk if items and more_before else None)
+    """One page of households, newest first (two queries: the count and the page), with the worker's name and ID
+    number; keyset cursors `after`/`before` for deep pages (bangfu.common.paging.keyset_page)."""
+    return keyset_page(household_queryset(user=user, **filters), order=("-id",), page=page, per_page=per_page,
+                       after=after, before=before, max_per_page=MAX_PER_PAGE, filters=filters)
 
 
 def household_get(*, user, pk: int, action: str = VIEW) -> Household:

@@ -34,3 +34,11 @@ def page(action: str | None = None):
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def pager_query(request) -> str:
+    """The list's query string without its page and cursors, for the pager's links (web/_pager.html)."""
+    query = request.GET.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    return query.urlencode()

@@ -104,7 +104,7 @@ def alert_page_queryset(*, user, kind: str = "", state: str = "open"):
     """The alerts of the user's area for the alerts page, with the worker's name and the file's union and address."""
     from django.db.models import OuterRef, Subquery
 
-    from bangfu.exchange.selectors import alerts_for
+    from bangfu.exchange.selectors import ALERT_ORDER, alerts_for
 
     qs = alerts_for(user, include_resolved=True).select_related("household__union", "resolved_by")
     if kind:
@@ -112,4 +112,4 @@ def alert_page_queryset(*, user, kind: str = "", state: str = "open"):
     if state:
         qs = qs.filter(state=state)
     worker = Member.objects.filter(household=OuterRef("household_id"), removed=False, relation="self")
-    return qs.annotate(worker_name=Subquery(worker.values("name")[:1])).order_by("-created_at", "-id")
+    return qs.annotate(worker_name=Subquery(worker.values("name")[:1])).order_by(*ALERT_ORDER)

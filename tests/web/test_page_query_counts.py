@@ -18,7 +18,7 @@ from bangfu.cases.parameters import add_months
 from bangfu.common import clock
 from bangfu.exchange.models import Alert
 from bangfu.ledger import services as ledger
-from bangfu.registry.models import IncomeRecord
+from bangfu.registry.models import Household, IncomeRecord
 
 pytestmark = pytest.mark.django_db
 TODAY = clock.today()
@@ -151,3 +151,59 @@ def test_the_audit_log(login, users, make_household) -> None:
     for _ in range(MORE):
         make_household("g1")
     assert_same(first, queries(client, reverse("web:audit_log")))
+
+
+def test_the_print_leaflet_report_and_entitlements_of_a_file(login, users, make_household, drive, build) -> None:
+    def pages_of(children: int) -> list[str]:
+        household = make_household("g1", members=[build.member("self", region="320100")] + [
+            build.member("child", born=datetime.date(2012 + i, 1, 1), region="320100", employment="student",
+                         school_stage="primary", school_year=1, school_institution="public")
+            for i in range(children)])
+        drive(household, "helping")
+        return [reverse(name, args=[household.pk]) for name in (
+            "web:household_print", "web:household_leaflet", "web:verification_report", "web:household_entitlements",
+            "web:household_ledger", "web:household_payee")]
+
+    client = login(users["caseworker_g1"])
+    for few, more in zip(pages_of(1), pages_of(1 + MORE), strict=True):
+        assert_same(queries(client, few), queries(client, more))
+
+
+@pytest.mark.parametrize("name", ["web:audit_log", "web:alert_list", "web:household_list"])
+def test_a_deep_page_by_cursor_costs_what_the_first_does(name, login, users, make_household, monkeypatch) -> None:
+    """Keyset pages: the page after a cursor at the same cost as the first (one more query at most, to read the
+    cursor row's sort values), whatever the rows before it."""
+    from bangfu.audit.models import AuditEntry
+
+    for i in range(2 + MORE):
+        household = make_household("g1")
+        Alert.objects.create(household=household, kind="death", key=f"k{i}", message="民政部门报告某某已死亡")
+    user = users["auditor_province"] if name == "web:audit_log" else users["caseworker_g1"]
+    client = login(user)
+    model = {"web:audit_log": AuditEntry, "web:alert_list": Alert, "web:household_list": Household}[name]
+    ids = sorted(model.objects.values_list("pk", flat=True), reverse=True)
+    first = queries(client, reverse(name))
+    deep = queries(client, reverse(name) + f"?page=2&after={ids[1]}")
+    deeper = queries(client, reverse(name) + f"?page=3&after={ids[3]}")
+    assert len(first) <= len(deep) <= len(first) + 1
+    assert_same(deep, deeper)
+
+
+def test_the_imports_and_users_pages(login, users, orgs, make_user) -> None:
+    from bangfu.exchange.models import ImportJob, JobKind
+
+    def job(i: int) -> None:
+        ImportJob.objects.create(kind=JobKind.HOUSEHOLDS, union=orgs["g1"], original_name=f"{i}.xlsx",
+                                 created_by=users["caseworker_g1"])
+
+    job(0)
+    client = login(users["caseworker_g1"])
+    first = queries(client, reverse("web:imports"))
+    for i in range(MORE):
+        job(i + 1)
+    assert_same(first, queries(client, reverse("web:imports")))
+    client = login(users["admin_province"])
+    first = queries(client, reverse("web:user_list"))
+    for i in range(MORE):
+        make_user("caseworker", "g2", f"cw-more-{i}")
+    assert_same(first, queries(client, reverse("web:user_list")))

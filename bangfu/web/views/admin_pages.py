@@ -10,10 +10,11 @@ from bangfu.accounts import selectors as account_selectors
 from bangfu.accounts import services as account_services
 from bangfu.accounts.access import MANAGE_USERS, VIEW_AUDIT
 from bangfu.audit.presenters import present
-from bangfu.audit.selectors import audit_list
+from bangfu.audit.selectors import AUDIT_ORDER, audit_list
 from bangfu.common.errors import NotFound, ValidationFailed
+from bangfu.common.paging import keyset_page
 
-from ..access import is_htmx, page
+from ..access import is_htmx, page, pager_query
 from ..forms.filters import AuditFilterForm
 from ..forms.other import UserForm
 
@@ -23,14 +24,11 @@ AUDIT_PER_PAGE = 50
 @page(VIEW_AUDIT)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    qs = audit_list(user=request.user, **form.filters()).select_related("actor")
-    number = form.page_number()
-    entries = list(qs[(number - 1) * AUDIT_PER_PAGE: number * AUDIT_PER_PAGE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
+    result = keyset_page(audit_list(user=request.user, **form.filters()).select_related("actor"), order=AUDIT_ORDER,
+                         page=form.page_number(), per_page=AUDIT_PER_PAGE, after=request.GET.get("after"),
+                         before=request.GET.get("before"), count=False)
     # Actions, objects and data in Chinese (bangfu.audit.presenters); the codes stay beside them for filtering.
-    context = {"form": form, "entries": present(entries[:AUDIT_PER_PAGE]), "page": number,
-               "has_next": len(entries) > AUDIT_PER_PAGE, "query": query.urlencode()}
+    context = {"form": form, "entries": present(result.items), "result": result, "query": pager_query(request)}
     return render(request, "web/audit/_results.html" if is_htmx(request) else "web/audit/list.html", context)
 
 

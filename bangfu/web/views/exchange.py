@@ -14,13 +14,14 @@ from bangfu.accounts.access import ADD, is_department_officer, may
 from bangfu.accounts.models import Department
 from bangfu.common import clock
 from bangfu.common.errors import DomainError
+from bangfu.common.paging import keyset_page
 from bangfu.exchange import selectors, services
 from bangfu.exchange.departments.formats import FORMATS
 from bangfu.exchange.models import JobKind, JobState
 from bangfu.exchange.schemas import job_out
 from bangfu.exchange.template import household_template_csv, household_template_xlsx
 
-from ..access import is_htmx, page
+from ..access import is_htmx, page, pager_query
 from ..forms.exchange import DepartmentUploadForm, HouseholdImportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,6 +35,14 @@ STUCK_MINUTES = 3  # a job still waiting after this long: the worker is probably
 def _officer_only(user) -> None:
     if not is_department_officer(user):
         raise PermissionDenied("只有部门数据专员可以报送部门数据")
+
+
+def _jobs_context(request) -> dict:
+    """The user's uploads, newest first, RECENT a page (keyset pagination: the list grows without end)."""
+    result = keyset_page(selectors.job_list(user=request.user).select_related("union", "created_by"),
+                         order=selectors.JOB_ORDER, page=request.GET.get("page"), per_page=RECENT,
+                         after=request.GET.get("after"), before=request.GET.get("before"), count=False)
+    return {"jobs": result.items, "result": result, "query": pager_query(request), "list_url": request.path}
 
 
 def _start(request, upload):
@@ -58,8 +67,7 @@ def imports(request):
         else:
             messages.success(request, f"已上传「{job.original_name}」。")
             return redirect("web:job_detail", pk=job.pk)
-    jobs = selectors.job_list(user=request.user).select_related("union", "created_by")[:RECENT]
-    return render(request, "web/exchange/imports.html", {"form": form, "jobs": jobs},
+    return render(request, "web/exchange/imports.html", {"form": form, **_jobs_context(request)},
                   status=422 if form.errors else 200)
 
 
@@ -80,9 +88,8 @@ def department_data(request):
             messages.success(request, f"已上传「{job.original_name}」。")
             return redirect("web:job_detail", pk=job.pk)
     fmt = FORMATS.get(user.department)
-    jobs = selectors.job_list(user=user).select_related("union", "created_by")[:RECENT]
     return render(request, "web/exchange/department.html",
-                  {"form": form, "jobs": jobs, "format": fmt, "department": Department(user.department).label,
+                  {"form": form, **_jobs_context(request), "format": fmt, "department": Department(user.department).label,
                    "has_sample": (SAMPLES / f"{user.department}.csv").exists()},
                   status=422 if form.errors else 200)
 

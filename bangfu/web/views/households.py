@@ -15,7 +15,7 @@ from bangfu.policy.answer_json import answer_json
 from bangfu.registry import selectors
 from bangfu.registry.exports import household_export
 
-from ..access import is_htmx, page
+from ..access import is_htmx, page, pager_query
 from ..entitlements import entitlements_for, page_answer
 from ..forms.filters import HouseholdFilterForm
 from ..forms.other import DocumentForm, IncomeForm
@@ -34,10 +34,7 @@ def household_list(request):
     result = selectors.household_list(user=request.user, page=form.page_number(), per_page=PER_PAGE,
                                       after=request.GET.get("after"), before=request.GET.get("before"),
                                       **form.filters())
-    query = request.GET.copy()
-    for key in ("page", "after", "before"):
-        query.pop(key, None)
-    context = {"form": form, "result": result, "query": query.urlencode(), "can_export": may(request.user, EXPORT),
+    context = {"form": form, "result": result, "query": pager_query(request), "can_export": may(request.user, EXPORT),
                "can_add": may(request.user, ADD)}
     template = "web/households/_results.html" if is_htmx(request) else "web/households/list.html"
     return render(request, template, context)

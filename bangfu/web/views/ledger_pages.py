@@ -15,19 +15,20 @@ from bangfu.accounts.access import EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.common import clock
 from bangfu.common.errors import AccessDenied, ValidationFailed
+from bangfu.common.paging import keyset_page
 from bangfu.ledger import selectors as ledger_selectors
 from bangfu.ledger import services
 from bangfu.ledger.exports import ledger_export
 from bangfu.ledger.models import FundSource, RequestStatus
 
-from ..access import page
+from ..access import page, pager_query
 from ..forms.base import StyledForm, blank
 from ..forms.plans import BudgetForm
 from ..selectors import may_approve_item, union_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCES = dict(FundSource.choices)
-QUEUE_LIMIT = 200
+QUEUE_PER_PAGE = 50
 
 
 def _unions(user) -> list:
@@ -87,11 +88,12 @@ def union_ledger(request):
 @page(VIEW)
 def request_queue(request):
     user = request.user
-    items = list(ledger_selectors.request_list(user=user, status=RequestStatus.PENDING)
-                 .select_related("measure").order_by("id")[:QUEUE_LIMIT])
-    approver = {i.pk: may_approve_item(user, i.union, {i.requested_by_id}) for i in items}
-    return render(request, "web/ledger/requests.html", {"items": items, "approver": approver,
-                                                        "limit": QUEUE_LIMIT})
+    result = keyset_page(ledger_selectors.request_list(user=user, status=RequestStatus.PENDING)
+                         .select_related("measure"), order=ledger_selectors.QUEUE_ORDER, page=request.GET.get("page"),
+                         per_page=QUEUE_PER_PAGE, after=request.GET.get("after"), before=request.GET.get("before"))
+    approver = {i.pk: may_approve_item(user, i.union, {i.requested_by_id}) for i in result.items}
+    return render(request, "web/ledger/requests.html", {"items": result.items, "approver": approver,
+                                                        "result": result, "query": pager_query(request)})
 
 
 @page(EXPORT)

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, VIEW, may
 from bangfu.common import clock
-from bangfu.common.bounds import page_number
 from bangfu.common.errors import ValidationFailed
+from bangfu.common.paging import keyset_page
 from bangfu.exchange import selectors, services
 from bangfu.exchange.identification import propose_category
 from bangfu.exchange.models import OpenState
 from bangfu.exchange.presenters import describe, parameter_rows
 
-from ..access import is_htmx, page
+from ..access import is_htmx, page, pager_query
 from ..forms.exchange import AlertFilterForm, NoteForm
 from ..selectors import alert_page_queryset
 
@@ -125,12 +125,9 @@ ALERTS_PER_PAGE = 50
 def alert_list(request):
     """All alerts of the area, filtered by type and state, 50 a page; each open one can be closed with a note."""
     form = AlertFilterForm(request.GET or None)
-    qs = alert_page_queryset(user=request.user, **form.filters())
-    number = page_number(request.GET.get("page"))
-    rows = list(qs[(number - 1) * ALERTS_PER_PAGE: number * ALERTS_PER_PAGE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
+    result = keyset_page(alert_page_queryset(user=request.user, **form.filters()), order=selectors.ALERT_ORDER,
+                         page=request.GET.get("page"), per_page=ALERTS_PER_PAGE, after=request.GET.get("after"),
+                         before=request.GET.get("before"), count=False)
     return render(request, "web/exchange/alerts.html", {
-        "form": form, "rows": rows[:ALERTS_PER_PAGE], "page": number, "has_next": len(rows) > ALERTS_PER_PAGE,
-        "query": query.urlencode(), "can_resolve_alerts": may(request.user, CHANGE),
+        "form": form, "rows": result.items, "result": result, "query": pager_query(request), "can_resolve_alerts": may(request.user, CHANGE),
         "here": request.get_full_path()})
