@@ -89,12 +89,13 @@ def aligned(pop: Population) -> Population:
 def _ours_by_household(pop: Population) -> dict[str, np.ndarray]:
     """Per household, fen of each of the anchor's codes in our evaluation."""
     evaluation = evaluate(pop)
+    admitted, batch_row = evaluation.admitted, evaluation.households
     out = {}
     for result in evaluation.results:
         if result.rule.code in CODES.values():
             rows = np.flatnonzero(result.entitled)
             fen = np.broadcast_to(cents(result.outcome.amount), result.entitled.shape)[rows]
-            owner = rows if result.rule.entity == "household" else pop.hh[rows]
+            owner = batch_row[rows if result.rule.entity == "household" else admitted.hh[rows]]
             out[result.rule.code] = np.bincount(owner, weights=fen, minlength=pop.n_households)
     return out
 

@@ -85,12 +85,13 @@ class Totals:
         return out
 
 
-def _fen_by_city(amount: np.ndarray | float, rows: np.ndarray, city: np.ndarray, n_cities: int) -> np.ndarray:
-    """Fen of `amount` (per row of the entity, or one figure) summed over `rows` by their `city`."""
+def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray, n_cities: int) -> np.ndarray:
+    """Fen of `amount` (per row of the entity, or one figure) summed over the rows `held` (a mask) by their
+    `city` (the city of each of those rows)."""
     if np.ndim(amount) == 0:
         value = float(cents(amount))
         return np.zeros(n_cities, np.int64) if np.isnan(value) else np.bincount(city, minlength=n_cities) * int(value)
-    fen = cents(np.asarray(amount)[rows])
+    fen = cents(np.asarray(amount)[held])
     paid = ~np.isnan(fen)
     return np.rint(np.bincount(city[paid], weights=fen[paid], minlength=n_cities)).astype(np.int64)
 
@@ -99,22 +100,35 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
     n = len(codes)
-    city_h = city_of_region[population.region]
-    # Every rule's rows lie within the household gate: look only there.
-    gate = evaluation.gate.entitled
-    rows = {"household": np.flatnonzero(gate), "person": np.flatnonzero(gate[population.hh])}
-    city = {"household": city_h[rows["household"]], "person": city_h[population.hh[rows["person"]]]}
-    results = [evaluation.gate, *evaluation.results]
-    entitled = np.zeros((len(results), n), np.int64)
-    fen = np.zeros((len(results), n), np.int64)
-    for i, result in enumerate(results):
-        rule = result.rule
-        held = result.entitled[rows[rule.entity]]
+    admitted = evaluation.admitted  # every rule's rows lie within the household gate
+    city_h = city_of_region[admitted.region]
+    city = {"household": city_h, "person": city_h[admitted.hh]}
+    results = evaluation.results
+    entitled = np.zeros((1 + len(results), n), np.int64)
+    fen = np.zeros((1 + len(results), n), np.int64)
+    entitled[0] = np.bincount(city_h, minlength=n)  # the gate
+    for i, result in enumerate(results, start=1):
+        rule, held = result.rule, result.entitled
         where = city[rule.entity][held]
         entitled[i] = np.bincount(where, minlength=n)
         if rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = _fen_by_city(result.outcome.amount, rows[rule.entity][held], where, n)
-    return Totals(tuple(r.rule for r in results), np.bincount(city_h, minlength=n), entitled, fen)
+            fen[i] = _fen_by_city(result.outcome.amount, held, where, n)
+    rules = (evaluation.gate.rule, *(r.rule for r in results))
+    return Totals(rules, np.bincount(city_of_region[population.region], minlength=n), entitled, fen)
+
+
+def population_totals(population: Population, parameters=None, batch: int = BATCH) -> Totals:
+    """`totals` of a population held in memory, evaluated `batch` households at a time.
+
+    The same answers as one evaluation of the whole, at a cost linear in its size: a batch's arrays are
+    few megabytes, reused from the allocator's free memory, where arrays over ten million members would
+    each be fresh pages for the kernel to fault in.
+    """
+    acc = Totals.zero()
+    for first in range(0, population.n_households, batch):
+        part = population.slice(first, min(first + batch, population.n_households))
+        acc = acc + totals(part, evaluate(part, parameters))
+    return acc
 
 
 def _width(text: str) -> int:

@@ -188,18 +188,18 @@ def _first_failures(result: RuleResult, row_list: list[int]) -> list[int]:
     return out
 
 
-def _rows(results: list[RuleResult], gate: np.ndarray) -> list[tuple | None]:
-    """For each of `results` (the rules of one entity): None when it shows in no answer, else the rows
-    entitled, and the refused rows worth listing with the condition that refuses each.
+def _rows(results: list[RuleResult], n: int) -> list[tuple | None]:
+    """For each of `results` (the rules of one entity, over `n` rows the gate admits): None when it shows in
+    no answer, else the rows entitled, and the refused rows worth listing with the condition that refuses each.
 
     Rows come as arrays (to read figures) and as lists (to place entries). The masks of all the rules
     are stacked, so that a batch of one pays a few numpy calls for them all, not a few per rule.
     """
     n_rules = len(results)
-    both = np.empty((2 * n_rules, len(gate)), bool)
+    both = np.empty((2 * n_rules, n), bool)
     both[:n_rules] = [r.entitled for r in results]
     refused = both[n_rules:]
-    refused[:] = gate
+    refused[:] = True
     for k, result in enumerate(results):
         if result.outcome.listed is not None:
             refused[k] &= result.outcome.listed
@@ -221,24 +221,24 @@ def _rows(results: list[RuleResult], gate: np.ndarray) -> list[tuple | None]:
 def _found(evaluation: Evaluation) -> list[tuple | None]:
     """`_rows` for every rule of the evaluation, in its order."""
     found: list[tuple | None] = [None] * len(evaluation.results)
-    gate = evaluation.gate.entitled
-    if not gate.any():  # every row a rule entitles or refuses lies within the gate
+    admitted = evaluation.admitted
+    if not admitted.n_households:  # every row a rule entitles or refuses lies within the gate
         return found
-    pop = evaluation.population
-    for entity, within in (("household", gate), ("person", gate[pop.hh])):
+    for entity, n in (("household", admitted.n_households), ("person", admitted.n_persons)):
         positions = [i for i, r in enumerate(evaluation.results) if r.rule.entity == entity]
-        for i, rows in zip(positions, _rows([evaluation.results[i] for i in positions], within), strict=True):
+        for i, rows in zip(positions, _rows([evaluation.results[i] for i in positions], n), strict=True):
             found[i] = rows
     return found
 
 
 def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     """The spec's output document for each household of the evaluated batch, in batch order."""
-    pop = evaluation.population
-    ids = pop.member_ids
+    admitted = evaluation.admitted
+    ids = admitted.member_ids
     benefits: list[list[dict]] = [[] for _ in households]
     refused: list[list[dict]] = [[] for _ in households]
-    owner = {"household": range(pop.n_households), "person": pop.hh.tolist()}
+    batch_row = evaluation.households  # of each admitted household
+    owner = {"household": batch_row.tolist(), "person": batch_row[admitted.hh].tolist()}
     found = _found(evaluation)
     for result, rows in zip(evaluation.results, found, strict=True):  # benefits in the order of RULES
         if rows is None:

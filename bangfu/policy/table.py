@@ -68,6 +68,26 @@ class Population:
     def n_persons(self) -> int:
         return len(self.hh)
 
+    def slice(self, first: int, last: int) -> Population:
+        """Households `first` to `last` (excluded) with their members: views of these columns, but `hh`."""
+        start, stop = np.searchsorted(self.hh, (first, last)).tolist()  # members are ordered by household
+        columns = {name: getattr(self, name)[first:last] for name in HOUSEHOLD_COLUMNS}
+        columns |= {name: getattr(self, name)[start:stop] for name in PERSON_COLUMNS if name != "hh"}
+        columns["hh"] = self.hh[start:stop] - first
+        ids = None if self.member_ids is None else self.member_ids[start:stop]
+        return Population(**columns, member_ids=ids)
+
+    def take(self, households: np.ndarray) -> tuple[Population, np.ndarray]:
+        """The households at `households` (a mask over them) with their members, in order; and the rows of
+        those members among this batch's."""
+        persons = np.flatnonzero(households[self.hh])
+        rows = np.flatnonzero(households)
+        renumber = np.cumsum(households) - 1  # each kept household's row in the result
+        columns = {name: getattr(self, name)[rows] for name in HOUSEHOLD_COLUMNS}
+        columns |= {name: getattr(self, name)[persons] for name in PERSON_COLUMNS if name != "hh"}
+        columns["hh"] = renumber[self.hh[persons]]
+        ids = None if self.member_ids is None else [self.member_ids[i] for i in persons.tolist()]
+        return Population(**columns, member_ids=ids), persons
 
 
 _DTYPES = {

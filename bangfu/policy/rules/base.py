@@ -232,7 +232,16 @@ class Ctx:
 
     @cached_property
     def working_age(self) -> np.ndarray:
-        """Spec 'Working age': 16 to the statutory retirement age, with the 2025 reform."""
+        """Spec 'Working age': 16 to the statutory retirement age, with the 2025 reform.
+
+        A large batch has far fewer distinct (day, retirement group, birth date) than members: there it is
+        computed once for each and looked up (`_working_age_table`).
+        """
+        found = self._working_age_table()
+        return found if found is not None else self._working_age_direct()
+
+    def _working_age_direct(self) -> np.ndarray:
+        """`working_age` member by member."""
         group = self.pop.group
 
         def by_group(stem: str) -> Array:
@@ -244,9 +253,55 @@ class Ctx:
                 table = self._scalars["by_group", stem] = np.array(values)
             return table[group]
 
-        base = by_group("retirement_age")
-        delay = dates.delay_months(self.pop.birth, by_group("reform_first_cohort"),
-                                   by_group("reform_months_per_step"), by_group("reform_max_months"))
-        as_of = self.per_person(self.pop.as_of)
-        minimum = self.pparam("general.working_age.minimum_age").value
-        return dates.working_age(as_of, self.pop.birth, minimum, base * 12 + delay)
+        return _working_age(self.per_person(self.pop.as_of), self.pop.birth, by_group,
+                            self.pparam("general.working_age.minimum_age").value)
+
+    def _per_day(self, name: str) -> np.ndarray | None:
+        """The value of `name` on each day of the batch, when it is the same in every region (else None)."""
+        value, _, scalar = self.parameters.table(name, self.days, self._days_key)
+        if scalar is not None:
+            return np.full(len(self.days), scalar[0])
+        first = value[:, :1]
+        return value[:, 0] if ((value == first) | (np.isnan(value) & np.isnan(first))).all() else None
+
+    def _working_age_table(self, most: int | None = None) -> np.ndarray | None:
+        """`working_age` computed once per distinct (day, retirement group, birth date) of the batch and looked
+        up for each member; None where that would not pay (a small batch, more such triples than `most`,
+        by default the batch's members; figures that differ between regions)."""
+        pop, n = self.pop, self.pop.n_persons
+        if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
+            return None
+        birth = pop.birth.view(np.int64)
+        lo, hi = int(birth.min()), int(birth.max())  # NaT (int64's least) makes the span too wide
+        groups, days = len(s.RETIREMENT_GROUPS), len(self.days)
+        span = hi - lo + 1
+        if days * groups * span > (n if most is None else most):
+            return None
+        names = [f"general.working_age.{stem}_{g}" for stem in _BY_GROUP for g in s.RETIREMENT_GROUPS]
+        per_day = [self._per_day(name) for name in (*names, "general.working_age.minimum_age")]
+        if any(v is None for v in per_day):
+            return None
+        figures = {stem: np.stack(per_day[k * groups:(k + 1) * groups], axis=1) for k, stem in enumerate(_BY_GROUP)}
+        # The grid, ordered by day, then group, then birth date.
+        day = np.repeat(np.arange(days), groups * span)
+        group = np.tile(np.repeat(np.arange(groups), span), days)
+        born = np.tile(np.arange(lo, hi + 1, dtype=np.int64), days * groups).view("datetime64[D]")
+        table = _working_age(self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
+        index = birth - lo
+        if groups > 1:
+            index += pop.group.astype(np.int64) * span
+        if days > 1:
+            index += self._day[pop.hh] * (groups * span)
+        return table[index]
+
+
+WORKING_AGE_TABLE_MIN = 4096  # members; fewer: computed member by member
+_BY_GROUP = ("retirement_age", "reform_first_cohort", "reform_months_per_step", "reform_max_months")
+
+
+def _working_age(as_of: np.ndarray, birth: np.ndarray, by_group: Callable[[str], Array], minimum: Array) -> np.ndarray:
+    """Working age on `as_of` of people born on `birth`, with the figures of each one's retirement group."""
+    base = by_group("retirement_age")
+    delay = dates.delay_months(birth, by_group("reform_first_cohort"), by_group("reform_months_per_step"),
+                               by_group("reform_max_months"))
+    return dates.working_age(as_of, birth, minimum, base * 12 + delay)

@@ -1,0 +1,114 @@
+"""The large-batch path against the single-household one, on random populations (hypothesis).
+
+The gate first and the rules over the households it admits, working age looked up per distinct (day,
+retirement group, birth date), populations cut into batches: none of it may change an answer. Each
+population is drawn from the synthetic generator (a random seed, size and day, also hardship households
+only, also two days in one batch) and its totals are compared to the answers of its households assessed
+one by one, each a batch of one (no gate cut, working age member by member).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bangfu.policy import assess
+from bangfu.policy.arrow import population_from_arrow
+from bangfu.policy.bulk import PAID, cities, population_totals
+from bangfu.policy.engine import GATE_CODE, evaluate
+from bangfu.policy.parameters import default_parameters
+from bangfu.policy.regions import get_region
+from bangfu.policy.rules import Ctx
+from bangfu.policy.synth import population_table, to_documents
+
+# Days where the figures turn (the notice, the 2024 national figures, the 2025 retirement reform) and others.
+DAYS = [datetime.date(*d) for d in [(2019, 1, 9), (2019, 1, 10), (2020, 6, 30), (2024, 8, 31), (2024, 9, 1),
+                                     (2024, 12, 31), (2025, 1, 1), (2025, 3, 1), (2026, 11, 16), (2031, 2, 28)]]
+SETTINGS = settings(max_examples=10, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _population(seed: int, sizes: list[int], days: list[datetime.date], hardship: bool) -> pa.Table:
+    parts = [population_table(n, seed + k, day, hardship_only=hardship) for k, (n, day) in
+             enumerate(zip(sizes, days, strict=False))]
+    return pa.concat_tables(parts)
+
+
+def _one_by_one(docs: list[dict]) -> tuple[Counter, Counter, Counter]:
+    count, fen, households = Counter(), Counter(), Counter()
+    for doc in docs:
+        answer = assess(doc)
+        city = get_region(doc["region"]).city_code
+        households[city] += 1
+        if not any(r["code"] == GATE_CODE for r in answer["not_eligible"]):
+            count[GATE_CODE, city] += 1
+        for b in answer["benefits"]:
+            count[b["code"], city] += 1
+            if b["kind"] in PAID and b["amount"] is not None:
+                fen[b["code"], city] += int(Decimal(b["amount"]) * 100)
+    return count, fen, households
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), sizes=st.lists(st.integers(1, 120), min_size=1, max_size=2),
+       days=st.lists(st.sampled_from(DAYS), min_size=2, max_size=2), hardship=st.booleans(),
+       batch=st.integers(1, 250))
+def test_batched_totals_equal_the_households_assessed_one_by_one(seed, sizes, days, hardship, batch) -> None:
+    t = _population(seed, sizes, days, hardship)
+    got = population_totals(population_from_arrow(t), batch=batch)
+    count, fen, households = _one_by_one(to_documents(t))
+    codes = cities()[0]
+    assert {codes[c]: int(n) for c, n in enumerate(got.households) if n} == dict(households)
+    assert {(r.code, codes[c]): int(got.entitled[i, c]) for i, r in enumerate(got.rules)
+            for c in range(len(codes)) if got.entitled[i, c]} == dict(count)
+    assert {(r.code, codes[c]): int(got.fen[i, c]) for i, r in enumerate(got.rules)
+            for c in range(len(codes)) if got.fen[i, c]} == {k: v for k, v in fen.items() if v}
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 400), days=st.lists(st.sampled_from(DAYS), min_size=1,
+       max_size=3), hardship=st.booleans())
+def test_the_gate_first_evaluation_equals_each_rule_over_the_whole_batch(seed, n, days, hardship) -> None:
+    """Rules over the admitted households only give, row for row, what they give over the whole batch."""
+    population = population_from_arrow(_population(seed, [n] * len(days), days, hardship))
+    evaluation = evaluate(population)
+    whole = Ctx(population, default_parameters())
+    gate = evaluation.gate.entitled
+    rows = {"household": evaluation.households, "person": evaluation.persons}
+    assert (np.flatnonzero(gate) == evaluation.households).all()
+    assert (np.flatnonzero(gate[population.hh]) == evaluation.persons).all()
+    for result in evaluation.results:
+        outcome = result.rule.formula(whole)
+        size = population.n_households if result.rule.entity == "household" else population.n_persons
+        at = rows[result.rule.entity]
+        everywhere = np.ones(size, bool)
+        for mask, _ in outcome.conditions:
+            everywhere &= np.broadcast_to(mask, (size,))
+        assert (everywhere[at] == result.entitled).all(), result.rule.code
+        if outcome.amount is not None:
+            want = np.broadcast_to(outcome.amount, (size,))[at]
+            got = np.broadcast_to(result.outcome.amount, (len(at),))
+            assert np.array_equal(want, got, equal_nan=True), result.rule.code
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 300), days=st.lists(st.sampled_from(DAYS), min_size=1,
+       max_size=3), shift=st.integers(-40_000, 400))
+def test_working_age_looked_up_equals_member_by_member(seed, n, days, shift) -> None:
+    """Working age from the table of distinct (day, group, birth date) equals the member-by-member rule,
+    across the 2025 reform, with births moved to every age (and on several days in one batch)."""
+    table = _population(seed, [n] * len(days), days, False)
+    population = population_from_arrow(table)
+    rng = np.random.default_rng(seed)
+    moved = population.birth + rng.integers(shift, 401, population.n_persons).astype("timedelta64[D]")
+    population.birth = np.minimum(moved, population.as_of[population.hh])
+    ctx = Ctx(population, default_parameters())
+    looked_up = ctx._working_age_table(most=10**8)
+    assert looked_up is not None
+    assert (looked_up == ctx._working_age_direct()).all()
