@@ -64,6 +64,7 @@ ACTION_LABELS = ActionLabels({
     "plan.update": "修改帮扶计划",
     "measure.create": "添加帮扶措施",
     "measure.update": "修改帮扶措施",
+    "measure.follow_payments": "措施随发放更新",
     # The ledger
     "ledger.request": "登记发放(待审核)",
     "ledger.request_reversal": "申请冲正",
