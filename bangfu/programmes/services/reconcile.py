@@ -41,8 +41,10 @@ def round_bank_file(*, actor, round_: Round, kind: str = "xlsx") -> tuple[bytes,
         raise ValidationFailed("现金或实物发放请打印签领表", field="delivery")
     if kind not in ("xlsx", "csv"):
         raise ValidationFailed("文件类型应为 xlsx 或 csv", field="kind")
+    # Plain rows, not model instances: a province's 85,000 lines are read in a fraction of the time.
     lines = list(Line.objects.filter(round=round_, state=LineState.OPEN).order_by("id")
-                 .only("id", "round_id", "amount", "account_number", "payee_name", "bank_name", "payee_id_number"))
+                 .values_list("pk", "round_id", "amount", "account_number", "payee_name", "bank_name",
+                              "payee_id_number", named=True))
     fmt = _format(round_)
     content = bankfiles.bank_file(lines, fmt, description(round_), kind)
     round_.bank_file_at = clock.now()
