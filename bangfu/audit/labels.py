@@ -64,6 +64,7 @@ ACTION_LABELS = ActionLabels({
     "plan.update": "修改帮扶计划",
     "measure.create": "添加帮扶措施",
     "measure.update": "修改帮扶措施",
+    "measure.follow_payments": "措施随发放更新",
     # The ledger
     "ledger.request": "登记发放(待审核)",
     "ledger.request_reversal": "申请冲正",
@@ -75,6 +76,7 @@ ACTION_LABELS = ActionLabels({
     "programme.create": "设立帮扶项目",
     "round.create": "新建发放批次",
     "round.prepare": "生成发放名单",
+    "round.prepare_queue": "发放名单转入后台生成",
     "round.discard": "作废发放批次(编制中)",
     "round.line_adjust": "调整发放明细",
     "round.submit": "提交发放名单审核",

@@ -188,6 +188,9 @@ class Measure(models.Model):
     owner = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="责任人")
     due_on = models.DateField("完成期限")
     status = models.CharField("状态", max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    # The sum of the approved ledger entries against the measure (reversals subtract), kept by
+    # `ledger.measures.measures_follow_payments` whenever a payment for it is approved.
+    delivered = models.DecimalField("已发放(元)", max_digits=14, decimal_places=2, default=0)
     notes = models.TextField("说明", blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(USER, models.PROTECT, related_name="+")

@@ -30,7 +30,7 @@ def case_out(case: Case, *, events: bool = True) -> dict:
 
 def measure_out(measure: Measure) -> dict:
     fields = ("id", "plan_id", "kind", "title", "benefit_code", "benefit_member", "member_id", "article",
-              "department", "amount", "owner_id", "due_on", "status", "notes", "version")
+              "department", "amount", "owner_id", "due_on", "status", "delivered", "notes", "version")
     return {**{f: getattr(measure, f) for f in fields}, "department_label": measure.get_department_display(),
             "owner": str(measure.owner)}
 

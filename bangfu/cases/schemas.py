@@ -146,6 +146,7 @@ class MeasureOut(Schema):
     owner: str
     due_on: datetime.date
     status: str
+    delivered: Decimal  # the approved payments against the measure (yuan)
     notes: str
     version: int
 

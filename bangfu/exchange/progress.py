@@ -21,8 +21,10 @@ class Progress:
     and skips the row rather than wait should the job's transaction hold it. SQLite admits one writer at a time, so
     there the figures written inside the transaction are seen at its commit. Call `close()` when the job ends."""
 
-    def __init__(self, job_id: int) -> None:
-        self.job_id, self.last = job_id, 0
+    def __init__(self, job_id: int, model=ImportJob, field: str = "processed") -> None:
+        """`model` is any table with a lease (`lease_until`) and a count column `field`: an import job, a round
+        whose list is prepared in the background (programmes)."""
+        self.job_id, self.last, self.model, self.field = job_id, 0, model, field
         self._side = None
         self._beat = time.monotonic()
 
@@ -35,14 +37,15 @@ class Progress:
         if main.in_atomic_block and main.vendor == "postgresql":
             self._update_aside(main.alias, self.last)
         else:
-            ImportJob.objects.filter(pk=self.job_id).update(processed=self.last, lease_until=lease_until())
+            self.model.objects.filter(pk=self.job_id).update(**{self.field: self.last, "lease_until": lease_until()})
 
     def _update_aside(self, alias: str, count: int) -> None:
         if self._side is None:
             self._side = connections.create_connection(alias)
-        table = self._side.ops.quote_name(ImportJob._meta.db_table)
+        table = self._side.ops.quote_name(self.model._meta.db_table)
+        column = self._side.ops.quote_name(self.model._meta.get_field(self.field).column)
         with self._side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET processed = GREATEST(processed, %s), lease_until = %s WHERE id = "
+            cursor.execute(f"UPDATE {table} SET {column} = GREATEST({column}, %s), lease_until = %s WHERE id = "
                            f"(SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED)",
                            [count, lease_until(), self.job_id])
 

@@ -21,6 +21,7 @@ from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.registry.models import Household
 
 from .budgets import budget_check
+from .measures import measures_follow_payments
 from .models import Budget, EntryKind, FundSource, LedgerEntry, LedgerRequest, RequestStatus
 
 PAID_FIELDS = ("household_id", "union_id", "measure_id", "kind", "amount", "goods_description", "paid_on",
@@ -143,6 +144,7 @@ def ledger_approve(*, actor, ledger_request: LedgerRequest,
     ledger_request.decided_by = actor
     ledger_request.decided_at, ledger_request.decision_reason = clock.now(), reason.strip()
     ledger_request.save()
+    measures_follow_payments(actor=actor, measure_ids=[entry.measure_id])
     _audit(actor, "ledger.approve", entry, after={"entry": entry.pk, "request": ledger_request.pk,
                                                   "reversal_of": entry.reversal_of_id, **_snapshot(entry),
                                                   "warnings": warnings})

@@ -92,7 +92,9 @@ def round_out(r, report: bool = False) -> dict:
            "number": r.number, "title": r.title, "paid_on": r.paid_on, "period": r.period_key, "state": r.state,
            "state_label": r.get_state_display(), "version": r.version,
            "approver_union": r.approver_union.name if r.approver_union_id else None,
-           "budget_warnings": r.budget_warnings, "decision_reason": r.decision_reason}
+           "budget_warnings": r.budget_warnings, "decision_reason": r.decision_reason,
+           "preparing": {"state": r.job_state, "state_label": r.get_job_state_display() if r.job_state else "",
+                         "processed": r.job_processed, "total": r.job_total, "message": r.job_message}}
     if report:
         out["report"] = selectors.round_report(round_=r)
     return out

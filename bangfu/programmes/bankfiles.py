@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -45,7 +46,7 @@ ERROR = "错误"
 
 
 def line_ref(line) -> str:
-    return f"BF{line.round_id}-{line.pk}"
+    return f"BF{line.round_id}-{line.pk}"  # a Line or a named row with `pk` and `round_id`
 
 
 def checksum(rows: Iterable[tuple[str, str, Decimal]]) -> str:
@@ -67,24 +68,31 @@ def check_columns(columns) -> list[dict]:
     return columns
 
 
-def _value(field: str, line, seq: int, remark: str):
-    return {"seq": seq, "ref": line_ref(line), "account": line.account_number, "name": line.payee_name,
-            "amount": line.amount, "bank": line.bank_name, "remark": remark,
-            "id_masked": mask_id_number(line.payee_id_number)}[field]
+# How each field of a bank-file column is read from a line (its sequence number and the file's remark beside it).
+_GETTERS = {
+    "seq": lambda line, seq, remark: seq, "ref": lambda line, seq, remark: line_ref(line),
+    "account": lambda line, seq, remark: line.account_number, "name": lambda line, seq, remark: line.payee_name,
+    "amount": lambda line, seq, remark: line.amount, "bank": lambda line, seq, remark: line.bank_name,
+    "remark": lambda line, seq, remark: remark,
+    "id_masked": lambda line, seq, remark: mask_id_number(line.payee_id_number),
+}
 
 
 def bank_file(lines: list, fmt: BankFormat, remark: str, kind: str = "xlsx") -> bytes:
-    """The file of `lines` (included, open) in the bank's layout: header, lines, 合计, 校验码."""
+    """The file of `lines` (included, open; anything with the attributes of a Line, e.g. a named values_list row)
+    in the bank's layout: header, lines, 合计, 校验码. Each value is read once; text a spreadsheet would run goes
+    through `cell` (as `append_row` does), amounts are numbers shown with two decimals."""
     columns = check_columns(fmt.columns)
     headers = [c["header"] for c in columns]
-    fields = [c["field"] for c in columns]
-    rows = [[_value(f, line, i, remark) for f in fields] for i, line in enumerate(lines, 1)]
+    getters = [_GETTERS[c["field"]] for c in columns]
     total = sum((line.amount for line in lines), Decimal(0))
     sums = ["合计", len(lines), f"{total:.2f}"]
     check = ["校验码", checksum((line_ref(x), x.account_number, x.amount) for x in lines)]
+    rows = ([get(line, i, remark) for get in getters] for i, line in enumerate(lines, 1))
     if kind == "csv":
-        body = [[f"{v:.2f}" if isinstance(v, Decimal) else v for v in row] for row in rows]
-        return csv_bytes(headers, [*body, sums, check], encoding="gbk" if fmt.encoding == "gbk" else "utf-8-sig")
+        body = ([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row] for row in rows)
+        return csv_bytes(headers, itertools.chain(body, [sums, check]),
+                         encoding="gbk" if fmt.encoding == "gbk" else "utf-8-sig")
     book = Workbook(write_only=True)
     ws = book.create_sheet("代发明细")
     append_row(ws, headers)

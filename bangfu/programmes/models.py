@@ -100,6 +100,14 @@ class RoundState(models.TextChoices):
     COMPLETED = "completed", "已完成"
 
 
+class PrepareJob(models.TextChoices):
+    """A large area's list is prepared by a background job (services/prepare_job.py); "" when none is pending."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    FAILED = "failed", "生成失败"
+
+
 class Round(models.Model):
     """批次: one round of a programme run by one union for its area, on a date, for a period."""
 
@@ -126,6 +134,13 @@ class Round(models.Model):
     decision_reason = models.TextField("审核意见", blank=True)
     budget_warnings = models.JSONField("预算提醒", default=list, blank=True)
     bank_file_at = models.DateTimeField("代发文件生成时间", null=True, blank=True)
+    # The background preparation of the list: its state, progress (households) and lease (exchange/leases.py).
+    job_state = models.CharField("名单生成任务", max_length=8, choices=PrepareJob.choices, blank=True, default="")
+    job_total = models.PositiveIntegerField("待处理户数", default=0)
+    job_processed = models.PositiveIntegerField("已处理户数", default=0)
+    job_message = models.CharField("任务说明", max_length=300, blank=True)
+    job_attempts = models.PositiveSmallIntegerField("处理次数", default=0)
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     area_path_field = "union__path"

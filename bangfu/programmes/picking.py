@@ -36,7 +36,7 @@ def area_households(path: str) -> list[HouseholdRow]:
     return [HouseholdRow(*r) for r in rows]
 
 
-def _education(households: Sequence[HouseholdRow], day: datetime.date) -> list[rules.Pick]:
+def _education(households: Sequence[HouseholdRow], day: datetime.date, progress) -> list[rules.Pick]:
     from bangfu.standards.selectors import effective_parameters
 
     params, out = effective_parameters(), []
@@ -57,12 +57,14 @@ def _education(households: Sequence[HouseholdRow], day: datetime.date) -> list[r
                     answers.append({"benefits": [], "not_eligible": [
                         {"code": "household.eligibility", "reason": "档案信息不完整,无法测算"}]})
         out.extend(rules.education_aid(answers))
+        progress(len(out))
     return out
 
 
 def pick(programme: Programme, households: Sequence[HouseholdRow], day: datetime.date,
-         start: datetime.date, end: datetime.date) -> list[rules.Pick]:
-    """One pick per archived household, by the programme's rule, on the round's date and period."""
+         start: datetime.date, end: datetime.date, progress=lambda count: None) -> list[rules.Pick]:
+    """One pick per archived household, by the programme's rule, on the round's date and period (the engine's
+    path, 金秋助学, tells `progress` of the households assessed)."""
     from bangfu.standards.selectors import effective_parameters
 
     params = effective_parameters()
@@ -77,7 +79,7 @@ def pick(programme: Programme, households: Sequence[HouseholdRow], day: datetime
     if kind == ProgrammeKind.LIVING_SUBSIDY:
         return rules.living_subsidy([(h.category, h.region, h.size) for h in households], start, end, params)
     if kind == ProgrammeKind.EDUCATION_AID:
-        return _education(households, day)
+        return _education(households, day, progress)
     amount = rules.money(programme.fixed_amount)
     return [rules.Pick(amount, f"{programme.name}每户{amount}元") if h.category in (rules.EXTREME, rules.HARDSHIP)
             else rules.Pick(None, rules.NOT_HARDSHIP) for h in households]

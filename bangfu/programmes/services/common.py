@@ -8,7 +8,9 @@ from bangfu.accounts.access import CHANGE, VIEW, in_area, may
 from bangfu.audit.services import audit_log
 from bangfu.common.errors import AccessDenied, Conflict, NotFound
 
-from ..models import PeriodKind, Programme, Round
+from ..models import PeriodKind, PrepareJob, Programme, Round
+
+BUSY = (PrepareJob.QUEUED, PrepareJob.RUNNING)
 
 
 def audit(actor, action: str, obj, path: str, after: dict, before: dict | None = None,
@@ -33,7 +35,11 @@ def check_round(actor, round_: Round, action: str = CHANGE) -> None:
 
 
 def lock_round(round_: Round, version: int | None = None, states: tuple = ()) -> Round:
+    """The round locked, refused when stale, in another state, or while its list is being prepared."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
+    if locked.job_state in BUSY:
+        raise Conflict(f"该批次的发放名单{locked.get_job_state_display()}(已处理{locked.job_processed}/"
+                       f"{locked.job_total}),请稍后再办理", field="state")
     if version is not None and version != locked.version:
         raise Conflict("该批次已被他人修改,请刷新后重试", field="version", extra={"version": locked.version})
     if states and locked.state not in states:

@@ -4,6 +4,7 @@ and why; failed lines of earlier rounds carried in; each line tied to the plan m
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from bangfu.cases.models import LIVE_MEASURE, Measure, MeasureKind
 from bangfu.cases.workflow import ARCHIVED_STATES, INACTIVE_STATES, CaseState
@@ -16,6 +17,7 @@ from ..picking import MEASURE_CODES, area_households, pick
 from .programmes import clean_account
 
 _line = blank_factory(Line)
+PROGRESS_EVERY = 5000
 
 
 def _payees(path: str) -> dict[int, tuple]:
@@ -96,19 +98,28 @@ def _payee_fields(round_: Round, household: int, payees: dict, workers: dict, de
     return "", "", fields
 
 
-def build_lines(round_: Round) -> dict:
-    """Insert the round's lines; returns counts by outcome."""
+def _no_progress(count: int) -> None:
+    pass
+
+
+def build_lines(round_: Round, progress: Callable[[int], None] = _no_progress) -> dict:
+    """Insert the round's lines; returns counts by outcome. `progress(n)` hears of the households done, counted
+    twice (picked by the rule, then written): 2 × the area's households at the end."""
     path, programme = round_.union.path, round_.programme
     households = area_households(path)
     archived = [h for h in households if h.status in ARCHIVED_STATES]
     picks = dict(zip((h.id for h in archived),
-                     pick(programme, archived, round_.paid_on, round_.period_start, round_.period_end), strict=True))
+                     pick(programme, archived, round_.paid_on, round_.period_start, round_.period_end,
+                          progress=progress), strict=True))
+    progress(len(households))
     payees, workers, dead = _payees(path), _workers(path), _deceased(path)
     taken, measures = _taken(round_), _measures(path, round_.paid_on.year, programme.kind)
     failed = {line.household_id: line for line in _failed(round_) if line.period_key == round_.period_key}
     base = {"round_id": round_.pk, "programme_id": programme.pk, "period_key": round_.period_key}
     lines, counts = [], Counter()
-    for h in households:
+    for done, h in enumerate(households):
+        if done % PROGRESS_EVERY == 0:
+            progress(len(households) + done)
         fields = dict(base, household_id=h.id)
         if h.status in INACTIVE_STATES:
             exclusion, reason = Exclusion.EXITED, f"家庭已{CaseState(h.status).label}"
@@ -137,6 +148,7 @@ def build_lines(round_: Round) -> dict:
         lines.append(_line(**fields))
     lines += _carried_lines(round_, payees, workers, dead, base, counts)
     fast_insert(Line, lines)
+    progress(2 * len(households))
     return dict(counts)
 
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 
 from bangfu.accounts.access import CHANGE, EXPORT
-from bangfu.cases.models import LIVE_MEASURE, Measure, MeasureStatus
 from bangfu.common import clock
 from bangfu.common.errors import Conflict, ValidationFailed
+from bangfu.ledger.measures import measures_follow_payments
 from bangfu.ledger.models import EntryKind, LedgerEntry
 
 from .. import bankfiles
-from ..models import BankFormat, Delivery, Line, LineState, PeriodKind, Reconciliation, Round, RoundState
+from ..models import BankFormat, Delivery, Line, LineState, Reconciliation, Round, RoundState
 from .common import audit, check_round, lock_round
 
 CHUNK = 5000
@@ -41,8 +41,10 @@ def round_bank_file(*, actor, round_: Round, kind: str = "xlsx") -> tuple[bytes,
         raise ValidationFailed("现金或实物发放请打印签领表", field="delivery")
     if kind not in ("xlsx", "csv"):
         raise ValidationFailed("文件类型应为 xlsx 或 csv", field="kind")
+    # Plain rows, not model instances: a province's 85,000 lines are read in a fraction of the time.
     lines = list(Line.objects.filter(round=round_, state=LineState.OPEN).order_by("id")
-                 .only("id", "round_id", "amount", "account_number", "payee_name", "bank_name", "payee_id_number"))
+                 .values_list("pk", "round_id", "amount", "account_number", "payee_name", "bank_name",
+                              "payee_id_number", named=True))
     fmt = _format(round_)
     content = bankfiles.bank_file(lines, fmt, description(round_), kind)
     round_.bank_file_at = clock.now()
@@ -170,7 +172,7 @@ def settle(*, actor, round_: Round, paid: list[tuple[int, str]], failed: list[tu
                   + [(LineState.FAILED.value, None, reason, i) for i, reason in failed])
     except IntegrityError as exc:
         raise Conflict("有家庭本期已发放,不重复入账;请刷新后重试", field="file") from exc
-    _advance_measures(actor, {info[i][2] for i, _ in paid if info[i][2]}, programme.period_kind)
+    measures_follow_payments(actor=actor, measure_ids=[info[i][2] for i, _ in paid])
     if not Line.objects.filter(round=round_, state=LineState.OPEN).exists():
         round_.state = RoundState.COMPLETED
         round_.version += 1
@@ -221,15 +223,3 @@ def _mark(now, rows: list[tuple]) -> None:
                                [(state, entry, reason, now, i, LineState.OPEN.value)
                                 for state, entry, reason, i in rows])
 
-
-def _advance_measures(actor, measure_ids: set, period_kind: str) -> None:
-    """A paid line closes a yearly measure and advances a monthly or quarterly one (through the plan service)."""
-    from bangfu.cases.services.plans import measure_update
-
-    target = MeasureStatus.DONE if period_kind == PeriodKind.YEAR else MeasureStatus.IN_PROGRESS
-    for measure in Measure.objects.filter(pk__in=measure_ids).select_related("plan__case__household__union"):
-        if measure.status not in LIVE_MEASURE or measure.status == target:
-            continue
-        measure_update(actor=actor, measure=measure, version=measure.version,
-                       data={"status": target, "notes": (measure.notes + "\n" if measure.notes else "")
-                             + f"{clock.today():%Y-%m-%d} 已通过发放批次发放"})

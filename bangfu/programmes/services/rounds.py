@@ -19,6 +19,7 @@ from bangfu.ledger.budgets import budget_check
 
 from ..models import Line, LineState, Programme, Round, RoundState
 from .common import audit, check_round, lock_round, period_of, visible_programme
+from .prepare_job import area_size, background_from, prepare_queue
 from .preparing import build_lines
 
 
@@ -55,15 +56,20 @@ def round_create(*, actor, programme: Programme, union: Organisation, paid_on: d
 
 @transaction.atomic
 def round_prepare(*, actor, round_: Round, version: int) -> dict:
-    """(Re)compute the payment list of a round being drawn up; earlier adjustments are dropped."""
+    """(Re)compute the payment list of a round being drawn up; earlier adjustments are dropped. An area of
+    `prepare_job.background_from()` households or more is prepared by a background job: then `{"queued": n}`."""
     check_round(actor, round_, CHANGE)
     lock_round(round_, version, (RoundState.DRAFT,))
+    households = area_size(round_)
+    if households >= background_from():
+        return prepare_queue(actor, round_, households)
     # A draft's lines have nothing pointing at them (only failed lines are carried): one DELETE, no collector.
     lines = Line.objects.filter(round=round_)
     lines._raw_delete(lines.db)
     counts = build_lines(round_)
     round_.version += 1
     round_.prepared_by, round_.prepared_at = actor, clock.now()
+    round_.job_state, round_.job_message = "", ""  # a failed background attempt is superseded
     round_.save()
     audit(actor, "round.prepare", round_, round_.union.path, after={"round": round_.pk, **counts})
     return counts

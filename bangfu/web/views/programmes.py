@@ -79,7 +79,8 @@ def programme_detail(request, pk: int):
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
-                messages.success(request, "已生成发放名单,请核对后提交审核。")
+                messages.success(request, f"发放名单正在后台生成(共{round_.job_total // 2}户),完成后本页显示名单。"
+                                 if round_.job_state else "已生成发放名单,请核对后提交审核。")
                 return redirect("web:round_detail", pk=round_.pk)
     context = {"programme": programme, "rounds": list(selectors.round_list(user=user, programme=programme)),
                "form": form if may(user, "add") and unions else None,
@@ -96,7 +97,7 @@ def _round_context(request, round_) -> dict:
                                  "computed_amount", "adjust_reason", "state", "payee_name", "account_number",
                                  "bank_name", "bank_reason", "version", "round_id"), 50)
     page_obj = paged.get_page(request.GET.get("page"))
-    draft = round_.state == RoundState.DRAFT
+    draft = round_.state == RoundState.DRAFT and round_.job_state not in ("queued", "running")
     return {
         "round": round_, "programme": round_.programme, "tab": tab, "tabs": [(k, v[0]) for k, v in TABS.items()],
         "page_obj": page_obj, "lines": [(x, mask_account(x.account_number)) for x in page_obj],
@@ -141,6 +142,8 @@ def _version(request) -> int:
 def round_prepare(request, pk: int):
     def step(r):
         counts = services.round_prepare(actor=request.user, round_=r, version=_version(request))
+        if "queued" in counts:
+            return f"发放名单正在后台重新生成(共{counts['queued']}户),完成后本页显示名单。"
         return f"已重新生成名单:纳入{counts.get('included', 0)}户。"
     return _round_step(request, pk, step)
 

@@ -75,5 +75,10 @@
     }
     var members = document.getElementById("members");
     if (members) { renumberMembers(members); }
+    // A background job's progress (a round's list being prepared): the page looks again after a few seconds.
+    var waiting = document.querySelector("[data-reload-after]");
+    if (waiting) {
+      setTimeout(function () { window.location.reload(); }, 1000 * Number(waiting.dataset.reloadAfter));
+    }
   });
 })();
