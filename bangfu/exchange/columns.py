@@ -13,6 +13,7 @@ from .values import code_text, half_width, parse_decimal, parse_int, refuse_form
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
 NUMBER = "户编号"
+OUTCOME_HEADER = "处理结果"  # the result file's column of what happened to each row, beside 错误
 YES, NO = ("是", "yes", "true", "1", "y"), ("否", "no", "false", "0", "n", "")
 
 

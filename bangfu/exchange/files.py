@@ -30,6 +30,12 @@ class Sheet:
     headers: list[str]
     rows: list[dict] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
+    # The index of each row in the sheet it was taken from, when it is a part of one (the flat CSV's household
+    # rows); empty when the rows are the sheet's own. Errors and results are written against that index.
+    positions: list[int] = field(default_factory=list)
+
+    def position(self, index: int) -> int:
+        return self.positions[index] if self.positions else index
 
 
 def extension_of(name: str) -> str:

@@ -30,6 +30,7 @@ class PlannedHousehold:
     fields: dict
     members: list[dict] = field(default_factory=list)
     rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, index) of its household and member rows
+    member_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, index) of its member rows
 
 
 @dataclass
@@ -57,6 +58,7 @@ def split_csv(sheet: Sheet) -> tuple[Sheet, Sheet, Errors]:
             first[number] = index
             households.rows.append(row)
             households.numbers.append(sheet.numbers[index])
+            households.positions.append(index)
             continue
         base = sheet.rows[first[number]] if number in first else {}
         clash = [h for h in house_headers if row.get(h) not in (None, "") and row.get(h) != base.get(h)]
@@ -103,7 +105,7 @@ class HouseholdChecker:
         bad = set()
         for number, household in planned.items():
             workers = [m for m in household.members if m["relation"] == "self"]
-            member_errors = any(ref in self.errors for ref in household.rows[1:])
+            member_errors = any(ref in self.errors for ref in household.member_rows)
             if member_errors:
                 pass  # the count of workers is judged once every member row is right
             elif not household.members:
@@ -121,27 +123,28 @@ class HouseholdChecker:
         headers = {c.header for c in columns}
         for index, row in enumerate(sheet.rows):
             data, errors = row_data(columns, row)
+            at = sheet.position(index)  # the row in the file (a flat CSV's household rows are some of its rows)
             for message in errors:
-                self._error(sheet.name, index, message)
+                self._error(sheet.name, at, message)
             number = str(data.pop("number", "") or "").strip()
             union_code = data.pop("union_code", "")
             signature = tuple(sorted((k, str(v)) for k, v in row.items() if k in headers))
             if sheet.name != CSV_SHEET and signature in seen_rows:
-                self._error(sheet.name, index, f"与第{sheet.numbers[seen_rows[signature]]}行重复")
+                self._error(sheet.name, at, f"与第{sheet.numbers[seen_rows[signature]]}行重复")
             seen_rows.setdefault(signature, index)
             if not number:
                 continue
             if number in planned:
-                self._error(sheet.name, index, f"户编号{number}重复")
+                self._error(sheet.name, at, f"户编号{number}重复")
                 continue
-            household = PlannedHousehold(number, self.default_union, {}, rows=[(sheet.name, index)])
+            household = PlannedHousehold(number, self.default_union, {}, rows=[(sheet.name, at)])
             planned[number] = household
             try:
                 household.union = self._union(union_code)
                 household.fields = clean_household(data, union_division=household.union.division_code,
                                                    today=self.today, partial=False)
             except DomainError as exc:
-                self._error(sheet.name, index, exc.message)
+                self._error(sheet.name, at, exc.message)
         self.progress(len(sheet.rows))
         return planned
 
@@ -164,6 +167,7 @@ class HouseholdChecker:
                 continue
             if (sheet.name, index) not in household.rows:
                 household.rows.append((sheet.name, index))
+            household.member_rows.append((sheet.name, index))
             if errors:
                 continue
             try:

@@ -202,14 +202,8 @@ def _write(job: ImportJob, sheets, checked, progress) -> None:
             else:
                 written, failed = write_clean(job.created_by, job.pk, checked.clean, progress=progress)
             skipped, error_rows = len(checked.households) - written, len(checked.errors)
-            errors = dict(checked.errors)
-            for household in checked.households:
-                note = failed.get(household.number) or ("本户有错误,整户未导入" if household.number in checked.bad_numbers
-                                                        else "")
-                if note and household.rows:
-                    errors.setdefault(household.rows[0], []).append(note)
-            if errors:
-                _attach_result(job, sheets, errors)
+            if checked.errors or failed:
+                _attach_result(job, sheets, checked.errors, row_outcomes(sheets, checked, failed))
             message = f"已导入{written}户" + (f",{skipped}户因有错误未导入" if skipped else "")
             _finish(job, JobState.DONE, processed=job.total, error_rows=error_rows, written=written,
                     skipped=skipped, message=message)
@@ -221,11 +215,45 @@ def _write(job: ImportJob, sheets, checked, progress) -> None:
         raise
 
 
-def _attach_result(job: ImportJob, sheets, errors) -> None:
+def row_outcomes(sheets, checked, failed: dict[str, str]) -> dict[tuple[str, int], str]:
+    """What happened to each row of a file imported household by household (只导入无误的家庭): every row of a
+    household says whether that household was imported and, if not, which of its rows (or what) kept it out; a row
+    that belongs to no household says it was not imported (its 错误 says why)."""
+    numbers = {sheet.name: sheet.numbers for sheet in sheets}
+    named = len(sheets) > 1
+
+    def where(refs: list[tuple[str, int]]) -> str:
+        """「成员」表第6、7行 (in a CSV: 第6、7行)."""
+        by_sheet: dict[str, list[int]] = {}
+        for name, index in refs:
+            by_sheet.setdefault(name, []).append(numbers[name][index])
+        return "、".join((f"「{name}」表" if named else "") + f"第{'、'.join(map(str, rows))}行"
+                        for name, rows in by_sheet.items())
+
+    out: dict[tuple[str, int], str] = {}
+    for household in checked.households:
+        if household.number in failed:
+            note = f"未导入:{failed[household.number]}"
+        elif household.number in checked.bad_numbers:
+            wrong = [ref for ref in household.rows if ref in checked.errors]
+            note = f"未导入:本户{where(wrong)}有错误,整户未导入"
+        else:
+            note = f"已导入(户编号{household.number})"
+        for ref in household.rows:
+            out[ref] = note
+    for sheet in sheets:
+        for index in range(len(sheet.rows)):
+            out.setdefault((sheet.name, index), "未导入:本行有错误" if (sheet.name, index) in checked.errors
+                           else "未导入:本行不属于任何家庭")
+    return out
+
+
+def _attach_result(job: ImportJob, sheets, errors, outcomes: dict | None = None) -> None:
+    """The upload returned with each row's errors (and, when some households were imported, each row's outcome)."""
     if len(sheets) == 1 and sheets[0].name == files.CSV_SHEET:
-        content, suffix = result_csv(sheets[0], errors), ".csv"
+        content, suffix = result_csv(sheets[0], errors, outcomes), ".csv"
     else:
-        content, suffix = result_xlsx(sheets, errors), ".xlsx"
+        content, suffix = result_xlsx(sheets, errors, outcomes), ".xlsx"
     job.result_file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
 
 

@@ -13,7 +13,7 @@ from bangfu.common.bulk import blank_factory, converter, fast_insert
 from bangfu.common.spreadsheets import append_row, csv_bytes, workbook_bytes
 from bangfu.registry.models import Household, Member
 
-from .columns import ERROR_HEADER
+from .columns import ERROR_HEADER, OUTCOME_HEADER
 from .files import Sheet, text
 from .importer import PlannedHousehold
 
@@ -102,18 +102,28 @@ def write_clean(actor, job_id: int, households: list[PlannedHousehold], *,
     return written, failed
 
 
-def result_xlsx(sheets: list[Sheet], errors: dict) -> bytes:
+def _result_headers(sheet: Sheet, outcomes: dict | None) -> list[str]:
+    return [*sheet.headers, *([OUTCOME_HEADER] if outcomes is not None else []), ERROR_HEADER]
+
+
+def _result_cells(sheet: Sheet, index: int, errors: dict, outcomes: dict | None) -> list[str]:
+    """The outcome of the row (when the result has that column) and its errors, 错误 last."""
+    ref = (sheet.name, index)
+    return [*([outcomes.get(ref, "")] if outcomes is not None else []), "；".join(errors.get(ref, []))]
+
+
+def result_xlsx(sheets: list[Sheet], errors: dict, outcomes: dict | None = None) -> bytes:
     book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
-        append_row(ws, [*sheet.headers, ERROR_HEADER])
+        append_row(ws, _result_headers(sheet, outcomes))
         for index, row in enumerate(sheet.rows):
             values = [row.get(h) for h in sheet.headers]
-            append_row(ws, [*values, "；".join(errors.get((sheet.name, index), []))])
+            append_row(ws, [*values, *_result_cells(sheet, index, errors, outcomes)])
     return workbook_bytes(book)
 
 
-def result_csv(sheet: Sheet, errors: dict) -> bytes:
-    rows = ([*(text(row.get(h)) for h in sheet.headers), "；".join(errors.get((sheet.name, index), []))]
+def result_csv(sheet: Sheet, errors: dict, outcomes: dict | None = None) -> bytes:
+    rows = ([*(text(row.get(h)) for h in sheet.headers), *_result_cells(sheet, index, errors, outcomes)]
             for index, row in enumerate(sheet.rows))
-    return csv_bytes([*sheet.headers, ERROR_HEADER], rows)
+    return csv_bytes(_result_headers(sheet, outcomes), rows)

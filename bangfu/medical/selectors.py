@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 
 from bangfu.common.errors import NotFound
-from bangfu.policy.money import CENT
-from bangfu.registry.assessment import monthly_income
+from bangfu.registry.assessment import household_income
 from bangfu.registry.models import Household
 
 from .models import MedicalBill
@@ -39,5 +38,4 @@ def medical_bill_settled(*, user, pk: int, ordinary: bool = False) -> Settled:
 def medical_year(*, user, household: Household, year: int, as_of: datetime.date) -> YearSummary:
     """The household's year of bills, settled, summed, and set beside its annual income."""
     bills = list(medical_bill_list(user=user, household=household, year=year))
-    annual = (monthly_income(household, as_of) * 12).quantize(CENT)
-    return year_summary(household, year, bills, annual)
+    return year_summary(household, year, bills, household_income(household, as_of).annual)

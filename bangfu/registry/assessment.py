@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bangfu.common.bounds import as_of_within
@@ -16,12 +17,33 @@ from .models import Household, Member
 INCOME_MONTHS = 12  # Article 26 精准识别: a year of income
 
 
+@dataclass(frozen=True)
+class HouseholdIncome:
+    """A household's income by the engine's rule (`bangfu.policy.rules.income`), the one home of these figures for
+    the file, its medical year and the engine's documents: Decimal yuan, each computed from the records in fen and
+    rounded once, half-up to the fen (never a rounded figure multiplied or divided again)."""
+
+    months_recorded: int  # months with records in the window (0: income unknown)
+    monthly: Decimal  # the average over the months with records; 0.00 without records
+    annual: Decimal  # the exact total × 12 ÷ months recorded (1475, 1183, 1292 → 15,800.00, not 1316.67 × 12)
+    per_capita: Decimal | None  # monthly per member; None without records or members
+    monthly_unrounded: float  # the average as the engine takes it (it rounds its own results once)
+
+
+def household_income(household: Household, as_of: datetime.date, months: int = INCOME_MONTHS) -> HouseholdIncome:
+    """The household's income over the `months` whole months before `as_of`'s month."""
+    batch = income_batch([household], as_of, months)
+    summary = income_summary(batch.incomes, batch.members, as_of, months=months)
+    recorded = int(summary.months_recorded[0])
+    return HouseholdIncome(recorded, yuan(summary.monthly[0]), yuan(summary.annual[0]),
+                           yuan(summary.per_capita[0]) if summary.known[0] else None,
+                           int(summary.total[0]) / recorded / 100 if recorded else 0.0)
+
+
 def monthly_income(household: Household, as_of: datetime.date) -> Decimal:
     """The engine's income rule: the average monthly total over the 12 whole months before `as_of`'s month
     that have records (0 when none; `bangfu.policy.rules.income`)."""
-    batch = income_batch([household], as_of, INCOME_MONTHS)
-    summary = income_summary(batch.incomes, batch.members, as_of, months=INCOME_MONTHS)
-    return yuan(summary.monthly[0])
+    return household_income(household, as_of).monthly
 
 
 def school_document(member: Member) -> dict | None:
@@ -73,7 +95,8 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
         "archived": household.archived,
         "dibao": household.dibao,
         "dibao_edge": household.dibao_edge,
-        "monthly_income": float(monthly_income(household, as_of)),
+        # Not rounded: the engine's amounts from it (Article 2's shortfall × 12) are rounded once, at the end.
+        "monthly_income": household_income(household, as_of).monthly_unrounded,
         "hardship_causes": list(household.hardship_causes),
         "members": [member_document(m, as_of) for m in _active_members(household) if m.birth_date <= as_of],
     }

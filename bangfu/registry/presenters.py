@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bangfu.common.ids import mask_id_number
 
+from . import choices as c
 from .assessment import school_document
 from .models import Household, Member
 
@@ -18,6 +19,18 @@ _HOUSEHOLD_PLAIN = (
     "verified_category", "hardship_causes", "dibao", "dibao_edge", "housing_area_m2", "owns_housing",
     "has_vehicle", "financial_assets", "property_notes", "notes",
 )
+
+
+def health_text(member: Member) -> str:
+    """健康状况 as the file shows it, each fact once: the health, the disability grade and 大重病患者
+    (大重病 with 大重病患者 = 是 reads "大重病"; 残疾 of grade 2 reads "残疾2级")."""
+    grade = f"残疾{member.disability_grade}级" if member.disability_grade else ""
+    parts = [grade if grade and member.health == c.Health.DISABLED else member.get_health_display()]
+    if grade and member.health != c.Health.DISABLED:
+        parts.append(grade)
+    if member.serious_illness and member.health != c.Health.SERIOUS:
+        parts.append(c.Health.SERIOUS.label)
+    return ",".join(parts)
 
 
 def member_out(member: Member) -> dict:

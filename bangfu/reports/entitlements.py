@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import as_of_within
 from bangfu.policy import InputError, assess_many
+from bangfu.policy.explain import money
 from bangfu.registry.assessment import household_to_assessment_document
 from bangfu.registry.models import Member
 from bangfu.standards.selectors import effective_parameters
@@ -39,7 +40,7 @@ def answers(queryset, as_of: datetime.date, *, parameters=None, batch: int = BAT
     while chunk := list(islice(rows, batch)):
         documents = [household_to_assessment_document(h, as_of) for h in chunk]
         for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
-            household.per_capita_income = document["monthly_income"] / max(1, len(document["members"]))
+            household.per_capita_income = money(document["monthly_income"] / max(1, len(document["members"])))
         try:
             yield from zip(chunk, assess_many(documents, parameters=parameters), strict=True)
         except InputError:

@@ -24,12 +24,16 @@ def run(users, orgs, content: bytes, name: str = "families.xlsx", mode: str = "a
     return import_start(actor=actor, job=job)
 
 
-def result_errors(job: ImportJob, sheet: str) -> list[str]:
+def result_column(job: ImportJob, sheet: str, header: str) -> list[str]:
     with job.result_file.open("rb") as fh:
         ws = load_workbook(io.BytesIO(fh.read()))[sheet]
     rows = list(ws.iter_rows(values_only=True))
-    column = rows[0].index("错误")
+    column = rows[0].index(header)
     return [row[column] or "" for row in rows[1:]]
+
+
+def result_errors(job: ImportJob, sheet: str) -> list[str]:
+    return result_column(job, sheet, "错误")
 
 
 def test_a_clean_file_is_imported_whole_with_members_and_audit_rows(users, orgs, household_file):
@@ -65,7 +69,39 @@ def test_clean_only_imports_the_clean_households_and_never_half_of_one(users, or
     assert job.state == "done" and job.written == 2 and job.skipped == 1
     assert sorted(Household.objects.values_list("address", flat=True)) == ["南京市玄武区珠江路1号", "南京市玄武区珠江路3号"]
     assert Member.objects.count() == 6
-    assert "整户未导入" in result_errors(job, "家庭")[1]
+    assert result_column(job, "家庭", "处理结果") == ["已导入(户编号1)", "未导入:本户「成员」表第6、7行有错误,整户未导入",
+                                                 "已导入(户编号3)"]
+    outcomes, errors = result_column(job, "成员", "处理结果"), result_errors(job, "成员")
+    assert outcomes[:3] == ["已导入(户编号1)"] * 3 and outcomes[6:] == ["已导入(户编号3)"] * 3
+    assert outcomes[3:6] == ["未导入:本户「成员」表第6、7行有错误,整户未导入"] * 3
+    assert errors[3] == "" and "年级" in errors[4] and "年级" in errors[5] and result_errors(job, "家庭") == [""] * 3
+
+
+def test_clean_only_csv_says_on_each_row_what_happened_to_it(users, orgs, family):
+    """Issue 17: household 1 (three valid members) imported, household 2 (a bad ID number) not, and the result
+    says so on household 2's rows, not on a member of household 1."""
+    rows = flat_csv_rows(family, 2)
+    rows[4][CSV_HEADERS.index("身份证号码")] = "320102198001010000"  # household 2's spouse: wrong check digit
+    job = run(users, orgs, csv_bytes(CSV_HEADERS, rows), "families.csv", mode="clean_only")
+    assert job.state == "done" and job.written == 1 and job.skipped == 1
+    assert list(Household.objects.values_list("address", flat=True)) == ["南京市玄武区珠江路1号"]
+    with job.result_file.open("rb") as fh:
+        back = list(csv.reader(io.StringIO(fh.read().decode("utf-8-sig"))))
+    assert back[0][-2:] == ["处理结果", "错误"]
+    assert [row[-2] for row in back[1:4]] == ["已导入(户编号1)"] * 3 and [row[-1] for row in back[1:4]] == [""] * 3
+    assert [row[-2] for row in back[4:]] == ["未导入:本户第6行有错误,整户未导入"] * 3
+    assert back[4][-1] == "" and "身份证号码无效" in back[5][-1] and back[6][-1] == ""
+
+
+def test_a_csv_households_own_error_is_written_on_its_own_first_row(users, orgs, family):
+    """The flat CSV's household columns are read from each household's first row: an error in them is that row's."""
+    rows = flat_csv_rows(family, 2)
+    rows[3][CSV_HEADERS.index("行政区划代码")] = "999999"  # household 2's first row
+    job = run(users, orgs, csv_bytes(CSV_HEADERS, rows), "families.csv")
+    assert job.state == "invalid"
+    with job.result_file.open("rb") as fh:
+        back = list(csv.reader(io.StringIO(fh.read().decode("utf-8-sig"))))
+    assert [bool(row[-1]) for row in back[1:]] == [False, False, False, True, False, False]
 
 
 def test_formulas_are_flagged_as_text_and_never_evaluated(users, orgs, household_file):

@@ -126,8 +126,9 @@ def test_clean_only_leaves_out_whole_a_household_registered_meanwhile(users, org
     assert Household.objects.count() == 3 and Member.objects.filter(id_number=taken).count() == 1
     with job.result_file.open("rb") as fh:
         sheet = load_workbook(io.BytesIO(fh.read()))["家庭"]
-    errors = [row[-1] or "" for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "可能刚被他人登记" in errors[1] and errors[0] == errors[2] == ""
+    outcomes = [row[-2] for row in sheet.iter_rows(min_row=2, values_only=True)]  # 处理结果, then 错误
+    assert outcomes[1].startswith("未导入:") and "可能刚被他人登记" in outcomes[1]
+    assert outcomes[0] == "已导入(户编号1)" and outcomes[2] == "已导入(户编号3)"
 
 
 # --- one retry per refused file ------------------------------------------------------------------------------------

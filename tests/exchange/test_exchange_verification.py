@@ -211,3 +211,18 @@ def test_the_exit_review_counts_the_members_identification_counts(users, make_ho
     months = exit_suggestion(household, today)["months"]
     assert proposal["figures"]["members"] == months[-1]["members"] == 2
     assert proposal["category"] == "none" and months[-1]["above"] and months[-1]["per_capita"] == Decimal("1800.00")
+
+
+def test_the_report_and_the_file_propose_nothing_without_income(users, make_household, build, login):
+    """Issue 17 item 3 on the pages: an employed spouse and no income entered yet is no 特困 at 0.00 a month, on
+    the 核对报告 and on the file's 部门核对 card alike (both show `propose_category`)."""
+    from django.urls import reverse
+
+    household = make_household(members=[build.member("self", born=datetime.date(1985, 1, 1)),
+                                         build.member("spouse", sex="female", employment="employed")])
+    client = login(users["caseworker_g1"])
+    report = client.get(reverse("web:verification_report", args=[household.pk])).content.decode()
+    assert "建议类别:无法测算" in report and "收入信息缺失" in report
+    assert "(深度困难)</li>" not in report and "人均月收入0.00" not in report
+    card = client.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert "系统建议类别:<strong>无法测算" in card and "收入信息缺失" in card and "人均月收入0.00" not in card

@@ -25,11 +25,12 @@ def suggested_category(*, region: str, as_of: datetime.date, monthly_income: Dec
     if lines.extreme is None or lines.hardship is None:
         return {"category": c.Category.HARDSHIP, "known": False,
                 "reason": "系统中暂无当地城市低保标准,按困难职工家庭估计。"}
-    per_capita = np.array([income.fen(monthly_income) / size])
+    # The per-capita income in fen, rounded once half-up as identification rounds it (`income_summary`)
+    per_capita = income.divide_half_up(np.array([income.fen(monthly_income)]), np.array([size]))
     code = int(income.category_by_income(per_capita, np.array([True]), np.array([lines.extreme]),
                                          np.array([lines.hardship]))[0])
     category = CATEGORIES[code]
-    per = income.yuan(income.fen(monthly_income) // size)
+    per = income.yuan(per_capita[0])
     dibao = lines.yuan("dibao")
     reason = {c.Category.EXTREME_HARDSHIP: f"家庭人均月收入约{per}元,低于当地特困认定线{income.yuan(lines.extreme)}元",
               c.Category.HARDSHIP: f"家庭人均月收入约{per}元,低于当地困难认定线{income.yuan(lines.hardship)}元",

@@ -14,6 +14,7 @@ from bangfu.accounts import access
 from bangfu.accounts.organisations import division_name
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
+from bangfu.registry.presenters import health_text
 
 register = template.Library()
 CAUSES = dict(c.Cause.choices)
@@ -51,6 +52,12 @@ def yuan(amount) -> str:
     if amount is None or amount == "":
         return "按规定"
     return f"{Decimal(str(amount)):,.2f} 元"
+
+
+@register.filter
+def health(member) -> str:
+    """A member's 健康状况, each fact once (`registry.presenters.health_text`)."""
+    return health_text(member)
 
 
 @register.filter
