@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from hypothesis import settings
 
 from bangfu.common import clock
 from bangfu.common.ids import make_id_number
@@ -18,6 +19,11 @@ _sequence = itertools.count(1)
 # `time_machine` fixture.
 FROZEN_AT = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=clock.ZONE)
 _CLOCK = pytest.StashKey()
+
+# Speed lives in benchmarks, never in tests: Hypothesis's per-example deadline would fail a correct rule on a loaded
+# machine (the CI runs beside other suites).
+settings.register_profile("bangfu", deadline=None)
+settings.load_profile("bangfu")
 
 
 def pytest_configure(config):
