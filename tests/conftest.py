@@ -40,6 +40,28 @@ def pytest_unconfigure(config):
 def today() -> datetime.date:
     """Today in Jiangsu, as the service's clock reads it (the frozen day)."""
     return clock.today()
+
+
+@pytest.fixture
+def noticed():
+    """`noticed(actor, case)`: the case's history up to a public notice that ended yesterday, made `days` ago by
+    `actor` (submitted if still a draft, checked, visited, noticed from that day): a notice cannot start before
+    the application nor in the past, and the archive waits until it is over, so a case archived today was
+    noticed earlier."""
+    from bangfu.cases import services
+
+    def run(actor, case, *, days: int = 10):
+        with time_machine.travel(clock.now() - datetime.timedelta(days=days), tick=True):
+            day = clock.today()
+            if case.state == "draft":
+                case = services.case_submit(actor=actor, case=case, version=case.version)
+            if case.state == "submitted":
+                case = services.case_start_verification(actor=actor, case=case, version=case.version)
+            case = services.case_record_visit(actor=actor, case=case, version=case.version, visited_on=day,
+                                              notes="入户走访,情况属实", authorisation_signed_on=day)
+            return services.case_start_notice(actor=actor, case=case, version=case.version, start=day,
+                                              end=day + datetime.timedelta(days=days - 1))
+    return run
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 

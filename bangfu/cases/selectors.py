@@ -16,7 +16,7 @@ from bangfu.policy.money import CENT
 
 from .approvals import check_approver, proposer_ids
 from .models import LIVE_MEASURE, Case, FollowUp, Measure, MeasureStatus, Plan
-from .workflow import TRANSITIONS, moves_from
+from .workflow import TRANSITIONS, guard_refusal, moves_from
 
 OPEN = "open"  # a new episode (case_open) after exit, relief or refusal
 FOUR_EYES_BLOCK = "双人审核:您提交或发起了该事项,须由另一名审核人审批"
@@ -60,7 +60,7 @@ def case_changes(case: Case, version: int) -> list[dict]:
 class AllowedMove:
     name: str  # a key of `workflow.TRANSITIONS`, or OPEN
     approval: bool = False
-    blocked: str = ""  # why this user may not make it now (four eyes), for the interface to say instead
+    blocked: str = ""  # why this user may not make it now (four eyes, or the guard: notice not over), said instead
 
 
 def _approver_block(user, case: Case | None, path: str) -> str | None:
@@ -88,10 +88,16 @@ def allowed_moves(*, user, household, case: Case | None) -> list[AllowedMove]:
             if approver is _UNKNOWN:
                 approver = _approver_block(user, case, household.union.path)
             if approver is not None:
-                out.append(AllowedMove(name, approval=True, blocked=approver))
+                out.append(AllowedMove(name, approval=True, blocked=approver or _not_yet(case, name)))
         elif may(user, CHANGE):
-            out.append(AllowedMove(name))
+            out.append(AllowedMove(name, blocked=_not_yet(case, name)))
     return out
+
+
+def _not_yet(case: Case | None, name: str) -> str:
+    """Why the case's history does not allow the move yet (the workflow's guard, before any input), or ""."""
+    refusal = guard_refusal(case, name, clock.today()) if case is not None else None
+    return refusal[1] if refusal else ""
 
 
 def plan_get(*, user, pk: int, action: str = VIEW) -> Plan:

@@ -6,7 +6,10 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.test import Client
+
+from bangfu.common import clock
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -34,15 +37,23 @@ def ok(response, status=200):
 def test_the_workflow_through_the_api(client_for, make_household, users, today):
     cw, rv = client_for("caseworker_g1"), client_for("reviewer_xuanwu")
     household = make_household()
-    case = ok(send(cw, "/api/v1/cases", {"household_id": household.pk}), 201)
-    base = f"/api/v1/cases/{case['id']}"
-    assert case["state"] == "draft" and case["allowed_moves"] == ["submit"]
-    case = ok(send(cw, f"{base}/submit", {"version": case["version"], "reason": "材料齐全"}))
-    case = ok(send(cw, f"{base}/start-verification", {"version": case["version"]}))
-    case = ok(send(cw, f"{base}/visit", {"version": case["version"], "visited_on": str(today), "notes": "入户核查",
-                                         "authorisation_signed_on": str(today)}))
-    case = ok(send(cw, f"{base}/start-notice", {"version": case["version"], "start": str(today - 8 * DAY),
-                                                "end": str(today - DAY)}))
+    with time_machine.travel(clock.now() - 8 * DAY, tick=True):  # applied, checked and noticed 8 days ago
+        then = clock.today()
+        case = ok(send(cw, "/api/v1/cases", {"household_id": household.pk}), 201)
+        base = f"/api/v1/cases/{case['id']}"
+        assert case["state"] == "draft" and case["allowed_moves"] == ["submit"]
+        case = ok(send(cw, f"{base}/submit", {"version": case["version"], "reason": "材料齐全"}))
+        case = ok(send(cw, f"{base}/start-verification", {"version": case["version"]}))
+        case = ok(send(cw, f"{base}/visit", {"version": case["version"], "visited_on": str(then),
+                                             "notes": "入户核查", "authorisation_signed_on": str(then)}))
+        past = send(cw, f"{base}/start-notice", {"version": case["version"], "start": str(then - DAY),
+                                                 "end": str(then + 6 * DAY)})
+        assert past.status_code == 422 and past.json()["field"] == "start"
+        assert "不能早于申请提交日期" in past.json()["detail"]
+        case = ok(send(cw, f"{base}/start-notice", {"version": case["version"], "start": str(then),
+                                                    "end": str(then + 6 * DAY)}))
+        early = send(rv, f"{base}/archive", {"version": case["version"], "category": "hardship"})
+        assert early.status_code == 422 and "公示期满后方可审批建档" in early.json()["detail"]
     case = ok(send(rv, f"{base}/archive", {"version": case["version"], "category": "hardship"}))
     assert case["state"] == "archived" and case["approved_by"] == "reviewer_xuanwu"
     case = ok(send(cw, f"{base}/start-help", {"version": case["version"]}))

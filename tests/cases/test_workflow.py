@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+import time_machine
 
 from bangfu.audit.models import AuditEntry
 from bangfu.cases import services
 from bangfu.cases.models import Case, CaseEvent
-from bangfu.cases.workflow import TRANSITIONS, CaseState
+from bangfu.cases.selectors import allowed_moves
+from bangfu.cases.workflow import TRANSITIONS, CaseState, guard_refusal
+from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry.models import Household
 
@@ -22,7 +26,7 @@ def call(name: str, case: Case, users, today):
     actor = users["reviewer_xuanwu"] if TRANSITIONS[name].approval else users["caseworker_g1"]
     extra = {
         "record_visit": {"visited_on": today, "notes": "入户核查", "authorisation_signed_on": today},
-        "start_notice": {"start": today - 10 * DAY, "end": today - DAY},
+        "start_notice": {"start": today, "end": today + 6 * DAY},
         "archive": {"category": "hardship"},
         "refuse": {"reason": "收入超标"},
         "complete_review": {"reason": "仍需帮扶"},
@@ -128,10 +132,43 @@ def test_no_archive_before_the_notice_period_ends(case, drive, users, today):
     cw = users["caseworker_g1"]
     case = services.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today, notes="已走访",
                                       authorisation_signed_on=today)
-    case = services.case_start_notice(actor=cw, case=case, version=case.version, start=today - DAY, end=today)
-    with pytest.raises(ValidationFailed, match="公示期满"):
+    case = services.case_start_notice(actor=cw, case=case, version=case.version, start=today, end=today)
+    with pytest.raises(ValidationFailed, match="公示期至2026年11月16日止,公示期满后方可审批建档"):
         services.case_archive(actor=users["reviewer_xuanwu"], case=case, version=case.version, category="hardship")
     assert Case.objects.get(pk=case.pk).state == "public_notice"
+
+
+def test_a_notice_follows_the_cases_history(case, drive, users, today):
+    """Issue 17 item 4: a notice may not start before the application was submitted, before the home visit, nor in
+    the past; the case is archived only after the notice period, never at once."""
+    cw, rv = users["caseworker_g1"], users["reviewer_xuanwu"]
+    with time_machine.travel(clock.now() - 5 * DAY, tick=True):  # applied five days ago
+        case = drive(case, "verifying")
+    case = services.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today - 2 * DAY,
+                                      notes="已走访", authorisation_signed_on=today - 2 * DAY)
+
+    def notice(start, end):
+        return services.case_start_notice(actor=cw, case=case, version=case.version, start=start, end=end)
+    for start, message in ((today - 9 * DAY, "公示开始日期不能早于申请提交日期(2026年11月11日)"),
+                           (today - 3 * DAY, "公示开始日期不能早于入户核查日期(2026年11月14日)"),
+                           (today - DAY, "公示开始日期不能早于今天(2026年11月16日)")):
+        with pytest.raises(ValidationFailed, match=re.escape(message)) as refused:
+            notice(start, today + 6 * DAY)
+        assert refused.value.field == "start"
+    assert Case.objects.get(pk=case.pk).state == "verifying" and case.notice_start is None
+    case = notice(today, today + 6 * DAY)
+    assert [m.blocked for m in allowed_moves(user=rv, household=case.household, case=case)
+            if m.name == "archive"] == ["公示期至2026年11月22日止,公示期满后方可审批建档"]
+    with pytest.raises(ValidationFailed, match="公示期满后方可审批建档") as refused:
+        services.case_archive(actor=rv, case=case, version=case.version, category="hardship")
+    assert refused.value.field == "notice_end"
+    with time_machine.travel(clock.now() + 6 * DAY, tick=True):  # the last day of the notice
+        assert guard_refusal(case, "archive", clock.today()) is not None
+    with time_machine.travel(clock.now() + 7 * DAY, tick=True):  # the day after it
+        assert [m.blocked for m in allowed_moves(user=rv, household=case.household, case=case)
+                if m.name == "archive"] == [""]
+        case = services.case_archive(actor=rv, case=case, version=case.version, category="hardship")
+    assert case.state == "archived" and case.archived_on == today + 7 * DAY
 
 
 def test_archive_needs_a_hardship_category(case, drive, users):

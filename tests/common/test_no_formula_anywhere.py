@@ -4,7 +4,6 @@ carries no formula cell even for text already stored (before the guard, or put i
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 import pytest
@@ -29,18 +28,13 @@ def client_for(users):
 
 
 @pytest.fixture
-def household(make_household, users):
+def household(make_household, users, noticed):
     """An archived household (payments need one), through the workflow as caseworker and reviewer do it."""
     from bangfu.cases import services as cases
 
-    cw, today, day = users["caseworker_g1"], timezone.localdate(), datetime.timedelta(days=1)
+    cw = users["caseworker_g1"]
     household = make_household()
-    case = cases.case_open(actor=cw, household=household)
-    case = cases.case_submit(actor=cw, case=case, version=case.version)
-    case = cases.case_start_verification(actor=cw, case=case, version=case.version)
-    case = cases.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today, notes="入户核查",
-                                   authorisation_signed_on=today)
-    case = cases.case_start_notice(actor=cw, case=case, version=case.version, start=today - 9 * day, end=today - day)
+    case = noticed(cw, cases.case_open(actor=cw, household=household))
     cases.case_archive(actor=users["reviewer_xuanwu"], case=case, version=case.version, category="hardship")
     household.refresh_from_db()
     return household

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -19,7 +17,7 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 
 @pytest.fixture
-def file_in_help(make_household, users):
+def file_in_help(make_household, users, noticed):
     """A household being helped, with an income, a payment and a department alert: every page has rows."""
     from bangfu.cases import services
     from bangfu.exchange.models import Alert
@@ -28,13 +26,7 @@ def file_in_help(make_household, users):
 
     cw, rv, today = users["caseworker_g1"], users["reviewer_xuanwu"], clock.today()
     household = make_household("g1")
-    case = services.case_open(actor=cw, household=household)
-    case = services.case_submit(actor=cw, case=case, version=case.version)
-    case = services.case_start_verification(actor=cw, case=case, version=case.version)
-    case = services.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today,
-                                      notes="入户核查,情况属实", authorisation_signed_on=today)
-    case = services.case_start_notice(actor=cw, case=case, version=case.version,
-                                      start=today - datetime.timedelta(days=8), end=today - datetime.timedelta(days=1))
+    case = noticed(cw, services.case_open(actor=cw, household=household))
     case = services.case_archive(actor=rv, case=case, version=case.version, category="hardship")
     services.case_start_help(actor=cw, case=case, version=case.version)
     household = Household.objects.get(pk=household.pk)

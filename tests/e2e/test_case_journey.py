@@ -22,7 +22,7 @@ def expect_state(page, label: str):
     expect(page.get_by_test_id("case-state")).to_have_text(label)
 
 
-def test_submit_verify_archive_plan_pay_approve_audit(page, log_in, users, make_household):
+def test_submit_verify_archive_plan_pay_approve_audit(page, log_in, users, make_household, time_machine):
     household = make_household("g1")
     file_url = f"/households/{household.pk}/"
     today = clock.today()
@@ -49,16 +49,31 @@ def test_submit_verify_archive_plan_pay_approve_audit(page, log_in, users, make_
     expect(page.get_by_role("alert").first).to_contain_text("已登记入户核查")
     expect(panel(page).locator("table.case-events")).to_contain_text("入户走访,家庭情况属实")
 
-    # The caseworker posts the public notice (its period already over, so that it can be approved today).
+    # The caseworker posts the public notice: a date before the application is refused on its field.
     log_in(users["caseworker_g1"])
     page.goto(file_url)
     notice = panel(page).get_by_test_id("move-start_notice")
     notice.get_by_label("公示开始日期").fill((today - datetime.timedelta(days=10)).isoformat())
     notice.get_by_label("公示结束日期").fill((today - datetime.timedelta(days=1)).isoformat())
     notice.get_by_role("button", name="开始公示").click()
+    expect(panel(page)).to_contain_text("公示开始日期不能早于申请提交日期")
+    expect_state(page, "核查中")
+    assert [e for e in page.console_errors if "422" not in e] == []
+    page.console_errors.clear()  # the refusal's own 422, expected; any other error still fails the test below
+    page.goto(file_url)
+    notice = panel(page).get_by_test_id("move-start_notice")
+    notice.get_by_label("公示开始日期").fill(today.isoformat())
+    notice.get_by_label("公示结束日期").fill((today + datetime.timedelta(days=6)).isoformat())
+    notice.get_by_role("button", name="开始公示").click()
     expect_state(page, "公示中")
 
-    # The reviewer approves: the household is archived with its verified category.
+    # The reviewer may not approve while the notice runs; the day after it ends, he approves: the household is
+    # archived with its verified category.
+    log_in(users["reviewer_xuanwu"])
+    page.goto(file_url)
+    expect(panel(page).get_by_test_id("blocked-archive")).to_contain_text("公示期满后方可审批建档")
+    time_machine.move_to(clock.now() + datetime.timedelta(days=7))
+    today = clock.today()
     log_in(users["reviewer_xuanwu"])
     page.goto(file_url)
     archive = panel(page).get_by_test_id("move-archive")

@@ -9,8 +9,6 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from bangfu.common import clock
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -31,18 +29,12 @@ def test_a_caseworker_logs_in_and_sees_the_start_page(page, users, make_househol
     assert page.console_errors == []
 
 
-def to_public_notice(household_id: int, caseworker) -> None:
+def to_public_notice(household_id: int, caseworker, noticed) -> None:
+    """Submitted, checked and noticed ten days ago by the service (`noticed`): the notice is over today."""
     from bangfu.cases import services
     from bangfu.registry.models import Household
 
-    today = clock.today()
-    case = services.case_open(actor=caseworker, household=Household.objects.get(pk=household_id))
-    case = services.case_submit(actor=caseworker, case=case, version=case.version)
-    case = services.case_start_verification(actor=caseworker, case=case, version=case.version)
-    case = services.case_record_visit(actor=caseworker, case=case, version=case.version, visited_on=today,
-                                      notes="入户核查,情况属实", authorisation_signed_on=today)
-    services.case_start_notice(actor=caseworker, case=case, version=case.version,
-                               start=today - datetime.timedelta(days=8), end=today - datetime.timedelta(days=1))
+    noticed(caseworker, services.case_open(actor=caseworker, household=Household.objects.get(pk=household_id)))
 
 
 def fill_member(page, index: int, *, name: str, id_number: str, relation: str, employment: str = "none"):
@@ -54,7 +46,7 @@ def fill_member(page, index: int, *, name: str, id_number: str, relation: str, e
     return card
 
 
-def test_register_a_family_of_three_with_a_school_child_and_see_the_entitlements(page, log_in, users, build):
+def test_register_a_family_of_three_with_a_school_child_and_see_the_entitlements(page, log_in, users, build, noticed):
     log_in(users["caseworker_g1"])
     page.keyboard.press("Alt+n")  # the documented shortcut to 登记家庭
     expect(page.get_by_role("heading", name="登记困难职工家庭")).to_be_visible()
@@ -96,7 +88,7 @@ def test_register_a_family_of_three_with_a_school_child_and_see_the_entitlements
 
     # Submitted, checked and noticed (the case journey does these in the browser); the county's reviewer approves
     # it in the case panel, and the entitlements are now the household's own.
-    to_public_notice(int(re.search(r"/households/(\d+)/", file_url).group(1)), users["caseworker_g1"])
+    to_public_notice(int(re.search(r"/households/(\d+)/", file_url).group(1)), users["caseworker_g1"], noticed)
     log_in(users["reviewer_xuanwu"])
     page.goto(file_url)
     archive = page.get_by_test_id("move-archive")

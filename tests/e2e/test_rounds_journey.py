@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def setting(users, make_user, make_household, orgs):
+def setting(users, make_user, make_household, orgs, noticed):
     """Three archived households of 玄武区 with bank cards, one with a 走访慰问 measure in this year's plan."""
     from stdnum import luhn
 
@@ -33,13 +33,7 @@ def setting(users, make_user, make_household, orgs):
     for i, union in enumerate(("g1", "g1", "g2")):
         actor = users["caseworker_g1" if union == "g1" else "caseworker_g2"]
         household = make_household(union, actor=actor)
-        case = cases.case_open(actor=actor, household=household)
-        case = cases.case_submit(actor=actor, case=case, version=case.version)
-        case = cases.case_start_verification(actor=actor, case=case, version=case.version)
-        case = cases.case_record_visit(actor=actor, case=case, version=case.version, visited_on=today,
-                                       notes="入户核查", authorisation_signed_on=today)
-        case = cases.case_start_notice(actor=actor, case=case, version=case.version,
-                                       start=today - datetime.timedelta(days=9), end=today - datetime.timedelta(days=1))
+        case = noticed(actor, cases.case_open(actor=actor, household=household))
         case = cases.case_archive(actor=users["reviewer_xuanwu"], case=case, version=case.version, category="hardship")
         household.refresh_from_db()
         body = f"62220202{i:010d}"

@@ -39,21 +39,14 @@ def people(household):
     return {m.relation: m for m in household.members.all()}
 
 
-def to_notice(case, users):
-    cw, today = users["caseworker_g1"], clock.today()
-    case = cases.case_submit(actor=cw, case=case, version=case.version)
-    case = cases.case_start_verification(actor=cw, case=case, version=case.version)
-    case = cases.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today, notes="入户走访",
-                                   authorisation_signed_on=today)
-    day = datetime.timedelta(days=1)
-    return cases.case_start_notice(actor=cw, case=case, version=case.version, start=today - 10 * day, end=today - day)
 
 
-def test_an_open_disagreement_blocks_archiving_unless_overridden_with_a_reason(users, make_household, send):
+def test_an_open_disagreement_blocks_archiving_unless_overridden_with_a_reason(users, make_household, send,
+                                                                              noticed):
     household = make_household()
     worker = people(household)["self"]
     send("human_resources", [[worker.id_number, worker.name, "就业", "某公司", "", ""]])
-    case = to_notice(cases.case_open(actor=users["caseworker_g1"], household=household), users)
+    case = noticed(users["caseworker_g1"], cases.case_open(actor=users["caseworker_g1"], household=household))
     reviewer = users["reviewer_xuanwu"]
     with pytest.raises(ValidationFailed, match="不一致尚未处理"):
         cases.case_archive(actor=reviewer, case=case, version=case.version, category="hardship")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from bangfu.cases import services as cases
@@ -11,19 +9,13 @@ from bangfu.ledger import services
 
 
 @pytest.fixture
-def archive(users, today):
-    """`archive(household)`: through the workflow into the archive, as caseworker and reviewer do it."""
+def archive(users, noticed):
+    """`archive(household)`: through the workflow into the archive, as caseworker and reviewer do it (the notice
+    made earlier and over, `noticed`)."""
     cw, rv = users["caseworker_g1"], users["reviewer_xuanwu"]
-    day = datetime.timedelta(days=1)
 
     def run(household, caseworker=cw, reviewer=rv):
-        case = cases.case_open(actor=caseworker, household=household)
-        case = cases.case_submit(actor=caseworker, case=case, version=case.version)
-        case = cases.case_start_verification(actor=caseworker, case=case, version=case.version)
-        case = cases.case_record_visit(actor=caseworker, case=case, version=case.version, visited_on=today,
-                                       notes="入户核查", authorisation_signed_on=today)
-        case = cases.case_start_notice(actor=caseworker, case=case, version=case.version, start=today - 9 * day,
-                                       end=today - day)
+        case = noticed(caseworker, cases.case_open(actor=caseworker, household=household))
         case = cases.case_archive(actor=reviewer, case=case, version=case.version, category="hardship")
         household.refresh_from_db()
         return household

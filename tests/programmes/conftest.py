@@ -20,19 +20,13 @@ def today() -> datetime.date:
 
 
 @pytest.fixture
-def archive(users, today):
-    """`archive(household, category)`: through the workflow into the archive, as caseworker and reviewer do it."""
-    day = datetime.timedelta(days=1)
+def archive(users, noticed):
+    """`archive(household, category)`: through the workflow into the archive, as caseworker and reviewer do it
+    (the notice made earlier and over, `noticed`)."""
 
     def run(household, category="hardship", caseworker=None, reviewer=None):
         cw, rv = caseworker or users["caseworker_g1"], reviewer or users["reviewer_xuanwu"]
-        case = cases.case_open(actor=cw, household=household)
-        case = cases.case_submit(actor=cw, case=case, version=case.version)
-        case = cases.case_start_verification(actor=cw, case=case, version=case.version)
-        case = cases.case_record_visit(actor=cw, case=case, version=case.version, visited_on=today,
-                                       notes="入户核查", authorisation_signed_on=today)
-        case = cases.case_start_notice(actor=cw, case=case, version=case.version, start=today - 9 * day,
-                                       end=today - day)
+        case = noticed(cw, cases.case_open(actor=cw, household=household))
         case = cases.case_archive(actor=rv, case=case, version=case.version, category=category)
         household.refresh_from_db()
         return household

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from bangfu.cases.models import Case
 from bangfu.common import clock
 
 pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
 
 
 def move(client, household, name, htmx=True, **data):
@@ -58,22 +60,41 @@ def test_a_stale_version_is_refused_and_shows_what_changed(login, users, househo
 
 
 def test_record_visit_then_notice_then_the_reviewer_archives(login, users, household, drive):
-    case = drive(household, "verifying")
-    cw = login(users["caseworker_g1"])
-    today = clock.today()
-    assert move(cw, household, "record_visit", version=case.version, visited_on=today.isoformat(),
-                notes="入户核查,情况属实", authorisation_signed_on=today.isoformat()).status_code == 200
-    case.refresh_from_db()
-    start, end = today - datetime.timedelta(days=8), today - datetime.timedelta(days=1)
-    assert move(cw, household, "start_notice", version=case.version, start=start.isoformat(),
-                end=end.isoformat()).status_code == 200
-    case.refresh_from_db()
-    rv = login(users["reviewer_xuanwu"])
+    with time_machine.travel(clock.now() - 8 * DAY, tick=True):  # applied, visited and noticed 8 days ago
+        case = drive(household, "verifying")
+        cw = login(users["caseworker_g1"])
+        then = clock.today()
+        assert move(cw, household, "record_visit", version=case.version, visited_on=then.isoformat(),
+                    notes="入户核查,情况属实", authorisation_signed_on=then.isoformat()).status_code == 200
+        case.refresh_from_db()
+        assert move(cw, household, "start_notice", version=case.version, start=then.isoformat(),
+                    end=(then + 6 * DAY).isoformat()).status_code == 200
+        case.refresh_from_db()
+        rv = login(users["reviewer_xuanwu"])
+        page = rv.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+        assert 'data-testid="move-archive"' not in page and "公示期满后方可审批建档" in page  # said, not offered
+    rv = login(users["reviewer_xuanwu"])  # today: a new session
     page = rv.get(reverse("web:household_detail", args=[household.pk])).content.decode()
     assert 'data-testid="move-archive"' in page
     assert move(rv, household, "archive", version=case.version, category="extreme_hardship").status_code == 200
     household.refresh_from_db()
     assert household.status == "archived" and household.verified_category == "extreme_hardship"
+
+
+def test_a_notice_in_the_past_is_a_field_error_in_chinese(login, users, household, drive):
+    """Issue 17 item 4: a notice dated before today (and so before this morning's application) is refused."""
+    case = drive(household, "verifying")
+    cw = login(users["caseworker_g1"])
+    today = clock.today()
+    case = Case.objects.get(pk=case.pk)
+    assert move(cw, household, "record_visit", version=case.version, visited_on=today.isoformat(),
+                notes="入户核查", authorisation_signed_on=today.isoformat()).status_code == 200
+    case.refresh_from_db()
+    response = move(cw, household, "start_notice", version=case.version, start=(today - 8 * DAY).isoformat(),
+                    end=(today - DAY).isoformat())
+    assert response.status_code == 422 and "公示开始日期不能早于申请提交日期" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "verifying" and case.notice_start is None
 
 
 def test_notice_with_end_before_start_is_a_field_error(login, users, household, drive):
@@ -84,20 +105,21 @@ def test_notice_with_end_before_start_is_a_field_error(login, users, household, 
 
 
 def test_four_eyes_hides_the_approval_and_the_service_refuses_it(login, users, household, drive, reviewer2):
-    case = drive(household, "submitted")
-    rv = login(users["reviewer_xuanwu"])
-    # The reviewer moves the case into public notice himself: he may not then approve it.
-    for name, data in (("start_verification", {}), ("record_visit", {
-            "visited_on": clock.today().isoformat(), "notes": "属实",
-            "authorisation_signed_on": clock.today().isoformat()})):
+    with time_machine.travel(clock.now() - 9 * DAY, tick=True):  # the notice made 9 days ago, over yesterday
+        case = drive(household, "submitted")
+        rv = login(users["reviewer_xuanwu"])
+        # The reviewer moves the case into public notice himself: he may not then approve it.
+        for name, data in (("start_verification", {}), ("record_visit", {
+                "visited_on": clock.today().isoformat(), "notes": "属实",
+                "authorisation_signed_on": clock.today().isoformat()})):
+            case.refresh_from_db()
+            assert move(rv, household, name, version=case.version, **data).status_code == 200
         case.refresh_from_db()
-        assert move(rv, household, name, version=case.version, **data).status_code == 200
+        then = clock.today()
+        move(rv, household, "start_notice", version=case.version, start=then.isoformat(),
+             end=(then + 6 * DAY).isoformat())
     case.refresh_from_db()
-    day = datetime.timedelta(days=1)
-    today = clock.today()
-    move(rv, household, "start_notice", version=case.version, start=(today - 9 * day).isoformat(),
-         end=(today - day).isoformat())
-    case.refresh_from_db()
+    rv = login(users["reviewer_xuanwu"])  # today: a new session
     page = rv.get(reverse("web:household_detail", args=[household.pk])).content.decode()
     assert 'data-testid="blocked-archive"' in page and 'data-testid="move-archive"' not in page
     refused = move(rv, household, "archive", version=case.version, category="hardship")

@@ -16,6 +16,7 @@ from bangfu.registry.models import Document, Household
 
 from ..models import Case
 from ..parameters import next_review
+from ..workflow import check_guard
 from .common import archive_checks, begin, check_area, finish, log_event, required_reason
 from .household_state import household_follow_case
 
@@ -113,14 +114,14 @@ def case_record_visit(*, actor, case: Case, version: int, visited_on: datetime.d
 
 @transaction.atomic
 def case_start_notice(*, actor, case: Case, version: int, start: datetime.date, end: datetime.date) -> Case:
-    """核查中 → 公示: only with a home visit record and a signed finance-check authorisation."""
+    """核查中 → 公示: only with a home visit record and a signed finance-check authorisation, on dates that follow
+    the case's history (`workflow.notice_follows_history`)."""
     case = begin(actor=actor, case=case, version=version, name="start_notice")
     if case.visited_on is None or not case.visit_notes:
         raise ValidationFailed("须先登记入户核查记录,方可公示", field="visited_on")
     if case.authorisation_signed_on is None:
         raise ValidationFailed("须先取得签署的家庭经济状况核对授权书,方可公示", field="authorisation_signed_on")
-    if end < start:
-        raise ValidationFailed("公示结束日期不能早于开始日期", field="end")
+    check_guard(case, "start_notice", today(), start=start, end=end)
     case.notice_start, case.notice_end = start, end
     return finish(actor=actor, case=case, name="start_notice",
                   data={"notice_start": start.isoformat(), "notice_end": end.isoformat()})
@@ -135,8 +136,7 @@ def case_archive(*, actor, case: Case, version: int, category: str, reason: str 
     if category not in (c.Category.HARDSHIP, c.Category.EXTREME_HARDSHIP):
         raise ValidationFailed("核定类别应为困难或特困", field="category")
     day = today()
-    if case.notice_end is None or day <= case.notice_end:
-        raise ValidationFailed(f"公示期至{case.notice_end}止,公示期满后方可审批建档", field="notice_end")
+    check_guard(case, "archive", day)
     _has_worker(case)
     archive_checks(actor=actor, household=case.household, override_reason=override_reason)
     case.category, case.archived_on, case.approved_by = category, day, actor
