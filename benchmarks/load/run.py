@@ -124,21 +124,16 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(result: dict, meter: CpuMeter, cores: int) -> None:
     ramp_end = result["ramp_end"] or result["stopped"]
-    print(f"\nramp {ramp_end - result['started']:.1f} s, settled {result['stopped'] - ramp_end:.1f} s")
-    head = f"{'endpoint':<34}" + "".join(f"{p + ' ' + c:>12}" for p in ("ramp", "settled")
-                                          for c in ("n", "fail", "p50", "p95", "p99"))
-    print(head)
-    print("-" * len(head))
-    for name in sorted(result["times"]):
-        cells = []
-        for phase in ("ramp", "settled"):
+    print(f"\nramp {ramp_end - result['started']:.1f} s (until the last user started), "
+          f"settled {result['stopped'] - ramp_end:.1f} s")
+    for phase in ("ramp", "settled"):
+        print(f"\n{phase}:\n{'endpoint':<34}{'n':>7}{'fail':>6}{'p50':>9}{'p95':>9}{'p99':>9}")
+        for name in sorted(result["times"]):
             times = result["times"][name].get(phase, [])
             fails = result["failures"].get(name, {}).get(phase, 0)
-            if times:
-                cells += [f"{len(times)}", f"{fails}"] + [f"{percentile(times, q):.0f} ms" for q in (50, 95, 99)]
-            else:
-                cells += ["0", f"{fails}", "-", "-", "-"]
-        print(f"{name:<34}" + "".join(f"{c:>12}" for c in cells))
+            cells = [f"{percentile(times, q):.0f} ms" if times else "-" for q in (50, 95, 99)]
+            print(f"{name:<34}{len(times):>7}{fails:>6}" + "".join(f"{c:>9}" for c in cells))
+    print()
     for label, start, end in (("ramp", result["started"], ramp_end), ("settled", ramp_end, result["stopped"])):
         web, db, wall = meter.between(start, end)
         print(f"server CPU {label:<8}: gunicorn {web:.1f} s ({web / wall * 100:.0f} % of one core), "
@@ -193,7 +188,9 @@ def main() -> None:
                             "--host", host, "-u", str(total), "-r", f"{rate:.3f}", "-t", f"{args.seconds}s",
                             "--stop-timeout", "5", "--only-summary", "--loglevel", "WARNING"],
                            env={**env, "BANGFU_LOAD_OUT": str(out)}, timeout=args.seconds + 60,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=(Path(tmp) / "locust.log").open("w"))
+            if not out.exists():
+                sys.exit("locust wrote no figures:\n" + (Path(tmp) / "locust.log").read_text()[-3000:])
             wall, used = time.time() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
             print(f"load average after: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", flush=True)
             meter.stop.set()

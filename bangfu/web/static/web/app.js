@@ -67,7 +67,43 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // A table wider than a phone scrolls inside its own region, which the keyboard can reach (WCAG 2.1.1, 1.4.10):
+  // every table not already in a .table-responsive region gets one, named by its caption or the heading before it.
+  function tableLabel(table) {
+    var caption = table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    if (table.getAttribute("aria-label")) { return table.getAttribute("aria-label"); }
+    var node = table;
+    while (node && node !== document.body) {
+      var before = node.previousElementSibling;
+      while (before) {
+        if (/^H[1-6]$/.test(before.tagName)) { return before.textContent.trim(); }
+        var inner = before.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) { return inner[inner.length - 1].textContent.trim(); }
+        before = before.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return "表格";
+  }
+
+  function scrollableTables(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.closest(".table-responsive") || table.classList.contains("print-table")) { return; }
+      var region = document.createElement("div");
+      region.className = "table-responsive";
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", tableLabel(table));
+      table.parentNode.insertBefore(region, table);
+      region.appendChild(table);
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) { scrollableTables(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableTables(document);
     var summary = document.querySelector("[data-focus]");
     if (summary) {
       var invalid = document.querySelector(".is-invalid");
