@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
 
 from bangfu.policy import schema as s
 from bangfu.policy.regions import region_error, region_index
@@ -286,14 +287,15 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
     return households, persons, ids.to_pylist() if with_ids else None
 
 
-def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool = False,
-                          first_row: int = 0) -> Population:
-    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`).
+def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch], *,
+                          member_ids: bool = False, first_row: int = 0) -> Population:
+    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`), or of its
+    record batches one after another (each freed once read).
 
     Bad values are refused as documents are (InputError), naming the column and the first bad row
     (counted from `first_row`, for a batch read from the middle of a file).
     """
-    batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+    batches = data.to_batches() if isinstance(data, pa.Table) else [data] if isinstance(data, pa.RecordBatch) else data
     parts, row0 = [], first_row
     for batch in batches:
         households, persons, ids = _batch(batch, row0, member_ids)
@@ -303,13 +305,16 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool =
     columns = {}
     for names, k in ((HOUSEHOLD_COLUMNS, 0), (PERSON_COLUMNS, 1)):
         for name in names:
-            arrays = [part[k][name] for part in parts]
+            arrays = [part[k].pop(name) for part in parts]  # each part's column freed once joined
             joined = arrays[0] if len(arrays) == 1 else np.concatenate(arrays) if arrays else np.zeros(0)
+            del arrays
             columns[name] = joined.astype(_DTYPES[name], copy=False)
     ids = [i for part in parts for i in part[2]] if member_ids else None
     return Population(**columns, member_ids=ids)
 
 
 def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
-    """A whole Parquet population, in memory (the bulk command reads it batch by batch instead)."""
-    return population_from_arrow(pq.read_table(path), member_ids=member_ids)
+    """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
+    command evaluates it batch by batch instead)."""
+    source = ds.dataset(str(path), format="parquet")
+    return population_from_arrow(source.to_batches(use_threads=False), member_ids=member_ids)
