@@ -48,7 +48,9 @@ ANCHOR_EXAMPLE = {
         {"id": "p3", "relation": "child", "sex": "male", "birth_date": "2004-01-15", "resident_medical_insurance": True,
          "school": {"stage": "higher", "year": 3, "institution": "public", "excellent": True}},
     ]}
-TARGETS = {"bulk_1e6_s": 1.0, "bulk_1e6_mib": 2048, "single_p50_ms": 1.0, "jsonl_1e4_s": 2.0}
+# Issue 9 (single household, JSON Lines) and issue 15 (compute at 10⁶ and 10⁷, assess-table whole process).
+TARGETS = {"bulk_1e6_s": 0.15, "bulk_1e7_s": 2.0, "bulk_1e6_mib": 2048, "single_p50_ms": 1.0, "jsonl_1e4_s": 2.0,
+           "assess_table_1e6_s": 1.0, "bulk_1e7_mib": 6144}
 
 
 def peak_mib() -> float:
@@ -80,22 +82,45 @@ def work_generate(n: int, kind: str) -> dict:
 
 
 def work_bangfu(n: int, reps: int, kind: str) -> dict:
-    from bangfu.policy.bulk import totals
-    from bangfu.policy.engine import evaluate
+    """Computation to computation: the population in memory, `population_totals` (evaluate + totals, batch by
+    batch) timed; the first run is cold (parameters, tables, pages), the best of the others warm."""
+    from bangfu.policy.bulk import population_totals
     from bangfu.policy.synth import read_population
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     population = read_population(population_path(n, kind))
-    out = {"load_s": time.perf_counter() - t, "persons": population.n_persons, "baseline_mib": peak_mib()}
+    out = {"load_s": time.perf_counter() - t, "load_cpu_s": time.process_time() - c, "persons": population.n_persons,
+           "baseline_mib": peak_mib()}
+    runs, cpu = [], []
+    for _ in range(reps + 1):
+        t, c = time.perf_counter(), time.process_time()
+        result = population_totals(population)
+        runs.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    out.update(runs=runs, cpu_runs=cpu, cold_s=runs[0], cold_cpu_s=cpu[0], seconds=min(runs[1:]),
+               cpu_s=min(cpu[1:]), peak_mib=peak_mib(), entitled=int(result.entitled.sum()),
+               fen=int(result.fen.sum()))
+    return out
+
+
+def work_numpy(n: int, reps: int, kind: str) -> dict:
+    """The anchor's hand-written numpy (bench.numpy_total_household_benefit, its 9 formulas) on the same
+    population, its inputs prepared first (not timed): CPU, best of `reps`."""
+    from anchor import load_anchor, openfisca_inputs
+
+    from bangfu.policy.synth import read_population
+
+    bench = load_anchor(ANCHOR)
+    parameters = bench.numpy_parameters(bench.load_system(), AS_OF[:4])
+    inputs = openfisca_inputs(read_population(population_path(n, kind)), AS_OF)
     runs, cpu = [], []
     for _ in range(reps):
         t, c = time.perf_counter(), time.process_time()
-        result = totals(population, evaluate(population))
+        total = bench.numpy_total_household_benefit(inputs, parameters)
         runs.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    out.update(runs=runs, seconds=statistics.median(runs), cpu_s=statistics.median(cpu), peak_mib=peak_mib(),
-               entitled=int(result.entitled.sum()), fen=int(result.fen.sum()))
-    return out
+    return {"runs": runs, "cpu_runs": cpu, "seconds": min(runs), "cpu_s": min(cpu), "peak_mib": peak_mib(),
+            "sum": float(total.sum())}
 
 
 def work_single(runs: int) -> dict:
@@ -173,6 +198,7 @@ def worker(args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(HERE))
     modes = {"generate": lambda: work_generate(args.n, args.kind),
              "bangfu": lambda: work_bangfu(args.n, args.reps, args.kind),
+             "numpy": lambda: work_numpy(args.n, args.reps, args.kind),
              "single": lambda: work_single(args.runs), "documents": lambda: work_documents(args.n, args.path, args.kind),
              "openfisca": lambda: work_openfisca(args.n, args.reps), "check": lambda: work_check(args.n)}
     return modes[args.worker]()
@@ -223,6 +249,18 @@ def time_commands(tmp: str, cli_runs: int, jsonl_runs: int) -> dict:
     return out
 
 
+def time_assess_table(n: int, runs: int) -> dict:
+    """`bangfu assess-table FILE` on n households of each kind, the whole process (start, imports, Parquet, engine,
+    table): the first run cold (the file may not be in the page cache), the best of the others warm."""
+    out = {}
+    for kind in KINDS:
+        timed = [_timed([BANGFU, "assess-table", str(population_path(n, kind)), "--no-progress"], subprocess.DEVNULL)
+                 for _ in range(runs + 1)]
+        out[kind] = {"cold_s": timed[0][0], "cold_cpu_s": timed[0][1], "seconds": min(w for w, _ in timed[1:]),
+                     "cpu_s": min(c for _, c in timed[1:]), "runs": timed}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
@@ -230,7 +268,9 @@ def main() -> None:
     ap.add_argument("--single-runs", type=int, default=2000)
     ap.add_argument("--cli-runs", type=int, default=30)
     ap.add_argument("--jsonl-runs", type=int, default=3)
+    ap.add_argument("--table-runs", type=int, default=2, help="warm runs of `bangfu assess-table` on 10⁶")
     ap.add_argument("--no-openfisca", action="store_true")
+    ap.add_argument("--only-bulk", action="store_true", help="bulk figures only (no single, CLI, JSON Lines)")
     for hidden in ("--worker", "--path", "--kind"):
         ap.add_argument(hidden, help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
@@ -263,6 +303,9 @@ def main() -> None:
         for kind in ("bangfu", "hardship"):
             if "error" in row[kind]:
                 sys.exit(f"bulk run of {n} ({kind}) failed: {row[kind]['error']}")
+        if openfisca:
+            row["numpy"] = run("numpy", n, reps=3, kind="all")
+            row["numpy_hardship"] = run("numpy", n, reps=3, kind="hardship")
         print(f"N={n:,} hardship only: bangfu {row['hardship']['seconds']:.3f} s, "
               f"peak {row['hardship']['peak_mib']:.0f} MiB", flush=True)
         if openfisca:
@@ -272,9 +315,12 @@ def main() -> None:
         print(f"N={n:,}: bangfu {row['bangfu']['seconds']:.3f} s, peak {row['bangfu']['peak_mib']:.0f} MiB"
               + (f"; OpenFisca {row['openfisca'].get('seconds', float('nan')):.3f} s" if openfisca else ""),
               flush=True)
-    results["single"] = run("single", runs=args.single_runs)
-    with tempfile.TemporaryDirectory() as tmp:
-        results.update(time_commands(tmp, args.cli_runs, args.jsonl_runs))
+    if 1_000_000 in sizes:
+        results["assess_table"] = time_assess_table(1_000_000, args.table_runs)
+    if not args.only_bulk:
+        results["single"] = run("single", runs=args.single_runs)
+        with tempfile.TemporaryDirectory() as tmp:
+            results.update(time_commands(tmp, args.cli_runs, args.jsonl_runs))
     report(results, openfisca, TARGETS)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "engine.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

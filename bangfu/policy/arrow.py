@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
 
 from bangfu.policy import schema as s
 from bangfu.policy.regions import region_error, region_index
@@ -16,10 +17,30 @@ from bangfu.policy.schema import InputError
 from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
 
 
-def _fill(arr: pa.Array, default: Any) -> pa.Scalar:
-    if default is None:
-        default = False if pa.types.is_boolean(arr.type) else 0
-    return pa.scalar(default, arr.type)
+def _plain(arr: pa.Array) -> np.ndarray:
+    """The values of a primitive array (boolean, integer, float, date32) read from its buffer, whatever lies
+    under its nulls: no compute kernel, no copy but for booleans (unpacked from bits)."""
+    n, offset = len(arr), arr.offset
+    data = arr.buffers()[1]
+    if pa.types.is_boolean(arr.type):
+        if data is None:
+            return np.zeros(n, bool)
+        bits = np.frombuffer(data, np.uint8)
+        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+    dtype = np.int32 if pa.types.is_date32(arr.type) else arr.type.to_pandas_dtype()
+    if data is None:
+        return np.zeros(n, dtype)
+    out = np.frombuffer(data, dtype, count=offset + n)[offset:]
+    return out.astype("datetime64[D]") if pa.types.is_date32(arr.type) else out
+
+
+def _null_mask(arr: pa.Array) -> np.ndarray | None:
+    """Where `arr` is null (None: nowhere)."""
+    if not arr.null_count:
+        return None
+    validity = arr.buffers()[0]
+    bits = np.frombuffer(validity, np.uint8)
+    return ~np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset:].view(bool)
 
 
 def _where(rows: np.ndarray, pos: int, members: np.ndarray | None) -> str:
@@ -40,9 +61,10 @@ class _Columns:
             pos = int(np.argmax(bad))
             raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members)}: {message}")
 
-    def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray:
-        nulls = ~arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else np.zeros(self.n, bool)
-        if default is None:
+    def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
+        """Where `arr` is null (None: nowhere); refused where the field has no default."""
+        nulls = _null_mask(arr)
+        if nulls is not None and default is None:
             self.refuse(name, nulls if self.present is None else nulls & self.present, "missing (null)")
         return nulls
 
@@ -57,15 +79,17 @@ class _Columns:
         if arr is None:
             return np.full(self.n, self._absent(name, default))
         nulls = self._nulls(name, arr, default)
+        if not (pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
+                or pa.types.is_date32(arr.type)):
+            raise InputError(self.prefix + name, f"should not be of type {arr.type}")
+        out = _plain(arr)
+        if nulls is None:
+            return out.astype(np.float64, copy=False) if pa.types.is_floating(arr.type) else out
         if pa.types.is_date32(arr.type):
-            out = arr.to_numpy(zero_copy_only=False) if not arr.null_count else (
-                arr.cast(pa.int32()).fill_null(0).to_numpy().astype("datetime64[D]"))
-            out[nulls] = np.datetime64("NaT")
-            return out
+            return np.where(nulls, np.datetime64("NaT"), out)
         if pa.types.is_floating(arr.type):
-            out = arr.to_numpy(zero_copy_only=False).astype(np.float64)
-            return out if default is None or np.isnan(default) else np.where(nulls, default, out)
-        return (arr.fill_null(_fill(arr, default)) if arr.null_count else arr).to_numpy(zero_copy_only=False)
+            return np.where(nulls, np.nan if default is None else default, out).astype(np.float64)
+        return np.where(nulls, (False if pa.types.is_boolean(arr.type) else 0) if default is None else default, out)
 
     def codes(self, name: str, labels: tuple[str, ...], default: int | None = None, offset: int = 0,
               arr: pa.Array | None = None) -> np.ndarray:
@@ -76,22 +100,31 @@ class _Columns:
         if not pa.types.is_dictionary(arr.type):
             arr = arr.dictionary_encode()
         known = {v: i for i, v in enumerate(labels)}
-        lookup = np.array([known.get(v, -1) for v in arr.dictionary.to_pylist()] + [-2], np.int16)
-        indices = arr.indices.fill_null(len(lookup) - 1) if arr.null_count else arr.indices
-        codes = lookup[indices.to_numpy(zero_copy_only=False)]
-        unknown = codes == -1
-        if unknown.any():
-            pos = int(np.argmax(unknown))
-            self.refuse(name, unknown, f"{arr[pos].as_py()!r} is not one of {', '.join(labels)}")
+        dictionary = arr.dictionary.to_pylist()
+        lookup = np.array([known.get(v, -1) for v in dictionary] + [-2], np.int16)
         nulls = self._nulls(name, arr, default)
-        return np.where(nulls, default or 0, codes) + offset
+        indices = _plain(arr.indices)
+        if (lookup[:-1] == np.arange(len(dictionary))).all():
+            codes = indices  # the dictionary is the labels in order (as bangfu writes it): the indices are codes
+        else:
+            if nulls is not None:  # whatever lies under a null is no index: the last entry of the look-up
+                indices = np.where(nulls, len(dictionary), indices)
+            codes = lookup[indices]
+            unknown = codes == -1
+            if unknown.any():
+                pos = int(np.argmax(unknown))
+                self.refuse(name, unknown, f"{arr[pos].as_py()!r} is not one of {', '.join(labels)}")
+        if nulls is not None:
+            codes = np.where(nulls, default or 0, codes)
+        return codes + offset if offset else codes
 
     def struct(self, name: str) -> _Columns:
         """A nullable struct field (school, business): its columns, valid where it is present."""
         arr = self.arrays.get(name)
         if arr is None:
             return _Columns({}, f"{self.prefix}{name}.", self.rows, self.members, np.zeros(self.n, bool))
-        present = arr.is_valid().to_numpy(zero_copy_only=False)
+        nulls = _null_mask(arr)
+        present = np.ones(self.n, bool) if nulls is None else ~nulls
         children = dict(zip([f.name for f in arr.type], arr.flatten(), strict=True))
         return _Columns(children, f"{self.prefix}{name}.", self.rows, self.members, present)
 
@@ -106,12 +139,17 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     codes = arr.dictionary.to_pylist()
     index = region_index()
     lookup = np.array([index.get(code, -1) for code in codes], np.int32)
-    idx = arr.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    days = as_of.astype(np.int64)
-    key = idx * 1_000_000 + (days - days.min(initial=0))
-    pairs, first = np.unique(key, return_index=True)
-    bad = [k for k, i in zip(pairs.tolist(), first.tolist(), strict=True)
-           if region_error(codes[idx[i]], as_of[i].item())]
+    idx = _plain(arr.indices).astype(np.int64)
+    days = as_of.view(np.int64)
+    first_day = int(days.min()) if len(days) else 0
+    span = int(days.max()) - first_day + 1 if len(days) else 1
+    key = idx * span + (days - first_day)
+    if len(codes) * span <= 4 * max(h.n, 1024):  # a few days: which pairs occur, without sorting
+        pairs = np.flatnonzero(np.bincount(key, minlength=len(codes) * span))
+    else:
+        pairs = np.unique(key)
+    bad = [k for k in pairs.tolist()
+           if region_error(codes[k // span], (np.datetime64(first_day + k % span, "D")).item())]
     if bad:
         pos = int(np.argmax(np.isin(key, bad)))
         h.refuse("region", np.arange(h.n) == pos, region_error(codes[idx[pos]], as_of[pos].item()) or "")
@@ -126,7 +164,7 @@ def _causes(h: _Columns) -> np.ndarray:
     owners = np.repeat(np.arange(h.n), pc.list_value_length(arr).fill_null(0).to_numpy())
     values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners])
     codes = values.codes("hardship_causes", s.CAUSES)
-    np.bitwise_or.at(causes, owners, (1 << codes).astype(np.int16))
+    np.bitwise_or.at(causes, owners, np.left_shift(1, codes.astype(np.int16)).astype(np.int16))
     return causes
 
 
@@ -160,17 +198,27 @@ def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
     return m, hh
 
 
+_SHIFTS = 32  # households up to this size: duplicate ids found by comparing each member with the ones before
+
+
 def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
     ids = m.arrays.get("id")
     if ids is None:
         raise InputError("members.id", "column missing")
     m._nulls("id", ids, None)
-    ids = ids if pa.types.is_dictionary(ids.type) else ids.dictionary_encode()
-    m.refuse("id", pc.utf8_length(ids.dictionary).to_numpy()[ids.indices.to_numpy()] == 0, "empty id")
-    key = hh * len(ids.dictionary) + ids.indices.to_numpy().astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    duplicate = np.zeros(len(key), bool)
-    duplicate[order[1:]] = key[order[1:]] == key[order[:-1]]
+    if pa.types.is_dictionary(ids.type):
+        ids = ids.dictionary.take(ids.indices)
+    m.refuse("id", _plain(pc.binary_length(ids)) == 0, "empty id")
+    duplicate = np.zeros(len(hh), bool)
+    number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
+    largest = int(m.members.max(initial=-1)) + 1
+    if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
+        for d in range(1, largest):
+            duplicate[d:] |= (number[d:] == number[:-d]) & (hh[d:] == hh[:-d])
+    else:
+        key = hh * (int(number.max(initial=0)) + 1) + number
+        order = np.argsort(key, kind="stable")
+        duplicate[order[1:]] = key[order[1:]] == key[order[:-1]]
     m.refuse("id", duplicate, "duplicate member id")
     return ids
 
@@ -239,14 +287,15 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
     return households, persons, ids.to_pylist() if with_ids else None
 
 
-def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool = False,
-                          first_row: int = 0) -> Population:
-    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`).
+def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch], *,
+                          member_ids: bool = False, first_row: int = 0) -> Population:
+    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`), or of its
+    record batches one after another (each freed once read).
 
     Bad values are refused as documents are (InputError), naming the column and the first bad row
     (counted from `first_row`, for a batch read from the middle of a file).
     """
-    batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+    batches = data.to_batches() if isinstance(data, pa.Table) else [data] if isinstance(data, pa.RecordBatch) else data
     parts, row0 = [], first_row
     for batch in batches:
         households, persons, ids = _batch(batch, row0, member_ids)
@@ -256,12 +305,16 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch, *, member_ids: bool =
     columns = {}
     for names, k in ((HOUSEHOLD_COLUMNS, 0), (PERSON_COLUMNS, 1)):
         for name in names:
-            arrays = [part[k][name] for part in parts]
-            columns[name] = (np.concatenate(arrays) if arrays else np.zeros(0)).astype(_DTYPES[name], copy=False)
+            arrays = [part[k].pop(name) for part in parts]  # each part's column freed once joined
+            joined = arrays[0] if len(arrays) == 1 else np.concatenate(arrays) if arrays else np.zeros(0)
+            del arrays
+            columns[name] = joined.astype(_DTYPES[name], copy=False)
     ids = [i for part in parts for i in part[2]] if member_ids else None
     return Population(**columns, member_ids=ids)
 
 
 def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
-    """A whole Parquet population, in memory (the bulk command reads it batch by batch instead)."""
-    return population_from_arrow(pq.read_table(path), member_ids=member_ids)
+    """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
+    command evaluates it batch by batch instead)."""
+    source = ds.dataset(str(path), format="parquet")
+    return population_from_arrow(source.to_batches(use_threads=False), member_ids=member_ids)

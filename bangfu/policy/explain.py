@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import string
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -118,30 +119,39 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
     # Rows with the same figures read the same: each text is written once, and kept for the next batch
     # (a batch of one is most calls). A column holds one kind of value, so no key confuses True with 1.
     code, article, title, kind = rule.code, rule.article, rule.title, rule.kind
+    # Entries that read the same share one `details` (never written after): a 10⁴-household batch makes a
+    # few hundred of them, not 10⁵.
+    shared: dict[tuple, dict] = {}
     if static is not None and not flags and not cited_keys:  # one text for every row
         text = _TEXTS.get((code,))
         if text is None:
             text = _TEXTS[code,] = static + where_to_apply(code, kind)
         return [{"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
-                 "amount": amounts[j], "details": dict(zip(keys, values, strict=True)), "explanation": text}
+                 "amount": amounts[j], "details": shared.get(values) or shared.setdefault(
+                     values, dict(zip(keys, values, strict=True))), "explanation": text}
                 for j, values in enumerate(figures_of)]
+    at = {k: i for i, k in enumerate(keys)}
+    flags_at = [(k, flag, at[k]) for k, flag in flags if k in at]
     entries = []
     for j, values in enumerate(figures_of):
-        figures = dict(zip(keys, values, strict=True))
         amount = amounts[j]
-        flagged = tuple(k for k, flag in flags if flag[j] and figures.get(k) is not None) if flags else ()
+        flagged = tuple(k for k, flag, i in flags_at if flag[j] and values[i] is not None) if flags else ()
         key = (code, values, amount, flagged, cited_of[j])
-        text = _TEXTS.get(key)
-        if text is None:
-            base = static if static is not None else _text(
-                rule, {**figures, **dict(zip(cited_keys, cited_of[j], strict=True))}, amount)
-            if len(_TEXTS) >= 1 << 14:
-                _TEXTS.clear()
-            text = _TEXTS[key] = base + _illustrative_note(flagged) + where_to_apply(code, kind)
-        if flagged:
-            figures["illustrative"] = list(flagged)
+        found = shared.get(key)
+        if found is None:
+            figures = dict(zip(keys, values, strict=True))
+            text = _TEXTS.get(key)
+            if text is None:
+                base = static if static is not None else _text(
+                    rule, {**figures, **dict(zip(cited_keys, cited_of[j], strict=True))}, amount)
+                if len(_TEXTS) >= 1 << 14:
+                    _TEXTS.clear()
+                text = _TEXTS[key] = base + _illustrative_note(flagged) + where_to_apply(code, kind)
+            if flagged:
+                figures["illustrative"] = list(flagged)
+            found = shared[key] = (figures, text)
         entries.append({"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
-                        "amount": amount, "details": figures, "explanation": text})
+                        "amount": amount, "details": found[0], "explanation": found[1]})
     return entries
 
 
@@ -150,26 +160,30 @@ def _cited(reason: str, article: int) -> str:
     return reason if reason.endswith("条)") else f"{reason}(第{article}条)"
 
 
+def _named(template: str) -> tuple[str, ...]:
+    """The figures a reason names: "{max_years}年" -> ("max_years",)."""
+    return tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(template) if name))
+
+
 def _refusals(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int], failed: list[int],
               member_ids: list[str] | None) -> list[dict]:
     """Why each of `rows` is refused: the reason of its first failing condition (index in `failed`)."""
-    details: dict[str, list] | None = None
     person = rule.entity == "person" and member_ids
     code, article = rule.code, rule.article
     # Each condition's reason as read out, when it names no figure: the same text for every row.
     fixed = [None if "{" in reason else _cited(reason, article) for _, reason in outcome.conditions]
-    out = []
-    for j, row in enumerate(row_list):
-        reason = fixed[failed[j]]
-        if reason is None:
-            if details is None:
-                details = {k: [_shown(_plain(x)) for x in _column(v, rows)]
-                           for k, v in (outcome.details | outcome.facts).items()}
-            reason = _cited(outcome.conditions[failed[j]][1].format(**{k: v[j] for k, v in details.items()}),
-                            article)
-        out.append({"code": code, "article": article, "member": member_ids[row] if person else None,
-                    "reason": reason})
-    return out
+    reasons = [fixed[i] for i in failed]
+    named = [j for j, reason in enumerate(reasons) if reason is None]
+    if named:  # figures read only for the rows whose reason names them, and only the figures named
+        where = rows[named]
+        keys = {k for i in {failed[j] for j in named} for k in _named(outcome.conditions[i][1])}
+        figures = {k: [_shown(_plain(x)) for x in _column(v, where)]
+                   for k, v in (outcome.details | outcome.facts).items() if k in keys}
+        for at, j in enumerate(named):
+            template = outcome.conditions[failed[j]][1]
+            reasons[j] = _cited(template.format(**{k: v[at] for k, v in figures.items()}), article)
+    return [{"code": code, "article": article, "member": member_ids[row] if person else None, "reason": reason}
+            for row, reason in zip(row_list, reasons, strict=True)]
 
 
 def _first_failures(result: RuleResult, row_list: list[int]) -> list[int]:

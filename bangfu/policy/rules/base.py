@@ -272,21 +272,27 @@ class Ctx:
         if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
             return None
         birth = pop.birth.view(np.int64)
-        lo, hi = int(birth.min()), int(birth.max())  # NaT (int64's least) makes the span too wide
+        # Birth dates in whole blocks of days, so that batches on the same days share one table.
+        lo = int(birth.min()) // _BLOCK * _BLOCK  # NaT (int64's least) makes the span too wide
+        hi = (int(birth.max()) // _BLOCK + 1) * _BLOCK
         groups, days = len(s.RETIREMENT_GROUPS), len(self.days)
-        span = hi - lo + 1
+        span = hi - lo
         if days * groups * span > (n if most is None else most):
             return None
-        names = [f"general.working_age.{stem}_{g}" for stem in _BY_GROUP for g in s.RETIREMENT_GROUPS]
-        per_day = [self._per_day(name) for name in (*names, "general.working_age.minimum_age")]
-        if any(v is None for v in per_day):
-            return None
-        figures = {stem: np.stack(per_day[k * groups:(k + 1) * groups], axis=1) for k, stem in enumerate(_BY_GROUP)}
-        # The grid, ordered by day, then group, then birth date.
-        day = np.repeat(np.arange(days), groups * span)
-        group = np.tile(np.repeat(np.arange(groups), span), days)
-        born = np.tile(np.arange(lo, hi + 1, dtype=np.int64), days * groups).view("datetime64[D]")
-        table = _working_age(self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
+        table = self._scalars.get(("working_age", lo, hi))
+        if table is None:
+            names = [f"general.working_age.{stem}_{g}" for stem in _BY_GROUP for g in s.RETIREMENT_GROUPS]
+            per_day = [self._per_day(name) for name in (*names, "general.working_age.minimum_age")]
+            if any(v is None for v in per_day):
+                return None
+            figures = {stem: np.stack(per_day[k * groups:(k + 1) * groups], axis=1)
+                       for k, stem in enumerate(_BY_GROUP)}
+            # The grid, ordered by day, then group, then birth date.
+            day = np.repeat(np.arange(days), groups * span)
+            group = np.tile(np.repeat(np.arange(groups), span), days)
+            born = np.tile(np.arange(lo, hi, dtype=np.int64), days * groups).view("datetime64[D]")
+            table = self._scalars["working_age", lo, hi] = _working_age(
+                self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
         index = birth - lo
         if groups > 1:
             index += pop.group.astype(np.int64) * span
@@ -296,6 +302,7 @@ class Ctx:
 
 
 WORKING_AGE_TABLE_MIN = 4096  # members; fewer: computed member by member
+_BLOCK = 4096  # days
 _BY_GROUP = ("retirement_age", "reform_first_cohort", "reform_months_per_step", "reform_max_months")
 
 
