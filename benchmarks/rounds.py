@@ -122,14 +122,53 @@ def _population(total: int, small: int):
     return county, small_union, staff
 
 
+def _measures(county, staff, year: int) -> int:
+    """Each archived household of the county gets (once) an archived case, the year's plan and a 走访慰问 measure,
+    so that a paid line moves a measure as in life (`ledger.measures.measures_follow_payments`)."""
+    from bangfu.cases.models import Case, Measure, Plan
+    from bangfu.common.bulk import blank_factory, fast_insert
+    from bangfu.registry.models import Household
+
+    todo = list(Household.objects.filter(union__path__startswith=county.path, status="archived", cases__isnull=True)
+                .values_list("id", "verified_category"))
+    if not todo:
+        return 0
+    user, day = staff["admin"].pk, datetime.date(year, 1, 5)
+    case, plan, measure = blank_factory(Case), blank_factory(Plan), blank_factory(Measure)
+    fast_insert(Case, [case(household_id=h, state="archived", category=cat, archived_on=day, approved_by_id=user,
+                            next_review_on=day.replace(year=year + 1), opened_by_id=user) for h, cat in todo])
+    cases = dict(Case.objects.filter(household_id__in=[h for h, _ in todo]).values_list("household_id", "id"))
+    fast_insert(Plan, [plan(case_id=cases[h], year=year, created_by_id=user) for h, _ in todo])
+    plans = dict(Plan.objects.filter(case_id__in=cases.values(), year=year).values_list("case_id", "id"))
+    fast_insert(Measure, [measure(plan_id=plans[cases[h]], kind="visit", title="春节送温暖慰问", department="union",
+                                  owner_id=user, due_on=datetime.date(year, 12, 31), created_by_id=user)
+                          for h, _ in todo])
+    return len(todo)
+
+
+def _db_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (a local server: read from /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("select pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(label: str, work):
-    """Wall time (what the user waits for) and this process's CPU time (the database's work not included):
-    on a shared, busy machine the second shows what the code itself costs."""
-    started, cpu = time.perf_counter(), time.process_time()
+    """Wall time (what the user waits for), this process's CPU time and its database backend's: on a shared,
+    busy machine the CPU figures show what the work itself costs; the load average says how busy it was."""
+    started, cpu, db = time.perf_counter(), time.process_time(), _db_cpu()
     result = work()
+    wall, cpu, db = time.perf_counter() - started, time.process_time() - cpu, _db_cpu() - db
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{label:<46} {time.perf_counter() - started:7.2f} s wall {time.process_time() - cpu:7.2f} s cpu"
-          f"   load {load}", flush=True)
+    print(f"{label:<46} {wall:7.2f} s wall {cpu:7.2f} s cpu {db:6.2f} s db cpu   load {load}", flush=True)
     return result
 
 
@@ -145,12 +184,14 @@ def main() -> None:
     _setup(url)
     from django.utils import timezone
 
+    from bangfu.audit.models import AuditEntry
     from bangfu.common.spreadsheets import csv_bytes
     from bangfu.programmes import bankfiles, services
     from bangfu.programmes.models import BankFormat, Line, LineState, Programme
 
     county, small_union, staff = _timed("population (once)", lambda: _population(args.households, args.small))
     today = timezone.localdate()
+    _timed("cases, plans, measures (once)", lambda: _measures(county, staff, today.year))
     Programme.objects.filter(name__startswith="基准").update(active=False)
     fmt = BankFormat.objects.get(code="generic")
     stamp = time.strftime("%H%M%S")
@@ -184,9 +225,11 @@ def main() -> None:
     rng = random.Random(3)
     rows = [[*r, "失败" if rng.random() < 0.01 else "成功", ""] for r in table[1:] if r[0] not in ("合计", "校验码")]
     back = csv_bytes([*table[0], "状态", "说明"], rows)
+    followed = AuditEntry.objects.filter(action="measure.follow_payments").count()
     record = _timed(f"reconcile {len(rows)} return rows",
                     lambda: services.round_reconcile(actor=cw, round_=big, content=back, file_name="back.csv"))
-    print(f"  paid {record.paid}, failed {record.failed}, errors {record.errors}, total {record.paid_total}")
+    print(f"  paid {record.paid}, failed {record.failed}, errors {record.errors}, total {record.paid_total}; "
+          f"measures followed {AuditEntry.objects.filter(action='measure.follow_payments').count() - followed}")
 
 
 if __name__ == "__main__":

@@ -213,6 +213,8 @@ EXCHANGE_MAX_RATIO = 100  # unpacked / packed: real workbooks stay far below, zi
 BANGFU_WORKER_MEMORY_MB = int(os.environ.get("BANGFU_WORKER_MEMORY_MB", "3072"))
 # A running job's lease, renewed as it works; a job whose lease ran out is restarted or failed (exchange/leases.py).
 BANGFU_JOB_LEASE_SECONDS = int(os.environ.get("BANGFU_JOB_LEASE_SECONDS", "600"))
+# A round's payment list over an area of this many households or more is prepared by the worker (programmes).
+BANGFU_ROUND_BACKGROUND_FROM = int(os.environ.get("BANGFU_ROUND_BACKGROUND_FROM", "5000"))
 # The spreadsheet reader runs in a child process capped at this address space and CPU time (bangfu.exchange.limits).
 EXCHANGE_READER_MEMORY = int(os.environ.get("BANGFU_EXCHANGE_READER_MEMORY", str(4 * 1024**3)))
 EXCHANGE_READER_SECONDS = int(os.environ.get("BANGFU_EXCHANGE_READER_SECONDS", "600"))
