@@ -35,19 +35,42 @@ def answers(queryset, as_of: datetime.date, *, parameters=None, batch: int = BAT
     """(household, answer or None) for every household of the queryset, a batch of the engine at a time; a file
     the engine refuses (incomplete) is answered None, the others of its batch still assessed."""
     parameters = parameters if parameters is not None else effective_parameters()
+    for household, found in answers_under(queryset, as_of, [parameters], batch=batch):
+        yield household, found[0]
+
+
+def chunks(queryset, batch: int = BATCH):
     rows = queryset.iterator(chunk_size=batch)
     while chunk := list(islice(rows, batch)):
-        documents = [household_to_assessment_document(h, as_of) for h in chunk]
-        for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
-            household.per_capita_income = document["monthly_income"] / max(1, len(document["members"]))
-        try:
-            yield from zip(chunk, assess_many(documents, parameters=parameters), strict=True)
-        except InputError:
-            for household, document in zip(chunk, documents, strict=True):
-                try:
-                    yield household, assess_many([document], parameters=parameters)[0]
-                except InputError:
-                    yield household, None
+        yield chunk
+
+
+def answers_under(queryset, as_of: datetime.date, parameter_sets: list, *, batch: int = BATCH):
+    """(household, [answer or None per parameter set]): each household's document built once and assessed under
+    every set of figures (a re-computation's before and after)."""
+    for chunk in chunks(queryset, batch):
+        yield from zip(chunk, chunk_answers(chunk, as_of, parameter_sets), strict=True)
+
+
+def chunk_answers(chunk: list, as_of: datetime.date, parameter_sets: list) -> list[list]:
+    documents = [household_to_assessment_document(h, as_of) for h in chunk]
+    for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
+        household.per_capita_income = document["monthly_income"] / max(1, len(document["members"]))
+    columns = [_assess(documents, parameters) for parameters in parameter_sets]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _assess(documents: list[dict], parameters) -> list:
+    try:
+        return assess_many(documents, parameters=parameters)
+    except InputError:
+        out = []
+        for document in documents:
+            try:
+                out.append(assess_many([document], parameters=parameters)[0])
+            except InputError:
+                out.append(None)
+        return out
 
 
 def _money(value) -> Decimal:

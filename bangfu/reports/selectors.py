@@ -176,10 +176,13 @@ def recomputation_get(*, user, pk: int):
     return row
 
 
-def recomputation_tasks(*, user, recomputation, kind: str = ""):
-    """The caseworkers' task list: the changed households of the run that lie in the user's area."""
+def recomputation_tasks(*, user, recomputation, kind: str = "", done: str = ""):
+    """The caseworkers' task list: the changed households of the run that lie in the user's area (of one kind;
+    `done`: "open" those not yet checked, "done" those checked)."""
     from .models import RecomputedHousehold
 
     qs = (RecomputedHousehold.objects.restrict(user, VIEW).filter(recomputation=recomputation)
-          .select_related("union", "household"))
+          .select_related("union", "household", "done_by"))
+    if done:
+        qs = qs.filter(done_at__isnull=done == "open")
     return qs.filter(kind=kind) if kind else qs

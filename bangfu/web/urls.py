@@ -92,6 +92,8 @@ urlpatterns = [
     path("reports/whatif/<int:pk>/", whatif.whatif_detail, name="whatif_detail"),
     path("reports/whatif/<int:pk>/propose/", whatif.whatif_propose, name="whatif_propose"),
     path("reports/recomputations/<int:pk>/", reports.recomputation_detail, name="recomputation_detail"),
+    path("reports/recomputations/<int:pk>/tasks/<int:task_pk>/", reports.recomputation_task_mark,
+         name="recomputation_task_mark"),
     path("households/<int:pk>/report/", verification.verification_report, name="verification_report"),
     path("disagreements/<int:pk>/resolve/", verification.disagreement_resolve, name="disagreement_resolve"),
     path("alerts/", verification.alert_list, name="alert_list"),

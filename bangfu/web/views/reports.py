@@ -6,11 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import EXPORT, VIEW
+from bangfu.accounts.access import CHANGE, EXPORT, VIEW, may
 from bangfu.common import clock
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
@@ -148,10 +150,32 @@ def recomputation_detail(request, pk: int):
     row = s.recomputation_get(user=request.user, pk=pk)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ChangeKind.values else ""
-    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind)[:500])
+    done = request.GET.get("done", "")
+    done = done if done in ("open", "done") else ""
+    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind, done=done)[:500])
     counts = [(code, label, row.summary.get("counts", {}).get(code, 0)) for code, label in ChangeKind.choices]
     return render(request, "web/reports/recomputation.html", {
-        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "counts": counts,
+        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "done": done, "counts": counts,
+        "done_choices": [("open", "待核对"), ("done", "已核对")],
+        "may_mark": may(request.user, CHANGE),
         "by_benefit": sorted(row.summary.get("by_benefit", {}).items()),
         "by_union": sorted(row.summary.get("by_union", {}).items()),
     })
+
+
+@require_POST
+@page(CHANGE)
+def recomputation_task_mark(request, pk: int, task_pk: int):
+    """A household of the task list checked (or reopened); back to the list with what was done."""
+    from bangfu.reports.services import recomputation_task_mark as mark
+
+    row = s.recomputation_get(user=request.user, pk=pk)
+    try:
+        task = mark(actor=request.user, task_id=task_pk, done=request.POST.get("done") != "0")
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{task.household_id}号家庭" + ("已标记核对完成" if task.done_at else "已重新打开"))
+    back = {"kind": request.POST.get("kind", ""), "done": request.POST.get("shown", "")}
+    return redirect(reverse("web:recomputation_detail", args=[row.pk]) + "?" + urlencode(
+        {k: v for k, v in back.items() if v}))
