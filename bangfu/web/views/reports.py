@@ -95,6 +95,7 @@ def reports(request):
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
         "yoy": s.year_on_year(user=user, union=union, year=year),
+        "programmes": s.programme_report(user=user, union=union, year=year),
         "medical": medical_report(user=user, union=union, year=year),
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
@@ -130,6 +131,7 @@ def reports_export(request):
     body = annual_workbook(house=s.household_report(user=user, union=union),
                            flows=s.flow_report(user=user, union=union, year=year),
                            help=s.help_report(user=user, union=union, year=year),
+                           programmes=s.programme_report(user=user, union=union, year=year),
                            medical=medical_report(user=user, union=union, year=year))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
