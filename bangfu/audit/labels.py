@@ -112,6 +112,7 @@ ACTION_LABELS = ActionLabels({
     "standard.propose": "提出政策标准变更",
     "whatif.save": "保存标准调整测算方案",
     "whatif.propose": "测算方案转为政策标准审批",
+    "population.export": "导出测算人口文件(身份证号码加盐哈希)",
     "recomputation_task.done": "标准调整待核对家庭核对完成",
     "recomputation_task.reopen": "标准调整待核对家庭重新打开",
     "standard.approve": "审批通过政策标准变更",

@@ -87,6 +87,7 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/entitlements/", reports.entitlements, name="reports_entitlements"),
     path("reports/export.xlsx", reports.reports_export, name="reports_export"),
+    path("reports/population.parquet", reports.population_export, name="reports_population"),
     path("reports/recomputations/", reports.recomputations, name="recomputations"),
     path("reports/whatif/", whatif.whatif_list, name="whatif_list"),
     path("reports/whatif/<int:pk>/", whatif.whatif_detail, name="whatif_detail"),

@@ -121,6 +121,8 @@ def entitlements(request):
     return render(request, "web/reports/entitlements.html", {
         "nav": "reports", "form": form, "union": union, "result": result, "charts": {"article": chart},
         "crumbs": _breadcrumbs(user, union), "as_of": as_of,
+        "population": may(user, EXPORT) and reverse("web:reports_population") + "?" + urlencode(
+            {"union": union.pk, "as_of": as_of.isoformat()}),
     })
 
 
@@ -181,3 +183,19 @@ def recomputation_task_mark(request, pk: int, task_pk: int):
     back = {"kind": request.POST.get("kind", ""), "done": request.POST.get("shown", "")}
     return redirect(reverse("web:recomputation_detail", args=[row.pk]) + "?" + urlencode(
         {k: v for k, v in back.items() if v}))
+
+
+@page(EXPORT)
+def population_export(request):
+    """The archive of the report's union as a Parquet population file (ID numbers salted and hashed)."""
+    from bangfu.reports.population import population_export as export
+
+    _form, p = _params(request)
+    union, as_of = p["union"], p["as_of"]
+    try:
+        body = export(user=request.user, union=union, as_of=as_of)
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message, status=422 if exc.field else 503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/vnd.apache.parquet")
+    response["Content-Disposition"] = f'attachment; filename="population-{union.division_code}-{as_of:%Y%m%d}.parquet"'
+    return response
