@@ -11,9 +11,9 @@ from itertools import islice
 from django.db.models import Prefetch
 
 from bangfu.common.bounds import as_of_within
-from bangfu.policy import InputError, assess_many
+from bangfu.policy import assess_under
 from bangfu.registry import choices as c
-from bangfu.registry.assessment import household_to_assessment_document
+from bangfu.registry.assessment import household_to_assessment_document, monthly_incomes
 from bangfu.registry.models import Member
 from bangfu.standards.selectors import effective_parameters
 
@@ -53,24 +53,12 @@ def answers_under(queryset, as_of: datetime.date, parameter_sets: list, *, batch
 
 
 def chunk_answers(chunk: list, as_of: datetime.date, parameter_sets: list) -> list[list]:
-    documents = [household_to_assessment_document(h, as_of) for h in chunk]
+    """Per household of the chunk, its answer (None when the engine refuses the file) under each set of figures."""
+    incomes = monthly_incomes(chunk, as_of)
+    documents = [household_to_assessment_document(h, as_of, income=m) for h, m in zip(chunk, incomes, strict=True)]
     for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
         household.per_capita_income = document["monthly_income"] / max(1, len(document["members"]))
-    columns = [_assess(documents, parameters) for parameters in parameter_sets]
-    return [list(row) for row in zip(*columns, strict=True)]
-
-
-def _assess(documents: list[dict], parameters) -> list:
-    try:
-        return assess_many(documents, parameters=parameters)
-    except InputError:
-        out = []
-        for document in documents:
-            try:
-                out.append(assess_many([document], parameters=parameters)[0])
-            except InputError:
-                out.append(None)
-        return out
+    return assess_under(documents, parameter_sets)
 
 
 def _money(value) -> Decimal:
