@@ -128,3 +128,18 @@ class WhatIf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}({self.parameter}={self.value})"
+
+
+class ReportSnapshot(models.Model):
+    """A report's figures as computed after the last change in its area (`reports.snapshots`)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    stamp = models.CharField(max_length=100)
+    data = models.BinaryField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计报表快照"
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.stamp}"

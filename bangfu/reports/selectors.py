@@ -201,3 +201,26 @@ def recomputation_tasks(*, user, recomputation, kind: str = "", done: str = ""):
     if done:
         qs = qs.filter(done_at__isnull=done == "open")
     return qs.filter(kind=kind) if kind else qs
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return None if not whole else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def article2_progress(targets: dict) -> dict:
+    """Article 2's goals with how far the union has come (`bangfu.cases.targets.article2_targets`): help reaching
+    every archived family, families leaving hardship (by work or into social assistance), and every family's
+    living at or above the local 低保 standard; each a share in percent (None when nothing to count)."""
+    f, labels = targets["figures"], targets["labels"]
+    closed = f["exited_by_work"] + f["social_assistance"]
+    goals = [
+        {"key": "helped", "label": "帮扶覆盖(本年度已帮扶 / 在档)", "done": f["helped"], "of": f["archived"]},
+        {"key": "resolved", "label": "脱困解困(就业脱困与纳入社会救助 / 本年度在档与已退出)", "done": closed,
+         "of": f["archived"] + closed},
+        {"key": "above_dibao", "label": "生活水平不低于当地低保标准(在档家庭)",
+         "done": f["archived"] - f["below_dibao"], "of": f["archived"]},
+    ]
+    for goal in goals:
+        goal["percent"] = _share(goal["done"], goal["of"])
+    return {"as_of": targets["as_of"], "goals": goals,
+            "figures": [(key, labels[key], value) for key, value in f.items()]}

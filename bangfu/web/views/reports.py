@@ -3,6 +3,7 @@ union; every figure links to the household list behind it; the annual workbook a
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,8 +19,7 @@ from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import choices as c
 from bangfu.reports import selectors as s
-from bangfu.reports.entitlements import entitlement_report
-from bangfu.reports.medical import medical_report
+from bangfu.reports.snapshots import entitlement_figures, report_figures
 from bangfu.reports.workbook import annual_workbook
 
 from ..access import page
@@ -68,9 +68,8 @@ def _breadcrumbs(user, union) -> list:
 def reports(request):
     form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    house = s.household_report(user=user, union=union)
-    flows = s.flow_report(user=user, union=union, year=year)
-    help_ = s.help_report(user=user, union=union, year=year)
+    figures = report_figures(user=user, union=union, year=year)
+    house, flows, help_ = figures["house"], dict(figures["flows"]), figures["help"]
     for area in house["areas"]:
         u = area["union"]
         area["links"] = {"total": households_link(u), "archived": households_link(u, status=c.IN_ARCHIVE),
@@ -94,9 +93,8 @@ def reports(request):
         "nav": "reports", "form": form, "union": union, "year": year, "house": house, "flows": flows, "help": help_,
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
-        "yoy": s.year_on_year(user=user, union=union, year=year),
-        "programmes": s.programme_report(user=user, union=union, year=year),
-        "medical": medical_report(user=user, union=union, year=year),
+        "yoy": figures["yoy"], "programmes": figures["programmes"], "medical": figures["medical"],
+        "goals": s.article2_progress(figures["targets"]),
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
     })
@@ -111,7 +109,7 @@ def entitlements(request):
     except ValidationFailed as exc:
         return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "error": exc.message,
                                                                  "nav": "reports"}, status=422)
-    result = entitlement_report(user=user, union=union, as_of=as_of)
+    result = copy.deepcopy(entitlement_figures(user=user, union=union, as_of=as_of))
     for area in result["areas"]:
         area["link"] = households_link(area["union"], status=c.IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
@@ -130,11 +128,9 @@ def entitlements(request):
 def reports_export(request):
     _form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    body = annual_workbook(house=s.household_report(user=user, union=union),
-                           flows=s.flow_report(user=user, union=union, year=year),
-                           help=s.help_report(user=user, union=union, year=year),
-                           programmes=s.programme_report(user=user, union=union, year=year),
-                           medical=medical_report(user=user, union=union, year=year))
+    figures = report_figures(user=user, union=union, year=year)
+    body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
+                           programmes=figures["programmes"], medical=figures["medical"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
