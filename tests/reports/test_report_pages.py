@@ -78,7 +78,7 @@ def test_article2_goals_shown_with_progress(area, users, orgs, login):
     assert goals == {"helped": (3, 4, Decimal("75.0")), "resolved": (1, 5, Decimal("20.0")),
                      "above_dibao": (4, 4, Decimal("100.0"))}
     html = response.content.decode()
-    assert 'aria-valuenow="75.0"' in html and "帮扶覆盖" in html
+    assert 'value="75.0" max="100"' in html and "帮扶覆盖" in html
 
 
 def test_the_annual_workbook(area, users, orgs, login):
