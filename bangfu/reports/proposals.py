@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
+from django.db.models import prefetch_related_objects
 
 from bangfu.cases.parameters import months_parameter
 from bangfu.common.errors import ValidationFailed
@@ -24,13 +25,16 @@ UNSET = -1
 
 
 def counted(households: list, as_of: datetime.date) -> tuple[np.ndarray, np.ndarray]:
-    """Members counted and the year's rigid expenses (fen), as identification counts them; the exact count (a few
-    queries each) only for the households with medical bills or department facts, the others need none."""
+    """Members counted and the year's rigid expenses (fen), as identification counts them; for the households with
+    medical bills or department facts their members, facts and bills read for all of them at once (the way
+    identification reads many households, `bangfu.cases.reviews.exit_suggestions`), the others need nothing."""
     from bangfu.exchange.models import DepartmentFact
 
     ids = [h.pk for h in households]
     special = (set(MedicalBill.objects.filter(household_id__in=ids).values_list("household_id", flat=True))
                | set(DepartmentFact.objects.filter(household_id__in=ids).values_list("household_id", flat=True)))
+    prefetch_related_objects([h for h in households if h.pk in special], "members", "department_facts",
+                             "medical_bills__member")
     sizes, rigid = np.zeros(len(households), np.int64), np.zeros(len(households), np.int64)
     for i, household in enumerate(households):
         if household.pk in special:
