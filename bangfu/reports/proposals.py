@@ -63,7 +63,7 @@ def proposals(households: list, as_of: datetime.date, parameter_sets: list, *, c
         return [[] for _ in parameter_sets]
     sizes, rigid = counts if counts is not None else counted(households, as_of)
     regions = [h.region_code for h in households]
-    try:
+    try:  # one window for the chunk: the review's months as set for its first household's region
         n = months_parameter("exit_income_months", as_of, regions[0])
     except ValidationFailed:
         n = 0

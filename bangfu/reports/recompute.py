@@ -26,24 +26,28 @@ log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 
 
-def _cash(answer) -> Decimal:
+def _cash(amounts: dict) -> Decimal:
     """Every benefit's yearly amount added up: cash and subsidies (`total_cash`) and the sums a benefit leaves to
     another body (Article 2's gap to the 低保 line), which is what a new 低保 standard moves."""
-    return sum(_amounts(answer).values(), ZERO)
+    return sum(amounts.values(), ZERO)
 
 
 def _amounts(answer) -> dict[tuple, Decimal]:
+    """(code, member) → the yearly amount (the engine's Decimal; 0 where it sets none)."""
     if answer is None:
         return {}
-    return {(b["code"], b["member"]): Decimal(str(b["amount"] or 0)) for b in answer["benefits"]}
+    return {(b["code"], b["member"]): b["amount"] if isinstance(b["amount"], Decimal) else Decimal(str(b["amount"] or 0))
+            for b in answer["benefits"]}
 
 
-def classify(before, after) -> tuple[str | None, list, list]:
-    """The change of one household: (kind or None when nothing changed, codes gained, codes lost)."""
-    old, new = _amounts(before), _amounts(after)
+def classify(old: dict, new: dict) -> tuple[str | None, list, list]:
+    """The change of one household from its amounts before and after (`_amounts`): (kind or None when nothing
+    changed, codes gained, codes lost)."""
+    if old == new:
+        return None, [], []
     gained = sorted({code for code, _m in new.keys() - old.keys()})
     lost = sorted({code for code, _m in old.keys() - new.keys()})
-    cash_before, cash_after = _cash(before), _cash(after)
+    cash_before, cash_after = _cash(old), _cash(new)
     if gained and lost:
         return ChangeKind.CHANGED, gained, lost
     if gained:
@@ -84,18 +88,18 @@ def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[li
         standing = proposals(chunk, as_of, [before_parameters, after_parameters])
         for household, (before, after), old_s, new_s in zip(chunk, found, *standing, strict=True):
             n += 1
-            cash_before, cash_after = _cash(before), _cash(after)
+            old, new = _amounts(before), _amounts(after)
+            cash_before, cash_after = _cash(old), _cash(new)
             incomes.append((household.per_capita_income, cash_before, cash_after))
             total[0] += cash_before
             total[1] += cash_after
-            kind, gained, lost = classify(before, after)
+            kind, gained, lost = classify(old, new)
             moved["proposals"] += old_s[0] != new_s[0]
             moved["exits"] += old_s[1] != new_s[1]
             if kind is None and old_s == new_s:
                 continue
             kind = kind or ChangeKind.REVIEW
             counts[kind] += 1
-            old, new = _amounts(before), _amounts(after)
             for key in old.keys() | new.keys():
                 delta = new.get(key, ZERO) - old.get(key, ZERO)
                 if delta:

@@ -3,7 +3,6 @@ union; every figure links to the household list behind it; the annual workbook a
 
 from __future__ import annotations
 
-import copy
 from urllib.parse import urlencode
 
 from django import forms
@@ -68,8 +67,9 @@ def _breadcrumbs(user, union) -> list:
 def reports(request):
     form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    figures = report_figures(user=user, union=union, year=year)
-    house, flows, help_ = figures["house"], dict(figures["flows"]), figures["help"]
+    stored = report_figures(user=user, union=union, year=year)
+    figures = stored.value
+    house, flows, help_ = figures["house"], figures["flows"], figures["help"]
     for area in house["areas"]:
         u = area["union"]
         area["links"] = {"total": households_link(u), "archived": households_link(u, status=c.IN_ARCHIVE),
@@ -94,7 +94,7 @@ def reports(request):
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
         "yoy": figures["yoy"], "programmes": figures["programmes"], "medical": figures["medical"],
-        "goals": s.article2_progress(figures["targets"]),
+        "goals": s.article2_progress(figures["targets"]), "stored": stored,
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
     })
@@ -109,7 +109,12 @@ def entitlements(request):
     except ValidationFailed as exc:
         return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "error": exc.message,
                                                                  "nav": "reports"}, status=422)
-    result = copy.deepcopy(entitlement_figures(user=user, union=union, as_of=as_of))
+    stored = entitlement_figures(user=user, union=union, as_of=as_of)
+    if stored.value is None:
+        return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "nav": "reports",
+                                                                 "pending": True, "as_of": as_of,
+                                                                 "crumbs": _breadcrumbs(user, union)})
+    result = stored.value  # a fresh copy (unpickled, or just computed and stored): links are added to it
     for area in result["areas"]:
         area["link"] = households_link(area["union"], status=c.IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
@@ -118,7 +123,7 @@ def entitlements(request):
              "values": [float(v) for _, v in result["articles"]]}
     return render(request, "web/reports/entitlements.html", {
         "nav": "reports", "form": form, "union": union, "result": result, "charts": {"article": chart},
-        "crumbs": _breadcrumbs(user, union), "as_of": as_of,
+        "crumbs": _breadcrumbs(user, union), "as_of": as_of, "stored": stored,
         "population": may(user, EXPORT) and reverse("web:reports_population") + "?" + urlencode(
             {"union": union.pk, "as_of": as_of.isoformat()}),
     })
@@ -128,7 +133,7 @@ def entitlements(request):
 def reports_export(request):
     _form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    figures = report_figures(user=user, union=union, year=year)
+    figures = report_figures(user=user, union=union, year=year).value
     body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
                            programmes=figures["programmes"], medical=figures["medical"])
     response = HttpResponse(body, content_type=XLSX)
