@@ -114,6 +114,9 @@ ACTION_LABELS = ActionLabels({
     "standard.propose": "提出政策标准变更",
     "whatif.save": "保存标准调整测算方案",
     "whatif.propose": "测算方案转为政策标准审批",
+    "population.export": "导出测算人口文件(身份证号码加盐哈希)",
+    "recomputation_task.done": "标准调整待核对家庭核对完成",
+    "recomputation_task.reopen": "标准调整待核对家庭重新打开",
     "standard.approve": "审批通过政策标准变更",
     "standard.reject": "退回政策标准变更",
     # The Django admin (accounts/admin.py, AuditedAdmin)
@@ -152,6 +155,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "round": "发放批次",
     "payee": "领款人及账户",
     "whatif": "标准调整测算方案",
+    "recomputation_task": "标准调整待核对家庭",
 }
 
 # The models whose fields name the keys of an object type's before/after data, most likely first
@@ -174,6 +178,7 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "round": ("programmes.Round", "programmes.Line", "programmes.Reconciliation"),
     "payee": ("programmes.Payee",),
     "whatif": ("reports.WhatIf",),
+    "recomputation_task": ("reports.RecomputedHousehold",),
 }
 
 # Keys whose meaning depends on the object type, before its model fields.

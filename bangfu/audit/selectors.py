@@ -39,3 +39,21 @@ def audit_list(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by(*AUDIT_ORDER)
+
+
+# Rows that record a reading, not a change (a file taken out, a number revealed): they move no figure.
+READ_ACTIONS = frozenset({
+    "household.export", "member.view_id_number", "document.download", "case.print_leaflet", "ledger.export",
+    "round.export", "payee.reveal_account", "exchange.result_download", "population.export",
+})
+
+
+def last_change(*, area_path: str, ancestors: list[str]) -> int:
+    """The id of the newest audit row of a change in the subtree at `area_path` or at one of its `ancestors` (a
+    standard set for the province moves a city's figures): every change writes one, so a summary computed after
+    it is still current while this stays the same. 0 before any."""
+    from django.db.models import Max, Q
+
+    found = (AuditEntry.objects.filter(Q(area_path__startswith=area_path) | Q(area_path__in=ancestors))
+             .exclude(action__in=READ_ACTIONS).aggregate(last=Max("id"))["last"])
+    return found or 0

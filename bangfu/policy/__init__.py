@@ -27,9 +27,31 @@ def assess_many(documents: Iterable[Any], *, parameters: ParameterSet | None = N
     return assess_households([parse_document(d) for d in documents], parameters=parameters)
 
 
+def assess_under(documents: Iterable[Any], parameter_sets: list[ParameterSet]) -> list[list[dict | None]]:
+    """Per document, its answer under each set of figures (a re-computation's before and after): each document
+    parsed and laid out once, evaluated once per set. A document the format refuses is answered None."""
+    households: list[Household] = []
+    kept: list[int] = []
+    documents = list(documents)
+    for i, document in enumerate(documents):
+        try:
+            households.append(parse_document(document))
+            kept.append(i)
+        except InputError:
+            continue
+    out: list[list[dict | None]] = [[None] * len(parameter_sets) for _ in documents]
+    if not households:
+        return out
+    population = from_households(households)
+    for k, parameters in enumerate(parameter_sets):
+        for i, answer in zip(kept, answers(evaluate(population, parameters), households), strict=True):
+            out[i][k] = answer
+    return out
+
+
 def assess(document: Any, *, parameters: ParameterSet | None = None) -> dict:
     """The answer for one document (a dict, or JSON text); bad input raises InputError naming the field."""
     return assess_many([document], parameters=parameters)[0]
 
 
-__all__ = ["assess", "assess_many", "assess_households", "InputError", "ParameterSet", "default_parameters"]
+__all__ = ["assess", "assess_many", "assess_households", "assess_under", "InputError", "ParameterSet", "default_parameters"]

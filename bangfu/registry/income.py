@@ -90,11 +90,13 @@ def _value(parameters, name: str, day: datetime.date, region: str):
     return None if value is None or value.value is None else value
 
 
-def lines_on(day: datetime.date, region: str) -> Lines:
-    """The 低保 standard and the lines of 特困 and 困难 (standard × factor) in `region` on `day`."""
-    from bangfu.standards.selectors import effective_parameters  # late: standards reads the database
+def lines_on(day: datetime.date, region: str, parameters=None) -> Lines:
+    """The 低保 standard and the lines of 特困 and 困难 (standard × factor) in `region` on `day` (under the system's
+    figures, or `parameters`: a re-computation's figures before and after a new standard)."""
+    if parameters is None:
+        from bangfu.standards.selectors import effective_parameters  # late: standards reads the database
 
-    parameters = effective_parameters()
+        parameters = effective_parameters()
     values = {"dibao_standard": _value(parameters, "sync.dibao.standard", day, region)}
     for name in ("extreme_factor", "hardship_factor"):
         values[name] = _value(parameters, f"sync.identification.{name}", day, region)
@@ -110,10 +112,10 @@ def lines_on(day: datetime.date, region: str) -> Lines:
 class LinesByRegion(dict):
     """`lines_on` for one day, read once per region."""
 
-    def __init__(self, day: datetime.date):
+    def __init__(self, day: datetime.date, parameters=None):
         super().__init__()
-        self.day = day
+        self.day, self.parameters = day, parameters
 
     def __missing__(self, region: str) -> Lines:
-        found = self[region] = lines_on(self.day, region)
+        found = self[region] = lines_on(self.day, region, self.parameters)
         return found

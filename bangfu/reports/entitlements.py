@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import as_of_within
-from bangfu.policy import InputError, assess_many
+from bangfu.policy import assess_under
 from bangfu.policy.explain import money
-from bangfu.registry.assessment import household_to_assessment_document
+from bangfu.registry.assessment import household_to_assessment_document, monthly_incomes
 from bangfu.registry.models import Member
 from bangfu.standards.selectors import effective_parameters
 
@@ -36,19 +36,30 @@ def answers(queryset, as_of: datetime.date, *, parameters=None, batch: int = BAT
     """(household, answer or None) for every household of the queryset, a batch of the engine at a time; a file
     the engine refuses (incomplete) is answered None, the others of its batch still assessed."""
     parameters = parameters if parameters is not None else effective_parameters()
+    for household, found in answers_under(queryset, as_of, [parameters], batch=batch):
+        yield household, found[0]
+
+
+def chunks(queryset, batch: int = BATCH):
     rows = queryset.iterator(chunk_size=batch)
     while chunk := list(islice(rows, batch)):
-        documents = [household_to_assessment_document(h, as_of) for h in chunk]
-        for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
-            household.per_capita_income = money(document["monthly_income"] / max(1, len(document["members"])))
-        try:
-            yield from zip(chunk, assess_many(documents, parameters=parameters), strict=True)
-        except InputError:
-            for household, document in zip(chunk, documents, strict=True):
-                try:
-                    yield household, assess_many([document], parameters=parameters)[0]
-                except InputError:
-                    yield household, None
+        yield chunk
+
+
+def answers_under(queryset, as_of: datetime.date, parameter_sets: list, *, batch: int = BATCH):
+    """(household, [answer or None per parameter set]): each household's document built once and assessed under
+    every set of figures (a re-computation's before and after)."""
+    for chunk in chunks(queryset, batch):
+        yield from zip(chunk, chunk_answers(chunk, as_of, parameter_sets), strict=True)
+
+
+def chunk_answers(chunk: list, as_of: datetime.date, parameter_sets: list) -> list[list]:
+    """Per household of the chunk, its answer (None when the engine refuses the file) under each set of figures."""
+    incomes = monthly_incomes(chunk, as_of)
+    documents = [household_to_assessment_document(h, as_of, income=m) for h, m in zip(chunk, incomes, strict=True)]
+    for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
+        household.per_capita_income = money(document["monthly_income"] / max(1, len(document["members"])))
+    return assess_under(documents, parameter_sets)
 
 
 def _money(value) -> Decimal:

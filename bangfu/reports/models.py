@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from bangfu.accounts.access import RestrictedQuerySet
 from bangfu.accounts.models import Organisation
+from bangfu.registry.choices import Category
 from bangfu.registry.models import Household
 from bangfu.standards.models import StandardRequest
 
@@ -49,6 +50,7 @@ class ChangeKind(models.TextChoices):
     UP = "up", "金额增加"
     DOWN = "down", "金额减少"
     CHANGED = "changed", "待遇有增有减"
+    REVIEW = "review", "仅认定或退出建议变化"
 
 
 class RecomputedHousehold(models.Model):
@@ -60,6 +62,14 @@ class RecomputedHousehold(models.Model):
     cash_after = models.DecimalField("调整后(元/年)", max_digits=14, decimal_places=2)
     gained = models.JSONField("新增待遇", default=list, blank=True)
     lost = models.JSONField("失去待遇", default=list, blank=True)
+    # The identification proposal (a category, "" when it cannot be said) and the exit suggestion, before and after.
+    proposal_before = models.CharField("认定建议(调整前)", max_length=20, blank=True)
+    proposal_after = models.CharField("认定建议(调整后)", max_length=20, blank=True)
+    exit_before = models.BooleanField("建议退出(调整前)", default=False)
+    exit_after = models.BooleanField("建议退出(调整后)", default=False)
+    done_at = models.DateTimeField("核对完成时间", null=True, blank=True)
+    done_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="核对人")
 
     objects = RestrictedQuerySet.as_manager()
     area_path_field = "union__path"
@@ -78,6 +88,19 @@ class RecomputedHousehold(models.Model):
     @property
     def delta(self):
         return self.cash_after - self.cash_before
+
+    @property
+    def proposal_labels(self) -> tuple[str, str]:
+        labels = dict(Category.choices)
+        return tuple(labels.get(v, "无法测算") for v in (self.proposal_before, self.proposal_after))
+
+    @property
+    def proposal_changed(self) -> bool:
+        return self.proposal_before != self.proposal_after
+
+    @property
+    def exit_changed(self) -> bool:
+        return self.exit_before != self.exit_after
 
 
 class WhatIf(models.Model):
@@ -105,3 +128,18 @@ class WhatIf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}({self.parameter}={self.value})"
+
+
+class ReportSnapshot(models.Model):
+    """A report's figures as computed after the last change in its area (`reports.snapshots`)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    stamp = models.CharField(max_length=100)
+    data = models.BinaryField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计报表快照"
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.stamp}"

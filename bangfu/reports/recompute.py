@@ -13,35 +13,41 @@ from django.db.models import Prefetch
 
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
+from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.registry.models import Household, Member
 from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
 from bangfu.standards.selectors import overlay
 
-from .entitlements import answers
+from .entitlements import chunk_answers, chunks
 from .models import ChangeKind, Recomputation, RecomputedHousehold, RunState
+from .proposals import proposals
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 
 
-def _cash(answer) -> Decimal:
+def _cash(amounts: dict) -> Decimal:
     """Every benefit's yearly amount added up: cash and subsidies (`total_cash`) and the sums a benefit leaves to
     another body (Article 2's gap to the 低保 line), which is what a new 低保 standard moves."""
-    return sum(_amounts(answer).values(), ZERO)
+    return sum(amounts.values(), ZERO)
 
 
 def _amounts(answer) -> dict[tuple, Decimal]:
+    """(code, member) → the yearly amount (the engine's Decimal; 0 where it sets none)."""
     if answer is None:
         return {}
-    return {(b["code"], b["member"]): Decimal(str(b["amount"] or 0)) for b in answer["benefits"]}
+    return {(b["code"], b["member"]): b["amount"] if isinstance(b["amount"], Decimal) else Decimal(str(b["amount"] or 0))
+            for b in answer["benefits"]}
 
 
-def classify(before, after) -> tuple[str | None, list, list]:
-    """The change of one household: (kind or None when nothing changed, codes gained, codes lost)."""
-    old, new = _amounts(before), _amounts(after)
+def classify(old: dict, new: dict) -> tuple[str | None, list, list]:
+    """The change of one household from its amounts before and after (`_amounts`): (kind or None when nothing
+    changed, codes gained, codes lost)."""
+    if old == new:
+        return None, [], []
     gained = sorted({code for code, _m in new.keys() - old.keys()})
     lost = sorted({code for code, _m in old.keys() - new.keys()})
-    cash_before, cash_after = _cash(before), _cash(after)
+    cash_before, cash_after = _cash(old), _cash(new)
     if gained and lost:
         return ChangeKind.CHANGED, gained, lost
     if gained:
@@ -72,30 +78,39 @@ def scope(area_path: str, *, base=None):
 
 
 def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[list[dict], dict]:
-    """Per changed household its change; the summary: counts by kind, yearly cost change by benefit and union."""
+    """Per changed household its change (benefits, identification proposal, exit suggestion); the summary: counts
+    by kind, yearly cost change by benefit and union. Each household's document is built once for both sides."""
     changes, by_code, by_union = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts, total = dict.fromkeys(ChangeKind.values, 0), [ZERO, ZERO]
-    after_answers = dict((h.pk, a) for h, a in answers(queryset, as_of, parameters=after_parameters))
-    n, incomes = 0, []
-    for household, before in answers(queryset, as_of, parameters=before_parameters):
-        n += 1
-        after = after_answers.get(household.pk)
-        incomes.append((household.per_capita_income, _cash(before), _cash(after)))
-        total[0] += _cash(before)
-        total[1] += _cash(after)
-        kind, gained, lost = classify(before, after)
-        if kind is None:
-            continue
-        counts[kind] += 1
-        old, new = _amounts(before), _amounts(after)
-        for key in old.keys() | new.keys():
-            delta = new.get(key, ZERO) - old.get(key, ZERO)
-            if delta:
-                by_code[key[0]] += delta
-        by_union[household.union.name] += _cash(after) - _cash(before)
-        changes.append({"household": household, "kind": kind, "cash_before": _cash(before),
-                        "cash_after": _cash(after), "gained": gained, "lost": lost})
+    n, incomes, moved = 0, [], {"proposals": 0, "exits": 0}
+    for chunk in chunks(queryset):
+        found = chunk_answers(chunk, as_of, [before_parameters, after_parameters])
+        standing = proposals(chunk, as_of, [before_parameters, after_parameters])
+        for household, (before, after), old_s, new_s in zip(chunk, found, *standing, strict=True):
+            n += 1
+            old, new = _amounts(before), _amounts(after)
+            cash_before, cash_after = _cash(old), _cash(new)
+            incomes.append((household.per_capita_income, cash_before, cash_after))
+            total[0] += cash_before
+            total[1] += cash_after
+            kind, gained, lost = classify(old, new)
+            moved["proposals"] += old_s[0] != new_s[0]
+            moved["exits"] += old_s[1] != new_s[1]
+            if kind is None and old_s == new_s:
+                continue
+            kind = kind or ChangeKind.REVIEW
+            counts[kind] += 1
+            for key in old.keys() | new.keys():
+                delta = new.get(key, ZERO) - old.get(key, ZERO)
+                if delta:
+                    by_code[key[0]] += delta
+            by_union[household.union.name] += cash_after - cash_before
+            changes.append({"household": household, "kind": kind, "cash_before": cash_before,
+                            "cash_after": cash_after, "gained": gained, "lost": lost,
+                            "proposal_before": old_s[0], "proposal_after": new_s[0],
+                            "exit_before": old_s[1], "exit_after": new_s[1]})
     summary = {"households": n, "changed": len(changes), "counts": counts,
+               "proposals_changed": moved["proposals"], "exits_changed": moved["exits"],
                "cost_before": str(total[0]), "cost_after": str(total[1]), "cost_change": str(total[1] - total[0]),
                "by_benefit": {k: str(v) for k, v in sorted(by_code.items())},
                "by_union": {k: str(v) for k, v in sorted(by_union.items())},
@@ -137,10 +152,10 @@ def recomputation_run(recomputation_id: int) -> Recomputation:
         changes, summary = difference(scope(row.area_path), row.as_of, before, after)
         with transaction.atomic():
             RecomputedHousehold.objects.filter(recomputation=row).delete()
-            RecomputedHousehold.objects.bulk_create(
-                [RecomputedHousehold(recomputation=row, household=ch["household"], union=ch["household"].union,
-                                     kind=ch["kind"], cash_before=ch["cash_before"], cash_after=ch["cash_after"],
-                                     gained=ch["gained"], lost=ch["lost"]) for ch in changes], batch_size=2000)
+            make = blank_factory(RecomputedHousehold)
+            fast_insert(RecomputedHousehold, (
+                make(recomputation_id=row.pk, household_id=ch["household"].pk, union_id=ch["household"].union_id,
+                     **{k: v for k, v in ch.items() if k != "household"}) for ch in changes))
             row.state, row.summary, row.households = RunState.DONE, summary, summary["households"]
             row.finished_at, row.message = clock.now(), ""
             row.save(update_fields=["state", "summary", "households", "finished_at", "message"])

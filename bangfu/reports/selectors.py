@@ -7,7 +7,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from bangfu.accounts.access import VIEW, in_area, may
 from bangfu.accounts.models import Organisation
@@ -138,6 +138,21 @@ def help_report(*, user, union: Organisation, year: int) -> dict:
             "budget": money(sum(budgets.values(), Decimal(0))) if budgets else None}
 
 
+def programme_report(*, user, union: Organisation, year: int) -> list[dict]:
+    """Help delivered in `year` in the union's subtree by programme (a reversal counts against its original's
+    programme), beside the programme's budget; entries paid outside any programme last. One grouped query."""
+    line, reversed_line = "payment_line__programme", "reversal_of__payment_line__programme"
+    rows = (entry_list(user=user, union=union, year=year).order_by()
+            .annotate(pid=Coalesce(f"{line}_id", f"{reversed_line}_id"), pname=Coalesce(f"{line}__name",
+                                                                                      f"{reversed_line}__name"),
+                      pbudget=Coalesce(f"{line}__budget", f"{reversed_line}__budget"))
+            .values("pid", "pname", "pbudget").annotate(total=Sum("amount"), n=Count("household", distinct=True)))
+    out = [{"programme_id": r["pid"], "name": r["pname"] or "其他(非项目发放)", "households": r["n"],
+            "spent": (r["total"] or Decimal(0)).quantize(CENT),
+            "budget": None if r["pbudget"] is None else r["pbudget"].quantize(CENT)} for r in rows]
+    return sorted(out, key=lambda r: (r["programme_id"] is None, r["name"], r["programme_id"] or 0))
+
+
 def year_on_year(*, user, union: Organisation, year: int) -> list[dict]:
     """This year beside last year: households archived, exits, help delivered (three grouped queries)."""
     cases = Case.objects.restrict(user, VIEW).filter(household__union__path__startswith=union.path).order_by()
@@ -177,10 +192,36 @@ def recomputation_get(*, user, pk: int):
     return row
 
 
-def recomputation_tasks(*, user, recomputation, kind: str = ""):
-    """The caseworkers' task list: the changed households of the run that lie in the user's area."""
+def recomputation_tasks(*, user, recomputation, kind: str = "", done: str = ""):
+    """The caseworkers' task list: the changed households of the run that lie in the user's area (of one kind;
+    `done`: "open" those not yet checked, "done" those checked)."""
     from .models import RecomputedHousehold
 
     qs = (RecomputedHousehold.objects.restrict(user, VIEW).filter(recomputation=recomputation)
-          .select_related("union", "household"))
+          .select_related("union", "household", "done_by"))
+    if done:
+        qs = qs.filter(done_at__isnull=done == "open")
     return qs.filter(kind=kind) if kind else qs
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return None if not whole else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def article2_progress(targets: dict) -> dict:
+    """Article 2's goals with how far the union has come (`bangfu.cases.targets.article2_targets`): help reaching
+    every archived family, families leaving hardship (by work or into social assistance), and every family's
+    living at or above the local 低保 standard; each a share in percent (None when nothing to count)."""
+    f, labels = targets["figures"], targets["labels"]
+    closed = f["exited_by_work"] + f["social_assistance"]
+    goals = [
+        {"key": "helped", "label": "帮扶覆盖(本年度已帮扶 / 在档)", "done": f["helped"], "of": f["archived"]},
+        {"key": "resolved", "label": "脱困解困(就业脱困与纳入社会救助 / 本年度在档与已退出)", "done": closed,
+         "of": f["archived"] + closed},
+        {"key": "above_dibao", "label": "生活水平不低于当地低保标准(在档家庭)",
+         "done": f["archived"] - f["below_dibao"], "of": f["archived"]},
+    ]
+    for goal in goals:
+        goal["percent"] = _share(goal["done"], goal["of"])
+    return {"as_of": targets["as_of"], "goals": goals,
+            "figures": [(key, labels[key], value) for key, value in f.items()]}

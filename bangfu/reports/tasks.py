@@ -22,3 +22,23 @@ def recompute_approved_standards() -> None:
     for request in pending_requests():
         with request_scope():
             recomputation_run(recomputation_for(request).pk)
+
+
+@db_task()
+def refresh_snapshot(kind: str, user_id: int, union_id: int, argument: str) -> None:
+    """Compute a report's stored figures anew after a change (for the user who asked: access is by area)."""
+    import datetime
+
+    from bangfu.accounts.models import Organisation, User
+
+    from .snapshots import entitlement_figures, report_figures
+
+    with request_scope():
+        user = User.objects.select_related("organisation").filter(pk=user_id, is_active=True).first()
+        union = Organisation.objects.filter(pk=union_id).first()
+        if user is None or union is None:
+            return
+        if kind == "report":
+            report_figures(user=user, union=union, year=int(argument), background=False)
+        else:
+            entitlement_figures(user=user, union=union, as_of=datetime.date.fromisoformat(argument), background=False)

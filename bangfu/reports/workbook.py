@@ -15,7 +15,8 @@ def _money_row(ws, values, money_from: int) -> None:
                for i, v in enumerate(values)])
 
 
-def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | None = None) -> bytes:
+def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | None = None,
+                    programmes: list | None = None) -> bytes:
     book = Workbook(write_only=True)
     union, year = house["union"], help["year"]
     ws = book.create_sheet("困难职工帮扶统计表")
@@ -49,6 +50,11 @@ def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | Non
     append_row(ws, ["资金来源", "已发放(元)", "预算(元)"])
     for s in help["sources"]:
         _money_row(ws, [s["label"], s["spent"], s["budget"]], money_from=1)
+    if programmes is not None:
+        ws = book.create_sheet("帮扶项目")
+        append_row(ws, ["帮扶项目", "涉及户数", "已发放(元)", "项目预算(元)"])
+        for p in programmes:
+            _money_row(ws, [p["name"], p["households"], p["spent"], p["budget"]], money_from=2)
     if medical is not None:
         ws = book.create_sheet("医疗费用")
         append_row(ws, ["地区(工会)", "户数", "单据数", "医疗总费用(元)", "家庭自付(元)"])

@@ -69,4 +69,7 @@ def test_draft_save_standard_recompute_task_list(page, log_in, users, unable):
     expect(tasks).to_contain_text(f"{unable.pk}号")
     expect(tasks).to_contain_text("1800.00")
     expect(tasks).to_contain_text("金额增加")
+    tasks.get_by_role("button", name="标记已核对").first.click()
+    expect(page.get_by_role("alert")).to_contain_text("已标记核对完成")
+    expect(page.get_by_test_id("recompute-tasks")).to_contain_text("已核对")
     assert page.console_errors == []

@@ -82,3 +82,64 @@ def test_a_rejected_proposal_recomputes_nothing(area, users, login):
     request = propose(users)
     login(users["admin_province"]).post(f"/standards/requests/{request.pk}/reject/", {"reason": "文件未公布"})
     assert not Recomputation.objects.exists()
+
+
+@pytest.fixture
+def earner(make_household, build):
+    """An archived 南京 household of one, 2,000 a month for the 12 months before November 2025: above the 困难 line
+    (900 × 2 = 1,800) before the new standard, below it (1,050 × 2 = 2,100) after."""
+    from bangfu.cases.models import Case
+    from bangfu.registry.models import Household, IncomeRecord
+
+    h = make_household("g1", members=[build.member("self", region="320100")])
+    Household.objects.filter(pk=h.pk).update(status="archived", verified_category="hardship")
+    Case.objects.create(household=h, state="archived", category="hardship", archived_on=datetime.date(2024, 6, 1),
+                        next_review_on=datetime.date(2026, 6, 1))
+    IncomeRecord.objects.bulk_create([IncomeRecord(household=h, month=datetime.date(2024 + (m > 12), (m - 1) % 12 + 1, 1),
+                                                   source="wages", amount=Decimal("2000.00")) for m in range(11, 23)])
+    return h
+
+
+def test_the_recomputation_lists_a_changed_proposal_and_exit_suggestion(area, earner, users, login):
+    from bangfu.reports.recompute import recomputation_for, recomputation_run
+
+    request = propose(users)
+    services.standard_request_approve(actor=users["admin_province"], request_id=request.pk)
+    run = recomputation_run(recomputation_for(request).pk)
+    assert run.state == RunState.DONE, run.message
+    change = run.changes.get(household=earner)
+    assert (change.proposal_before, change.proposal_after) == ("none", "hardship")
+    assert (change.exit_before, change.exit_after) == (True, False)
+    assert run.summary["proposals_changed"] >= 1 and run.summary["exits_changed"] >= 1
+    page = login(users["caseworker_g1"]).get(f"/reports/recomputations/{run.pk}/")
+    body = page.content.decode()
+    assert "非困难 → 困难" in body and "建议退出 → 不建议退出" in body
+
+
+def test_a_caseworker_marks_a_task_checked_with_an_audit_row_and_reopens_it(area, unable, users, login):
+    from bangfu.audit.models import AuditEntry
+    from bangfu.reports.recompute import recomputation_for, recomputation_run
+
+    request = propose(users)
+    services.standard_request_approve(actor=users["admin_province"], request_id=request.pk)
+    run = recomputation_run(recomputation_for(request).pk)
+    task = run.changes.get(household=unable)
+    client = login(users["caseworker_g1"])
+    url = f"/reports/recomputations/{run.pk}/tasks/{task.pk}/"
+    response = client.post(url, {"done": "1", "shown": "open"})
+    assert response.status_code == 302 and response["Location"].endswith("?done=open")
+    task.refresh_from_db()
+    assert task.done_at is not None and task.done_by == users["caseworker_g1"]
+    assert AuditEntry.objects.filter(action="recomputation_task.done", object_id=str(task.pk)).count() == 1
+    open_tasks = client.get(f"/reports/recomputations/{run.pk}/?done=open").context["tasks"]
+    assert task.pk not in [t.pk for t in open_tasks]
+    assert task.pk in [t.pk for t in client.get(f"/reports/recomputations/{run.pk}/?done=done").context["tasks"]]
+    client.post(url, {"done": "1"})  # twice: refused in Chinese, nothing changes
+    assert AuditEntry.objects.filter(action="recomputation_task.done").count() == 1
+    client.post(url, {"done": "0"})
+    task.refresh_from_db()
+    assert task.done_at is None and task.done_by is None
+    # a caseworker of another area cannot reach it
+    assert login(users["caseworker_g4"]).post(url, {"done": "1"}).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None

@@ -10,6 +10,8 @@ import pytest
 from bangfu.common.errors import NotFound
 from bangfu.reports import selectors as s
 
+D = datetime.date
+
 pytestmark = pytest.mark.django_db
 
 
@@ -80,6 +82,27 @@ def test_help_by_fund_source_and_area_equals_the_ledger_to_the_fen(area, users, 
     ledger_areas = {r["union"]: r["total"] for r in union_totals(user=user, union=orgs["province"], year=2025)}
     assert {a["union"].name: a["total"] for a in help_["areas"]} == ledger_areas
     assert s.help_report(user=user, union=orgs["province"], year=2024)["total"] == Decimal("50.00")
+
+
+def test_help_by_programme_nets_reversals_against_their_programme(area, users, orgs):
+    from bangfu.ledger.models import LedgerEntry
+    from bangfu.programmes.models import Line, Programme, Round
+
+    admin = users["admin_province"]
+    warmth = Programme.objects.create(name="2025年送温暖", kind="send_warmth", union=orgs["province"],
+                                      fund_source="fiscal", budget=Decimal("5000.00"), created_by=admin)
+    one = Round.objects.create(programme=warmth, union=orgs["province"], number=1, title="春节", paid_on=D(2025, 9, 9),
+                               period_start=D(2025, 1, 1), period_end=D(2025, 12, 31), period_key="2025",
+                               prepared_by=admin)
+    for entry in LedgerEntry.objects.filter(household=area["h6"], amount__gt=0):  # 1000.00, and 20.00 reversed
+        Line.objects.create(round=one, programme=warmth, household=area["h6"], period_key=f"2025-{entry.pk}",
+                            reason="在档", amount=entry.amount, state="paid", entry=entry)
+    rows = s.programme_report(user=admin, union=orgs["province"], year=2025)
+    assert [(r["name"], r["households"], r["spent"], r["budget"]) for r in rows] == [
+        ("2025年送温暖", 1, Decimal("1000.00"), Decimal("5000.00")),
+        ("其他(非项目发放)", 2, Decimal("500.05"), None)]
+    assert sum(r["spent"] for r in rows) == s.help_report(user=admin, union=orgs["province"], year=2025)["total"]
+    assert [r["name"] for r in s.programme_report(user=admin, union=orgs["nanjing"], year=2025)] == ["其他(非项目发放)"]
 
 
 def test_year_on_year(area, users, orgs):

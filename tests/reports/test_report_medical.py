@@ -55,7 +55,7 @@ def test_the_page_and_the_workbook_show_them(bills, users, login, django_assert_
 
     client = login(users["admin_province"])
     client.get("/reports/", {"year": 2025})
-    with django_assert_num_queries(18):  # one more than without bills (the standards version); none per household
+    with django_assert_num_queries(5):  # the stored figures
         response = client.get("/reports/", {"year": 2025})
     assert response.context["medical"]["total"] == Decimal("97346.22")
     assert "97346.22" in response.content.decode()

@@ -205,6 +205,9 @@ BANGFU_RATE_LIMITS = [
 RATELIMIT_ENABLE = _flag("BANGFU_RATELIMIT", True)
 
 # Import limits: an uploaded exchange file, the rows of one sheet, and an .xlsx's unpacked size (zip bombs).
+# The salt of the ID numbers' hashes in a population file exported from the archive (reports.population): from the
+# environment only, never in the repository; without it (16 characters or more) the export is refused.
+BANGFU_EXPORT_SALT = os.environ.get("BANGFU_EXPORT_SALT", "")
 EXCHANGE_MAX_BYTES = int(os.environ.get("BANGFU_EXCHANGE_MAX_BYTES", str(80 * 1024 * 1024)))
 EXCHANGE_MAX_ROWS = int(os.environ.get("BANGFU_EXCHANGE_MAX_ROWS", "400000"))
 EXCHANGE_MAX_UNPACKED = int(os.environ.get("BANGFU_EXCHANGE_MAX_UNPACKED", str(512 * 1024 * 1024)))

@@ -6,18 +6,19 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from bangfu.accounts.access import EXPORT, VIEW
+from bangfu.accounts.access import CHANGE, EXPORT, VIEW, may
 from bangfu.cases.workflow import IN_ARCHIVE
 from bangfu.common import clock
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.reports import selectors as s
-from bangfu.reports.entitlements import entitlement_report
-from bangfu.reports.medical import medical_report
+from bangfu.reports.snapshots import entitlement_figures, report_figures
 from bangfu.reports.workbook import annual_workbook
 
 from ..access import page
@@ -66,9 +67,9 @@ def _breadcrumbs(user, union) -> list:
 def reports(request):
     form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    house = s.household_report(user=user, union=union)
-    flows = s.flow_report(user=user, union=union, year=year)
-    help_ = s.help_report(user=user, union=union, year=year)
+    stored = report_figures(user=user, union=union, year=year)
+    figures = stored.value
+    house, flows, help_ = figures["house"], figures["flows"], figures["help"]
     for area in house["areas"]:
         u = area["union"]
         area["links"] = {"total": households_link(u), "archived": households_link(u, status=IN_ARCHIVE),
@@ -92,8 +93,8 @@ def reports(request):
         "nav": "reports", "form": form, "union": union, "year": year, "house": house, "flows": flows, "help": help_,
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
-        "yoy": s.year_on_year(user=user, union=union, year=year),
-        "medical": medical_report(user=user, union=union, year=year),
+        "yoy": figures["yoy"], "programmes": figures["programmes"], "medical": figures["medical"],
+        "goals": s.article2_progress(figures["targets"]), "stored": stored,
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
     })
@@ -108,7 +109,12 @@ def entitlements(request):
     except ValidationFailed as exc:
         return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "error": exc.message,
                                                                  "nav": "reports"}, status=422)
-    result = entitlement_report(user=user, union=union, as_of=as_of)
+    stored = entitlement_figures(user=user, union=union, as_of=as_of)
+    if stored.value is None:
+        return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "nav": "reports",
+                                                                 "pending": True, "as_of": as_of,
+                                                                 "crumbs": _breadcrumbs(user, union)})
+    result = stored.value  # a fresh copy (unpickled, or just computed and stored): links are added to it
     for area in result["areas"]:
         area["link"] = households_link(area["union"], status=IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
@@ -117,7 +123,9 @@ def entitlements(request):
              "values": [float(v) for _, v in result["articles"]]}
     return render(request, "web/reports/entitlements.html", {
         "nav": "reports", "form": form, "union": union, "result": result, "charts": {"article": chart},
-        "crumbs": _breadcrumbs(user, union), "as_of": as_of,
+        "crumbs": _breadcrumbs(user, union), "as_of": as_of, "stored": stored,
+        "population": may(user, EXPORT) and reverse("web:reports_population") + "?" + urlencode(
+            {"union": union.pk, "as_of": as_of.isoformat()}),
     })
 
 
@@ -125,10 +133,9 @@ def entitlements(request):
 def reports_export(request):
     _form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    body = annual_workbook(house=s.household_report(user=user, union=union),
-                           flows=s.flow_report(user=user, union=union, year=year),
-                           help=s.help_report(user=user, union=union, year=year),
-                           medical=medical_report(user=user, union=union, year=year))
+    figures = report_figures(user=user, union=union, year=year).value
+    body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
+                           programmes=figures["programmes"], medical=figures["medical"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
@@ -148,10 +155,48 @@ def recomputation_detail(request, pk: int):
     row = s.recomputation_get(user=request.user, pk=pk)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ChangeKind.values else ""
-    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind)[:500])
+    done = request.GET.get("done", "")
+    done = done if done in ("open", "done") else ""
+    tasks = list(s.recomputation_tasks(user=request.user, recomputation=row, kind=kind, done=done)[:500])
     counts = [(code, label, row.summary.get("counts", {}).get(code, 0)) for code, label in ChangeKind.choices]
     return render(request, "web/reports/recomputation.html", {
-        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "counts": counts,
+        "nav": "reports", "row": row, "tasks": tasks, "kind": kind, "done": done, "counts": counts,
+        "done_choices": [("open", "待核对"), ("done", "已核对")],
+        "may_mark": may(request.user, CHANGE),
         "by_benefit": sorted(row.summary.get("by_benefit", {}).items()),
         "by_union": sorted(row.summary.get("by_union", {}).items()),
     })
+
+
+@require_POST
+@page(CHANGE)
+def recomputation_task_mark(request, pk: int, task_pk: int):
+    """A household of the task list checked (or reopened); back to the list with what was done."""
+    from bangfu.reports.services import recomputation_task_mark as mark
+
+    row = s.recomputation_get(user=request.user, pk=pk)
+    try:
+        task = mark(actor=request.user, task_id=task_pk, done=request.POST.get("done") != "0")
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{task.household_id}号家庭" + ("已标记核对完成" if task.done_at else "已重新打开"))
+    back = {"kind": request.POST.get("kind", ""), "done": request.POST.get("shown", "")}
+    return redirect(reverse("web:recomputation_detail", args=[row.pk]) + "?" + urlencode(
+        {k: v for k, v in back.items() if v}))
+
+
+@page(EXPORT)
+def population_export(request):
+    """The archive of the report's union as a Parquet population file (ID numbers salted and hashed)."""
+    from bangfu.reports.population import population_export as export
+
+    _form, p = _params(request)
+    union, as_of = p["union"], p["as_of"]
+    try:
+        body = export(user=request.user, union=union, as_of=as_of)
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message, status=422 if exc.field else 503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/vnd.apache.parquet")
+    response["Content-Disposition"] = f'attachment; filename="population-{union.division_code}-{as_of:%Y%m%d}.parquet"'
+    return response

@@ -1,0 +1,85 @@
+"""Stored report figures refreshed on change: a change in the area (or a standard above it) refreshes them, a change
+elsewhere or a mere reading does not; the entitlements of a date are stored the same way."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from bangfu.reports import snapshots
+
+pytestmark = pytest.mark.django_db
+
+
+def audit(action: str, path: str) -> None:
+    from django.db import transaction
+
+    from bangfu.audit.services import audit_log
+
+    with transaction.atomic():
+        audit_log(actor=None, action=action, object_type="household", object_id=1, area_path=path)
+
+
+def test_what_refreshes_a_union_s_figures(area, users, orgs, make_household):
+    user, nanjing = users["admin_province"], orgs["nanjing"]
+    calls = []
+
+    def figures():
+        calls.append(1)
+        return snapshots.report_figures(user=user, union=nanjing, year=2025).value["house"]["total"]["total"]
+
+    stamp = snapshots.stamp(nanjing)
+    assert figures() == 5
+    make_household("g4")  # 无锡: not 南京's area
+    audit("household.export", nanjing.path)  # a reading
+    assert snapshots.stamp(nanjing) == stamp
+    assert snapshots.report_figures(user=user, union=orgs["province"], year=2025).value["house"]["total"]["total"] == 7
+    make_household("g1")  # 玄武某企业工会, under 南京
+    assert snapshots.stamp(nanjing) != stamp
+    assert figures() == 6
+    stamp = snapshots.stamp(nanjing)
+    audit("standard.set", orgs["province"].path)  # a standard for the whole province moves 南京's figures too
+    assert snapshots.stamp(nanjing) != stamp
+
+
+def test_a_stored_summary_is_read_without_computing(area, users, orgs, monkeypatch):
+    from bangfu.reports import entitlements
+
+    user, as_of = users["admin_province"], datetime.date(2025, 10, 1)
+    first = snapshots.entitlement_figures(user=user, union=orgs["province"], as_of=as_of).value
+    monkeypatch.setattr(entitlements, "entitlement_report", lambda **kw: pytest.fail("computed again"))
+    again = snapshots.entitlement_figures(user=user, union=orgs["province"], as_of=as_of)
+    assert again.fresh and again.value["total_cash"] == first["total_cash"]
+    assert again.value["areas"][0]["households"] == 4
+    with pytest.raises(pytest.fail.Exception):
+        snapshots.entitlement_figures(user=user, union=orgs["province"], as_of=datetime.date(2025, 11, 1))
+
+
+def test_after_a_change_the_stored_figures_are_shown_while_the_queue_computes_them(area, users, orgs, login,
+                                                                                  make_household, monkeypatch):
+    from bangfu.reports import tasks
+
+    client = login(users["admin_province"])
+    assert client.get("/reports/", {"year": 2025}).context["house"]["total"]["total"] == 6
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: queued.append(args))  # a worker not yet run
+    make_household("g1")
+    response = client.get("/reports/", {"year": 2025})
+    assert response.context["house"]["total"]["total"] == 6 and not response.context["stored"].fresh
+    assert "正在重新统计" in response.content.decode()
+    assert queued == [("report", users["admin_province"].pk, orgs["province"].pk, "2025")]
+    monkeypatch.undo()
+    tasks.refresh_snapshot(*queued[0])  # the worker
+    response = client.get("/reports/", {"year": 2025})
+    assert response.context["house"]["total"]["total"] == 7 and response.context["stored"].fresh
+
+
+def test_the_first_entitlements_of_a_province_are_left_to_the_queue(area, users, orgs, login, monkeypatch):
+    from bangfu.reports import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: queued.append(args))
+    response = login(users["admin_province"]).get("/reports/entitlements/", {"as_of": "2025-10-01"})
+    assert response.status_code == 200 and "正在按现行标准逐户测算" in response.content.decode()
+    assert queued == [("entitlements", users["admin_province"].pk, orgs["province"].pk, "2025-10-01")]
