@@ -102,3 +102,34 @@ def test_a_bad_bundle_is_refused_naming_the_option(tmp_path, capsys):
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
     assert cli(["assess", "--parameters", str(bad), "-"]) == 2
     assert capsys.readouterr().err.startswith("--parameters: 不是参数包")
+
+
+def _selfcheck(client, today: datetime.date) -> dict:
+    """The public self-check's answer for a 特困 family in 南京市玄武区 (today, no login)."""
+    data = {"region": "320102", "category": "extreme_hardship", "monthly_income": "800", "dibao": "no",
+            "m0-relation": "self", "m0-sex": "female", "m0-birth_date": f"{today.year - 48}-03-01",
+            "m0-employment": "registered_unemployed", "m0-work_ability": "partial", "m0-health": "serious",
+            "m1-relation": "child", "m1-sex": "female", "m1-birth_date": f"{today.year - 20}-05-01",
+            "m1-employment": "student", "m1-stage": "higher", "m1-year": "2", "m1-institution": "public"}
+    response = client.post("/public/selfcheck/", data)
+    assert response.status_code == 200, response.content.decode()[:1000]
+    return response.context["answer"]
+
+
+def test_the_public_self_check_sees_a_new_standard_at_its_next_answer(client, users, today):
+    """Its parameters are built once per process and version; the version is asked once per answer, so a standard
+    an administrator adds is in the very next answer."""
+    def electricity(answer: dict) -> dict:
+        return next(b for b in answer["benefits"] if b["code"] == "living.free_electricity")
+
+    before = electricity(_selfcheck(client, today))
+    with CaptureQueriesContext(connection) as queries:
+        assert electricity(_selfcheck(client, today)) == before  # the process cache, one version check
+    checks = [q["sql"] for q in queries.captured_queries if "standards_standardvalue" in q["sql"]]
+    assert len(checks) == 1 and "COUNT" in checks[0], checks
+
+    standard_set(users, parameter=PRICE, region_code="320100", start=datetime.date(2025, 1, 1), value="0.6",
+                 document="南京市发展和改革委员会关于居民生活用电价格的通知(示例)")
+    after = electricity(_selfcheck(client, today))
+    assert before["details"]["price"] != 0.6
+    assert after["details"]["price"] == 0.6 and after["amount"] == 108.0  # 15 kWh × 12 × 0.6

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
+from django.shortcuts import render
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bangfu.common import clock
 from bangfu.policy import assess_households
 from bangfu.policy.schema import parse_document
 from bangfu.standards.selectors import effective_parameters
-from bangfu.web.public.forms import MEMBER_SLOTS
+from bangfu.web.public.forms import MEMBER_SLOTS, family_form, member_forms
+from bangfu.web.public.views import INITIAL
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +119,46 @@ def test_edit_brings_the_answers_back_into_the_form(client):
     assert again.status_code == 200
     assert "answer" not in again.context
     assert again.context["members"][1]["stage"].value() == "higher"
+
+
+def _without_csrf(page: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.decode())
+
+
+def test_the_blank_form_each_process_keeps_is_the_page_the_template_renders(rf, today):
+    """The blank questions are rendered once a day per process: the page equals a fresh rendering of the forms."""
+    served = Client().get(reverse("web:public_selfcheck"))
+    request = rf.get(reverse("web:public_selfcheck"))
+    fresh = render(request, "web/public/selfcheck.html",
+                   {"family": family_form(day=today, initial=INITIAL), "members": member_forms(), "today": today})
+    assert _without_csrf(served.content) == _without_csrf(fresh.content)
+    assert 'value="320102"' in served.content.decode() and "港闸区" not in served.content.decode()
+
+
+def test_the_blank_form_lists_the_regions_in_use_on_the_day(client, time_machine):
+    """港闸区 (320611) merged into 崇川区 in 2020: a visitor in 2019 could choose it, one today cannot."""
+    assert "港闸区" not in client.get(reverse("web:public_selfcheck")).content.decode()
+    time_machine.move_to(datetime.datetime(2019, 6, 1, 10, tzinfo=clock.ZONE))
+    page = client.get(reverse("web:public_selfcheck")).content.decode()
+    assert '<option value="320611">港闸区</option>' in page
+
+
+def test_the_forms_share_their_choices_but_not_their_state():
+    """Choices are made once on the class; a form's widgets (classes, error marks) stay its own."""
+    first, second = member_forms({"m1-relation": "child"})[1:3]
+    assert first.fields["sex"].choices is second.fields["sex"].choices
+    assert not first.is_valid()  # a child without sex and birth date
+    assert "is-invalid" in first.fields["sex"].widget.attrs["class"]
+    assert second.is_valid() and "is-invalid" not in second.fields["sex"].widget.attrs["class"]
+    worker = member_forms()[0]
+    assert [value for value, _ in worker.fields["relation"].choices] == ["self"]
+    assert "" in [value for value, _ in first.fields["relation"].choices]
+
+
+def test_the_answers_carried_for_edit_are_escaped(client):
+    response = client.post(reverse("web:public_selfcheck"), _form(note='"><script>alert(1)</script>'))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>" not in page
+    assert '<input type="hidden" name="note" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in page
+    assert '<input type="hidden" name="m1-stage" value="higher">' in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 
 from bangfu.common.errors import DomainError
@@ -42,3 +44,33 @@ def date_input(**attrs) -> forms.DateInput:
 
 def blank(label: str, choices) -> list:
     return [("", label), *choices]
+
+
+class SharedChoices:
+    """For a choice field whose choices are fixed on the form class: every form made from the class shares them.
+
+    Django deep-copies each field's choices, twice normalised (field and widget), for every form it makes; for a
+    page of many small forms that is most of the work of answering. The choices here are only ever replaced, never
+    changed in place, so a form's copy of the field and of its widget can share them (attrs and error messages are
+    still the form's own)."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class FixedChoiceField(SharedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedTypedChoiceField(SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class FixedMultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
+    pass

@@ -5,12 +5,16 @@ is CSRF's). Each page is rate-limited per address on the cache (django-ratelimit
 
 from __future__ import annotations
 
+import datetime
 import os
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -21,7 +25,7 @@ from bangfu.standards.selectors import assessment_answer, effective_parameters
 
 from ..calculator import calculator_answer
 from ..forms.medical import CalculatorForm
-from .forms import ASSUMED, FamilyForm, document, member_forms
+from .forms import ASSUMED, document, family_form, member_forms
 from .notice import annotated_notice
 from .selfcheck import KIND_LABELS, readable, suggested_category
 
@@ -39,6 +43,17 @@ def _too_many(request) -> HttpResponse:
     return response
 
 
+INITIAL = {"dibao": "no", "region": "320100"}
+
+
+@lru_cache(maxsize=2)
+def _blank_form(day: datetime.date) -> str:
+    """The questions not yet answered, as HTML (the CSRF token is outside): the same for every visitor on a day (the
+    regions in use that day), so each process renders its some 450 option widgets once a day, not on every visit."""
+    return render_to_string("web/public/_selfcheck_fields.html",
+                            {"family": family_form(day=day, initial=INITIAL), "members": member_forms()})
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_rate, method="POST", group="public-selfcheck", block=False)
 def selfcheck(request):
@@ -47,10 +62,12 @@ def selfcheck(request):
         return _too_many(request)
     today = clock.today()
     bound = request.method == "POST"
-    family = FamilyForm(request.POST if bound else None, day=today, initial={"dibao": "no", "region": "320100"})
-    members = member_forms(request.POST if bound else None)
+    if not bound:
+        return render(request, "web/public/selfcheck.html", {"blank_form": _blank_form(today), "today": today})
+    family = family_form(request.POST, day=today, initial=INITIAL)
+    members = member_forms(request.POST)
     context = {"family": family, "members": members, "today": today}
-    if not bound or "edit" in request.POST:  # the result page's "修改" posts the answers back into the form
+    if "edit" in request.POST:  # the result page's "修改" posts the answers back into the form
         return render(request, "web/public/selfcheck.html", context)
     valid = family.is_valid() & all([m.is_valid() for m in members])
     if valid:
@@ -80,6 +97,9 @@ def selfcheck(request):
         # The result alone (the answers ride along as hidden fields for "修改"): a small page, fast under load.
         context["carried"] = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken"
                               for v in values]
+        # Some fifty fields: joined here, escaped as the template would, at a tenth of a template loop's cost.
+        context["carried_fields"] = format_html_join("", '<input type="hidden" name="{}" value="{}">',
+                                                     context["carried"])
         return render(request, "web/public/selfcheck_result.html", context)
     return render(request, "web/public/selfcheck.html", context, status=200 if not family.errors and valid else 422)
 
