@@ -18,7 +18,7 @@ FILTER_KEYS = ("q", "region", "category", "cause", "status")
 
 class HouseholdFilterForm(StyledForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码或电话",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码(可输前或后6位以上)或电话",
                                                       "accesskey": "f", "autocomplete": "off"}))
     region = forms.ChoiceField(label="行政区划", required=False)
     union = forms.TypedChoiceField(label="所属工会", required=False, coerce=int, empty_value=None)

@@ -94,9 +94,9 @@ def region_label(code: str) -> str:
 
 
 SECTIONS = {"standard_list": "standards", "standard_detail": "standards", "home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
-            "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households",
+            "union_ledger": "ledger", "ledger_requests": "ledger", "budget_set": "ledger", "targets": "targets", "plan_detail": "households",
             "imports": "exchange", "job_detail": "exchange", "department_data": "exchange",
-            "verification_report": "households", "alert_list": "home", "programme_list": "programmes",
+            "verification_report": "households", "alert_list": "alerts", "programme_list": "programmes",
             "programme_detail": "programmes", "round_detail": "programmes", "household_payee": "households"}
 
 
