@@ -164,9 +164,15 @@ def test_the_department_page_is_the_officers_with_their_format(login, users, off
     assert "民政:低保、低保边缘、特困供养、死亡" in page and "救助类别" in page and "低保边缘" in page
     sample = client.get("/department-data/sample.csv")
     assert sample.status_code == 200 and "救助类别" in b"".join(sample.streaming_content).decode("utf-8-sig")
+    # Named in Chinese as the officer sees it, RFC 5987: 民政数据报送样例.csv
+    assert sample["Content-Disposition"] == ("attachment; filename*=utf-8''%E6%B0%91%E6%94%BF%E6%95%B0%E6%8D%AE%E6%8A"
+                                             "%A5%E9%80%81%E6%A0%B7%E4%BE%8B.csv")
     assert "部门数据报送" in client.get("/").content.decode()
     for who in ("caseworker_g1", "admin_province", "auditor_province"):
         assert login(users[who]).get("/department-data/").status_code == 403
+    template = login(users["caseworker_g1"]).get("/imports/template.csv")
+    assert template["Content-Disposition"].endswith("filename*=utf-8''%E5%AE%B6%E5%BA%AD%E6%89%B9%E9%87%8F%E5%AF"
+                                                    "%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv")
 
 
 def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(login, users, officer, make_household):

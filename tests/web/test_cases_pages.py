@@ -169,3 +169,18 @@ def test_a_file_archived_by_the_registry_has_its_case_and_review_date_from_the_s
     assert move(client, verified, "start_help", version=case.version).status_code == 200
     case.refresh_from_db()
     assert case.state == "helping" and list(case.events.values_list("action", flat=True)) == ["take_over", "start_help"]
+
+
+def test_the_visit_form_offers_the_uploaded_authorisation_chosen_not_said_missing(login, users, household, drive):
+    """Issue 17, item 9: once the authorisation is uploaded, the 授权书材料 selector shows it, chosen."""
+    from bangfu.registry.services import document_upload
+
+    drive(household, "verifying")
+    cw = login(users["caseworker_g1"])
+    before = cw.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert "未上传(请先在「材料」中上传授权书)" in before
+    document = document_upload(actor=users["caseworker_g1"], household=household, doc_type="authorisation",
+                               name="授权书.pdf", content=b"%PDF-1.4\n%%EOF\n")
+    after = cw.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert f'<option value="{document.pk}" selected>授权书.pdf(已上传 {clock.today():%Y-%m-%d})</option>' in after
+    assert "未上传" not in after.split('name="record_visit-authorisation_document"')[1].split("</select>")[0]
