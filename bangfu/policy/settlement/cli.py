@@ -7,6 +7,7 @@ import sys
 from typing import IO
 
 from bangfu.policy.cli import BAD_INPUT, CHUNK, _lines, _read, dumps
+from bangfu.policy.messages import cannot_read, line_prefix
 from bangfu.policy.parameters import ParameterSet
 from bangfu.policy.schema import InputError
 from bangfu.policy.settlement import parse_bill, settle_documents
@@ -19,7 +20,7 @@ def settle_one(path: str, out: IO[str], parameters: ParameterSet | None = None) 
         print(str(exc), file=sys.stderr)
         return BAD_INPUT
     except OSError as exc:
-        print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
+        print(cannot_read(path, exc), file=sys.stderr)
         return BAD_INPUT
     out.write(dumps(settle_documents([document], parameters=parameters)[0]) + "\n")
     return 0
@@ -46,13 +47,13 @@ def settle_jsonl(path: str, out: IO[str], parameters: ParameterSet | None = None
             try:
                 pending.append((number, parse_bill(line)))
             except InputError as exc:
-                print(f"line {number}: {exc}", file=sys.stderr)
+                print(f"{line_prefix(number)}:{exc}", file=sys.stderr)
                 pending.append((number, exc))
                 status = BAD_INPUT
             if len(pending) >= CHUNK:
                 flush()
         flush()
     except OSError as exc:
-        print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
+        print(cannot_read(path, exc), file=sys.stderr)
         return BAD_INPUT
     return status
