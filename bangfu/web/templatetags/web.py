@@ -87,6 +87,14 @@ def parameter_label(name: str) -> str:
 
 
 @register.filter
+def benefit_title(code: str) -> str:
+    """A benefit by its title (第14条 义务教育家庭经济困难学生生活补助), never its code: reports speak Chinese."""
+    from bangfu.policy.rules import RULES
+
+    return next((rule.title for rule in RULES if rule.code == str(code)), str(code))
+
+
+@register.filter
 def region_label(code: str) -> str:
     from bangfu.standards.selectors import region_name
 
