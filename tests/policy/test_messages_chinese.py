@@ -73,3 +73,13 @@ def test_the_command_line_says_it_in_chinese(tmp_path, capsys):
     bad.write_text("[1]")
     assert cli.assess_one(str(bad), io.StringIO()) == cli.BAD_INPUT
     assert capsys.readouterr().err == "$: 文档应为JSON对象\n"
+
+
+def test_argparse_and_an_unknown_command_answer_in_chinese(capsys):
+    from bangfu.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["assess"])
+    assert capsys.readouterr().err.splitlines()[-1] == "bangfu assess: 错误:缺少必需的参数:file"
+    assert main(["no-such-command"]) == 2
+    assert capsys.readouterr().err.startswith("未知的命令:no-such-command")
