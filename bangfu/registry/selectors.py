@@ -26,7 +26,7 @@ MAX_PER_PAGE = 200
 
 def _matching(q: str) -> tuple[Q, Q]:
     """(households, members) that a search matches, each an index lookup: a full ID number; part of one (6 to 17
-    characters: its first digits, or its last ones through the reversed-number index of migration 0005) or a phone
+    characters: its first digits, or its last ones through the reversed-number index of migration 0006) or a phone
     number (the household's or a member's); else the start of a member's name."""
     if ID_LIKE.match(q):
         return Q(), Q(id_number=q.upper())
