@@ -9,7 +9,7 @@ from decimal import Decimal
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy import InputError, assess
-from bangfu.policy.rules.income import income_summary, yuan
+from bangfu.policy.rules.income import income_summary, window, yuan
 
 from .income import income_batch
 from .models import Household, Member
@@ -28,6 +28,17 @@ class HouseholdIncome:
     annual: Decimal  # the exact total × 12 ÷ months recorded (1475, 1183, 1292 → 15,800.00, not 1316.67 × 12)
     per_capita: Decimal | None  # monthly per member; None without records or members
     monthly_unrounded: float  # the average as the engine takes it (it rounds its own results once)
+
+    @property
+    def missing(self) -> bool:
+        """No income record in the window: the document's `monthly_income` is the spec's default 0, not a fact."""
+        return not self.months_recorded
+
+
+def income_missing_text(as_of: datetime.date, months: int = INCOME_MONTHS) -> str:
+    """What a page says of a household without income records in the window before `as_of`'s month."""
+    first, last = (f"{m.astype(object):%Y年%m月}" for m in window(as_of, months)[[0, -1]])
+    return f"{first}至{last}没有家庭收入记录:收入信息缺失"
 
 
 def household_income(household: Household, as_of: datetime.date, months: int = INCOME_MONTHS) -> HouseholdIncome:
@@ -85,9 +96,12 @@ def _active_members(household: Household) -> list[Member]:
     return list(household.members.filter(removed=False).order_by("position", "id"))
 
 
-def household_to_assessment_document(household: Household, as_of: datetime.date) -> dict:
-    """The spec's input document for this household on `as_of` (members not yet born on that day left out)."""
+def household_to_assessment_document(household: Household, as_of: datetime.date, *,
+                                     income: HouseholdIncome | None = None) -> dict:
+    """The spec's input document for this household on `as_of` (members not yet born on that day left out;
+    `income`: its `household_income` on `as_of`, when the caller has it already)."""
     as_of_within(as_of)
+    income = income or household_income(household, as_of)
     return {
         "as_of": as_of.isoformat(),
         "region": household.region_code,
@@ -96,23 +110,24 @@ def household_to_assessment_document(household: Household, as_of: datetime.date)
         "dibao": household.dibao,
         "dibao_edge": household.dibao_edge,
         # Not rounded: the engine's amounts from it (Article 2's shortfall × 12) are rounded once, at the end.
-        "monthly_income": household_income(household, as_of).monthly_unrounded,
+        "monthly_income": income.monthly_unrounded,
         "hardship_causes": list(household.hardship_causes),
         "members": [member_document(m, as_of) for m in _active_members(household) if m.birth_date <= as_of],
     }
 
 
 def household_entitlements(household: Household, as_of: datetime.date, *, preview: bool = False,
-                           overrides: dict | None = None) -> dict:
+                           overrides: dict | None = None, income: HouseholdIncome | None = None) -> dict:
     """What the engine says the household and each member are entitled to on `as_of` (the spec's output).
 
     `preview`: a file not yet verified, assessed as if its proposed category had been verified. Either way the
     figures are the system's (`effective_parameters`), as for the assessment API and the command line with
     an exported bundle. `overrides` replace fields of the document (a what-if: the same household as if not
-    on 低保, say)."""
+    on 低保, say). Without income records the document's `monthly_income` is 0 (the spec's default): the answers of
+    the rules in `bangfu.policy.rules.INCOME_TESTED` are then no facts (`HouseholdIncome.missing`)."""
     from bangfu.standards.selectors import effective_parameters
 
-    document = household_to_assessment_document(household, as_of)
+    document = household_to_assessment_document(household, as_of, income=income)
     if preview:
         document.update(category=household.proposed_category, archived=True)
     document.update(overrides or {})
