@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.accounts.access import EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.common import clock
+from bangfu.common.bounds import FIRST_YEAR
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.common.paging import keyset_page
 from bangfu.ledger import selectors as ledger_selectors
@@ -46,7 +47,7 @@ class LedgerFilterForm(StyledForm):
         self.unions = {u.pk: u for u in _unions(user)}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
         this_year = clock.today().year
-        self.fields["year"].choices = blank("全部年度", [(y, f"{y}年") for y in range(this_year, 2018, -1)])
+        self.fields["year"].choices = blank("全部年度", [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)])
         self.default_union = user.organisation
 
     def filters(self) -> dict:
