@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.selectors import organisation_list
-from bangfu.audit.labels import action_label
+from bangfu.audit.labels import action_label as audit_action_label
 from bangfu.common import clock
 from bangfu.common.errors import DomainError, NotFound
 from bangfu.programmes import selectors, services
@@ -23,6 +21,8 @@ from bangfu.programmes.models import BankFormat, Delivery, Exclusion, LineState,
 from bangfu.registry import selectors as registry
 
 from ..access import page
+from ..casework import conflict_rows
+from ..errors import stale_message
 from ..forms.programmes import AdjustForm, PayeeForm, ProgrammeForm, ReturnFileForm, RoundForm
 from ..selectors import may_approve_item
 
@@ -39,11 +39,12 @@ def _download(content: bytes, name: str, kind: str = "xlsx") -> HttpResponse:
 
 
 def _fail(request, exc: DomainError) -> None:
-    messages.error(request, exc.message)
-    for change in exc.extra.get("changes", []):  # a stale step refused: what was saved since the page was read
-        at = timezone.localtime(datetime.datetime.fromisoformat(change["at"]))
-        messages.warning(request, f"此后已保存的修改:{at:%Y-%m-%d %H:%M} {change['actor'] or '系统'} "
-                                  f"{action_label(change['action'])}")
+    messages.error(request, stale_message(exc, request.user))  # "他人" only when someone else saved
+    changes = exc.extra.get("changes", [])  # a stale step refused: what was saved since the page was read
+    for change, row in zip(changes, conflict_rows(changes, user=request.user), strict=True):
+        at = timezone.localtime(row["at"])
+        messages.warning(request, f"此后已保存的修改:{at:%Y-%m-%d %H:%M} {row['actor']} "
+                                  f"{audit_action_label(change['action'])}")
     for warning in exc.extra.get("warnings", []):
         messages.warning(request, f"预算提醒:{warning}")
 
