@@ -269,7 +269,7 @@ def main() -> None:
     ap.add_argument("--cli-runs", type=int, default=30)
     ap.add_argument("--jsonl-runs", type=int, default=3)
     ap.add_argument("--table-runs", type=int, default=2, help="warm runs of `bangfu assess-table` on 10⁶")
-    ap.add_argument("--no-openfisca", action="store_true")
+    ap.add_argument("--no-openfisca", action="store_true", help="no OpenFisca simulation (the anchor's numpy still runs)")
     ap.add_argument("--only-bulk", action="store_true", help="bulk figures only (no single, CLI, JSON Lines)")
     for hidden in ("--worker", "--path", "--kind"):
         ap.add_argument(hidden, help=argparse.SUPPRESS)
@@ -284,10 +284,11 @@ def main() -> None:
     import pyarrow
 
     sizes = [int(x) for x in args.sizes.split(",") if x]
-    openfisca = (not args.no_openfisca and importlib.util.find_spec("openfisca_core") is not None
-                 and (ANCHOR / "bench.py").exists())
+    # The anchor's numpy reads its figures through openfisca-core; its simulation (slow, large) can be left out.
+    anchor = importlib.util.find_spec("openfisca_core") is not None and (ANCHOR / "bench.py").exists()
+    openfisca = anchor and not args.no_openfisca
     env = {"python": sys.version.split()[0], "numpy": numpy.__version__, "pyarrow": pyarrow.__version__,
-           "cpus": os.cpu_count(), "openfisca_core": importlib.metadata.version("openfisca-core") if openfisca
+           "cpus": os.cpu_count(), "openfisca_core": importlib.metadata.version("openfisca-core") if anchor
            else None, "as_of": AS_OF, "seed": SEED,
            "load_start": os.getloadavg()}
     print(", ".join(f"{k} {v}" for k, v in env.items()), flush=True)
@@ -303,7 +304,7 @@ def main() -> None:
         for kind in ("bangfu", "hardship"):
             if "error" in row[kind]:
                 sys.exit(f"bulk run of {n} ({kind}) failed: {row[kind]['error']}")
-        if openfisca:
+        if anchor:
             row["numpy"] = run("numpy", n, reps=3, kind="all")
             row["numpy_hardship"] = run("numpy", n, reps=3, kind="hardship")
         print(f"N={n:,} hardship only: bangfu {row['hardship']['seconds']:.3f} s, "

@@ -47,7 +47,16 @@ def cents(amount: np.ndarray | float) -> np.ndarray:
     within 1e-6 of one half is one half.
     """
     x = np.round(np.asarray(amount, np.float64), 6)
-    return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-6)
+    if not x.ndim:
+        return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-6)
+    sign = np.sign(x)  # the same operations in the same order, in place: no fresh pages per step
+    np.abs(x, out=x)
+    x *= 100
+    x += 0.5
+    x += 1e-6
+    np.floor(x, out=x)
+    x *= sign
+    return x
 
 
 @dataclass
@@ -92,8 +101,10 @@ def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray,
         value = float(cents(amount))
         return np.zeros(n_cities, np.int64) if np.isnan(value) else np.bincount(city, minlength=n_cities) * int(value)
     fen = cents(np.asarray(amount)[held])
-    paid = ~np.isnan(fen)
-    return np.rint(np.bincount(city[paid], weights=fen[paid], minlength=n_cities)).astype(np.int64)
+    if np.isnan(fen).any():  # a null amount is no money
+        paid = ~np.isnan(fen)
+        fen, city = fen[paid], city[paid]
+    return np.rint(np.bincount(city, weights=fen, minlength=n_cities)).astype(np.int64)
 
 
 def totals(population: Population, evaluation: Evaluation) -> Totals:
@@ -107,11 +118,22 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
     entitled[0] = np.bincount(city_h, minlength=n)  # the gate
+    # Rows by city for a rule of no condition are the gate's, and a rule of one condition shared with another
+    # (特困 households: five rules) counts as that one did.
+    counted = {"household": {(): entitled[0]}, "person": {(): np.bincount(city["person"], minlength=n)}}
     for i, result in enumerate(results, start=1):
         rule, held = result.rule, result.entitled
-        where = city[rule.entity][held]
-        entitled[i] = np.bincount(where, minlength=n)
+        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else None
+        where = None
+        if key in counted[rule.entity]:
+            entitled[i] = counted[rule.entity][key]
+        else:
+            where = city[rule.entity][held]
+            entitled[i] = np.bincount(where, minlength=n)
+            if key is not None:
+                counted[rule.entity][key] = entitled[i]
         if rule.kind in PAID and result.outcome.amount is not None:
+            where = city[rule.entity][held] if where is None else where
             fen[i] = _fen_by_city(result.outcome.amount, held, where, n)
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     return Totals(rules, np.bincount(city_of_region[population.region], minlength=n), entitled, fen)
