@@ -5,6 +5,12 @@ Each bulk and JSON Lines figure is measured on two populations: the synthetic on
 households stop at the first check, not archived or not in hardship) and one of archived hardship
 households only (`hardship`), where every rule has work to do.
 
+Bulk figures are computation to computation (the population in memory, `bulk.population_totals`: the gate,
+the rules over the households it admits, totals, batch by batch), CPU seconds first (the machine is shared),
+cold (first run) and warm (best of the others), beside the anchor's hand-written numpy (its 9 formulas) on
+the same population in the same run; with 10⁶ among the sizes, `bangfu assess-table` on the 10⁶ Parquet
+file is timed as a whole process. 10⁷ (`--sizes 1000000,10000000 --no-openfisca`) needs about 4.2 GiB.
+
 Run `.venv/bin/python benchmarks/engine.py [--sizes 10000,100000,1000000]`. Prints figures (not a
 test) and writes them to benchmarks/out/engine.json. Every measurement runs in its own child
 process, so that `ru_maxrss` is the peak of that run alone (on Linux a child's starts from its
