@@ -95,7 +95,13 @@ def evaluate(population: Population, parameters: ParameterSet | None = None) -> 
     if not gate.entitled.all():
         households = np.flatnonzero(gate.entitled)
         admitted, persons = population.take(gate.entitled)
+    if not admitted.n_households:  # no row for any rule to speak of (a refused household alone: most calls)
+        return Evaluation(population, gate, admitted, [_result(rule, _NOTHING, 0) for rule in RULES],
+                          households, persons)
     ctx = Ctx(admitted, parameters)
     size = {"household": admitted.n_households, "person": admitted.n_persons}
     results = [_result(rule, rule.formula(ctx), size[rule.entity]) for rule in RULES]
     return Evaluation(population, gate, admitted, results, households, persons)
+
+
+_NOTHING = Outcome([])

@@ -295,13 +295,13 @@ class ParameterSet:
             value[cell] = vals[has][:, None]
             illustrative[cell] = ill[has][:, None]
         illustrative &= ~np.isnan(value)
-        if not value.size:  # an empty batch
-            return value, illustrative, None
-        first = value.flat[0]
-        same = np.all(np.isnan(value)) if np.isnan(first) else np.all(value == first)
         scalar = None
-        if same and np.all(illustrative == illustrative.flat[0]):
-            scalar = (value.flat[0].item(), illustrative.flat[0].item())
+        # An empty batch (no household past the gate) is memoised too: a refused household is most calls.
+        if value.size:
+            first = value.flat[0]
+            same = np.all(np.isnan(value)) if np.isnan(first) else np.all(value == first)
+            if same and np.all(illustrative == illustrative.flat[0]):
+                scalar = (value.flat[0].item(), illustrative.flat[0].item())
         result = (value, illustrative, scalar)
         if len(self._tables) > 512:
             self._tables.clear()

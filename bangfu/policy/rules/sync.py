@@ -25,7 +25,8 @@ def minimum_living_guarantee(c: Ctx) -> Outcome:
     """
     p = c.pop
     able = c.working_age & ~c.in_school & (p.work_ability == s.WORK_ABILITIES.index("full"))
-    has_able = np.bincount(p.hh, weights=able, minlength=p.n_households) > 0
+    has_able = np.zeros(p.n_households, bool)
+    has_able[p.hh[able]] = True
     standard = c.hparam("sync.dibao.standard")
     gap = np.maximum(0.0, standard.value * c.household_size - p.monthly_income)
     return Outcome([
