@@ -11,7 +11,7 @@ from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from bangfu.common import clock
 
@@ -31,7 +31,8 @@ def blank_factory(model) -> Callable[..., SimpleNamespace]:
 
 
 def converter(field, now) -> Callable[[Any], Any]:
-    ops, kind = connection.ops, field.get_internal_type()
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: `connection` is a proxy that looks it up each time
+    ops, kind = db.ops, field.get_internal_type()
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = ops.adapt_datetimefield_value(now)
         return lambda obj: stamp
@@ -41,7 +42,7 @@ def converter(field, now) -> Callable[[Any], Any]:
     if kind == "DecimalField":
         return lambda obj: ops.adapt_decimalfield_value(get(obj), field.max_digits, field.decimal_places)
     if kind in {"DateTimeField", "JSONField"}:
-        return lambda obj: field.get_db_prep_save(get(obj), connection)
+        return lambda obj: field.get_db_prep_save(get(obj), db)
     return get
 
 
