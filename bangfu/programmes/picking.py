@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 
 from bangfu.cases.workflow import ARCHIVED_STATES
-from bangfu.policy import assess_many
+from bangfu.policy import InputError, assess_many
 from bangfu.policy.rules import rounds as rules
 from bangfu.registry.assessment import household_to_assessment_document
 from bangfu.registry.models import Household, Member
@@ -48,12 +48,12 @@ def _education(households: Sequence[HouseholdRow], day: datetime.date, progress)
         documents = [household_to_assessment_document(found[i], day) for i in ids]
         try:
             answers = assess_many(documents, parameters=params)
-        except Exception:  # one incomplete file must not stop the round: assess one by one
+        except InputError:  # one incomplete file must not stop the round: assess one by one
             answers = []
             for document in documents:
                 try:
                     answers.append(assess_many([document], parameters=params)[0])
-                except Exception:
+                except InputError:
                     answers.append({"benefits": [], "not_eligible": [
                         {"code": "household.eligibility", "reason": "档案信息不完整,无法测算"}]})
         out.extend(rules.education_aid(answers))
