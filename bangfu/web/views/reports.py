@@ -114,7 +114,7 @@ def entitlements(request):
         return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "nav": "reports",
                                                                  "pending": True, "as_of": as_of,
                                                                  "crumbs": _breadcrumbs(user, union)})
-    result = stored.value  # a fresh copy (unpickled, or just computed and stored): links are added to it
+    result = stored.value  # a fresh copy (read from its JSON, or just computed and stored): links are added to it
     for area in result["areas"]:
         area["link"] = households_link(area["union"], status=IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
