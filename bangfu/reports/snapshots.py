@@ -77,7 +77,7 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
 
 
 def report_figures(*, user, union, year: int, background: bool = True) -> Figures:
-    """Every figure of the union's report for `year` (households, flows, help by source and programme, medical
+    """Every figure of the union's report for `year` (households, flows, help by source, programme and benefit, medical
     costs, year on year, Article 2's targets on today's date), from the stored summary."""
     from bangfu.cases.targets import article2_targets
 
@@ -89,6 +89,7 @@ def report_figures(*, user, union, year: int, background: bool = True) -> Figure
         return {"house": s.household_report(user=user, union=union), "flows": s.flow_report(user=user, union=union, year=year),
                 "help": s.help_report(user=user, union=union, year=year),
                 "programmes": s.programme_report(user=user, union=union, year=year),
+                "benefits": s.benefit_help_report(user=user, union=union, year=year),
                 "yoy": s.year_on_year(user=user, union=union, year=year),
                 "medical": medical_report(user=user, union=union, year=year),
                 "targets": article2_targets(user=user, union=union, year=year, as_of=clock.today())}

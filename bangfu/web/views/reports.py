@@ -94,6 +94,7 @@ def reports(request):
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
         "yoy": figures["yoy"], "programmes": figures["programmes"], "medical": figures["medical"],
+        "benefits": figures["benefits"],
         "goals": s.article2_progress(figures["targets"]), "stored": stored,
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
@@ -135,7 +136,7 @@ def reports_export(request):
     user, union, year = request.user, p["union"], p["year"]
     figures = report_figures(user=user, union=union, year=year).value
     body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
-                           programmes=figures["programmes"], medical=figures["medical"])
+                           programmes=figures["programmes"], medical=figures["medical"], benefits=figures["benefits"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
