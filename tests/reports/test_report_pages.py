@@ -124,3 +124,27 @@ def test_outside_the_area_is_a_404(area, users, orgs, login):
     response = client.get("/reports/")
     assert response.context["house"]["total"]["total"] == 1
     assert client.get("/reports/entitlements/", {"union": orgs["g1"].pk}).status_code == 404
+
+
+def test_article2_figures_open_their_household_lists(area, users, orgs, login):
+    """The archive and the families that left hardship in the year, each link listing exactly its figure, within
+    the list's own area restriction."""
+    client = login(users["admin_province"])
+    response = client.get("/reports/", {"year": 2025})
+    goals = {g["key"]: g for g in response.context["goals"]["goals"]}
+    figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
+    linked = {key: (value, link) for key, (value, link) in figures.items() if link}
+    assert set(linked) == {"archived", "exited_by_work", "social_assistance"}
+    for key, (value, link) in linked.items():
+        assert client.get(link).context["result"].total == value, key
+    assert figures["exited_by_work"][0] == 1  # h5, closed as exited on 2025-06-15
+    assert client.get(goals["resolved"]["links"]["done"]).context["result"].total == goals["resolved"]["done"] == 1
+    assert client.get(goals["helped"]["links"]["of"]).context["result"].total == goals["helped"]["of"] == 4
+    assert goals["resolved"]["links"]["of"] == "" and goals["helped"]["links"]["done"] == ""
+    html = response.content.decode()
+    assert f'<a href="{goals["resolved"]["links"]["done"].replace("&", "&amp;")}">1</a>' in html
+    # another year's exits are not this year's: the 2024 list is empty
+    assert client.get("/households/", {"union": orgs["province"].pk, "closed_year": 2024}).context["result"].total == 0
+    # 无锡's auditor following the same filter sees none of 南京's exits
+    wuxi = login(users["auditor_wuxi"]).get("/households/", {"closed_year": 2025, "closed_as": "exited"})
+    assert wuxi.status_code == 200 and wuxi.context["result"].total == 0
