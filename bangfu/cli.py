@@ -15,7 +15,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return engine_main(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings.base")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line, get_commands
+
+    if argv[0] not in get_commands() and argv[0] not in ("help", "version", "--version"):
+        # Django would answer "Unknown command" in English.
+        print(f"未知的命令:{argv[0]}(引擎命令见 bangfu --help,服务命令见 bangfu help)", file=sys.stderr)
+        return 2
 
     execute_from_command_line(["bangfu", *argv])
     return 0

@@ -139,12 +139,26 @@ def _scalar(value: Any, field: models.Field | None, key: str) -> str:
             return EMPTY
         if isinstance(field, models.BooleanField):
             return "是" if text == "True" else "否"
-    choices = _choices(field) or VALUE_CHOICES.get(key, {})
-    if text in choices:
-        return str(choices[text])
+    for choices in (_choices(field), VALUE_CHOICES.get(key, {}), key_choices().get(key, {})):
+        if text in choices:
+            return str(choices[text])
     if _ISO_DATETIME.match(text):
         return _local_time(text)
     return text
+
+
+@functools.cache
+def key_choices() -> dict[str, dict[str, str]]:
+    """Every model field with choices, by field name, over all the apps: the labels of codes under a key that the
+    object type's own models lack (a household's row naming a department fact's `department`, say)."""
+    out: dict[str, dict[str, str]] = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if getattr(field, "choices", None):
+                merged = out.setdefault(field.name, {})
+                for code, label in _choices(field).items():
+                    merged.setdefault(code, str(label))
+    return out
 
 
 def _choices(field: models.Field | None) -> dict:

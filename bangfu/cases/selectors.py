@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
 from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
+from bangfu.common.bounds import FIRST_YEAR
 from bangfu.common.errors import DomainError, NotFound
 from bangfu.policy.money import CENT
 
@@ -157,10 +158,7 @@ def plan_mismatches(plan: Plan, as_of: datetime.date) -> dict:
     return {"as_of": as_of.isoformat(), "gone": gone, "changed": changed, "missing": missing}
 
 
-FIRST_PLAN_YEAR = 2019  # the notice's year
-
-
 def plan_years() -> range:
     """The years a plan may be made for: from the notice's year to next year (a year outside is no plan year at
     all, for the service and the pages alike)."""
-    return range(FIRST_PLAN_YEAR, clock.today().year + 2)
+    return range(FIRST_YEAR, clock.today().year + 2)

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from bangfu.policy.parameters import NOTICE_DAY
+
 from .errors import ValidationFailed
 from .spreadsheets import refuse_formula
 
@@ -20,6 +22,9 @@ PAGE_MAX = 100_000
 # and a date lie where the programme's data can (no year 0 or 10000 reaches the database or date arithmetic).
 YEAR_MIN, YEAR_MAX = 1900, 2100
 DAY_MIN, DAY_MAX = datetime.date(YEAR_MIN, 1, 1), datetime.date(YEAR_MAX, 12, 31)
+# The programme's first year, the notice's (苏政办发[2019]2号, in force from `NOTICE_DAY`): the earliest year of a
+# budget, a plan, a report and a medical bill.
+FIRST_YEAR = NOTICE_DAY.year
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]

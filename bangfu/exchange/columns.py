@@ -14,6 +14,8 @@ from .values import code_text, half_width, parse_decimal, parse_int, refuse_form
 HOUSEHOLD_SHEET, MEMBER_SHEET, ERROR_HEADER = "家庭", "成员", "错误"
 NUMBER = "户编号"
 OUTCOME_HEADER = "处理结果"  # the result file's column of what happened to each row, beside 错误
+# The templates' example rows carry this 户编号; the import skips them, so a template filled below them imports as is.
+EXAMPLE_NUMBER = "示例"
 YES, NO = ("是", "yes", "true", "1", "y"), ("否", "no", "false", "0", "n", "")
 
 
@@ -47,7 +49,7 @@ MEMBER_COLUMNS = (
     Column(NUMBER, "number", required=True, width=10),
     Column("姓名", "name", required=True),
     Column("身份证号码", "id_number", "id", required=True, width=22),
-    Column("与户主关系", "relation", "enum", c.Relation, required=True),
+    Column("与职工本人关系", "relation", "enum", c.Relation, required=True),
     Column("手机号码", "phone", "phone"),
     Column("就业状况", "employment", "enum", c.Employment),
     Column("工作单位", "employer", width=20),
@@ -60,6 +62,24 @@ MEMBER_COLUMNS = (
     Column("学校性质", "school_institution", "enum", c.Institution),
     Column("学校名称", "school_name", width=20),
 )
+
+# One example household in the templates (a worker and a child), every value as a person would type it.
+EXAMPLE_HOUSEHOLD = {NUMBER: EXAMPLE_NUMBER, "所属工会代码": "", "行政区划代码": "320102",
+                     "家庭住址": "南京市玄武区示例路1号1栋101室", "联系电话": "13900000000", "申请类别": "困难",
+                     "致困原因": "因病、因学", "享受城市低保": "否", "低保边缘户": "否", "有自有住房": "是",
+                     "住房面积(平方米)": "45.5", "有机动车": "否", "金融资产(元)": "2000", "备注": "示例行,导入时跳过"}
+EXAMPLE_MEMBERS = (
+    {NUMBER: EXAMPLE_NUMBER, "姓名": "张示例", "身份证号码": "320102198001010112", "与职工本人关系": "本人",
+     "手机号码": "13900000000", "就业状况": "在业", "工作单位": "南京示例有限公司", "劳动能力": "有劳动能力",
+     "健康状况": "慢性病", "大重病患者": "否"},
+    {NUMBER: EXAMPLE_NUMBER, "姓名": "张小例", "身份证号码": "320102201209010124", "与职工本人关系": "子女",
+     "就业状况": "在校学生", "劳动能力": "有劳动能力", "健康状况": "健康", "大重病患者": "否", "学段": "初中",
+     "年级": "2", "学校性质": "公办", "学校名称": "南京市示例中学"},
+)
+
+
+def is_example(row: dict) -> bool:
+    return str(row.get(NUMBER) or "").strip() == EXAMPLE_NUMBER
 
 
 @cache

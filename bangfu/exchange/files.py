@@ -66,8 +66,13 @@ def read_upload(name: str, content: bytes, wanted: tuple[str, ...]) -> dict[str,
     return read_workbook(content, wanted)
 
 
+# Headers an older template used, read as today's (the household template's 与户主关系 is the form's 与职工本人关系).
+RENAMED_HEADERS = {"与户主关系": "与职工本人关系"}
+
+
 def _header(values) -> list[str]:
-    return [str(v).strip().rstrip("*").strip() if v is not None else "" for v in values]
+    names = [str(v).strip().rstrip("*").strip() if v is not None else "" for v in values]
+    return [RENAMED_HEADERS.get(name, name) for name in names]
 
 
 def _row_dict(headers: list[str], values) -> dict | None:

@@ -12,7 +12,7 @@ from bangfu.medical.settlement import family_share_since
 from bangfu.policy.money import CENT
 from bangfu.policy.rules import income
 from bangfu.registry import choices as c
-from bangfu.registry.assessment import INCOME_MONTHS
+from bangfu.registry.assessment import INCOME_MONTHS, income_missing_text
 from bangfu.registry.income import income_batch, lines_on
 from bangfu.registry.models import Household
 
@@ -114,8 +114,7 @@ def propose_category(household: Household, as_of: datetime.date) -> dict:
         reasons.insert(0, "缺少当地城市低保标准、认定参数或家庭成员,无法测算")
         return _out(None, reasons, figures, parameters)
     if not summary.months_recorded[0]:
-        first, last = (f"{m.astype(object):%Y年%m月}" for m in income.window(as_of, INCOME_MONTHS)[[0, -1]])
-        reasons.insert(0, f"{first}至{last}没有家庭收入记录:收入信息缺失,请先登记家庭收入,暂不建议认定类别")
+        reasons.insert(0, f"{income_missing_text(as_of)},请先登记家庭收入,暂不建议认定类别")
         return _out(None, reasons, figures, parameters)
     category = CATEGORIES[int(income.category_by_income(summary.per_capita, summary.known,
                                                           np.array([lines.extreme]),

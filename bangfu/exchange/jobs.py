@@ -19,7 +19,7 @@ from bangfu.common.storage import open_stored
 from bangfu.registry.services.households import union_check
 
 from . import files, limits
-from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
+from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET, is_example
 from .importer import HouseholdChecker, split_csv
 from .leases import job_claim, job_record_failure, lease_until
 from .models import ImportJob, ImportMode, JobKind, JobState
@@ -128,10 +128,18 @@ def job_result_open(*, actor, job: ImportJob) -> tuple[File, str]:
     return open_stored(job.result_file, "该任务的结果文件已不在存储中,请重新导入或联系管理员"), f"结果-{job.pk}.{suffix}"
 
 
+def _without_examples(sheet: files.Sheet) -> files.Sheet:
+    """The sheet less the template's example rows (户编号 示例)."""
+    kept = [(row, number) for row, number in zip(sheet.rows, sheet.numbers, strict=True) if not is_example(row)]
+    sheet.rows, sheet.numbers = [r for r, _ in kept], [n for _, n in kept]
+    return sheet
+
+
 def _read(job: ImportJob):
     with job.file.open("rb") as fh:
         content = fh.read()
-    sheets = files.read_upload(job.original_name, content, (HOUSEHOLD_SHEET, MEMBER_SHEET))
+    sheets = {name: _without_examples(sheet) for name, sheet in
+              files.read_upload(job.original_name, content, (HOUSEHOLD_SHEET, MEMBER_SHEET)).items()}
     if files.CSV_SHEET in sheets:
         sheet = sheets[files.CSV_SHEET]
         from .template import CSV_COLUMNS
@@ -164,20 +172,27 @@ def run_household_import(job: ImportJob) -> None:
     if not households.rows:
         _finish(job, JobState.INVALID, message="文件中没有家庭数据:请在表头下方逐行填写家庭和成员后重新上传")
         return
-    rows = len(households.rows) + len(members.rows)
-    # Every row is checked, then every household written: the bar counts both, so it only moves forward.
+    # Every row is checked, then every household written: each phase has its own count (校验 rows of the file,
+    # 写入 households), `processed` runs through both so the bar only moves forward. A CSV's household rows are
+    # its member rows too: checked twice, counted once.
+    flat = len(sheets) == 1 and sheets[0].name == files.CSV_SHEET
+    rows = len(members.rows) if flat else len(households.rows) + len(members.rows)
+    job.check_total, job.write_total = rows, len(households.rows)
     job.total = rows + len(households.rows)
-    job.save(update_fields=["total"])
+    job.save(update_fields=["check_total", "write_total", "total"])
     progress = Progress(job.pk)
     try:
+        skip = len(households.rows) if flat else 0
         checker = HouseholdChecker(actor=job.created_by, default_union=job.union, today=clock.today(),
-                                   progress=progress)
+                                   progress=lambda n: progress(max(n - skip, 0)))
         checked = checker.check(households, members, initial)
         if checked.errors and job.mode == ImportMode.ALL:
             _refuse(job, sheets, checked)
             return
-        job.state = JobState.WRITING
-        job.save(update_fields=["state"])
+        progress(rows)
+        job.state, job.write_total = JobState.WRITING, len(checked.clean)
+        job.total = rows + job.write_total
+        job.save(update_fields=["state", "write_total", "total"])
         _write(job, sheets, checked, lambda n: progress(rows + n))
         progress(job.total)
     finally:

@@ -48,6 +48,10 @@ class ImportJob(models.Model):
     result_file = models.FileField(upload_to="exchange/out/%Y/%m/", blank=True)
     total = models.PositiveIntegerField("总行数", default=0)
     processed = models.PositiveIntegerField("已处理行数", default=0)
+    # A household file is checked row by row, then written household by household: each phase has its own count,
+    # `processed` runs through both (check_total + write_total = total), so the bar only moves forward.
+    check_total = models.PositiveIntegerField("校验行数", default=0)
+    write_total = models.PositiveIntegerField("待写入家庭数", default=0)
     error_rows = models.PositiveIntegerField("错误行数", default=0)
     written = models.PositiveIntegerField("写入家庭/记录数", default=0)
     skipped = models.PositiveIntegerField("未导入家庭数", default=0)
@@ -75,6 +79,15 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}#{self.pk} {self.original_name}"
+
+    def phases(self) -> list[tuple[str, int, int]]:
+        """A household file's phases as (name, done, of): 校验 rows, then 写入 households once writing began."""
+        if self.kind != JobKind.HOUSEHOLDS or not self.check_total:
+            return []
+        out = [("校验", min(self.processed, self.check_total), self.check_total)]
+        if self.state in (JobState.WRITING, JobState.DONE) or self.processed > self.check_total:
+            out.append(("写入", min(max(self.processed - self.check_total, 0), self.write_total), self.write_total))
+        return out
 
     @property
     def summary(self) -> str:

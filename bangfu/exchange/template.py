@@ -9,16 +9,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bangfu.common.spreadsheets import csv_bytes, put, workbook_bytes
 
-from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, Column
+from .columns import (
+    EXAMPLE_HOUSEHOLD,
+    EXAMPLE_MEMBERS,
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_SHEET,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+    Column,
+)
 
 
-def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], lists, first: bool) -> None:
+def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], lists, first: bool,
+           examples: tuple[dict, ...]) -> None:
     ws = book.active if first else book.create_sheet()
     ws.title = title
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    grey = Font(italic=True, color="808080")
     for index, column in enumerate(columns, start=1):
         cell = put(ws, 1, index, column.header + ("*" if column.required else ""))
         cell.font, cell.fill = bold, fill
+        for row, example in enumerate(examples, start=2):
+            put(ws, row, index, example.get(column.header, "")).font = grey
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
         # Text format, so that ID numbers and phone numbers keep every digit.
@@ -57,8 +69,8 @@ def _options(book: Workbook) -> dict:
 def household_template_xlsx() -> bytes:
     book = Workbook()
     lists = _options(book)
-    _sheet(book, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, lists, first=True)
-    _sheet(book, MEMBER_SHEET, MEMBER_COLUMNS, lists, first=False)
+    _sheet(book, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, lists, first=True, examples=(EXAMPLE_HOUSEHOLD,))
+    _sheet(book, MEMBER_SHEET, MEMBER_COLUMNS, lists, first=False, examples=EXAMPLE_MEMBERS)
     book.move_sheet("选项", offset=2)
     return workbook_bytes(book)
 
@@ -67,5 +79,8 @@ CSV_COLUMNS = (*HOUSEHOLD_COLUMNS, *(c for c in MEMBER_COLUMNS if c.field != "nu
 
 
 def household_template_csv() -> bytes:
-    """The CSV form (headers only): one row per member; household columns on its first row, or repeated alike."""
-    return csv_bytes([c.header for c in CSV_COLUMNS], [])
+    """The CSV form: one row per member, household columns on its first row (or repeated alike); the example
+    household's rows (户编号 示例) first, which the import skips."""
+    rows = [[(EXAMPLE_HOUSEHOLD if i == 0 else {}).get(c.header, member.get(c.header, "")) for c in CSV_COLUMNS]
+            for i, member in enumerate(EXAMPLE_MEMBERS)]
+    return csv_bytes([c.header for c in CSV_COLUMNS], rows)

@@ -11,6 +11,7 @@ from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
 from bangfu.common.errors import NotFound, ValidationFailed
 from bangfu.policy.money import CENT
+from bangfu.registry.models import Member
 
 from .models import Budget, LedgerEntry, LedgerRequest
 
@@ -48,7 +49,10 @@ def entry_get(*, user, pk: int, action: str = VIEW) -> LedgerEntry:
 
 
 def request_list(*, user, status: str = "") -> QuerySet[LedgerRequest]:
-    qs = LedgerRequest.objects.restrict(user, VIEW).select_related("union", "requested_by")
+    """Requests the user may see, each with `worker_name`: the name of the worker the household is on file for."""
+    worker = Member.objects.filter(household=OuterRef("household_id"), relation="self", removed=False)
+    qs = (LedgerRequest.objects.restrict(user, VIEW).select_related("union", "requested_by")
+          .annotate(worker_name=Subquery(worker.values("name")[:1])))
     return (qs.filter(status=status) if status else qs).order_by(*REQUEST_ORDER)
 
 

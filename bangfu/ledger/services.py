@@ -15,7 +15,7 @@ from bangfu.cases.models import Measure
 from bangfu.cases.services.common import required_reason
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
-from bangfu.common.bounds import decimal_within, text_within
+from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX, decimal_within, text_within
 from bangfu.common.clock import today
 from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
 from bangfu.registry.models import Household
@@ -173,8 +173,8 @@ def budget_set(*, actor, union: Organisation, fund_source: str, year: int, amoun
         raise AccessDenied("只有管理员可以设置本级及下级工会的预算")
     if fund_source not in FundSource.values:
         raise ValidationFailed("资金来源无效", field="fund_source")
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationFailed("预算年度应为2000到2100之间的年份", field="year")
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= YEAR_MAX:
+        raise ValidationFailed(f"预算年度应为{FIRST_YEAR}到{YEAR_MAX}之间的年份", field="year")
     amount = _money(amount, model=Budget, label="预算金额")
     if amount < 0:
         raise ValidationFailed("预算金额不能为负数", field="amount")

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from bangfu.accounts.access import CHANGE, DELETE
 from bangfu.common import clock
-from bangfu.common.bounds import Count, Day, DbId, Year
+from bangfu.common.bounds import FIRST_YEAR, Count, Day, DbId, Year
 from bangfu.common.errors import ValidationFailed
 from bangfu.registry import selectors as registry
 
@@ -94,7 +94,7 @@ def bill_list(request: HttpRequest, household_id: DbId, year: Year | None = None
     household = registry.household_get(user=request.user, pk=household_id)
     today = clock.today()
     year = year or today.year
-    if not 2019 <= year <= today.year:
+    if not FIRST_YEAR <= year <= today.year:
         raise ValidationFailed("年度无效", field="year")
     summary = selectors.medical_year(user=request.user, household=household, year=year,
                                      as_of=min(today, datetime.date(year, 12, 31)))

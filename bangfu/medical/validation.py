@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from bangfu.common.bounds import date_or_none
+from bangfu.common.bounds import FIRST_YEAR, date_or_none
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.money import CENT
 
@@ -78,8 +78,8 @@ def clean_bill(data: Mapping, *, today: datetime.date, current: Mapping | None =
         raise ValidationFailed("政策范围内费用不能超过医疗总费用", field="in_scope")
     if out["billed_on"] > today:
         raise ValidationFailed("出院(结算)日期不能晚于今天", field="billed_on")
-    if out["billed_on"] < datetime.date(2019, 1, 1):
-        raise ValidationFailed("只记录2019年及以后的单据", field="billed_on")
+    if out["billed_on"] < datetime.date(FIRST_YEAR, 1, 1):
+        raise ValidationFailed(f"只记录{FIRST_YEAR}年及以后的单据", field="billed_on")
     if out["admitted_on"] and out["admitted_on"] > out["billed_on"]:
         raise ValidationFailed("入院日期不能晚于出院日期", field="admitted_on")
     return out

@@ -12,8 +12,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from bangfu.policy import schema as s
+from bangfu.policy.messages import AFTER_AS_OF
 from bangfu.policy.regions import region_error, region_index
-from bangfu.policy.schema import InputError
+from bangfu.policy.schema import MORE_THAN_ONE_SELF, NO_SELF, InputError
 from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
 
 
@@ -43,8 +44,11 @@ def _null_mask(arr: pa.Array) -> np.ndarray | None:
     return ~np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset:].view(bool)
 
 
+COLUMN_MISSING = "缺少该列"
+
+
 def _where(rows: np.ndarray, pos: int, members: np.ndarray | None) -> str:
-    return f"row {rows[pos]}" + ("" if members is None else f", members[{members[pos]}]")
+    return f"第{rows[pos]}行" + ("" if members is None else f",members[{members[pos]}]")
 
 
 class _Columns:
@@ -59,18 +63,18 @@ class _Columns:
     def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
         if bad.any():
             pos = int(np.argmax(bad))
-            raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members)}: {message}")
+            raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members)}:{message}")
 
     def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
         """Where `arr` is null (None: nowhere); refused where the field has no default."""
         nulls = _null_mask(arr)
         if nulls is not None and default is None:
-            self.refuse(name, nulls if self.present is None else nulls & self.present, "missing (null)")
+            self.refuse(name, nulls if self.present is None else nulls & self.present, "缺少取值(null)")
         return nulls
 
     def _absent(self, name: str, default: Any) -> Any:
         if default is None and (self.present is None or self.present.any()):
-            raise InputError(self.prefix + name, "column missing")
+            raise InputError(self.prefix + name, COLUMN_MISSING)
         return 0 if default is None else default
 
     def values(self, name: str, default: Any = None) -> np.ndarray:
@@ -81,7 +85,7 @@ class _Columns:
         nulls = self._nulls(name, arr, default)
         if not (pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
                 or pa.types.is_date32(arr.type)):
-            raise InputError(self.prefix + name, f"should not be of type {arr.type}")
+            raise InputError(self.prefix + name, f"不应为{arr.type}类型")
         out = _plain(arr)
         if nulls is None:
             return out.astype(np.float64, copy=False) if pa.types.is_floating(arr.type) else out
@@ -113,7 +117,7 @@ class _Columns:
             unknown = codes == -1
             if unknown.any():
                 pos = int(np.argmax(unknown))
-                self.refuse(name, unknown, f"{arr[pos].as_py()!r} is not one of {', '.join(labels)}")
+                self.refuse(name, unknown, f"{arr[pos].as_py()!r}不是可选值之一({'、'.join(labels)})")
         if nulls is not None:
             codes = np.where(nulls, default or 0, codes)
         return codes + offset if offset else codes
@@ -133,7 +137,7 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     """Region indices; each (code, day) pair in the batch is checked once."""
     arr = h.arrays.get("region")
     if arr is None:
-        raise InputError("region", "column missing")
+        raise InputError("region", COLUMN_MISSING)
     arr = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
     h._nulls("region", arr, None)
     codes = arr.dictionary.to_pylist()
@@ -171,9 +175,9 @@ def _causes(h: _Columns) -> np.ndarray:
 def _households(h: _Columns) -> dict[str, np.ndarray]:
     as_of = h.values("as_of")
     income = h.values("monthly_income", 0.0)
-    h.refuse("monthly_income", ~(income >= 0) | np.isinf(income), "should be a number ≥ 0")
+    h.refuse("monthly_income", ~(income >= 0) | np.isinf(income), "应为不小于0的数")
     cpi = h.values("cpi_yoy_percent", np.nan)
-    h.refuse("cpi_yoy_percent", np.isinf(cpi), "should be a finite number")
+    h.refuse("cpi_yoy_percent", np.isinf(cpi), "应为有限的数")
     return {
         "as_of": as_of, "region": _region(h, as_of), "category": h.codes("category", s.CATEGORIES),
         "archived": h.values("archived"), "dibao": h.values("dibao", False),
@@ -184,17 +188,17 @@ def _households(h: _Columns) -> dict[str, np.ndarray]:
 def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
     lists = h.arrays.get("members")
     if lists is None:
-        raise InputError("members", "column missing")
+        raise InputError("members", COLUMN_MISSING)
     h._nulls("members", lists, None)
     lengths = pc.list_value_length(lists).fill_null(0).to_numpy()
-    h.refuse("members", lengths == 0, "at least one member is required")
+    h.refuse("members", lengths == 0, "至少应有一名成员")
     hh = np.repeat(np.arange(h.n), lengths)
     position = np.arange(len(hh)) - (np.cumsum(lengths) - lengths)[hh]
     flat = lists.flatten()
     m = _Columns(dict(zip([f.name for f in flat.type], flat.flatten(), strict=True)), "members.",
                  h.rows[hh], position)
     if flat.null_count:
-        m.refuse("", ~flat.is_valid().to_numpy(zero_copy_only=False), "a member is null")
+        m.refuse("", ~flat.is_valid().to_numpy(zero_copy_only=False), "成员不能为null")
     return m, hh
 
 
@@ -204,11 +208,11 @@ _SHIFTS = 32  # households up to this size: duplicate ids found by comparing eac
 def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
     ids = m.arrays.get("id")
     if ids is None:
-        raise InputError("members.id", "column missing")
+        raise InputError("members.id", COLUMN_MISSING)
     m._nulls("id", ids, None)
     if pa.types.is_dictionary(ids.type):
         ids = ids.dictionary.take(ids.indices)
-    m.refuse("id", _plain(pc.binary_length(ids)) == 0, "empty id")
+    m.refuse("id", _plain(pc.binary_length(ids)) == 0, "id不能为空")
     duplicate = np.zeros(len(hh), bool)
     number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     largest = int(m.members.max(initial=-1)) + 1
@@ -219,14 +223,14 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
         key = hh * (int(number.max(initial=0)) + 1) + number
         order = np.argsort(key, kind="stable")
         duplicate[order[1:]] = key[order[1:]] == key[order[:-1]]
-    m.refuse("id", duplicate, "duplicate member id")
+    m.refuse("id", duplicate, "成员id重复")
     return ids
 
 
 def _school(m: _Columns) -> dict[str, np.ndarray]:
     c = m.struct("school")
     year = np.where(c.present, c.values("year"), 0)
-    c.refuse("year", c.present & (year < 1), "should be ≥ 1")
+    c.refuse("year", c.present & (year < 1), "应不小于1")
     return {
         "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": np.minimum(year, np.iinfo(_DTYPES["school_year"]).max),
         "institution": np.where(c.present, c.codes("institution", s.INSTITUTIONS), 0),
@@ -237,9 +241,9 @@ def _school(m: _Columns) -> dict[str, np.ndarray]:
 def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
     c = m.struct("business")
     registered = np.where(c.present, c.values("registered_on"), np.datetime64("NaT"))
-    c.refuse("registered_on", c.present & (registered > as_of), "after as_of")
+    c.refuse("registered_on", c.present & (registered > as_of), AFTER_AS_OF)
     employees = np.where(c.present, c.values("employees", 0), 0)
-    c.refuse("employees", employees < 0, "should be ≥ 0")
+    c.refuse("employees", employees < 0, "应不小于0")
     none = s.PREMISES.index("none")
     return {
         "business": np.where(c.present, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
@@ -255,11 +259,11 @@ def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
 def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.ndarray]:
     sex = m.codes("sex", s.SEXES)
     given = m.codes("retirement_group", s.RETIREMENT_GROUPS, default=-1)
-    m.refuse("retirement_group", (given >= 0) & ((given == 0) != (sex == 0)), "contradicts sex")
+    m.refuse("retirement_group", (given >= 0) & ((given == 0) != (sex == 0)), "与性别sex不符")
     birth = m.values("birth_date")
-    m.refuse("birth_date", birth > as_of[hh], "after as_of")
+    m.refuse("birth_date", birth > as_of[hh], AFTER_AS_OF)
     disability = m.values("disability_grade", -1)
-    m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "should be 1-4")
+    m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "应为1至4")
     return {
         "hh": hh, "relation": m.codes("relation", s.RELATIONS), "sex": sex,
         "group": np.where(given >= 0, given, np.where(sex == 0, 0, 1)), "birth": birth,
@@ -281,8 +285,8 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
     m, hh = _member_list(h)
     persons = _persons(m, hh, households["as_of"])
     selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
-    h.refuse("members", selves == 0, "no member with relation self")
-    h.refuse("members", selves > 1, "more than one member with relation self")
+    h.refuse("members", selves == 0, NO_SELF)
+    h.refuse("members", selves > 1, MORE_THAN_ONE_SELF)
     ids = _ids(m, hh)
     return households, persons, ids.to_pylist() if with_ids else None
 

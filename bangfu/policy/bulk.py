@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from bangfu.policy.arrow import population_from_arrow
 from bangfu.policy.engine import GATE, Evaluation, evaluate
+from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
 from bangfu.policy.rules import RULES, Rule
 from bangfu.policy.schema import InputError
@@ -225,8 +226,8 @@ def assess_table_command(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return BAD_INPUT
     except (OSError, pa.ArrowException) as exc:
-        what = args.file if not args.scheduler else f"{args.file} or reach the Dask scheduler {args.scheduler}"
-        print(f"$: cannot read {what} ({exc})", file=sys.stderr)
+        what = args.file if not args.scheduler else f"{args.file}或连接Dask调度器{args.scheduler}"
+        print(cannot_read(what, exc), file=sys.stderr)
         return BAD_INPUT
     print_table(result, sys.stdout)
     if args.out:

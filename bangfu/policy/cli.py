@@ -12,6 +12,7 @@ from typing import IO
 
 from bangfu.policy import assess_households
 from bangfu.policy.answer_json import answer_json
+from bangfu.policy.messages import cannot_read, line_prefix
 from bangfu.policy.parameters import ParameterError, ParameterSet, load_bundle
 from bangfu.policy.schema import InputError, parse_document, parse_json
 
@@ -44,7 +45,7 @@ def document_command(path: str, out: IO[str], parse: Parse, answer: Answer) -> i
         print(str(exc), file=sys.stderr)
         return BAD_INPUT
     except OSError as exc:
-        print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
+        print(cannot_read(path, exc), file=sys.stderr)
         return BAD_INPUT
     out.write(dumps(answer([document])[0]) + "\n")
     return 0
@@ -113,14 +114,14 @@ def _jsonl(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
             try:
                 pending.append((number, parse(line)))
             except InputError as exc:
-                print(f"line {number}: {exc}", file=sys.stderr)
+                print(f"{line_prefix(number)}:{exc}", file=sys.stderr)
                 pending.append((number, exc))
                 status = BAD_INPUT
             if len(pending) >= CHUNK:
                 flush()
         flush()
     except OSError as exc:
-        print(f"$: cannot read {path} ({exc.strerror})", file=sys.stderr)
+        print(cannot_read(path, exc), file=sys.stderr)
         return BAD_INPUT
     return status
 
@@ -145,38 +146,67 @@ def _assess_table(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="bangfu", description="帮扶 policy engine (苏政办发[2019]2号)")
-    sub = p.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("assess", help="assess a household document (or JSON Lines with --jsonl)")
-    a.add_argument("file", help="a JSON document, or - for standard input")
-    a.add_argument("--jsonl", action="store_true", help="read JSON Lines, write one answer per line")
-    a.add_argument("--parameters", metavar="FILE",
-                   help="a parameter bundle written by `bangfu parameters export` (the figures of a running system)")
-    m = sub.add_parser("settle", help="settle a medical bill (or JSON Lines of bills with --jsonl)")
-    m.add_argument("file", help="a JSON document, or - for standard input")
-    m.add_argument("--jsonl", action="store_true", help="read JSON Lines, write one answer per line")
-    m.add_argument("--parameters", metavar="FILE",
-                   help="a parameter bundle written by `bangfu parameters export` (the figures of a running system)")
-    s = sub.add_parser("synth", help="write a synthetic population as Parquet")
-    s.add_argument("--households", type=int, required=True)
-    s.add_argument("--seed", type=int, default=1)
-    s.add_argument("--out", required=True)
-    s.add_argument("--as-of", default="2024-06-01", help="the assessment date written into every household")
-    s.add_argument("--partitions", type=int, default=1,
-                   help="write a directory of this many Parquet files instead of one file")
-    s.add_argument("--hardship-only", action="store_true", help="archived hardship households only")
-    t = sub.add_parser("assess-table", help="assess a Parquet population: per-benefit totals by city")
-    t.add_argument("file", help="a Parquet file, or a directory of Parquet files (a partitioned population)")
+    chinese_argparse()
+    p = argparse.ArgumentParser(prog="bangfu", description="帮扶政策计算引擎(苏政办发[2019]2号)")
+    sub = p.add_subparsers(dest="command", required=True, title="子命令")
+    bundle = "参数包(`bangfu parameters export` 导出的运行系统中的标准)"
+    a = sub.add_parser("assess", help="评估一户家庭的文档(加 --jsonl 则逐行评估 JSON Lines)")
+    a.add_argument("file", help="JSON 文档,- 表示标准输入")
+    a.add_argument("--jsonl", action="store_true", help="读取 JSON Lines,每行输出一个答复")
+    a.add_argument("--parameters", metavar="FILE", help=bundle)
+    m = sub.add_parser("settle", help="结算一张医疗费用单据(加 --jsonl 则逐行结算)")
+    m.add_argument("file", help="JSON 文档,- 表示标准输入")
+    m.add_argument("--jsonl", action="store_true", help="读取 JSON Lines,每行输出一个答复")
+    m.add_argument("--parameters", metavar="FILE", help=bundle)
+    s = sub.add_parser("synth", help="生成模拟人口(Parquet)")
+    s.add_argument("--households", type=int, required=True, help="户数")
+    s.add_argument("--seed", type=int, default=1, help="随机种子")
+    s.add_argument("--out", required=True, help="输出文件或目录")
+    s.add_argument("--as-of", default="2024-06-01", help="写入每户的评估日期")
+    s.add_argument("--partitions", type=int, default=1, help="写成含这么多个 Parquet 文件的目录,而不是一个文件")
+    s.add_argument("--hardship-only", action="store_true", help="只生成已建档的困难家庭")
+    t = sub.add_parser("assess-table", help="评估 Parquet 人口:按设区市汇总各项待遇")
+    t.add_argument("file", help="Parquet 文件,或 Parquet 文件目录(分区人口)")
     t.add_argument("--scheduler", metavar="ADDRESS",
-                   help="assess the partitions on the Dask cluster at ADDRESS (tcp://host:8786), "
-                        "or 'local' for a local cluster of this machine's cores")
-    t.add_argument("--out", help="write the totals as CSV here as well")
-    t.add_argument("--no-progress", action="store_true")
-    t.add_argument("--parameters", metavar="FILE",
-                   help="assess with this parameter bundle (`bangfu parameters export`, or a what-if's figures)")
-    t.add_argument("--against", metavar="FILE",
-                   help="a second bundle (the figures in force): print the difference per benefit and city")
+                   help="在 ADDRESS 的 Dask 集群上评估各分区(tcp://host:8786),local 表示用本机各核的本地集群")
+    t.add_argument("--out", help="同时把汇总写成 CSV")
+    t.add_argument("--no-progress", action="store_true", help="不显示进度")
+    t.add_argument("--parameters", metavar="FILE", help="用这个参数包评估(`bangfu parameters export`,或测算的标准)")
+    t.add_argument("--against", metavar="FILE", help="第二个参数包(现行标准):按待遇和设区市列出差额")
     return p
+
+
+# argparse's own words (Python 3.11), read through its module-level `_`: in Chinese, as every message the
+# command line shows. A phrase not listed stays as argparse has it.
+ARGPARSE_WORDS = {
+    "usage: ": "用法:",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数:%s",
+    "unrecognized arguments: %s": "无法识别的参数:%s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误:%(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项:%(value)r(可选:%(choices)s)",
+    "invalid %(type)s value: %(value)r": "无效的%(type)s值:%(value)r",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s:%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确:%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同用",
+    "ignored explicit argument %r": "忽略了显式参数 %r",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "unexpected option string: %s": "意外的选项:%s",
+}
+
+
+def chinese_argparse() -> None:
+    """argparse in Chinese for this process (its messages go through `argparse._`, gettext by default)."""
+    if getattr(argparse, "_bangfu_chinese", False):
+        return
+    original = argparse._
+    argparse._ = lambda text: ARGPARSE_WORDS.get(text) or original(text)
+    argparse._bangfu_chinese = True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 parameters = load_bundle(args.parameters)
             except OSError as exc:
-                print(f"--parameters: 无法读取{args.parameters}({exc.strerror})", file=sys.stderr)
+                print(cannot_read(args.parameters, exc, where="--parameters"), file=sys.stderr)
                 return BAD_INPUT
             except ParameterError as exc:
                 print(f"--parameters: {exc}", file=sys.stderr)

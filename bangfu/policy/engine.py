@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bangfu.policy.parameters import ParameterSet, default_parameters
+from bangfu.policy.parameters import NOTICE_DAY, ParameterSet, default_parameters
 from bangfu.policy.rules import RULES, Ctx, Outcome, Rule
 from bangfu.policy.table import Population
 
@@ -66,7 +66,8 @@ def _gate(ctx: Ctx) -> Outcome:
     return Outcome([
         (pop.archived, "未纳入县级以上总工会困难职工档案"),
         (pop.category > 0, "未经县级以上总工会核定为困难职工家庭或特困职工家庭"),
-        (ctx.hparam("general.notice.in_force").value == 1, "评估日期早于本通知施行之日(2019年1月10日)"),
+        (ctx.hparam("general.notice.in_force").value == 1,
+         f"评估日期早于本通知施行之日({NOTICE_DAY.year}年{NOTICE_DAY.month}月{NOTICE_DAY.day}日)"),
     ])
 
 

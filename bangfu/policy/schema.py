@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bangfu.policy.messages import AFTER_AS_OF, NOT_AN_OBJECT, not_json, pydantic_message
 from bangfu.policy.regions import region_error
 
 CATEGORIES = ("none", "hardship", "extreme_hardship")
@@ -57,11 +58,11 @@ class InputError(ValueError):
 
 def _iso_date(value: Any) -> datetime.date:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise PydanticCustomError("date_format", "should be a date written YYYY-MM-DD")
+        raise PydanticCustomError("date_format", "应为日期,写作YYYY-MM-DD")
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise PydanticCustomError("date_impossible", "impossible date {value}", {"value": value}) from None
+        raise PydanticCustomError("date_impossible", "日期{value}不存在", {"value": value}) from None
 
 
 def _between(first: datetime.date, last: datetime.date | None) -> BeforeValidator:
@@ -83,7 +84,7 @@ Money = Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
 def _not_after_as_of(day: datetime.date, info: ValidationInfo) -> datetime.date:
     as_of = (info.context or {}).get("as_of")
     if as_of is not None and day > as_of:
-        raise PydanticCustomError("after_as_of", "after as_of")
+        raise PydanticCustomError("after_as_of", AFTER_AS_OF)
     return day
 
 
@@ -134,7 +135,7 @@ class Member(_Strict):
     def _group_fits_sex(cls, group: str | None, info: ValidationInfo) -> str | None:
         sex = info.data.get("sex")
         if group is not None and sex is not None and (group == "male") != (sex == "male"):
-            raise PydanticCustomError("retirement_group_sex", "{group} contradicts sex {sex}",
+            raise PydanticCustomError("retirement_group_sex", "退休年龄组{group}与性别{sex}不符",
                                       {"group": group, "sex": sex})
         return group
 
@@ -201,17 +202,19 @@ def _check_members(household: Household) -> None:
     selves = 0
     for i, member in enumerate(household.members):
         if member.id in seen:
-            raise InputError(f"members[{i}].id", f"duplicate member id {member.id!r}")
+            raise InputError(f"members[{i}].id", f"成员id重复:{member.id!r}")
         seen.add(member.id)
         if member.relation == "self":
             selves += 1
             if selves > 1:
-                raise InputError(f"members[{i}].relation", "more than one member with relation self")
+                raise InputError(f"members[{i}].relation", MORE_THAN_ONE_SELF)
     if selves == 0:
-        raise InputError("members", "no member with relation self")
+        raise InputError("members", NO_SELF)
 
 
 TOO_DEEP = f"嵌套层数超过{MAX_DEPTH}层"
+MORE_THAN_ONE_SELF = "relation为self(职工本人)的成员多于一名"
+NO_SELF = "没有relation为self(职工本人)的成员"
 NUL = "含有NUL字符(\\u0000)"
 NOT_FINITE = "不是有限的数(NaN或无穷大)"
 _BRACKETS = {bytes: re.compile(rb'"(?:[^"\\]|\\.)*"|([\[{])|[\]}]'),
@@ -292,9 +295,9 @@ def parse_document(document: Any) -> Household:
         try:
             document = json.loads(document)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise InputError("$", f"not valid JSON ({exc})") from None
+            raise InputError("$", not_json(exc)) from None
     if not isinstance(document, dict):
-        raise InputError("$", "the document should be a JSON object")
+        raise InputError("$", NOT_AN_OBJECT)
     found = _value_error(document)
     if found is not None and not found[0]:
         raise InputError("$", found[1])
@@ -303,7 +306,7 @@ def parse_document(document: Any) -> Household:
     except ValidationError as exc:
         first = min(exc.errors(), key=lambda e: _document_order(document, e["loc"]))
         if found is None or _document_order(document, first["loc"]) < _document_order(document, found[0]):
-            raise InputError(_path(first["loc"]), first["msg"]) from None
+            raise InputError(_path(first["loc"]), pydantic_message(first)) from None
     if found is not None:
         raise InputError(_path(found[0]), found[1])
     _check_members(household)

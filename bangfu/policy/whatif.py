@@ -12,6 +12,7 @@ from typing import IO
 import pyarrow as pa
 
 from bangfu.policy.bulk import PAID, Totals, assess_file, cities, city_name, print_table
+from bangfu.policy.messages import cannot_read
 from bangfu.policy.parameters import ParameterError, load_bundle
 from bangfu.policy.schema import InputError
 
@@ -56,7 +57,7 @@ def print_difference(rows: list[dict], out: IO[str]) -> None:
 
 def whatif_command(args: argparse.Namespace) -> int:
     if args.scheduler:
-        print("--parameters/--against: not with --scheduler (assess the file in this process)", file=sys.stderr)
+        print("--parameters/--against:不能与--scheduler同用(请在本进程中评估该文件)", file=sys.stderr)
         return BAD_INPUT
     bundles = {}
     for flag in ("parameters", "against"):
@@ -66,7 +67,7 @@ def whatif_command(args: argparse.Namespace) -> int:
         try:
             bundles[flag] = load_bundle(path)
         except OSError as exc:
-            print(f"--{flag}: 无法读取{path}({exc.strerror})", file=sys.stderr)
+            print(cannot_read(path, exc, where=f"--{flag}"), file=sys.stderr)
             return BAD_INPUT
         except ParameterError as exc:
             print(f"--{flag}: {exc}", file=sys.stderr)
@@ -81,7 +82,7 @@ def whatif_command(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return BAD_INPUT
     except (OSError, pa.ArrowException) as exc:
-        print(f"$: cannot read {args.file} ({exc})", file=sys.stderr)
+        print(cannot_read(args.file, exc), file=sys.stderr)
         return BAD_INPUT
     rows = difference(before, after)
     print_difference(rows, sys.stdout)

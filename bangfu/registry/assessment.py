@@ -9,7 +9,7 @@ from decimal import Decimal
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy import InputError, assess
-from bangfu.policy.rules.income import income_summary, yuan
+from bangfu.policy.rules.income import income_summary, window, yuan
 
 from .income import income_batch
 from .models import Household, Member
@@ -29,30 +29,42 @@ class HouseholdIncome:
     per_capita: Decimal | None  # monthly per member; None without records or members
     monthly_unrounded: float  # the average as the engine takes it (it rounds its own results once)
 
+    @property
+    def missing(self) -> bool:
+        """No income record in the window: the document's `monthly_income` is the spec's default 0, not a fact."""
+        return not self.months_recorded
+
+
+def income_missing_text(as_of: datetime.date, months: int = INCOME_MONTHS) -> str:
+    """What a page says of a household without income records in the window before `as_of`'s month."""
+    first, last = (f"{m.astype(object):%Y年%m月}" for m in window(as_of, months)[[0, -1]])
+    return f"{first}至{last}没有家庭收入记录:收入信息缺失"
+
+
+def household_incomes(households: list[Household], as_of: datetime.date,
+                      months: int = INCOME_MONTHS) -> list[HouseholdIncome]:
+    """The incomes of many loaded households (incomes prefetched) over the `months` whole months before `as_of`'s
+    month, in one batch of the income rule."""
+    batch = income_batch(households, as_of, months)
+    summary = income_summary(batch.incomes, batch.members, as_of, months=months)
+    found = []
+    for i in range(len(households)):
+        recorded = int(summary.months_recorded[i])
+        found.append(HouseholdIncome(recorded, yuan(summary.monthly[i]), yuan(summary.annual[i]),
+                                     yuan(summary.per_capita[i]) if summary.known[i] else None,
+                                     int(summary.total[i]) / recorded / 100 if recorded else 0.0))
+    return found
+
 
 def household_income(household: Household, as_of: datetime.date, months: int = INCOME_MONTHS) -> HouseholdIncome:
     """The household's income over the `months` whole months before `as_of`'s month."""
-    batch = income_batch([household], as_of, months)
-    summary = income_summary(batch.incomes, batch.members, as_of, months=months)
-    recorded = int(summary.months_recorded[0])
-    return HouseholdIncome(recorded, yuan(summary.monthly[0]), yuan(summary.annual[0]),
-                           yuan(summary.per_capita[0]) if summary.known[0] else None,
-                           int(summary.total[0]) / recorded / 100 if recorded else 0.0)
+    return household_incomes([household], as_of, months)[0]
 
 
 def monthly_income(household: Household, as_of: datetime.date) -> Decimal:
     """The engine's income rule: the average monthly total over the 12 whole months before `as_of`'s month
     that have records (0 when none; `bangfu.policy.rules.income`)."""
     return household_income(household, as_of).monthly
-
-
-def monthly_incomes(households: list[Household], as_of: datetime.date) -> list[float]:
-    """The engine documents' `monthly_income` of many loaded households (incomes prefetched) in one batch of the
-    income rule: unrounded, as `HouseholdIncome.monthly_unrounded` (the engine rounds its own results once)."""
-    batch = income_batch(households, as_of, INCOME_MONTHS)
-    summary = income_summary(batch.incomes, batch.members, as_of, months=INCOME_MONTHS)
-    return [int(total) / int(months) / 100 if months else 0.0
-            for total, months in zip(summary.total, summary.months_recorded, strict=True)]
 
 
 def school_document(member: Member) -> dict | None:
@@ -95,10 +107,11 @@ def _active_members(household: Household) -> list[Member]:
 
 
 def household_to_assessment_document(household: Household, as_of: datetime.date, *,
-                                     income: Decimal | None = None) -> dict:
-    """The spec's input document for this household on `as_of` (members not yet born on that day left out);
-    `income`: its `monthly_income`, when a batch has worked it out for many households at once."""
+                                     income: HouseholdIncome | None = None) -> dict:
+    """The spec's input document for this household on `as_of` (members not yet born on that day left out;
+    `income`: its `household_income` on `as_of`, when the caller has it already)."""
     as_of_within(as_of)
+    income = income or household_income(household, as_of)
     return {
         "as_of": as_of.isoformat(),
         "region": household.region_code,
@@ -107,23 +120,24 @@ def household_to_assessment_document(household: Household, as_of: datetime.date,
         "dibao": household.dibao,
         "dibao_edge": household.dibao_edge,
         # Not rounded: the engine's amounts from it (Article 2's shortfall × 12) are rounded once, at the end.
-        "monthly_income": household_income(household, as_of).monthly_unrounded if income is None else float(income),
+        "monthly_income": income.monthly_unrounded,
         "hardship_causes": list(household.hardship_causes),
         "members": [member_document(m, as_of) for m in _active_members(household) if m.birth_date <= as_of],
     }
 
 
 def household_entitlements(household: Household, as_of: datetime.date, *, preview: bool = False,
-                           overrides: dict | None = None) -> dict:
+                           overrides: dict | None = None, income: HouseholdIncome | None = None) -> dict:
     """What the engine says the household and each member are entitled to on `as_of` (the spec's output).
 
     `preview`: a file not yet verified, assessed as if its proposed category had been verified. Either way the
     figures are the system's (`effective_parameters`), as for the assessment API and the command line with
     an exported bundle. `overrides` replace fields of the document (a what-if: the same household as if not
-    on 低保, say)."""
+    on 低保, say). Without income records the document's `monthly_income` is 0 (the spec's default): the answers of
+    the rules in `bangfu.policy.rules.INCOME_TESTED` are then no facts (`HouseholdIncome.missing`)."""
     from bangfu.standards.selectors import effective_parameters
 
-    document = household_to_assessment_document(household, as_of)
+    document = household_to_assessment_document(household, as_of, income=income)
     if preview:
         document.update(category=household.proposed_category, archived=True)
     document.update(overrides or {})

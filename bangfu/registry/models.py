@@ -67,7 +67,7 @@ class Member(models.Model):
     id_number = models.CharField("身份证号码", max_length=18, db_index=True)
     sex = models.CharField("性别", max_length=6, choices=c.Sex.choices)
     birth_date = models.DateField("出生日期")
-    relation = models.CharField("与户主关系", max_length=12, choices=c.Relation.choices)
+    relation = models.CharField("与职工本人关系", max_length=12, choices=c.Relation.choices)
     phone = models.CharField("手机号码", max_length=20, blank=True, db_index=True)
     retirement_group = models.CharField("退休年龄类别", max_length=10, choices=c.RetirementGroup.choices, blank=True)
     employment = models.CharField("就业状况", max_length=24, choices=c.Employment.choices, default=c.Employment.NONE)

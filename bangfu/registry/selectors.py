@@ -6,30 +6,72 @@ import re
 from collections.abc import Collection
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Reverse
 
 from bangfu.accounts.access import VIEW
 from bangfu.accounts.models import Organisation
 from bangfu.common.errors import NotFound
+from bangfu.common.ids import mask_id_number
 from bangfu.common.paging import Page, keyset_page
 
+from . import choices as c
 from . import states
 from .models import Document, Household, Member
 
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
+ID_PART = re.compile(r"^(\d{6,17}|\d{5,16}[Xx])$")
 MAX_PER_PAGE = 200
 
 
-def _search(qs: QuerySet, q: str) -> QuerySet:
-    """By full ID number, by phone (household's or a member's), else by the start of a member's name."""
-    q = q.strip()
-    members = Member.objects.filter(household=OuterRef("pk"), removed=False)
+def _matching(q: str) -> tuple[Q, Q]:
+    """(households, members) that a search matches, each an index lookup: a full ID number; part of one (6 to 17
+    characters: its first digits, or its last ones through the reversed-number index of migration 0006) or a phone
+    number (the household's or a member's); else the start of a member's name."""
     if ID_LIKE.match(q):
-        return qs.filter(Exists(members.filter(id_number=q.upper())))
-    if PHONE_LIKE.match(q):
-        return qs.filter(Q(phone=q) | Exists(members.filter(phone=q)))
-    return qs.filter(Exists(members.filter(name__startswith=q)))
+        return Q(), Q(id_number=q.upper())
+    digits = ID_PART.match(q)
+    if digits or PHONE_LIKE.match(q):
+        members = Q(phone=q)
+        if digits:
+            members |= Q(id_number__startswith=q.upper()) | Q(id_reversed__startswith=q.upper()[::-1])
+        return Q(phone=q), members
+    return Q(), Q(name__startswith=q)
+
+
+def _search(qs: QuerySet, q: str) -> QuerySet:
+    """The households matching `q`, each with the member that matched first (the worker before the others):
+    `match_name`, `match_relation`, `match_id_number` and `match_phone`, to say why it was found."""
+    household, member = _matching(q.strip())
+    members = (Member.objects.filter(household=OuterRef("pk"), removed=False)
+               .annotate(id_reversed=Reverse("id_number"), worker_first=Case(
+                   When(relation=c.Relation.SELF, then=Value(0)), default=Value(1)))
+               .filter(member).order_by("worker_first", "position", "id"))
+    found = Exists(members)
+    qs = qs.filter(household | found if household else found)
+    return qs.annotate(**{f"match_{f}": Subquery(members.values(f)[:1]) for f in ("name", "relation", "id_number",
+                                                                                      "phone")})
+
+
+def search_hint(household, q: str) -> str:
+    """Why a household was found by `q`, in Chinese, when the list's own columns do not show it (another member's
+    name, part of an ID number, a member's phone); ID numbers masked. Empty when nothing needs saying."""
+    name = getattr(household, "match_name", None)
+    q = (q or "").strip()
+    if not q or name is None:
+        return ""
+    who = name if household.match_relation == c.Relation.SELF else (
+        f"{c.Relation(household.match_relation).label}{name}")
+    if (ID_PART.match(q) or ID_LIKE.match(q)) and q.upper() in (household.match_id_number or "").upper():
+        if household.match_relation == c.Relation.SELF and ID_LIKE.match(q):
+            return ""  # the worker's full number: the list shows it
+        return f"身份证号码含「{q}」:{who}({mask_id_number(household.match_id_number)})"
+    if household.match_phone == q and household.phone != q:
+        return f"联系电话:{who}"
+    if household.match_relation != c.Relation.SELF:
+        return f"成员姓名:{who}"
+    return ""
 
 
 def has_cause(cause: str) -> Q:
@@ -76,8 +118,11 @@ def household_queryset(
 def household_list(*, user, page: int = 1, per_page: int = 50, after=None, before=None, **filters) -> Page:
     """One page of households, newest first (two queries: the count and the page), with the worker's name and ID
     number; keyset cursors `after`/`before` for deep pages (bangfu.common.paging.keyset_page)."""
-    return keyset_page(household_queryset(user=user, **filters), order=("-id",), page=page, per_page=per_page,
-                       after=after, before=before, max_per_page=MAX_PER_PAGE, filters=filters)
+    found = keyset_page(household_queryset(user=user, **filters), order=("-id",), page=page, per_page=per_page,
+                        after=after, before=before, max_per_page=MAX_PER_PAGE, filters=filters)
+    for item in found.items:
+        item.search_hint = search_hint(item, filters.get("q", ""))
+    return found
 
 
 def household_get(*, user, pk: int, action: str = VIEW) -> Household:

@@ -14,7 +14,7 @@ from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common.bounds import as_of_within
 from bangfu.policy import assess_under
 from bangfu.policy.explain import money
-from bangfu.registry.assessment import household_to_assessment_document, monthly_incomes
+from bangfu.registry.assessment import household_incomes, household_to_assessment_document
 from bangfu.registry.models import Member
 from bangfu.standards.selectors import effective_parameters
 
@@ -55,7 +55,7 @@ def answers_under(queryset, as_of: datetime.date, parameter_sets: list, *, batch
 
 def chunk_answers(chunk: list, as_of: datetime.date, parameter_sets: list) -> list[list]:
     """Per household of the chunk, its answer (None when the engine refuses the file) under each set of figures."""
-    incomes = monthly_incomes(chunk, as_of)
+    incomes = household_incomes(chunk, as_of)
     documents = [household_to_assessment_document(h, as_of, income=m) for h, m in zip(chunk, incomes, strict=True)]
     for household, document in zip(chunk, documents, strict=True):  # for distributions by income decile
         household.per_capita_income = money(document["monthly_income"] / max(1, len(document["members"])))

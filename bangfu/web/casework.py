@@ -27,6 +27,14 @@ class MoveOption:
     blocked: str = ""  # why this user may not make it (four eyes), shown instead of the button
 
     @property
+    def button(self) -> str:
+        """The button's words: an approval says so once (审批建档, not 审批建档(审批)), and a label that already
+        explains itself in brackets gets no second pair (解困(转入社会救助))."""
+        if not self.approval or "审批" in self.label or "(" in self.label:
+            return self.label
+        return f"{self.label}(审批)"
+
+    @property
     def simple(self) -> bool:
         """A move with only an optional note: one line with its button."""
         return self.name in TRANSITIONS and TRANSITIONS[self.name].form == "note"
@@ -51,15 +59,18 @@ def event_rows(events) -> list[dict]:
              "reason": e.reason} for e in events]
 
 
-def conflict_rows(changes: list[dict]) -> list[dict]:
-    """A refused stale save: what others did since the form was loaded, in Chinese."""
+def conflict_rows(changes: list[dict], *, user=None) -> list[dict]:
+    """A refused stale save: what was done since the form was loaded, in Chinese; the user's own changes (from
+    another tab) as 您."""
     rows = []
+    own = {user.username, str(user)} if user is not None else set()
     for change in changes:
         try:
             at = datetime.datetime.fromisoformat(change["at"])
         except (TypeError, ValueError):
             at = change.get("at")
-        rows.append({"at": at, "actor": change.get("actor") or "系统",
+        actor = change.get("actor") or "系统"
+        rows.append({"at": at, "actor": "您(在其他页面)" if actor in own else actor,
                      "action": action_label(change.get("action")),
                      "from": state_label(change["from_state"]) if change.get("from_state") else "",
                      "to": state_label(change["to_state"]) if change.get("to_state") else "",

@@ -41,3 +41,18 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response["Allow"]
             return page
         return response
+
+
+OWN_STALE = "您已在另一个页面(或标签页)修改过此记录,本页内容已过期:请刷新后再操作"
+
+
+def by_user_alone(changes: list[dict], user) -> bool:
+    """A stale save's changes since the form was loaded were all the user's own (another tab of theirs)."""
+    names = {user.username, str(user)}
+    return bool(changes) and all(change.get("actor") in names for change in changes)
+
+
+def stale_message(exc, user) -> str:
+    """A refused stale save in words that fit who changed the record: "已被他人修改" only when someone else did."""
+    changes = (getattr(exc, "extra", None) or {}).get("changes") or []
+    return OWN_STALE if by_user_alone(changes, user) else exc.message

@@ -29,6 +29,6 @@ def test_a_bad_bill_is_422_naming_the_field(client):
     bad = {**BILL, "bill": {**BILL["bill"], "in_scope": 90000}}
     response = client.post(URL, data=json.dumps(bad), content_type="application/json")
     assert response.status_code == 422
-    assert json.loads(response.content) == {"detail": "bill.in_scope: above total"}
+    assert json.loads(response.content) == {"detail": "bill.in_scope: 大于总费用total"}
     response = client.post(URL, data="{", content_type="application/json")
     assert response.status_code == 422 and json.loads(response.content)["detail"].startswith("$:")

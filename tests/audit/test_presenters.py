@@ -28,7 +28,7 @@ def test_model_fields_are_labelled_by_their_verbose_name_and_choices_and_boolean
                  "user") == {"部门": "民政", "有效": "是", "角色": "部门数据专员", "姓名": "王芳"}
     assert pairs({"is_active": False}, "user") == {"有效": "否"}
     assert pairs({"active": True, "removed": False, "relation": "spouse"}, "member") == {
-        "在册": "是", "已移出": "否", "与户主关系": "配偶"}
+        "在册": "是", "已移出": "否", "与职工本人关系": "配偶"}
     assert pairs({"state": "public_notice", "version": 3}, "case") == {"状态": "公示中", "版本": "3"}
 
 

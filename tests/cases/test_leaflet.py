@@ -56,3 +56,16 @@ def test_the_leaflet_permissions(login, archived_case, users, user, status):
     url = reverse("web:household_leaflet", args=[archived_case.household_id])
     assert client.post(url, {"caseworker": "王芳", "phone": "1"}).status_code == status
     assert not CaseEvent.objects.filter(action="print_leaflet").exists()
+
+
+def test_a_household_without_a_case_is_told_so_not_answered_500(login, users, make_household):
+    """Found by the crawl (issue 17): GET on a file that has no case raised on the unbound form."""
+    household = make_household()
+    client = login(users["caseworker_g1"])
+    url = reverse("web:household_leaflet", args=[household.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "该家庭尚未建立帮扶档案,不能打印政策明白纸" in page.content.decode()
+    refused = client.post(url, {"caseworker": "张敏", "phone": "13900000000"})
+    assert refused.status_code == 409 and "该家庭尚未建立帮扶档案" in refused.content.decode()
+    detail = client.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert url not in detail

@@ -48,7 +48,7 @@ def h_row(number: str, **values) -> list:
 
 
 def m_row(number: str, name: str, id_number: str, relation: str = "本人", **values) -> list:
-    base = {"户编号": number, "姓名": name, "身份证号码": id_number, "与户主关系": relation, "就业状况": "登记失业",
+    base = {"户编号": number, "姓名": name, "身份证号码": id_number, "与职工本人关系": relation, "就业状况": "登记失业",
             "劳动能力": "有劳动能力", "健康状况": "健康"}
     base.update(values)
     return [base.get(h) for h in M_HEADERS]

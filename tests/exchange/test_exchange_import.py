@@ -150,7 +150,7 @@ def test_a_person_active_elsewhere_is_refused_neutrally_outside_the_area(users, 
 
 def test_a_household_needs_exactly_one_worker_and_a_union_in_the_actors_area(users, orgs, household_file):
     def tweak(households, members):
-        members[0][M_HEADERS.index("与户主关系")] = "其他"
+        members[0][M_HEADERS.index("与职工本人关系")] = "其他"
         households[1][H_HEADERS.index("所属工会代码")] = "320205-0001"  # 锡山: outside 玄武
     job = run(users, orgs, household_file(2, tweak))
     errors = result_errors(job, "家庭")
@@ -272,3 +272,32 @@ def test_the_spreadsheet_reader_reads_what_openpyxl_reads(household_file):
         assert read[name].numbers == list(range(2, len(rows) + 1))
         assert [list(r.values()) for r in read[name].rows] == [list(r) for r in rows[1:]]
     assert read["家庭"].rows[0]["家庭住址"].startswith("=HYPERLINK")  # text that looks like a formula stays text
+
+
+def test_the_templates_carry_an_example_household_in_the_forms_words_and_the_import_skips_it(
+        login, users, orgs, family):
+    """Issue 17, item 9: an example row (户编号 示例) under headers worded as the form (与职工本人关系)."""
+    from bangfu.exchange.template import household_template_csv, household_template_xlsx
+    from bangfu.web.forms.households import MemberForm
+
+    book = load_workbook(io.BytesIO(household_template_xlsx()))
+    members = list(book["成员"].iter_rows(values_only=True))
+    assert members[0][3] == "与职工本人关系*" == MemberForm.base_fields["relation"].label + "*"
+    assert [row[:4] for row in members[1:3]] == [("示例", "张示例", "320102198001010112", "本人"),
+                                                 ("示例", "张小例", "320102201209010124", "子女")]
+    assert list(book["家庭"].iter_rows(values_only=True))[1][:3] == ("示例", None, "320102")
+    # The workbook filled in below its example imports the household typed in, not the example.
+    h, ms = family("1")
+    book["家庭"].append(h)
+    for row in ms:
+        book["成员"].append(row)
+    filled = io.BytesIO()
+    book.save(filled)
+    job = household_import_upload(actor=users["caseworker_g1"], union=orgs["g1"], name="t.xlsx",
+                                  content=filled.getvalue())
+    job = import_start(actor=users["caseworker_g1"], job=job)
+    assert (job.state, job.written, job.check_total) == ("done", 1, 4)
+    assert not Member.objects.filter(name="张示例").exists()
+    lines = household_template_csv().decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and "与职工本人关系" in lines[0] and lines[1].startswith("示例,,320102,")
+    assert lines[2].startswith("示例,,,")

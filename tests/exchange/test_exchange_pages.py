@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from exchange_files import csv_bytes
+from exchange_files import CSV_HEADERS, csv_bytes, flat_csv_rows
 from openpyxl import load_workbook
 
 from bangfu.audit.models import AuditEntry
@@ -125,10 +125,25 @@ def test_the_progress_fragment_polls_while_the_job_runs(login, users, orgs, hous
     client = login(users["caseworker_g1"])
     client.post("/imports/", {"file": xlsx_upload(household_file(1)), "union": orgs["g1"].pk, "mode": "all"})
     job = ImportJob.objects.get()
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, total=400, processed=100, finished_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, total=400, check_total=300, write_total=100,
+                                               processed=100, finished_at=None)
     fragment = client.get(f"/jobs/{job.pk}/", **HX).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'value="25"' in fragment and "<html" not in fragment
-    assert "100 / 400" in fragment and "可以离开本页或刷新" in fragment
+    assert 'data-testid="job-count">校验 100/300 25%' in fragment and "可以离开本页或刷新" in fragment
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.WRITING, processed=350)
+    fragment = client.get(f"/jobs/{job.pk}/", **HX).content.decode()
+    assert 'data-testid="job-count">校验 300/300,写入 50/100 87%' in fragment
+
+
+def test_a_four_row_file_counts_each_phase_on_its_own(login, users, orgs, family):
+    """Issue 17, item 7: a CSV of four rows (two households of two) shows 校验 4/4 and 写入 2/2, not 进度 8/8."""
+    rows = [r for i, r in enumerate(flat_csv_rows(family, 2)) if i not in (2, 5)]  # without the children
+    client = login(users["caseworker_g1"])
+    upload = SimpleUploadedFile("households.csv", csv_bytes(CSV_HEADERS, rows), content_type="text/csv")
+    client.post("/imports/", {"file": upload, "union": orgs["g1"].pk, "mode": "all"})
+    job = ImportJob.objects.get()
+    assert (job.state, job.check_total, job.write_total, job.total, job.processed) == ("done", 4, 2, 6, 6)
+    assert 'data-testid="job-count">校验 4/4,写入 2/2 100%' in client.get(f"/jobs/{job.pk}/").content.decode()
 
 
 def test_jobs_are_seen_only_by_their_area_and_never_by_auditors(login, users, orgs, household_file, officer):
@@ -149,9 +164,15 @@ def test_the_department_page_is_the_officers_with_their_format(login, users, off
     assert "民政:低保、低保边缘、特困供养、死亡" in page and "救助类别" in page and "低保边缘" in page
     sample = client.get("/department-data/sample.csv")
     assert sample.status_code == 200 and "救助类别" in b"".join(sample.streaming_content).decode("utf-8-sig")
+    # Named in Chinese as the officer sees it, RFC 5987: 民政数据报送样例.csv
+    assert sample["Content-Disposition"] == ("attachment; filename*=utf-8''%E6%B0%91%E6%94%BF%E6%95%B0%E6%8D%AE%E6%8A"
+                                             "%A5%E9%80%81%E6%A0%B7%E4%BE%8B.csv")
     assert "部门数据报送" in client.get("/").content.decode()
     for who in ("caseworker_g1", "admin_province", "auditor_province"):
         assert login(users[who]).get("/department-data/").status_code == 403
+    template = login(users["caseworker_g1"]).get("/imports/template.csv")
+    assert template["Content-Disposition"].endswith("filename*=utf-8''%E5%AE%B6%E5%BA%AD%E6%89%B9%E9%87%8F%E5%AF"
+                                                    "%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv")
 
 
 def test_an_upload_flags_the_household_and_staff_resolve_it_on_the_file(login, users, officer, make_household):

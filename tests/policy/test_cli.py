@@ -18,8 +18,8 @@ def test_a_bad_line_gets_an_error_in_its_place_and_the_others_are_answered(tmp_p
     assert cli.assess_jsonl(str(lines), out) == cli.BAD_INPUT
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r.get("region") for r in rows] == ["320102", None, "320102"]
-    assert rows[1] == {"line": 2, "error": {"path": "as_of", "message": "impossible date 2019-02-30"}}
-    assert capsys.readouterr().err.strip() == "line 2: as_of: impossible date 2019-02-30"
+    assert rows[1] == {"line": 2, "error": {"path": "as_of", "message": "日期2019-02-30不存在"}}
+    assert capsys.readouterr().err.strip() == "第2行:as_of: 日期2019-02-30不存在"
 
 
 def test_a_clean_batch_exits_zero_and_keeps_money_as_numbers(tmp_path) -> None:
@@ -33,7 +33,7 @@ def test_a_clean_batch_exits_zero_and_keeps_money_as_numbers(tmp_path) -> None:
 
 def test_a_missing_file_is_bad_input(capsys) -> None:
     assert cli.assess_one("/no/such/file.json", io.StringIO()) == cli.BAD_INPUT
-    assert capsys.readouterr().err.startswith("$: cannot read")
+    assert capsys.readouterr().err == "$: 无法读取/no/such/file.json(文件不存在)\n"
 
 
 def test_population_columns_are_the_dataclass_fields() -> None:

@@ -73,6 +73,6 @@ def test_an_unreachable_scheduler_is_a_clear_error(populations, capsys, monkeypa
     monkeypatch.setattr("bangfu.policy.distributed.CONNECT_SECONDS", 1)
     assert main(["assess-table", str(parts), "--scheduler", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("$: cannot read") and "tcp://127.0.0.1:9" in err and err.count("\n") == 1
+    assert err.startswith("$: 无法读取") and "tcp://127.0.0.1:9" in err and err.count("\n") == 1
 
 

@@ -19,19 +19,19 @@ def _benefit(answer: dict, code: str, member: str | None = None) -> dict:
 
 
 def test_a_value_without_a_reference_is_refused() -> None:
-    with pytest.raises(ParameterError, match="reference"):
+    with pytest.raises(ParameterError, match="须注明依据"):
         parse_parameter("x.y.z", {"values": {dt.date(2019, 1, 10): {"value": 4}}})
 
 
 def test_a_reference_needs_a_quote_with_its_article() -> None:
-    with pytest.raises(ParameterError, match="reference"):
+    with pytest.raises(ParameterError, match="须注明依据"):
         parse_parameter("x.y.z", {"values": {dt.date(2019, 1, 10): {"value": 4, "reference": {"article": 14}}}})
 
 
 def test_a_value_must_be_a_number_and_a_date_must_be_a_date() -> None:
-    with pytest.raises(ParameterError, match="not a number"):
+    with pytest.raises(ParameterError, match="不是数字"):
         parse_parameter("x", {"values": {dt.date(2019, 1, 10): {"value": "4", "reference": REF}}})
-    with pytest.raises(ParameterError, match="not a date"):
+    with pytest.raises(ParameterError, match="不是日期"):
         parse_parameter("x", {"values": {"2019": {"value": 4, "reference": REF}}})
 
 
@@ -142,7 +142,7 @@ def test_a_bundle_round_trips_every_value_with_its_reference_and_status():
     ({"format": "other"}, "不是参数包"),
     ({"format": "bangfu-parameters", "version": 9, "parameters": {}}, "不支持的参数包版本 9"),
     ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"2019-01-10": {
-        "value": 1}}}}}, "every value needs a reference"),
+        "value": 1}}}}}, "每个取值都须注明依据"),
     ({"format": "bangfu-parameters", "version": 1, "parameters": {"x.y.z": {"values": {"soon": {
         "value": 1, "reference": {"document": "d"}}}}}}, "不是日期"),
 ])

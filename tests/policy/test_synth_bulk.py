@@ -129,11 +129,11 @@ def test_an_unknown_enumeration_value_refuses_the_file_naming_column_and_row(tmp
     pq.write_table(_with_member_value(t, "relation", 17, 0, "boss"), path)
     with pytest.raises(InputError) as caught:
         read_population(path)
-    assert str(caught.value).startswith("members.relation: row 17, members[0]: 'boss' is not one of")
+    assert str(caught.value).startswith("members.relation: 第17行,members[0]:'boss'不是可选值之一")
     categories = t.column("category").cast(pa.string()).to_pylist()
     categories[42] = "poor"
     bad = t.set_column(t.schema.get_field_index("category"), "category", pa.array(categories))
-    with pytest.raises(InputError, match=r"^category: row 42: 'poor'"):
+    with pytest.raises(InputError, match=r"^category: 第42行:'poor'"):
         population_from_arrow(bad)
 
 
@@ -166,10 +166,10 @@ def test_assess_table_refuses_a_bad_file_with_exit_2_and_one_line(tmp_path) -> N
     done = _bangfu("assess-table", str(path), "--no-progress")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: row 3" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: 第3行" in done.stderr
 
 
 def test_a_batch_from_the_middle_of_a_file_names_the_row_of_the_file() -> None:
     t = _with_member_value(table(200), "employment", 17, 0, "idle")
-    with pytest.raises(InputError, match=r"^members.employment: row 107, members\[0\]: 'idle'"):
+    with pytest.raises(InputError, match=r"^members.employment: 第107行,members\[0\]:'idle'"):
         population_from_arrow(t.slice(10, 50).combine_chunks(), first_row=100)

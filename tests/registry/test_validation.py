@@ -36,7 +36,7 @@ def test_birth_date_and_sex_come_from_the_id_number():
     ({"sex": "male"}, "性别"),
     ({"birth_date": "1990-05-06"}, "出生日期"),
     ({"retirement_group": "male"}, "退休"),
-    ({"relation": "cousin"}, "与户主关系"),
+    ({"relation": "cousin"}, "与职工本人关系"),
     ({"disability_grade": 5}, "残疾等级"),
     ({"school_stage": "primary", "school_institution": "public"}, "年级"),
     ({"school_stage": "primary", "school_year": 1}, "学校性质"),

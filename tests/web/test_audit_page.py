@@ -71,3 +71,17 @@ def test_the_page_costs_no_query_per_actor(login, users, named, make_household, 
     auditor = login(users["auditor_province"])
     with django_assert_max_num_queries(4):
         assert "张敏" in page(auditor)
+
+
+def test_codes_under_keys_of_other_models_read_in_chinese_and_the_filter_lists_the_actions(login, users, orgs):
+    """Issue 17, item 10: a household's row naming a department (a key of another app's model) shows 民政; the
+    action filter is a list of the actions by their Chinese names, no code to type."""
+    with transaction.atomic():
+        audit_log(actor=users["caseworker_g1"], action="household.update", object_type="household", object_id=9,
+                  area_path=orgs["g1"].path, before={"department": "human_resources"},
+                  after={"department": "civil_affairs"})
+    body = page(login(users["auditor_province"]))
+    assert "civil_affairs" not in body and "human_resources" not in body
+    assert "民政" in body and "人力资源社会保障" in body
+    assert '<select name="action"' in body and '<option value="household.update">修改家庭信息</option>' in body
+    assert "如 household.update" not in body

@@ -191,3 +191,55 @@ def test_a_file_archived_by_the_registry_has_its_case_and_review_date_from_the_s
     assert move(client, verified, "start_help", version=case.version).status_code == 200
     case.refresh_from_db()
     assert case.state == "helping" and list(case.events.values_list("action", flat=True)) == ["take_over", "start_help"]
+
+
+def test_the_visit_form_offers_the_uploaded_authorisation_chosen_not_said_missing(login, users, household, drive):
+    """Issue 17, item 9: once the authorisation is uploaded, the 授权书材料 selector shows it, chosen."""
+    from bangfu.registry.services import document_upload
+
+    drive(household, "verifying")
+    cw = login(users["caseworker_g1"])
+    before = cw.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert "未上传(请先在「材料」中上传授权书)" in before
+    document = document_upload(actor=users["caseworker_g1"], household=household, doc_type="authorisation",
+                               name="授权书.pdf", content=b"%PDF-1.4\n%%EOF\n")
+    after = cw.get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert f'<option value="{document.pk}" selected>授权书.pdf(已上传 {clock.today():%Y-%m-%d})</option>' in after
+    assert "未上传" not in after.split('name="record_visit-authorisation_document"')[1].split("</select>")[0]
+
+
+def test_a_stale_save_from_the_users_own_other_tab_says_so(login, users, household, drive):
+    """Issue 17, item 10: not "他人已作如下修改" naming the user herself."""
+    case = drive(household, "submitted")
+    cw = login(users["caseworker_g1"])
+    assert move(cw, household, "start_verification", version=case.version).status_code == 200
+    stale = move(cw, household, "start_verification", version=case.version)  # the first tab, still at the old version
+    body = stale.content.decode()
+    assert stale.status_code == 409 and "您已在另一个页面(或标签页)修改过此记录" in body
+    assert "已在其他页面(或标签页)作如下修改" in body and "您(在其他页面)" in body
+    assert "他人" not in body
+
+
+def test_a_stale_household_edit_of_ones_own_says_so_and_anothers_says_another(login, users, household):
+    from bangfu.registry.services import household_update
+
+    data = {"address": "南京市玄武区珠江路9号", "region_code": household.region_code, "phone": household.phone,
+            "proposed_category": "hardship", "hardship_causes": ["illness"]}
+    version = household.version
+    household_update(actor=users["caseworker_g1"], household=household, data={"address": "别处1号"},
+                     version=version)
+    url = reverse("web:household_edit", args=[household.pk])
+    body = login(users["caseworker_g1"]).post(url, {**data, "version": version}).content.decode()
+    assert "您已在另一个页面(或标签页)修改过此记录" in body and "他人" not in body
+    household.refresh_from_db()
+    household_update(actor=users["reviewer_xuanwu"], household=household, data={"address": "别处2号"},
+                     version=household.version)
+    body = login(users["caseworker_g1"]).post(url, {**data, "version": version + 1}).content.decode()
+    assert "该档案已被他人修改" in body
+
+
+def test_approval_buttons_say_approval_once(login, users, household, drive):
+    drive(household, "public_notice")
+    body = login(users["reviewer_xuanwu"]).get(reverse("web:household_detail", args=[household.pk])).content.decode()
+    assert ">审批建档</button>" in body and "审批建档(审批)" not in body
+    assert ">不予建档(审批)</button>" in body

@@ -182,3 +182,22 @@ def test_household_and_union_ledger_query_counts_do_not_grow(login, users, archi
         assert client.get(url).content.decode().count("补助") == 7
     with django_assert_max_num_queries(len(union_first)):
         client.get(reverse("web:union_ledger"))
+
+
+def test_the_queue_names_the_worker_each_request_pays(login, users, archived):
+    services.ledger_request_payment(actor=users["caseworker_g1"], household=archived, amount="50",
+                                    fund_source="charity", paid_on=TODAY, description="慰问")
+    body = login(users["reviewer_xuanwu"]).get(reverse("web:ledger_requests")).content.decode()
+    worker = archived.members.get(relation="self").name
+    assert f'data-testid="worker-name">{worker}</a>' in body
+
+
+def test_the_budgets_page_answers_get_with_the_budgets_and_the_form_for_administrators(login, users, orgs):
+    services.budget_set(actor=users["admin_nanjing"], union=orgs["xuanwu"], fund_source="fiscal", year=TODAY.year,
+                        amount="100.00")
+    admin = login(users["admin_nanjing"]).get(reverse("web:budget_set"), {"union": orgs["xuanwu"].pk})
+    body = admin.content.decode()
+    assert admin.status_code == 200 and "南京市玄武区总工会" in body and "100.00 元" in body and "设置预算" in body
+    reviewer = login(users["reviewer_xuanwu"]).get(reverse("web:budget_set")).content.decode()
+    assert "100.00 元" in reviewer and "设置预算(管理员)" not in reviewer
+    assert login(users["auditor_wuxi"]).get(reverse("web:budget_set")).content.decode().count("100.00 元") == 0

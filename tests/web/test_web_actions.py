@@ -105,7 +105,7 @@ def test_auditor_browses_and_filters_the_audit_log(login, users, household):
 def test_audit_log_is_closed_to_caseworkers_and_shows_only_the_auditors_area(login, users, household):
     assert login(users["caseworker_g1"]).get(reverse("web:audit_log")).status_code == 403
     body = login(users["auditor_wuxi"]).get(reverse("web:audit_log")).content.decode()
-    assert "household.create" not in body
+    assert "household.create" not in body.split('id="results"')[1]  # the filter's list names every action
 
 
 def test_admin_creates_and_deactivates_a_user(login, users, orgs):

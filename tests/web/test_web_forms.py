@@ -166,7 +166,8 @@ def test_edit_member_carries_its_version_and_refuses_a_stale_copy(login, users, 
     child.refresh_from_db()
     assert child.version == 2 and child.school_stage == "junior"
     stale = client.post(url, {**data, "school_year": "2"})
-    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    # the same user's earlier copy (another tab): said as such, not as 他人 (issue 17)
+    assert stale.status_code == 200 and "您已在另一个页面(或标签页)修改过此记录" in stale.content.decode()
     garbled = client.post(url, {**data, "version": "abc"})
     assert garbled.status_code == 200 and "版本号(version)无效" in garbled.content.decode()
     child.refresh_from_db()

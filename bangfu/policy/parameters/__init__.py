@@ -74,7 +74,7 @@ def _parse_reference(name: str, start: datetime.date, raw: dict) -> dict:
     )
     if not ok:
         raise ParameterError(
-            f"{name} @ {start}: every value needs a reference (article and quote, or document)"
+            f"{name} @ {start}: 每个取值都须注明依据(条款和原文,或文件)"
         )
     # Dates as ISO text, so that a reference is plain JSON wherever it goes (API, exports, the database).
     return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in reference.items()}
@@ -123,15 +123,15 @@ def _parse_series(name: str, raw: dict) -> tuple[Value, ...]:
     out = []
     for start, entry in raw.items():
         if not isinstance(start, datetime.date):
-            raise ParameterError(f"{name}: {start!r} is not a date (YYYY-MM-DD)")
+            raise ParameterError(f"{name}: {start!r}不是日期(YYYY-MM-DD)")
         if not isinstance(entry, dict) or "value" not in entry:
-            raise ParameterError(f"{name} @ {start}: write {{value: …, reference: …}}")
+            raise ParameterError(f"{name} @ {start}: 应写作 {{value: …, reference: …}}")
         value = entry["value"]
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ParameterError(f"{name} @ {start}: value {value!r} is not a number")
+            raise ParameterError(f"{name} @ {start}: 取值{value!r}不是数字")
         status = entry.get("status", "confirmed")
         if status not in STATUSES:
-            raise ParameterError(f"{name} @ {start}: status should be one of {STATUSES}")
+            raise ParameterError(f"{name} @ {start}: status应为{'、'.join(STATUSES)}之一")
         out.append(Value(start, None if value is None else float(value),
                          _parse_reference(name, start, entry), status))
     return tuple(sorted(out, key=lambda v: v.start))
@@ -139,12 +139,12 @@ def _parse_series(name: str, raw: dict) -> tuple[Value, ...]:
 
 def parse_parameter(name: str, raw: dict) -> Parameter:
     if not isinstance(raw, dict) or "values" not in raw:
-        raise ParameterError(f"{name}: a parameter needs `values`")
+        raise ParameterError(f"{name}: 参数须有values")
     values = {PROVINCE: _parse_series(name, raw["values"])}
     for code, series in (raw.get("regions") or {}).items():
         code = str(code)
         if get_region(code) is None:
-            raise ParameterError(f"{name}: {code} is not a Jiangsu city or county code")
+            raise ParameterError(f"{name}: {code}不是江苏省的市或县级行政区划代码")
         values[code] = _parse_series(f"{name}[{code}]", series)
     return Parameter(name, raw.get("description", ""), raw.get("unit", ""), values)
 
@@ -315,7 +315,7 @@ BUNDLE_FORMAT = "bangfu-parameters"
 def _dated(name: str, entry: object) -> dict:
     """A bundle's parameter with its ISO date keys read as dates, as the YAML loader gives them."""
     if not isinstance(entry, dict):
-        raise ParameterError(f"{name}: a parameter needs `values`")
+        raise ParameterError(f"{name}: 参数须有values")
 
     def series(raw: object, where: str) -> dict:
         if not isinstance(raw, dict):

@@ -38,5 +38,7 @@ ORDER = (
 )
 assert set(ORDER) == set(REGISTRY), set(ORDER) ^ set(REGISTRY)
 RULES: tuple[Rule, ...] = tuple(REGISTRY[code] for code in ORDER)
+# The codes whose answer depends on the household's income (a rule's own `income_tested`).
+INCOME_TESTED: frozenset[str] = frozenset(r.code for r in RULES if r.income_tested)
 
-__all__ = ["RULES", "ORDER", "Ctx", "Outcome", "Rule"]
+__all__ = ["RULES", "ORDER", "INCOME_TESTED", "Ctx", "Outcome", "Rule"]

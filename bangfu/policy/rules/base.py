@@ -63,18 +63,21 @@ class Rule:
     title: str
     explain: str | Callable[[dict], str]
     formula: Callable[[Ctx], Outcome]
+    # The formula reads the household's `monthly_income`: its answer is a figure only where income is known
+    # (a file with no income records sends the spec's default 0; pages then say the income is missing).
+    income_tested: bool = False
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, *, article: int, kind: Kind, entity: Entity, title: str,
-         explain: str | Callable[[dict], str]) -> Callable:
-    """Register a formula for a benefit code of the spec."""
+         explain: str | Callable[[dict], str], income_tested: bool = False) -> Callable:
+    """Register a formula for a benefit code of the spec (`income_tested`: it reads `monthly_income`)."""
 
     def register(formula: Callable[[Ctx], Outcome]) -> Callable[[Ctx], Outcome]:
         assert code not in REGISTRY, code
-        REGISTRY[code] = Rule(code, article, kind, entity, title, explain, formula)
+        REGISTRY[code] = Rule(code, article, kind, entity, title, explain, formula, income_tested)
         return formula
 
     return register

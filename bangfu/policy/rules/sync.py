@@ -15,7 +15,8 @@ def _guarantee_explanation(r: dict) -> str:
 
 
 @rule("living.minimum_living_guarantee", article=2, kind="eligibility", entity="household",
-      title="纳入社会救助体系,生活水平不低于当地低保标准", explain=_guarantee_explanation)
+      title="纳入社会救助体系,生活水平不低于当地低保标准", explain=_guarantee_explanation,
+      income_tested=True)
 def minimum_living_guarantee(c: Ctx) -> Outcome:
     """Article 2: 难以自救脱困的困难职工家庭全部纳入社会救助体系,生活水平不低于当地城市低保标准。
 

@@ -20,8 +20,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bangfu.policy.messages import NOT_AN_OBJECT, not_json, pydantic_message
 from bangfu.policy.regions import region_error
-from bangfu.policy.schema import CATEGORIES, RELATIONS, Date, InputError, _path
+from bangfu.policy.schema import CATEGORIES, NOT_FINITE, NUL, RELATIONS, TOO_DEEP, Date, InputError, _path
 
 SCHEMES = ("resident", "employee")
 KINDS = ("inpatient", "outpatient")
@@ -36,19 +37,19 @@ LAST_DAY = datetime.date(2100, 12, 31)
 
 def _money(x: float) -> float:
     if not math.isfinite(x):
-        raise PydanticCustomError("finite", "not a finite number")
+        raise PydanticCustomError("finite", NOT_FINITE)
     if x < 0:
-        raise PydanticCustomError("money_negative", "should be at least 0")
+        raise PydanticCustomError("money_negative", "应不小于0")
     if x > MAX_MONEY:
-        raise PydanticCustomError("money_big", "should be at most 100000000")
+        raise PydanticCustomError("money_big", "应不大于100000000")
     if Decimal(repr(float(x))).as_tuple().exponent < -2:
-        raise PydanticCustomError("money_fen", "more than two decimals")
+        raise PydanticCustomError("money_fen", "小数超过两位(金额精确到分)")
     return float(x)
 
 
 def _ratio(x: float) -> float:
     if not math.isfinite(x) or not 0 <= x <= 1:
-        raise PydanticCustomError("ratio", "should be a ratio from 0 to 1")
+        raise PydanticCustomError("ratio", "应为0至1之间的比例")
     return float(x)
 
 
@@ -80,7 +81,7 @@ class Bill(_Strict):
     def _within_total(cls, value: float, info: ValidationInfo) -> float:
         total = info.data.get("total")
         if total is not None and value > total:
-            raise PydanticCustomError("in_scope_total", "above total")
+            raise PydanticCustomError("in_scope_total", "大于总费用total")
         return value
 
 
@@ -102,7 +103,7 @@ def _segments_fit(segments: list[Segment] | None) -> list[Segment] | None:
     if segments is None:
         return None
     if not segments:
-        raise PydanticCustomError("segments_empty", "should hold at least one segment")
+        raise PydanticCustomError("segments_empty", "至少应有一段")
     return segments
 
 
@@ -113,10 +114,10 @@ def _check_bounds(segments: list[Segment] | None, where: str) -> None:
     last = len(segments) - 1
     for i, seg in enumerate(segments):
         if (seg.to is None) != (i == last):
-            why = "only the last segment's bound is null" if seg.to is None else "the last bound should be null"
+            why = "只有最后一段的上限可以为null" if seg.to is None else "最后一段的上限应为null"
             raise _LocalError(f"{where}.segments[{i}].to", why)
         if i and seg.to is not None and segments[i - 1].to is not None and seg.to <= segments[i - 1].to:
-            raise _LocalError(f"{where}.segments[{i}].to", "bounds should be strictly rising")
+            raise _LocalError(f"{where}.segments[{i}].to", "各段上限应严格递增")
 
 
 class _LocalError(ValueError):
@@ -144,7 +145,7 @@ class LocalCritical(_Strict):
     @classmethod
     def _bonus(cls, value: float) -> float:
         if not math.isfinite(value) or not 5 <= value <= 10:
-            raise PydanticCustomError("bonus_points", "should be from 5 to 10")
+            raise PydanticCustomError("bonus_points", "应为5至10")
         return float(value)
 
 
@@ -157,7 +158,7 @@ class LocalAssistance(_Strict):
     @model_validator(mode="after")
     def _ratio_or_segments(self) -> LocalAssistance:
         if "ratio" in self.model_fields_set and "segments" in self.model_fields_set:
-            raise _LocalError("local.assistance.segments", "give ratio or segments, not both")
+            raise _LocalError("local.assistance.segments", "ratio和segments只能给出一个")
         return self
 
 
@@ -200,7 +201,7 @@ class BillDocument(_Strict):
     @classmethod
     def _as_of_bounds(cls, day: datetime.date) -> datetime.date:
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise PydanticCustomError("as_of_range", "should be from 1995-01-01 to 2100-12-31")
+            raise PydanticCustomError("as_of_range", "应在1995-01-01至2100-12-31之间")
         return day
 
     @field_validator("region")
@@ -237,20 +238,20 @@ def _table_order(loc: tuple) -> tuple:
 def _walk(node: Any, path: tuple, depth: int, found: list) -> None:
     """The limits of every JSON value: nesting, NUL characters, finite numbers (unknown fields too)."""
     if depth > MAX_DEPTH:
-        raise InputError("$", "nested too deeply")
+        raise InputError("$", TOO_DEEP)
     if isinstance(node, dict):
         for key, value in node.items():
             if "\x00" in key:
-                found.append((path + (key,), "holds the NUL character"))
+                found.append((path + (key,), NUL))
             _walk(value, path + (key,), depth + 1, found)
     elif isinstance(node, list):
         for i, value in enumerate(node):
             _walk(value, path + (i,), depth + 1, found)
     elif isinstance(node, str):
         if "\x00" in node:
-            found.append((path, "holds the NUL character"))
+            found.append((path, NUL))
     elif isinstance(node, float) and not math.isfinite(node):
-        found.append((path, "not a finite number"))
+        found.append((path, NOT_FINITE))
 
 
 def _load(document: Any) -> dict:
@@ -258,11 +259,11 @@ def _load(document: Any) -> dict:
         try:
             document = json.loads(document)
         except RecursionError:
-            raise InputError("$", "nested too deeply") from None
+            raise InputError("$", TOO_DEEP) from None
         except (ValueError, UnicodeDecodeError) as exc:
-            raise InputError("$", f"not valid JSON ({exc})") from None
+            raise InputError("$", not_json(exc)) from None
     if not isinstance(document, dict):
-        raise InputError("$", "the document should be a JSON object")
+        raise InputError("$", NOT_AN_OBJECT)
     return document
 
 
@@ -273,7 +274,7 @@ def parse_bill(document: Any) -> BillDocument:
     try:
         _walk(document, (), 1, errors)
     except RecursionError:
-        raise InputError("$", "nested too deeply") from None
+        raise InputError("$", TOO_DEEP) from None
     parsed = None
     try:
         parsed = BillDocument.model_validate(document)
@@ -283,8 +284,7 @@ def parse_bill(document: Any) -> BillDocument:
             cause = (e.get("ctx") or {}).get("error")
             loc = _loc_of(cause.path) if isinstance(cause, _LocalError) else tuple(e["loc"])
             if loc not in seen:  # a NUL or a non-finite number says more than the type error it causes
-                errors.append((loc, str(cause) if isinstance(cause, _LocalError)
-                               else e["msg"].removeprefix("Value error, ")))
+                errors.append((loc, str(cause) if isinstance(cause, _LocalError) else pydantic_message(e)))
     if errors:
         loc, message = min(errors, key=lambda e: _table_order(e[0]))
         raise InputError(_path(loc), message)

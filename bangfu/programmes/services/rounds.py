@@ -14,11 +14,11 @@ from bangfu.cases.approvals import approver_union, check_escalating_approver
 from bangfu.cases.services.common import required_reason
 from bangfu.common import clock
 from bangfu.common.bounds import decimal_within
-from bangfu.common.errors import AccessDenied, Conflict, ValidationFailed
+from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.ledger.budgets import budget_check
 
 from ..models import Line, LineState, Programme, Round, RoundState
-from .common import audit, check_round, lock_round, period_of, visible_programme
+from .common import audit, check_round, lock_line, lock_round, period_of, visible_programme
 from .prepare_job import area_size, background_from, prepare_queue
 from .preparing import build_lines
 
@@ -93,10 +93,8 @@ def line_adjust(*, actor, line: Line, version: int, reason: str, amount=None, in
     """A caseworker changes a line's amount, or leaves it out, with a reason; audited."""
     round_ = line.round
     check_round(actor, round_, CHANGE)
-    lock_round(round_, None, (RoundState.DRAFT,))
-    locked = Line.objects.select_for_update().get(pk=line.pk)
-    if locked.version != version:
-        raise Conflict("该明细已被他人修改,请刷新后重试", field="version", extra={"version": locked.version})
+    lock_round(round_, None, (RoundState.DRAFT,), versioned=False)
+    locked = lock_line(line, version)
     reason = required_reason(reason, "调整原因")
     before = {"included": locked.included, "amount": str(locked.amount) if locked.amount else None,
               "adjust_reason": locked.adjust_reason}

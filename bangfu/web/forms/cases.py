@@ -39,8 +39,14 @@ class VisitForm(MoveForm):
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.documents = {d.pk: d for d in documents}
-        self.fields["authorisation_document"].choices = [("", "未上传")] + [
-            (d.pk, d.original_name) for d in documents]
+        field = self.fields["authorisation_document"]
+        if documents:
+            # An uploaded authorisation is offered, the newest chosen: "未上传" would deny what the file shows.
+            field.choices = [("", "不关联材料")] + [
+                (d.pk, f"{d.original_name}(已上传 {clock.local_date(d.uploaded_at):%Y-%m-%d})") for d in documents]
+            self.initial.setdefault("authorisation_document", max(self.documents))
+        else:
+            field.choices = [("", "未上传(请先在「材料」中上传授权书)")]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -6,7 +6,7 @@ from django import forms
 
 from bangfu.accounts.models import OrgLevel
 from bangfu.accounts.selectors import organisation_list
-from bangfu.audit.labels import OBJECT_TYPE_LABELS
+from bangfu.audit.labels import ACTION_LABELS, OBJECT_TYPE_LABELS
 from bangfu.cases.workflow import IN_ARCHIVE, IN_ARCHIVE_LABEL, CaseState
 from bangfu.common import clock
 from bangfu.common.bounds import page_number
@@ -20,7 +20,7 @@ FILTER_KEYS = ("q", "region", "category", "cause", "status")
 
 class HouseholdFilterForm(StyledForm):
     q = forms.CharField(label="搜索", required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码或电话",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码(可输前或后6位以上)或电话",
                                                       "accesskey": "f", "autocomplete": "off"}))
     region = forms.ChoiceField(label="行政区划", required=False)
     union = forms.TypedChoiceField(label="所属工会", required=False, coerce=int, empty_value=None)
@@ -67,8 +67,7 @@ class HouseholdFilterForm(StyledForm):
 
 class AuditFilterForm(StyledForm):
     actor = forms.CharField(label="操作人用户名", required=False, max_length=150)
-    action = forms.CharField(label="操作", required=False, max_length=64,
-                             widget=forms.TextInput(attrs={"placeholder": "如 household.update"}))
+    action = forms.ChoiceField(label="操作", required=False)
     object_type = forms.ChoiceField(label="对象类型", required=False,
                                     choices=blank("全部", list(OBJECT_TYPE_LABELS.items())))
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
@@ -78,6 +77,11 @@ class AuditFilterForm(StyledForm):
     closed_as = forms.ChoiceField(label="退出方式", required=False, choices=blank("脱困或解困", [
         (CaseState.EXITED.value, CaseState.EXITED.label), (CaseState.RELIEVED.value, CaseState.RELIEVED.label)]))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every action the trail knows, by its Chinese label (read when the form is made: apps register theirs).
+        self.fields["action"].choices = blank("全部", sorted(ACTION_LABELS.items(), key=lambda item: item[0]))
 
     def clean(self):
         data = super().clean()

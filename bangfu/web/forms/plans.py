@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bangfu.cases.models import Department, MeasureKind, MeasureStatus
+from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX
 from bangfu.ledger.models import EntryKind, FundSource
 
 from .base import StyledForm, blank, date_input
@@ -94,7 +95,7 @@ class DecisionForm(StyledForm):
 class BudgetForm(StyledForm):
     union = forms.TypedChoiceField(label="工会", coerce=int)
     fund_source = forms.ChoiceField(label="资金来源", choices=FundSource.choices)
-    year = forms.IntegerField(label="年度", min_value=2019, max_value=2100)
+    year = forms.IntegerField(label="年度", min_value=FIRST_YEAR, max_value=YEAR_MAX)
     amount = forms.DecimalField(label="预算金额(元)", min_value=0, max_digits=14, decimal_places=2)
     refuse_over = forms.BooleanField(label="不得超支(超出时拒绝审核入账)", required=False)
 

@@ -94,6 +94,14 @@ def parameter_label(name: str) -> str:
 
 
 @register.filter
+def benefit_title(code: str) -> str:
+    """A benefit by its title (第14条 义务教育家庭经济困难学生生活补助), never its code: reports speak Chinese."""
+    from bangfu.policy.rules import RULES
+
+    return next((rule.title for rule in RULES if rule.code == str(code)), str(code))
+
+
+@register.filter
 def region_label(code: str) -> str:
     from bangfu.standards.selectors import region_name
 
@@ -101,9 +109,9 @@ def region_label(code: str) -> str:
 
 
 SECTIONS = {"standard_list": "standards", "standard_detail": "standards", "home": "home", "household_create": "new", "audit_log": "audit", "user_list": "users",
-            "union_ledger": "ledger", "ledger_requests": "ledger", "targets": "targets", "plan_detail": "households",
+            "union_ledger": "ledger", "ledger_requests": "ledger", "budget_set": "ledger", "targets": "targets", "plan_detail": "households",
             "imports": "exchange", "job_detail": "exchange", "department_data": "exchange",
-            "verification_report": "households", "alert_list": "home", "programme_list": "programmes",
+            "verification_report": "households", "alert_list": "alerts", "programme_list": "programmes",
             "programme_detail": "programmes", "round_detail": "programmes", "household_payee": "households"}
 
 

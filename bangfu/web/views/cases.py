@@ -22,6 +22,7 @@ from bangfu.registry import selectors
 
 from ..access import is_htmx, page
 from ..casework import OPEN, action_label, conflict_rows, event_rows, move_options
+from ..errors import by_user_alone, stale_message
 from ..forms.cases import FollowUpForm, move_form
 
 
@@ -78,9 +79,10 @@ def _run(user, household, name: str, form):
     return services.move_service(name)(actor=user, case=case, version=version, **form.service_kwargs())
 
 
-def _refused(request, household, *, form, message: str, status: int, conflict=None):
+def _refused(request, household, *, form, message: str, status: int, conflict=None, own: bool = False):
     if is_htmx(request):
         context = panel_context(request, household, bound=form, error=message, conflict=conflict)
+        context["conflict_own"] = own
         return render(request, "web/cases/_panel.html", context, status=status)
     messages.error(request, message)
     for row in conflict or []:
@@ -116,8 +118,10 @@ def case_move(request, pk: int, move: str):
         data[f"{move}-version"] = str(exc.extra.get("version", form.cleaned_data["version"]))
         rebound = move_form(move, version=0, data=data, household=household, open_disagreements=flags)
         rebound.is_valid()
-        return _refused(request, household, form=rebound, message=exc.message, status=409,
-                        conflict=conflict_rows(exc.extra.get("changes", [])))
+        changes = exc.extra.get("changes", [])
+        return _refused(request, household, form=rebound, message=stale_message(exc, request.user), status=409,
+                        conflict=conflict_rows(changes, user=request.user),
+                        own=by_user_alone(changes, request.user))
     except ValidationFailed as exc:
         form.add_domain_error(exc)
         return _refused(request, household, form=form, message=exc.message, status=422)

@@ -13,6 +13,7 @@ from bangfu.cases.selectors import case_list
 from bangfu.cases.targets import article2_targets
 from bangfu.cases.workflow import CaseState
 from bangfu.common import clock
+from bangfu.common.bounds import FIRST_YEAR
 from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
@@ -73,7 +74,7 @@ class TargetsForm(StyledForm):
         self.unions = {u.pk: u for u in union_choices(user=user, levels=levels)}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
         this_year = clock.today().year
-        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, 2018, -1)]
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 @page(VIEW)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import ADD, is_department_officer, may
@@ -158,7 +159,7 @@ def import_template(request, fmt: str):
         response = HttpResponse(household_template_csv(), content_type="text/csv; charset=utf-8")
     else:
         raise Http404("没有这种模板")
-    response["Content-Disposition"] = f'attachment; filename="household-import.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"家庭批量导入模板.{fmt}")
     return response
 
 
@@ -169,5 +170,6 @@ def department_sample(request):
     path = SAMPLES / f"{request.user.department}.csv"
     if not path.exists():
         raise Http404("本部门没有样例文件")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{request.user.department}-sample.csv",
-                        content_type="text/csv; charset=utf-8")
+    # Named as the officer sees the department (民政数据报送样例.csv): FileResponse sends it as RFC 5987 filename*.
+    name = f"{Department(request.user.department).label}数据报送样例.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8")

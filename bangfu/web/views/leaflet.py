@@ -33,9 +33,10 @@ def household_leaflet(request, pk: int):
     name = request.user.get_full_name() or request.user.username
     form = LeafletForm(request.POST or None, initial={"caseworker": name})
     context = {"household": household, "household_id": household.pk, "form": form, "case": case}
-    if case is None:
-        form.add_error(None, "该家庭尚未建立帮扶档案,不能打印政策明白纸")
-        return render(request, "web/households/leaflet_form.html", context, status=409)
+    if case is None:  # said on the page, not as a form error: an unbound form (a GET) has nothing to add it to
+        context["refusal"] = "该家庭尚未建立帮扶档案,不能打印政策明白纸"
+        return render(request, "web/households/leaflet_form.html", context,
+                      status=409 if request.method == "POST" else 200)
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/households/leaflet_form.html", context, status=422 if form.errors else 200)
     try:

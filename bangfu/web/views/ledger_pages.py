@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.access import EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.common import clock
+from bangfu.common.bounds import FIRST_YEAR
 from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.common.paging import keyset_page
 from bangfu.ledger import selectors as ledger_selectors
@@ -46,7 +47,7 @@ class LedgerFilterForm(StyledForm):
         self.unions = {u.pk: u for u in _unions(user)}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
         this_year = clock.today().year
-        self.fields["year"].choices = blank("全部年度", [(y, f"{y}年") for y in range(this_year, 2018, -1)])
+        self.fields["year"].choices = blank("全部年度", [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)])
         self.default_union = user.organisation
 
     def filters(self) -> dict:
@@ -71,10 +72,7 @@ def union_ledger(request):
     by_year = _labelled(ledger_selectors.ledger_totals(user=user, group_by="year", union=union,
                                                        fund_source=filters["fund_source"]))
     by_union = ledger_selectors.union_totals(user=user, **filters)
-    budgets = [b for b in ledger_selectors.budget_list(user=user, year=year or clock.today().year)
-               if b["budget"].union.path.startswith(union.path)]
-    for b in budgets:
-        b["excess"] = -b["remaining"]
+    budgets = _budgets(user, union, year or clock.today().year)
     pending = ledger_selectors.request_list(user=user, status=RequestStatus.PENDING).count()
     context = {"form": form, "union": union, "year": year, "by_source": by_source, "by_year": by_year,
                "by_union": by_union[1:], "budgets": budgets, "pending": pending, "query": request.GET.urlencode(),
@@ -106,9 +104,21 @@ def ledger_export_view(request):
     return response
 
 
-@require_POST
+def _budgets(user, union, year: int) -> list[dict]:
+    budgets = [b for b in ledger_selectors.budget_list(user=user, year=year)
+               if b["budget"].union.path.startswith(union.path)]
+    for b in budgets:
+        b["excess"] = -b["remaining"]
+    return budgets
+
+
+@require_http_methods(["GET", "POST"])
 @page(VIEW)
 def budget_set_view(request):
+    """GET: the budgets of a union's area for a year, spent and remaining, with the form for administrators;
+    POST: an administrator sets one."""
+    if request.method == "GET":
+        return _budget_page(request)
     if not may(request.user, SET_BUDGET):
         raise PermissionDenied("只有管理员可以设置预算")
     form = BudgetForm(request.POST, unions=_unions(request.user))
@@ -126,3 +136,14 @@ def budget_set_view(request):
     messages.success(request, f"已设置{budget.union.name}{budget.year}年{budget.get_fund_source_display()}预算"
                               f"{budget.amount}元。")
     return redirect(f"{reverse('web:union_ledger')}?union={budget.union_id}&year={budget.year}")
+
+
+def _budget_page(request):
+    user = request.user
+    form = LedgerFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    union, year = filters["union"], filters["year"] or clock.today().year
+    context = {"form": form, "union": union, "year": year, "budgets": _budgets(user, union, year)}
+    if may(user, SET_BUDGET):
+        context["budget_form"] = BudgetForm(unions=_unions(user), initial={"year": year, "union": union.pk})
+    return render(request, "web/ledger/budgets.html", context)

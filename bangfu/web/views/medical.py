@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from bangfu.accounts.access import ADD, CHANGE, DELETE, VIEW, may
 from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
+from bangfu.common.bounds import FIRST_YEAR
 from bangfu.common.errors import DomainError
 from bangfu.medical import selectors as medical
 from bangfu.medical.models import Scheme
@@ -34,7 +35,7 @@ def _year(request) -> int:
         year = int(request.GET.get("medical_year", ""))
     except ValueError:
         year = clock.today().year
-    return min(max(year, 2019), clock.today().year)
+    return min(max(year, FIRST_YEAR), clock.today().year)
 
 
 def medical_context(request, household) -> dict:
@@ -54,7 +55,7 @@ def medical_context(request, household) -> dict:
             "title": f"{year}年医疗费用家庭自付部分帮扶(第12条、第22条)",
             "notes": f"经基本医保、大病保险、医疗救助、职工医疗互助结算后,家庭自付{summary.family_share}元"})
     return {"medical": summary, "medical_payers": [(code, PAYERS[code], summary.by_payer[code]) for code in PAYERS],
-            "medical_years": list(range(today.year, 2018, -1)), "medical_accident": accident,
+            "medical_years": list(range(today.year, FIRST_YEAR - 1, -1)), "medical_accident": accident,
             "medical_accident_line": f"{float(share) * 100:g}%" if share is not None else "", "medical_measure_url": measure_url,
             "can_add_bill": may(request.user, ADD) and household.status not in INACTIVE_STATES}
 

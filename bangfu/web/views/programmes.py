@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.selectors import organisation_list
+from bangfu.audit.labels import action_label
 from bangfu.common import clock
 from bangfu.common.errors import DomainError, NotFound
 from bangfu.programmes import selectors, services
@@ -36,6 +40,10 @@ def _download(content: bytes, name: str, kind: str = "xlsx") -> HttpResponse:
 
 def _fail(request, exc: DomainError) -> None:
     messages.error(request, exc.message)
+    for change in exc.extra.get("changes", []):  # a stale step refused: what was saved since the page was read
+        at = timezone.localtime(datetime.datetime.fromisoformat(change["at"]))
+        messages.warning(request, f"此后已保存的修改:{at:%Y-%m-%d %H:%M} {change['actor'] or '系统'} "
+                                  f"{action_label(change['action'])}")
     for warning in exc.extra.get("warnings", []):
         messages.warning(request, f"预算提醒:{warning}")
 

@@ -11,6 +11,7 @@ from bangfu.common.ids import normalise_id_number
 from bangfu.registry import selectors, services
 
 from ..access import page
+from ..errors import stale_message
 from ..forms.households import HouseholdForm, MemberForm, MemberFormSet, member_initial
 from ..selectors import active_id_numbers
 
@@ -58,7 +59,9 @@ def household_edit(request, pk: int):
         try:
             services.household_update(actor=request.user, household=household, data=form.service_data(),
                                       version=form.cleaned_data.get("version"))
-        except (ValidationFailed, Conflict) as exc:
+        except Conflict as exc:
+            form.add_error(None, stale_message(exc, request.user))
+        except ValidationFailed as exc:
             form.add_domain_error(exc)
         else:
             messages.success(request, "家庭信息已保存。")
@@ -99,7 +102,7 @@ def member_edit(request, pk: int):
                                    version=form.cleaned_data.get("version"))
         except Conflict as exc:
             if exc.field == "version":
-                form.add_error(None, exc.message)
+                form.add_error(None, stale_message(exc, request.user))
             else:
                 _place_conflict(exc, [form])
         except ValidationFailed as exc:

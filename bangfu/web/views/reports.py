@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.access import CHANGE, EXPORT, VIEW, may
 from bangfu.cases.workflow import IN_ARCHIVE, CaseState
 from bangfu.common import clock
-from bangfu.common.bounds import as_of_within
+from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX, as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.reports import selectors as s
 from bangfu.reports.snapshots import entitlement_figures, report_figures
@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ReportForm(StyledForm):
     union = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    year = forms.IntegerField(label="年度", required=False, min_value=2019, max_value=2100)
+    year = forms.IntegerField(label="年度", required=False, min_value=FIRST_YEAR, max_value=YEAR_MAX)
     as_of = forms.DateField(label="测算日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 

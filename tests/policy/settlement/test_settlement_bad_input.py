@@ -78,10 +78,10 @@ def test_the_first_error_in_table_order_is_named():
 
 
 @pytest.mark.parametrize(("text", "path", "message"), [
-    ('{"as_of": "2020-06-01", "x": ' + "[" * 40 + "]" * 40 + "}", "$", "nested too deeply"),
-    ("[" * 100000 + "]" * 100000, "$", "nested too deeply"),
-    ('{"as_of": NaN}', "as_of", "not a finite number"),
-    ('{"as_of": "2020-06-01", "region": "3201\\u000000"}', "region", "holds the NUL character"),
+    ('{"as_of": "2020-06-01", "x": ' + "[" * 40 + "]" * 40 + "}", "$", "嵌套层数超过32层"),
+    ("[" * 100000 + "]" * 100000, "$", "嵌套层数超过32层"),
+    ('{"as_of": NaN}', "as_of", "不是有限的数(NaN或无穷大)"),
+    ('{"as_of": "2020-06-01", "region": "3201\\u000000"}', "region", "含有NUL字符(\\u0000)"),
     ("not json", "$", None),
     ("[]", "$", None),
 ])
@@ -103,7 +103,7 @@ def test_cli_refuses_with_status_2_and_one_line(tmp_path, capsys):
     out = io.StringIO()
     assert settle_one(str(path), out) == 2
     assert out.getvalue() == ""
-    assert capsys.readouterr().err.strip() == "bill.in_scope: above total"
+    assert capsys.readouterr().err.strip() == "bill.in_scope: 大于总费用total"
     path.write_text(json.dumps(GOOD))
     assert settle_one(str(path), out) == 0
     assert json.loads(out.getvalue())["layers"][0]["code"] == "medical.basic_insurance"
@@ -118,7 +118,7 @@ def test_jsonl_answers_good_lines_and_gives_bad_ones_their_error(tmp_path):
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(lines) == 4
     assert lines[0] == lines[3] and "layers" in lines[0]
-    assert lines[1] == {"line": 2, "error": {"path": "$", "message": "nested too deeply"}}
+    assert lines[1] == {"line": 2, "error": {"path": "$", "message": "嵌套层数超过32层"}}
     assert lines[2]["error"]["path"] == "bill.total"
 
 
@@ -131,4 +131,4 @@ def test_a_nul_in_a_later_field_does_not_hide_an_earlier_error():
     doc = {**GOOD, "bill": {**GOOD["bill"], "kind": "in\x00patient"}}
     with pytest.raises(InputError) as info:
         settle(doc)
-    assert (info.value.path, info.value.message) == ("bill.kind", "holds the NUL character")
+    assert (info.value.path, info.value.message) == ("bill.kind", "含有NUL字符(\\u0000)")
