@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -83,9 +84,11 @@ def has_cause(cause: str) -> Q:
 
 def household_queryset(
     *, user, action: str = VIEW, q: str = "", region: str = "", union: Organisation | None = None,
-    category: str = "", cause: str = "", status: str = "",
+    category: str = "", cause: str = "", status: str = "", closed_year: int | None = None,
+    closed_as: Collection[str] = (),
 ) -> QuerySet[Household]:
-    """The filtered, annotated households the user may `action`, newest first (shared by list and export)."""
+    """The filtered, annotated households the user may `action`, newest first (shared by list and export).
+    `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given)."""
     qs = Household.objects.restrict(user, action)
     if q.strip():
         qs = _search(qs, q)
@@ -99,6 +102,9 @@ def household_queryset(
         qs = qs.filter(has_cause(cause))
     if status:
         qs = qs.filter(status__in=states.matching(status))
+    if closed_year is not None:
+        closed = Household.objects.filter(cases__closed_on__year=closed_year)
+        qs = qs.filter(pk__in=(closed.filter(cases__state__in=list(closed_as)) if closed_as else closed).values("pk"))
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))

@@ -131,11 +131,12 @@ class WhatIf(models.Model):
 
 
 class ReportSnapshot(models.Model):
-    """A report's figures as computed after the last change in its area (`reports.snapshots`)."""
+    """A report's figures as computed after the last change in its area (`reports.snapshots`): JSON text in the
+    typed encoding of `reports.codec` (text, not jsonb, which would reorder the keys the pages show in order)."""
 
     key = models.CharField(max_length=200, unique=True)
     stamp = models.CharField(max_length=100)
-    data = models.BinaryField()
+    data = models.TextField()
     computed_at = models.DateTimeField()
 
     class Meta:

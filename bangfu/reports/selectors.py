@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from bangfu.accounts.access import VIEW, in_area, may
@@ -151,6 +151,39 @@ def programme_report(*, user, union: Organisation, year: int) -> list[dict]:
             "spent": (r["total"] or Decimal(0)).quantize(CENT),
             "budget": None if r["pbudget"] is None else r["pbudget"].quantize(CENT)} for r in rows]
     return sorted(out, key=lambda r: (r["programme_id"] is None, r["name"], r["programme_id"] or 0))
+
+
+def benefit_help_report(*, user, union: Organisation, year: int) -> list[dict]:
+    """Help delivered in `year` in the union's subtree by the benefit or kind of measure it was paid for, with its
+    article (a reversal carries its original's measure): an engine entitlement by the benefit's title, another
+    measure by its kind; entries paid for no measure last. Titles, never codes. One grouped query."""
+    from bangfu.cases.models import MeasureKind
+    from bangfu.policy.rules import RULES
+
+    titles = {rule.code: (rule.title, rule.article) for rule in RULES}
+    kinds = dict(MeasureKind.choices)
+    rows = (entry_list(user=user, union=union, year=year).order_by()
+            .values("measure__benefit_code", "measure__kind")
+            .annotate(article=Max("measure__article"), title=Max("measure__title"), total=Sum("amount"),
+                      n=Count("household", distinct=True)))
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        code, kind = r["measure__benefit_code"], r["measure__kind"]
+        if kind is None:
+            title, article, kind_label = "其他(未关联帮扶措施)", None, ""
+        elif code:
+            title, article = titles.get(code, (r["title"], r["article"]))
+            kind_label = kinds.get(kind, kind)
+        else:
+            title, article, kind_label = kinds.get(kind, kind), r["article"], kinds.get(kind, kind)
+        row = out.setdefault((kind is None, article is None, article or 0, title),
+                             {"title": title, "article": article, "kind": kind_label, "households": 0,
+                              "spent": Decimal(0)})
+        row["households"] += r["n"]  # one benefit's households under one title: codes differ, titles seldom
+        row["spent"] += r["total"] or Decimal(0)
+    for row in out.values():
+        row["spent"] = row["spent"].quantize(CENT)
+    return [out[key] for key in sorted(out)]
 
 
 def year_on_year(*, user, union: Organisation, year: int) -> list[dict]:

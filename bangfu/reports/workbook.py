@@ -16,7 +16,7 @@ def _money_row(ws, values, money_from: int) -> None:
 
 
 def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | None = None,
-                    programmes: list | None = None) -> bytes:
+                    programmes: list | None = None, benefits: list | None = None) -> bytes:
     book = Workbook(write_only=True)
     union, year = house["union"], help["year"]
     ws = book.create_sheet("困难职工帮扶统计表")
@@ -55,6 +55,12 @@ def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | Non
         append_row(ws, ["帮扶项目", "涉及户数", "已发放(元)", "项目预算(元)"])
         for p in programmes:
             _money_row(ws, [p["name"], p["households"], p["spent"], p["budget"]], money_from=2)
+    if benefits is not None:
+        ws = book.create_sheet("帮扶待遇")
+        append_row(ws, ["帮扶待遇(措施)", "条款", "措施类型", "涉及户数", "已发放(元)"])
+        for b in benefits:
+            _money_row(ws, [b["title"], b["article"] and f"第{b['article']}条", b["kind"] or None, b["households"],
+                            b["spent"]], money_from=4)
     if medical is not None:
         ws = book.create_sheet("医疗费用")
         append_row(ws, ["地区(工会)", "户数", "单据数", "医疗总费用(元)", "家庭自付(元)"])

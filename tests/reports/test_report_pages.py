@@ -48,14 +48,15 @@ def test_drill_links_and_breadcrumbs(area, users, orgs, login):
 
 def test_the_report_query_count_does_not_grow_with_the_archive(area, users, orgs, login, make_household,
                                                                 django_assert_num_queries):
-    """A view reads the stored figures: 5 queries (session, user, union, the last change, the summary). After a
+    """A view reads the stored figures: 6 queries (session, user, union, the last change, the summary, the unions
+    of its areas: the figures are JSON naming them by key). After a
     change the first view computes them again: the same number of queries whatever the archive's size."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = login(users["admin_province"])
     assert client.get("/reports/", {"year": 2025}).status_code == 200  # computed and stored
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get("/reports/", {"year": 2025}).status_code == 200
     misses = []
     for _ in range(2):
@@ -64,9 +65,9 @@ def test_the_report_query_count_does_not_grow_with_the_archive(area, users, orgs
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/reports/", {"year": 2025})
         misses.append(len(queries))
-    assert misses[0] == misses[1] and misses[0] > 5
+    assert misses[0] == misses[1] and misses[0] > 6
     assert response.context["house"]["total"]["total"] == 14  # the new households counted: the figures were refreshed
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get("/reports/", {"year": 2025}).status_code == 200
 
 
@@ -123,3 +124,27 @@ def test_outside_the_area_is_a_404(area, users, orgs, login):
     response = client.get("/reports/")
     assert response.context["house"]["total"]["total"] == 1
     assert client.get("/reports/entitlements/", {"union": orgs["g1"].pk}).status_code == 404
+
+
+def test_article2_figures_open_their_household_lists(area, users, orgs, login):
+    """The archive and the families that left hardship in the year, each link listing exactly its figure, within
+    the list's own area restriction."""
+    client = login(users["admin_province"])
+    response = client.get("/reports/", {"year": 2025})
+    goals = {g["key"]: g for g in response.context["goals"]["goals"]}
+    figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
+    linked = {key: (value, link) for key, (value, link) in figures.items() if link}
+    assert set(linked) == {"archived", "exited_by_work", "social_assistance"}
+    for key, (value, link) in linked.items():
+        assert client.get(link).context["result"].total == value, key
+    assert figures["exited_by_work"][0] == 1  # h5, closed as exited on 2025-06-15
+    assert client.get(goals["resolved"]["links"]["done"]).context["result"].total == goals["resolved"]["done"] == 1
+    assert client.get(goals["helped"]["links"]["of"]).context["result"].total == goals["helped"]["of"] == 4
+    assert goals["resolved"]["links"]["of"] == "" and goals["helped"]["links"]["done"] == ""
+    html = response.content.decode()
+    assert f'<a href="{goals["resolved"]["links"]["done"].replace("&", "&amp;")}">1</a>' in html
+    # another year's exits are not this year's: the 2024 list is empty
+    assert client.get("/households/", {"union": orgs["province"].pk, "closed_year": 2024}).context["result"].total == 0
+    # 无锡's auditor following the same filter sees none of 南京's exits
+    wuxi = login(users["auditor_wuxi"]).get("/households/", {"closed_year": 2025, "closed_as": "exited"})
+    assert wuxi.status_code == 200 and wuxi.context["result"].total == 0

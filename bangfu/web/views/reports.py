@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, EXPORT, VIEW, may
-from bangfu.cases.workflow import IN_ARCHIVE
+from bangfu.cases.workflow import IN_ARCHIVE, CaseState
 from bangfu.common import clock
 from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX, as_of_within
 from bangfu.common.errors import ValidationFailed
@@ -63,6 +63,22 @@ def _breadcrumbs(user, union) -> list:
     return list(reversed(chain))
 
 
+def _goal_links(goals: dict, union, year: int) -> dict:
+    """Article 2's figures opening the household lists behind them, where the list's filters say exactly that: the
+    archive, and the families that left hardship in the year (by work, into social assistance, or either). Those
+    helped and those below the 低保 line have no list filter (the ledger and the engine decide them): not linked."""
+    archive = households_link(union, status=IN_ARCHIVE)
+    left = {"resolved": households_link(union, closed_year=year),
+            "exited_by_work": households_link(union, closed_year=year, closed_as=CaseState.EXITED.value),
+            "social_assistance": households_link(union, closed_year=year, closed_as=CaseState.RELIEVED.value)}
+    for goal in goals["goals"]:
+        goal["links"] = {"done": left.get(goal["key"], ""),
+                         "of": archive if goal["key"] in ("helped", "above_dibao") else ""}  # of the archive
+    goals["figures"] = [(key, label, value, archive if key == "archived" else left.get(key, ""))
+                        for key, label, value in goals["figures"]]
+    return goals
+
+
 @page(VIEW)
 def reports(request):
     form, p = _params(request)
@@ -89,12 +105,14 @@ def reports(request):
         "fund": {"type": "bar", "title": f"{year}年帮扶资金按来源(元)", "labels": [r["label"] for r in help_["sources"]],
                  "values": [float(r["spent"]) for r in help_["sources"]]},
     }
+    goals = _goal_links(s.article2_progress(figures["targets"]), union, year)
     return render(request, "web/reports/reports.html", {
         "nav": "reports", "form": form, "union": union, "year": year, "house": house, "flows": flows, "help": help_,
         "causes": causes, "statuses": statuses, "charts": charts, "crumbs": _breadcrumbs(user, union),
         "targets": reverse("web:targets") + "?" + urlencode({"union": union.pk, "year": year}),
         "yoy": figures["yoy"], "programmes": figures["programmes"], "medical": figures["medical"],
-        "goals": s.article2_progress(figures["targets"]), "stored": stored,
+        "benefits": figures["benefits"],
+        "goals": goals, "stored": stored,
         "export": reverse("web:reports_export") + "?" + urlencode({"union": union.pk, "year": year}),
         "entitlements": reverse("web:reports_entitlements") + "?" + urlencode({"union": union.pk}),
     })
@@ -114,7 +132,7 @@ def entitlements(request):
         return render(request, "web/reports/entitlements.html", {"form": form, "union": union, "nav": "reports",
                                                                  "pending": True, "as_of": as_of,
                                                                  "crumbs": _breadcrumbs(user, union)})
-    result = stored.value  # a fresh copy (unpickled, or just computed and stored): links are added to it
+    result = stored.value  # a fresh copy (read from its JSON, or just computed and stored): links are added to it
     for area in result["areas"]:
         area["link"] = households_link(area["union"], status=IN_ARCHIVE)
         area["drill"] = (reverse("web:reports_entitlements") + "?" + urlencode(
@@ -135,7 +153,7 @@ def reports_export(request):
     user, union, year = request.user, p["union"], p["year"]
     figures = report_figures(user=user, union=union, year=year).value
     body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
-                           programmes=figures["programmes"], medical=figures["medical"])
+                           programmes=figures["programmes"], medical=figures["medical"], benefits=figures["benefits"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
     return response
