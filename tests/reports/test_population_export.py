@@ -66,3 +66,13 @@ def test_refused_without_a_salt_or_the_right_and_limited_to_the_area(area, users
     assert login(users["admin_province"]).get("/reports/population.parquet",
                                               {"as_of": "1999-01-01"}).status_code == 422
     assert AuditEntry.objects.filter(action="population.export").count() == 1
+
+
+def test_the_entitlements_page_offers_the_export_only_when_a_salt_is_set(area, users, login, settings):
+    client = login(users["admin_province"])
+    settings.BANGFU_EXPORT_SALT = ""
+    page = client.get("/reports/entitlements/", {"as_of": "2025-10-01"}).content.decode()
+    assert 'data-testid="population-export"' not in page and "测算人口文件导出未启用" in page
+    settings.BANGFU_EXPORT_SALT = SALT
+    page = client.get("/reports/entitlements/", {"as_of": "2025-10-01"}).content.decode()
+    assert 'data-testid="population-export"' in page and "测算人口文件导出未启用" not in page

@@ -18,6 +18,7 @@ from bangfu.common import clock
 from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX, as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.reports import selectors as s
+from bangfu.reports.population import export_configured
 from bangfu.reports.snapshots import entitlement_figures, report_figures
 from bangfu.reports.workbook import annual_workbook
 
@@ -142,8 +143,9 @@ def entitlements(request):
     return render(request, "web/reports/entitlements.html", {
         "nav": "reports", "form": form, "union": union, "result": result, "charts": {"article": chart},
         "crumbs": _breadcrumbs(user, union), "as_of": as_of, "stored": stored,
-        "population": may(user, EXPORT) and reverse("web:reports_population") + "?" + urlencode(
+        "population": may(user, EXPORT) and export_configured() and reverse("web:reports_population") + "?" + urlencode(
             {"union": union.pk, "as_of": as_of.isoformat()}),
+        "population_unconfigured": may(user, EXPORT) and not export_configured(),
     })
 
 
