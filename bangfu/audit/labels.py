@@ -146,7 +146,6 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "budget": "资金预算",
     "import_job": "导入任务",
     "user": "用户",
-    "user_id": "用户",
     "api_token": "API令牌",
     "organisation": "工会组织",
     "standard_value": "政策标准",
@@ -197,7 +196,7 @@ REFERENCE_KEYS: dict[str, str] = {
     "union": "accounts.Organisation", "union_id": "accounts.Organisation", "organisation": "accounts.Organisation",
     "organisation_id": "accounts.Organisation", "household": "registry.Household",
     "household_id": "registry.Household", "member": "registry.Member", "member_id": "registry.Member",
-    "benefit_member": "registry.Member", "user_id": "accounts.User",
+    "user_id": "accounts.User",
 }
 
 # Keys whose meaning depends on the object type, before its model fields.

@@ -84,13 +84,12 @@ def present_entry(entry: AuditEntry, names: Names | None = None) -> EntryView:
 @functools.cache
 def reference_model(object_type: str, key: str) -> str | None:
     """The named model (labels.NAMED_MODELS) whose id a value under `key` is: the target of the object type's
-    foreign key of that name, else the common reference keys; None for any other key."""
-    field = model_field(object_type, key)
-    if field is not None:
-        target = getattr(field, "related_model", None)
-        label = target._meta.label if target is not None else None
-        return label if label in NAMED_MODELS else None
-    return REFERENCE_KEYS.get(key)
+    foreign key of that name, else the common reference keys (labels.REFERENCE_KEYS);
+    None for any other key."""
+    target = getattr(model_field(object_type, key), "related_model", None)
+    if target is not None:
+        return target._meta.label if target._meta.label in NAMED_MODELS else None
+    return REFERENCE_KEYS.get(key)  # no foreign key of that name (or a plain column keeping an id)
 
 
 def _ids(value: Any) -> list[str]:
