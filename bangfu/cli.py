@@ -15,15 +15,48 @@ def main(argv: list[str] | None = None) -> int:
 
         return engine_main(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings.base")
+    import django
     from django.core.management import execute_from_command_line, get_commands
 
-    if argv[0] not in get_commands() and argv[0] not in ("help", "version", "--version"):
+    django.setup()  # so that get_commands knows the apps' commands, not only Django's core ones
+
+    if argv[0] == "help" and len(argv) > 1 and argv[1] in ENGINE_COMMANDS:
+        from bangfu.policy.cli import main as engine_main
+
+        return engine_main([argv[1], "--help"])
+    asked = argv[1] if argv[0] == "help" and len(argv) > 1 and not argv[1].startswith("-") else argv[0]
+    if asked not in get_commands() and asked not in ("help", "version", "--version"):
         # Django would answer "Unknown command" in English.
-        print(f"未知的命令:{argv[0]}(引擎命令见 bangfu --help,服务命令见 bangfu help)", file=sys.stderr)
+        print(f"未知的命令:{asked}(引擎命令见 bangfu --help,服务命令见 bangfu help)", file=sys.stderr)
         return 2
+    if argv[0] == "help" and len(argv) == 1 or argv[0] == "help" and argv[1] in ("-h", "--help", "--commands"):
+        print(overview())  # Django's own list is in English
+        return 0
 
     execute_from_command_line(["bangfu", *argv])
     return 0
+
+
+def overview() -> str:
+    """`bangfu help`: the engine's commands, bangfu's service commands with their Chinese help, then Django's own
+    commands by name (their help stays as Django ships it)."""
+    from django.core.management import get_commands, load_command_class
+
+    from bangfu.policy.cli import parser
+
+    engine = next(a for a in parser()._actions if getattr(a, "choices", None) and a.dest == "command")
+    lines = ["用法:bangfu <命令> [选项]", "", "bangfu help <命令> 显示该命令的说明。", "", "政策计算引擎(不需要数据库):"]
+    lines += [f"  {a.dest:<20}{a.help}" for a in engine._choices_actions]
+    own, django_commands = [], []
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("bangfu."):
+            help_text = load_command_class(app, name).help
+            own.append(f"  {name:<20}{help_text}")
+        else:
+            django_commands.append(name)
+    lines += ["", "服务命令:", *own, "", "Django 自带的命令(说明为英文,见 bangfu help <命令>):"]
+    lines += ["  " + "、".join(django_commands)]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -181,6 +181,24 @@ OBJECT_MODELS: dict[str, tuple[str, ...]] = {
     "recomputation_task": ("reports.RecomputedHousehold",),
 }
 
+# The models whose rows a before/after value names by id and the audit page shows by name (their own str(): a
+# union's name, a person's name, 12号家庭(地址)), with the columns that str() reads: one query for a whole page
+# reads them all (presenters.referenced_names).
+NAMED_MODELS: dict[str, tuple[str, ...]] = {
+    "accounts.Organisation": ("name",),
+    "accounts.User": ("last_name", "first_name", "username"),
+    "registry.Household": ("address",),
+    "registry.Member": ("name",),
+}
+
+# Keys that name such a row by id where the object type's models have no foreign key of that name.
+REFERENCE_KEYS: dict[str, str] = {
+    "union": "accounts.Organisation", "union_id": "accounts.Organisation", "organisation": "accounts.Organisation",
+    "organisation_id": "accounts.Organisation", "household": "registry.Household",
+    "household_id": "registry.Household", "member": "registry.Member", "member_id": "registry.Member",
+    "user_id": "accounts.User",
+}
+
 # Keys whose meaning depends on the object type, before its model fields.
 TYPE_FIELD_LABELS: dict[str, dict[str, str]] = {
     "round": {"line": "发放明细", "count": "户数", "total": "金额合计(元)", "warnings": "预算提醒", "period": "所属期",
@@ -227,6 +245,8 @@ FIELD_LABELS: dict[str, str] = {
     "matched": "匹配家庭数",
     "measure": "措施编号",
     "measure_id": "措施编号",
+    "member": "家庭成员",
+    "member_id": "家庭成员",
     "members_added": "新增成员数",
     "mode": "导入方式",
     "name": "名称",
@@ -256,6 +276,7 @@ FIELD_LABELS: dict[str, str] = {
     "union_id": "工会",
     "updated_at": "更新时间",
     "user": "用户",
+    "user_id": "用户",
     "username": "用户名",
     "version": "版本",
     "warnings": "提示",

@@ -13,11 +13,21 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from bangfu.common.ids import mask_id_numbers_in
 
-from .labels import FIELD_LABELS, OBJECT_MODELS, TYPE_FIELD_LABELS, action_label, object_type_label
+from .labels import (
+    FIELD_LABELS,
+    NAMED_MODELS,
+    OBJECT_MODELS,
+    REFERENCE_KEYS,
+    TYPE_FIELD_LABELS,
+    action_label,
+    object_type_label,
+)
 from .models import AuditEntry
 
 EMPTY = "—"
@@ -48,19 +58,77 @@ class EntryView:
     after: list[Pair]
 
 
+# {"accounts.Organisation": {"2474": "玄武区总工会"}, …}: the names of the rows the values of a page refer to by id.
+Names = dict[str, dict[str, str]]
+
+
 def present(entries: Iterable[AuditEntry]) -> list[EntryView]:
-    """Entries (read with `select_related("actor")`, so no query per row) arranged for the audit page."""
-    return [present_entry(e) for e in entries]
+    """Entries (read with `select_related("actor")`, so no query per row) arranged for the audit page; the unions,
+    users, households and members their data name by id are read once for the page (one query per kind named)."""
+    entries = list(entries)
+    names = referenced_names(entries)
+    return [present_entry(e, names) for e in entries]
 
 
-def present_entry(entry: AuditEntry) -> EntryView:
+def present_entry(entry: AuditEntry, names: Names | None = None) -> EntryView:
     name, username = actor_display(entry)
-    after = data_pairs(entry.after, entry.object_type)
+    after = data_pairs(entry.after, entry.object_type, names)
     if not entry.before:
         # A new record (or an export): its empty fields say nothing. In a change, — says a value was cleared.
         after = [p for p in after if p.value != EMPTY]
     return EntryView(entry=entry, action=action_label(entry.action), object_type=object_type_label(entry.object_type),
-                     actor=name, username=username, before=data_pairs(entry.before, entry.object_type), after=after)
+                     actor=name, username=username, before=data_pairs(entry.before, entry.object_type, names),
+                     after=after)
+
+
+@functools.cache
+def reference_model(object_type: str, key: str) -> str | None:
+    """The named model (labels.NAMED_MODELS) whose id a value under `key` is: the target of the object type's
+    foreign key of that name, else the common reference keys (labels.REFERENCE_KEYS);
+    None for any other key."""
+    target = getattr(model_field(object_type, key), "related_model", None)
+    if target is not None:
+        return target._meta.label if target._meta.label in NAMED_MODELS else None
+    return REFERENCE_KEYS.get(key)  # no foreign key of that name (or a plain column keeping an id)
+
+
+def _ids(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if not isinstance(v, bool) and isinstance(v, int | str) and str(v).isdigit()]
+
+
+def referenced_names(entries: Iterable[AuditEntry]) -> Names:
+    """The names of the rows the entries' before/after data refer to by id, in one query for all the entries and
+    all the named models (a UNION ALL of their columns, each row named by the model's own str()); a row since
+    deleted keeps its id. No query when nothing is referred to."""
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        for data in (entry.before, entry.after):
+            if not isinstance(data, dict):
+                continue
+            for key, value in data.items():
+                items = value.items() if isinstance(value, dict) else [(key, value)]
+                for k, v in items:
+                    label = reference_model(entry.object_type, str(k))
+                    if label is not None and (ids := _ids(v)):
+                        wanted.setdefault(label, set()).update(ids)
+    if not wanted:
+        return {}
+    width = max(len(NAMED_MODELS[label]) for label in wanted)
+    parts = []
+    for label, ids in sorted(wanted.items()):
+        columns = NAMED_MODELS[label]
+        text = [Cast(c, models.TextField()) for c in columns]
+        text += [Value("", output_field=models.TextField())] * (width - len(columns))
+        parts.append(apps.get_model(label)._base_manager.filter(pk__in=sorted(int(i) for i in ids)).order_by()
+                     .values_list(Value(label, output_field=models.TextField()), "pk", *text))
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    names: Names = {}
+    for label, pk, *values in query:
+        model = apps.get_model(label)
+        row = model(pk=pk, **dict(zip(NAMED_MODELS[label], values, strict=False)))
+        names.setdefault(label, {})[str(pk)] = str(row)
+    return names
 
 
 def actor_display(entry: AuditEntry) -> tuple[str, str]:
@@ -73,8 +141,9 @@ def actor_display(entry: AuditEntry) -> tuple[str, str]:
     return (name, username) if name else (username, "")
 
 
-def data_pairs(data: Any, object_type: str) -> list[Pair]:
-    """字段:值 pairs of a before/after value; nested dicts one level flat (筛选条件·状态), deeper ones compact."""
+def data_pairs(data: Any, object_type: str, names: Names | None = None) -> list[Pair]:
+    """字段:值 pairs of a before/after value; nested dicts one level flat (筛选条件·状态), deeper ones compact; ids of
+    unions, users, households and members by their names when `names` has them (referenced_names)."""
     if data in (None, {}, [], ""):
         return []
     if not isinstance(data, dict):
@@ -83,10 +152,10 @@ def data_pairs(data: Any, object_type: str) -> list[Pair]:
     for key, value in data.items():
         label = field_label(object_type, key)
         if isinstance(value, dict) and value:
-            pairs += [Pair(f"{label}·{field_label(object_type, k)}", format_value(v, object_type, k))
+            pairs += [Pair(f"{label}·{field_label(object_type, k)}", format_value(v, object_type, k, names))
                       for k, v in value.items()]
         else:
-            pairs.append(Pair(label, format_value(value, object_type, key)))
+            pairs.append(Pair(label, format_value(value, object_type, key, names)))
     return pairs
 
 
@@ -116,9 +185,15 @@ def model_field(object_type: str, key: str) -> models.Field | None:
     return None
 
 
-def format_value(value: Any, object_type: str = "", key: str = "") -> str:
-    """One value as text: 是/否, — for nothing, choice labels, local times; any ID number in it stays masked."""
+def format_value(value: Any, object_type: str = "", key: str = "", names: Names | None = None) -> str:
+    """One value as text: 是/否, — for nothing, choice labels, local times, a referenced row by its name (from
+    `names`); any ID number in it stays masked."""
     field = model_field(object_type, key) if key else None
+    known = (names or {}).get(reference_model(object_type, str(key))) if key else None
+    if known:
+        values = value if isinstance(value, list) else [value]
+        if values and all(str(v) in known for v in values):
+            return mask_id_numbers_in("、".join(known[str(v)] for v in values))
     if isinstance(value, list):
         text = "、".join(_scalar(v, field, key) for v in value) if value else EMPTY
     else:

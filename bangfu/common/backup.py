@@ -46,7 +46,7 @@ def _pg_args(db: dict) -> tuple[list[str], dict]:
 def _run(command: list[str], env: dict) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:2000]}")
+        raise BackupError(f"{command[0]} 执行失败:{done.stderr.strip()[:2000]}")
 
 
 def _is_postgres(db: dict) -> bool:
@@ -137,27 +137,26 @@ def backup_verify(archive: Path, work: Path) -> dict:
     """Unpack `archive` into `work` after checking its .sha256, then every file against the manifest."""
     checksum = archive.with_name(archive.name + ".sha256")
     if not checksum.exists():
-        raise BackupError(f"missing checksum file {checksum.name}")
+        raise BackupError(f"缺少校验文件 {checksum.name}")
     expected = checksum.read_text(encoding="utf-8").split()[0]
     if sha256_of(archive) != expected:
-        raise BackupError("the archive does not match its checksum: it is damaged or incomplete")
+        raise BackupError("备份文件与校验值不符:已损坏或不完整")
     with tarfile.open(archive) as tar:
         tar.extractall(work, filter="data")
     manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
     if sha256_of(work / manifest["database"]["file"]) != manifest["database"]["sha256"]:
-        raise BackupError("the database dump does not match the manifest")
+        raise BackupError("数据库转储与备份清单不符")
     for name, digest in manifest["files"].items():
         if not (work / name).is_file() or sha256_of(work / name) != digest:
-            raise BackupError(f"file {name} does not match the manifest")
+            raise BackupError(f"文件 {name} 与备份清单不符")
     return manifest
 
 
 def _refuse_non_empty(db: dict, media_root: Path) -> None:
     if any(counts_of(db).values()):
-        raise BackupError(f"the target database {db['NAME']} already holds data; restore into an empty one "
-                          "(or pass --force to replace it)")
+        raise BackupError(f"目标数据库 {db['NAME']} 中已有数据:请恢复到空数据库(或加 --force 覆盖)")
     if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"the target media directory {media_root} is not empty (or pass --force)")
+        raise BackupError(f"目标文件目录 {media_root} 不是空的(或加 --force)")
 
 
 def backup_restore(*, archive: Path, db: dict, media_root: Path, force: bool = False) -> dict:
@@ -167,7 +166,7 @@ def backup_restore(*, archive: Path, db: dict, media_root: Path, force: bool = F
         manifest = backup_verify(archive, work)
         vendor = "postgresql" if _is_postgres(db) else "sqlite"
         if manifest["vendor"] != vendor:
-            raise BackupError(f"the backup is of {manifest['vendor']}, the target is {vendor}")
+            raise BackupError(f"备份来自 {manifest['vendor']} 数据库,目标是 {vendor}")
         if not force:
             _refuse_non_empty(db, media_root)
         dump = work / manifest["database"]["file"]
@@ -192,5 +191,5 @@ def backup_restore(*, archive: Path, db: dict, media_root: Path, force: bool = F
     restored = counts_of(db)
     differ = {t: (n, restored.get(t)) for t, n in manifest["row_counts"].items() if restored.get(t) != n}
     if differ:
-        raise BackupError(f"row counts differ after restore: {differ}")
+        raise BackupError(f"恢复后行数与备份不一致:{differ}")
     return {"tables": len(restored), "rows": sum(restored.values()), "files": len(manifest["files"])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import json
 import sys
@@ -145,34 +146,47 @@ def _assess_table(args: argparse.Namespace) -> int:
     return assess_table_command(args)
 
 
+def integer(text: str) -> int:
+    return int(text)
+
+
+def iso_date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+# argparse names a type by its __name__: "无效的整数值:'x'", not "invalid int value: 'x'".
+integer.__name__, iso_date.__name__ = "整数", "日期(YYYY-MM-DD)"
+SERVICE_HINT = "服务命令(迁移数据库、演示数据、备份与恢复、导出参数包等)见 bangfu help"
+
+
 def parser() -> argparse.ArgumentParser:
     chinese_argparse()
-    p = argparse.ArgumentParser(prog="bangfu", description="帮扶政策计算引擎(苏政办发[2019]2号)")
+    p = argparse.ArgumentParser(prog="bangfu", description="帮扶政策计算引擎(苏政办发[2019]2号)", epilog=SERVICE_HINT)
     sub = p.add_subparsers(dest="command", required=True, title="子命令")
     bundle = "参数包(`bangfu parameters export` 导出的运行系统中的标准)"
     a = sub.add_parser("assess", help="评估一户家庭的文档(加 --jsonl 则逐行评估 JSON Lines)")
-    a.add_argument("file", help="JSON 文档,- 表示标准输入")
+    a.add_argument("file", metavar="文件", help="JSON 文档,- 表示标准输入")
     a.add_argument("--jsonl", action="store_true", help="读取 JSON Lines,每行输出一个答复")
-    a.add_argument("--parameters", metavar="FILE", help=bundle)
+    a.add_argument("--parameters", metavar="参数包", help=bundle)
     m = sub.add_parser("settle", help="结算一张医疗费用单据(加 --jsonl 则逐行结算)")
-    m.add_argument("file", help="JSON 文档,- 表示标准输入")
+    m.add_argument("file", metavar="文件", help="JSON 文档,- 表示标准输入")
     m.add_argument("--jsonl", action="store_true", help="读取 JSON Lines,每行输出一个答复")
-    m.add_argument("--parameters", metavar="FILE", help=bundle)
+    m.add_argument("--parameters", metavar="参数包", help=bundle)
     s = sub.add_parser("synth", help="生成模拟人口(Parquet)")
-    s.add_argument("--households", type=int, required=True, help="户数")
-    s.add_argument("--seed", type=int, default=1, help="随机种子")
-    s.add_argument("--out", required=True, help="输出文件或目录")
-    s.add_argument("--as-of", default="2024-06-01", help="写入每户的评估日期")
-    s.add_argument("--partitions", type=int, default=1, help="写成含这么多个 Parquet 文件的目录,而不是一个文件")
+    s.add_argument("--households", type=integer, required=True, metavar="户数", help="生成的户数")
+    s.add_argument("--seed", type=integer, default=1, metavar="种子", help="随机种子")
+    s.add_argument("--out", required=True, metavar="路径", help="输出文件或目录")
+    s.add_argument("--as-of", type=iso_date, default="2024-06-01", metavar="日期", help="写入每户的评估日期(YYYY-MM-DD)")
+    s.add_argument("--partitions", type=integer, default=1, metavar="个数", help="写成含这么多个 Parquet 文件的目录,而不是一个文件")
     s.add_argument("--hardship-only", action="store_true", help="只生成已建档的困难家庭")
     t = sub.add_parser("assess-table", help="评估 Parquet 人口:按设区市汇总各项待遇")
-    t.add_argument("file", help="Parquet 文件,或 Parquet 文件目录(分区人口)")
-    t.add_argument("--scheduler", metavar="ADDRESS",
-                   help="在 ADDRESS 的 Dask 集群上评估各分区(tcp://host:8786),local 表示用本机各核的本地集群")
-    t.add_argument("--out", help="同时把汇总写成 CSV")
+    t.add_argument("file", metavar="路径", help="Parquet 文件,或 Parquet 文件目录(分区人口)")
+    t.add_argument("--scheduler", metavar="地址",
+                   help="在该地址的 Dask 集群上评估各分区(tcp://host:8786),local 表示用本机各核的本地集群")
+    t.add_argument("--out", metavar="文件", help="同时把汇总写成 CSV")
     t.add_argument("--no-progress", action="store_true", help="不显示进度")
-    t.add_argument("--parameters", metavar="FILE", help="用这个参数包评估(`bangfu parameters export`,或测算的标准)")
-    t.add_argument("--against", metavar="FILE", help="第二个参数包(现行标准):按待遇和设区市列出差额")
+    t.add_argument("--parameters", metavar="参数包", help="用这个参数包评估(`bangfu parameters export`,或测算的标准)")
+    t.add_argument("--against", metavar="参数包", help="第二个参数包(现行标准):按待遇和设区市列出差额")
     return p
 
 
@@ -197,6 +211,10 @@ ARGPARSE_WORDS = {
     "ignored explicit argument %r": "忽略了显式参数 %r",
     "one of the arguments %s is required": "参数 %s 中必须给出一个",
     "unexpected option string: %s": "意外的选项:%s",
+    "expected %s argument": "需要%s个值",
+    "expected %s arguments": "需要%s个值",
+    "conflicting option string: %s": "选项冲突:%s",
+    "conflicting option strings: %s": "选项冲突:%s",
 }
 
 
@@ -204,8 +222,9 @@ def chinese_argparse() -> None:
     """argparse in Chinese for this process (its messages go through `argparse._`, gettext by default)."""
     if getattr(argparse, "_bangfu_chinese", False):
         return
-    original = argparse._
+    original, original_n = argparse._, argparse.ngettext
     argparse._ = lambda text: ARGPARSE_WORDS.get(text) or original(text)
+    argparse.ngettext = lambda one, many, n: ARGPARSE_WORDS.get(one if n == 1 else many) or original_n(one, many, n)
     argparse._bangfu_chinese = True
 
 

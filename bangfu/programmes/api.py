@@ -71,6 +71,7 @@ class PayeeIn(Schema):
     bank_name: str
     account_number: str
     account_kind: str = "card"
+    version: int | None = None  # the payee's version as read (GET …/payee); 0 or none when it had no payee
 
 
 class LineFilters(Schema):
@@ -252,7 +253,8 @@ def _payee_out(payee) -> dict | None:
     if payee is None:
         return None
     return {"member_id": payee.member_id, "member": payee.member.name, "bank_name": payee.bank_name,
-            "account_kind": payee.account_kind, "account_number": mask_account(payee.account_number)}
+            "account_kind": payee.account_kind, "account_number": mask_account(payee.account_number),
+            "version": payee.version}
 
 
 @router.get("/households/{int:household_id}/payee", summary="领款人及账户(账号脱敏)")
@@ -271,7 +273,8 @@ def payee_set(request, household_id: int, data: PayeeIn):
     if member is None:
         raise ValidationFailed("领款人须为本户成员", field="member_id")
     payee = services.payee_set(actor=request.user, household=household, member=member, bank_name=data.bank_name,
-                               account_number=data.account_number, account_kind=data.account_kind)
+                               account_number=data.account_number, account_kind=data.account_kind,
+                               version=data.version)
     return _payee_out(payee)
 
 

@@ -101,3 +101,30 @@ def test_in_a_change_a_cleared_value_is_shown_as_a_dash(users):
                        object_type="household", before={"notes": "旧备注"}, after={"notes": ""})
     view = present_entry(entry)
     assert view.before == [Pair("备注", "旧备注")] and view.after == [Pair("备注", "—")]
+
+
+def test_unions_households_members_and_users_named_by_id_are_shown_by_name(make_household, users, orgs):
+    """所属工会: 2474 read nothing to an auditor: the union, household, member and user a row names by id are shown by
+    name, read once for the page; an id of a row since deleted, or of no named kind, stays as it is."""
+    household = make_household()
+    member = household.members.order_by("pk").first()
+    caseworker = users["caseworker_g1"]
+    created = AuditEntry.objects.select_related("actor").get(action="household.create")
+    moved = AuditEntry(actor=caseworker, actor_name="caseworker_g1", action="household.update",
+                       object_type="household", object_id=str(household.pk),
+                       before={"union": orgs["g1"].pk}, after={"union": orgs["g2"].pk})
+    other = AuditEntry(actor=caseworker, actor_name="caseworker_g1", action="ledger.request", object_type="ledger",
+                       after={"household_id": household.pk, "member": member.pk, "user_id": caseworker.pk,
+                              "union_id": 999999, "entry": 7, "amount": "300.00"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        views = present([created, moved, other])
+    assert len(captured) == 1  # one query for every kind named, whatever the number of rows
+    assert {p.label: p.value for p in views[0].after}["所属工会"] == orgs["g1"].name
+    assert views[1].before == [Pair("所属工会", orgs["g1"].name)] and views[1].after == [Pair("所属工会", orgs["g2"].name)]
+    shown = {p.label: p.value for p in views[2].after}
+    assert shown == {"家庭": f"{household.pk}号家庭({household.address})", "家庭成员": member.name,
+                     "用户": "caseworker_g1", "发放工会": "999999",  # a union since gone keeps its id
+                     "台账记录编号": "7", "金额(元)": "300.00"}

@@ -72,7 +72,7 @@ def test_backup_then_restore_into_a_fresh_database_and_directory(make_household,
     content = (media / name).read_bytes()
     assert content == PDF and hashlib.sha256(content).hexdigest() == digest
 
-    with pytest.raises(CommandError, match="already holds data"):  # never over a database in use
+    with pytest.raises(CommandError, match="中已有数据"):  # never over a database in use
         call_command("restore", str(archive), "--database-url", fresh_database, "--media-root", str(tmp_path / "m3"))
 
 
@@ -83,6 +83,6 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(make_household,
     data = bytearray(archive.read_bytes())
     data[len(data) // 2] ^= 0xFF
     archive.write_bytes(bytes(data))
-    with pytest.raises(CommandError, match="checksum"):
+    with pytest.raises(CommandError, match="校验"):
         call_command("restore", str(archive), "--database-url", fresh_database, "--media-root", str(tmp_path / "m"))
     assert not (tmp_path / "m").exists()

@@ -15,6 +15,8 @@ from bangfu.policy.messages import PYDANTIC, pydantic_message
 from bangfu.policy.schema import InputError, parse_document
 
 EXAMPLE = Path(__file__).parents[3] / "shared/spec/examples/extreme-family.json"
+TYPE_NAMES = re.compile(r"\b(str|string|int|integer|float|bool|boolean|dict|list|tuple|set|date|datetime|time|"
+                        r"timedelta|decimal|bytes|object|mapping|iterable|callable|url|uuid|complex|instance)\b", re.I)
 ENGLISH = re.compile(r"\b(should|Input|Field|required|after|valid|missing|not|one of|contradicts|duplicate)\b")
 
 
@@ -80,6 +82,26 @@ def test_argparse_and_an_unknown_command_answer_in_chinese(capsys):
 
     with pytest.raises(SystemExit):
         main(["assess"])
-    assert capsys.readouterr().err.splitlines()[-1] == "bangfu assess: 错误:缺少必需的参数:file"
+    assert capsys.readouterr().err.splitlines()[-1] == "bangfu assess: 错误:缺少必需的参数:文件"
     assert main(["no-such-command"]) == 2
     assert capsys.readouterr().err.startswith("未知的命令:no-such-command")
+
+
+def test_every_pydantic_error_type_has_chinese_words_naming_no_english_type():
+    """Issue 17: no pydantic type reaches a user in English: every error type of pydantic-core is translated (or is
+    raised with the engine's own Chinese words), and the types named by argparse are named in Chinese too."""
+    import typing
+
+    from pydantic_core.core_schema import ErrorType
+
+    from bangfu.policy.messages import OWN_WORDS
+
+    kinds = set(typing.get_args(ErrorType))
+    assert kinds - set(PYDANTIC) == OWN_WORDS
+    for kind in kinds - OWN_WORDS:
+        message = pydantic_message({"type": kind, "msg": "Input should be a valid something", "ctx": {}})
+        assert re.search(r"[\u4e00-\u9fff]", message) and "{" not in message, (kind, message)
+        assert not TYPE_NAMES.search(message) and not ENGLISH.search(message), (kind, message)
+    assert pydantic_message({"type": "datetime_parsing", "msg": "Input should be a valid datetime",
+                             "ctx": {"error": "invalid character"}}) == "应为日期时间(YYYY-MM-DDTHH:MM:SS)"
+    assert cli.integer.__name__ == "整数" and cli.iso_date("2026-11-16").isoformat() == "2026-11-16"

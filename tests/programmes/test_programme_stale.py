@@ -79,3 +79,64 @@ def test_the_round_page_says_what_was_saved_since(login, staff, prepared, area):
     assert "您已在另一个页面(或标签页)修改过此记录" in page and "他人" not in page
     assert re.search(r"此后已保存的修改:2026-11-16 10:\d\d 您\(在其他页面\) 生成发放名单", page)
     assert Round.objects.get(pk=prepared.pk).state == "draft"
+
+
+def _set_payee(actor, household, version, card: int):
+    from programme_helpers import luhn_card
+
+    return services.payee_set(actor=actor, household=household, member=household.members.get(relation="self"),
+                              bank_name="农业银行南京分行", account_number=luhn_card(card), version=version)
+
+
+def test_a_stale_payee_edit_is_refused_with_the_payload(staff, area):
+    """Issue 17: payee_set bumped the version and never checked it; two people editing one payee now queue up."""
+    from bangfu.programmes.models import Payee, mask_account
+
+    household = area["a"]
+    read = household.payee.version
+    assert read == 1
+    _set_payee(staff["caseworker_xuanwu"], household, read, 777)
+    stored = Payee.objects.get(household=household)
+    with pytest.raises(Conflict) as exc:
+        _set_payee(staff["caseworker_g1"], household, read, 888)
+    assert (exc.value.message, exc.value.field) == ("该户领款人及账户已被他人修改,请刷新后重试", "version")
+    payload = exc.value.extra
+    assert set(payload) == PAYLOAD and (payload["your_version"], payload["version"]) == (1, 2)
+    assert payload["changed_by"] == "caseworker_xuanwu" and [c["action"] for c in payload["changes"]] == ["payee.set"]
+    assert payload["current"] == {"member": stored.member_id, "bank_name": "农业银行南京分行",
+                                  "account": mask_account(stored.account_number), "account_kind": "card"}
+    assert Payee.objects.get(household=household).account_number == stored.account_number  # nothing overwritten
+    with pytest.raises(Conflict):  # a page read when the household had no payee yet (0) is stale too
+        _set_payee(staff["caseworker_g1"], household, 0, 888)
+    with pytest.raises(ValidationFailed) as missing:
+        _set_payee(staff["caseworker_g1"], household, None, 888)
+    assert (missing.value.field, missing.value.message) == ("version", "缺少版本号(version),请刷新页面后重试")
+    assert _set_payee(staff["caseworker_g1"], household, 2, 888).version == 3  # the current version saves
+
+
+def test_a_stale_payee_edit_through_the_api_and_the_page(client, login, staff, area):
+    from programme_helpers import luhn_card
+
+    household = area["a"]
+    worker = household.members.get(relation="self")
+    login(staff["caseworker_g1"])
+    got = client.get(f"{API}/households/{household.pk}/payee").json()["payee"]
+    assert got["version"] == 1
+    body = {"member_id": worker.pk, "bank_name": "工行", "account_number": luhn_card(31), "version": 1}
+    assert client.put(f"{API}/households/{household.pk}/payee", body, content_type="application/json").json()[
+        "version"] == 2
+    stale = client.put(f"{API}/households/{household.pk}/payee", {**body, "account_number": luhn_card(32)},
+                       content_type="application/json")
+    assert stale.status_code == 409 and set(stale.json()) >= PAYLOAD and stale.json()["current"]["bank_name"] == "工行"
+    # the page: read at version 2, saved meanwhile by someone else, refused in Chinese with what was typed kept
+    client = login(staff["caseworker_g1"])
+    page = client.get(f"/households/{household.pk}/payee/").content.decode()
+    assert 'name="version" value="2"' in page
+    _set_payee(staff["caseworker_xuanwu"], household, 2, 33)
+    refused = client.post(f"/households/{household.pk}/payee/", {
+        "member": worker.pk, "bank_name": "建设银行", "account_kind": "card", "account_number": luhn_card(34),
+        "version": 2})
+    text = refused.content.decode()
+    assert refused.status_code == 409 and "该户领款人及账户已被他人修改,请刷新后重试" in text
+    assert re.search(r"此后已保存的修改:2026-11-16 10:\d\d caseworker_xuanwu 设置领款人及账户", text)
+    assert 'value="建设银行"' in text and household.payee.__class__.objects.get(pk=household.payee.pk).version == 3

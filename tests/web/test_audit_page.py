@@ -69,8 +69,21 @@ def test_the_page_costs_no_query_per_actor(login, users, named, make_household, 
     make_household("g2")
     make_household("g4")
     auditor = login(users["auditor_province"])
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # the fifth: the unions, households… the page's rows name, all at once
         assert "张敏" in page(auditor)
+
+
+def test_a_union_named_by_id_is_shown_by_name(login, users, orgs, make_household):
+    """Issue 17: 所属工会: 2474 became 所属工会: the union's name, before and after a change."""
+    household = make_household("g1")
+    with transaction.atomic():
+        audit_log(actor=users["caseworker_g1"], action="household.update", object_type="household",
+                  object_id=household.pk, area_path=orgs["g1"].path, before={"union": orgs["g1"].pk},
+                  after={"union": orgs["g2"].pk})
+    body = page(login(users["auditor_province"]), action="household.update")
+    cell = '所属工会:</dt> <dd class="d-inline mb-0 text-break">{}</dd>'
+    assert cell.format(orgs["g1"].name) in body and cell.format(orgs["g2"].name) in body
+    assert cell.format(orgs["g1"].pk) not in body and cell.format(orgs["g2"].pk) not in body
 
 
 def test_codes_under_keys_of_other_models_read_in_chinese_and_the_filter_lists_the_actions(login, users, orgs):

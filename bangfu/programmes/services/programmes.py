@@ -8,6 +8,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from bangfu.accounts.access import CHANGE, SET_BUDGET, VIEW_ID_NUMBER, check_area, in_area, may
 from bangfu.accounts.models import Organisation
+from bangfu.audit.locking import lock_version
 from bangfu.common.bounds import decimal_within, text_within
 from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
 from bangfu.common.spreadsheets import FORMULA_MESSAGE, is_formula
@@ -107,10 +108,21 @@ def _check_household(actor, household: Household) -> None:
     check_area(actor, household.union.path, CHANGE, "未找到该家庭档案")
 
 
+STALE_PAYEE = "该户领款人及账户已被他人修改,请刷新后重试"
+
+
+def payee_snapshot(payee: Payee) -> dict:
+    """A payee's stored values, as a refused stale edit shows them (`current`); the account stays masked."""
+    return {"member": payee.member_id, "bank_name": payee.bank_name, "account": mask_account(payee.account_number),
+            "account_kind": payee.account_kind}
+
+
 @transaction.atomic
 def payee_set(*, actor, household: Household, member: Member, bank_name: str, account_number: str,
-              account_kind: str = AccountKind.CARD) -> Payee:
-    """Name the household's payee (one of its members) and their bank card or account."""
+              account_kind: str = AccountKind.CARD, version: int | None = None) -> Payee:
+    """Name the household's payee (one of its members) and their bank card or account. `version` is the payee's
+    version as the user read it (0 or none: the household had no payee then); a change of an existing payee names
+    it and is refused when stale (`lock_version`: 409 with the standard payload, 422 without a version)."""
     _check_household(actor, household)
     if member.household_id != household.pk or member.removed:
         raise ValidationFailed("领款人须为本户在册成员", field="member")
@@ -118,12 +130,13 @@ def payee_set(*, actor, household: Household, member: Member, bank_name: str, ac
         raise ValidationFailed("账户类型无效", field="account_kind")
     bank = _text(Payee, "bank_name", bank_name, "开户行")
     number = clean_account(account_number, account_kind)
-    payee = Payee.objects.select_for_update().filter(household=household).first()
-    before = ({"member": payee.member_id, "bank_name": payee.bank_name, "account": mask_account(payee.account_number),
-               "account_kind": payee.account_kind} if payee else None)
+    payee = Payee.objects.filter(household=household).first()
     if payee is None:
-        payee = Payee(household=household)
+        before, payee = None, Payee(household=household)
     else:
+        payee = lock_version(payee, version, snapshot=payee_snapshot, message=STALE_PAYEE,
+                             trail={"object_type": "payee", "object_id": payee.pk, "action": "payee.set"})
+        before = payee_snapshot(payee)
         payee.version += 1
     payee.member, payee.bank_name, payee.account_number = member, bank, number
     payee.account_kind, payee.updated_by = account_kind, actor

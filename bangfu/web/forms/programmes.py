@@ -52,10 +52,18 @@ class PayeeForm(StyledForm):
     bank_name = forms.CharField(label="开户行", max_length=100)
     account_kind = forms.ChoiceField(label="账户类型", choices=AccountKind.choices)
     account_number = forms.CharField(label="账号", max_length=40)
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)  # 0: no payee when read
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [(m.pk, m.name) for m in members]
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: its error goes to the top, where the user sees it
+            del self.errors["version"]
+            self.add_error(None, "版本号(version)无效,请刷新页面后重试")
+        return data
 
 
 class ReturnFileForm(StyledForm):

@@ -14,7 +14,7 @@ from bangfu.accounts.access import CHANGE, EXPORT, SET_BUDGET, VIEW, may
 from bangfu.accounts.selectors import organisation_list
 from bangfu.audit.labels import action_label as audit_action_label
 from bangfu.common import clock
-from bangfu.common.errors import DomainError, NotFound
+from bangfu.common.errors import Conflict, DomainError, NotFound
 from bangfu.programmes import selectors, services
 from bangfu.programmes.exports import round_export
 from bangfu.programmes.models import BankFormat, Delivery, Exclusion, LineState, RoundState, mask_account
@@ -294,10 +294,10 @@ def household_payee(request, pk: int):
     user = request.user
     household = registry.household_get(user=user, pk=pk)
     payee = services.payee_get(user=user, household=household)
-    initial = ({"member": payee.member_id, "bank_name": payee.bank_name, "account_kind": payee.account_kind}
-               if payee else {})
+    initial = ({"member": payee.member_id, "bank_name": payee.bank_name, "account_kind": payee.account_kind,
+                "version": payee.version} if payee else {"version": 0})
     form = PayeeForm(request.POST or None, members=household.active_members, initial=initial)
-    revealed = None
+    revealed, status = None, None
     if request.method == "POST" and request.POST.get("reveal") and payee is not None:
         revealed = services.payee_reveal_account(actor=user, payee=payee)
         form = PayeeForm(members=household.active_members, initial=initial)
@@ -309,7 +309,11 @@ def household_payee(request, pk: int):
             member = next(m for m in household.active_members if m.pk == data["member"])
             try:
                 services.payee_set(actor=user, household=household, member=member, bank_name=data["bank_name"],
-                                   account_number=data["account_number"], account_kind=data["account_kind"])
+                                   account_number=data["account_number"], account_kind=data["account_kind"],
+                                   version=data["version"])
+            except Conflict as exc:  # a stale save: refused as the rounds' steps are, what was typed kept
+                _fail(request, exc)
+                status = 409
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
@@ -318,7 +322,7 @@ def household_payee(request, pk: int):
     context = {"household": household, "payee": payee, "form": form, "revealed": revealed,
                "masked": mask_account(payee.account_number) if payee else "", "can_change": may(user, CHANGE),
                "lines": selectors.household_lines(user=user, household_id=pk)}
-    return render(request, "web/programmes/payee.html", context, status=422 if form.errors else 200)
+    return render(request, "web/programmes/payee.html", context, status=status or (422 if form.errors else 200))
 
 
 def household_rounds_context(user, household) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand
-
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.demo.loader import DEMO_PASSWORD, load_demo
+from bangfu.policy.cli import integer
 
 
 def print_accounts(stdout, accounts) -> None:
@@ -15,12 +15,12 @@ def print_accounts(stdout, accounts) -> None:
         stdout.write(f"  {account.username:<15} {account.role.label:<8} {account.full_name}  ({account.organisation})")
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "生成演示数据:工会组织、各角色演示账号和指定数量的困难职工家庭(可重复执行)"
 
     def add_arguments(self, parser):
-        parser.add_argument("--households", type=int, default=300, help="家庭总数(已有的计入在内)")
-        parser.add_argument("--seed", type=int, default=2019)
+        parser.add_argument("--households", type=integer, default=300, metavar="户数", help="家庭总数(已有的计入在内)")
+        parser.add_argument("--seed", type=integer, default=2019, metavar="种子", help="随机种子")
 
     def handle(self, *args, households: int, seed: int, **options):
         started = time.perf_counter()

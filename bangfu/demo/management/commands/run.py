@@ -11,21 +11,23 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.demo.loader import ACCOUNTS
+from bangfu.policy.cli import integer
 from bangfu.registry.models import Household
 
 from .demo import print_accounts
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "迁移数据库、首次运行时生成演示数据,然后用 gunicorn 在 http://127.0.0.1:8000 提供服务"
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=min(4, (os.cpu_count() or 1) + 1))
-        parser.add_argument("--households", type=int, default=300, help="首次运行时生成的演示家庭数")
+        parser.add_argument("--bind", default="127.0.0.1:8000", metavar="地址:端口", help="监听的地址和端口")
+        parser.add_argument("--workers", type=integer, default=min(4, (os.cpu_count() or 1) + 1), metavar="数量",
+                            help="gunicorn 工作进程数")
+        parser.add_argument("--households", type=integer, metavar="户数", default=300, help="首次运行时生成的演示家庭数")
 
     def handle(self, *args, bind: str, workers: int, households: int, **options):
         call_command("migrate", interactive=False, verbosity=0)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.exchange.demo import load_exchange_demo
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "生成演示用的部门核对数据(民政、人社),在部分家庭档案上产生核对不一致和预警(只执行一次)"
 
     def add_arguments(self, parser):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.medical.demo import load_medical_demo
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "生成演示用的医疗费用单据(部分已建档家庭,只执行一次)"
 
     def add_arguments(self, parser):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.programmes.demo import load_programmes_demo
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "生成演示用的帮扶项目和发放批次(已完成的送温暖批次、待审核的金秋助学批次、预算),只执行一次"
 
     def add_arguments(self, parser):

@@ -3,17 +3,19 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 
 from bangfu.common.backup import BackupError, backup_create
+from bangfu.common.commands import Command as ChineseCommand
+from bangfu.policy.messages import os_reason
 
 
-class Command(BaseCommand):
-    help = "Back up the database and the media files together (a .tar with a manifest, and its .sha256)."
+class Command(ChineseCommand):
+    help = "把数据库和上传的文件一起备份(一个含清单的 .tar 及其 .sha256 校验文件)"
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", help="where to write bangfu-backup-<time>.tar and its .sha256")
+        parser.add_argument("directory", metavar="目录", help="写入 bangfu-backup-<时间>.tar 及其 .sha256 的目录")
 
     def handle(self, *args, directory, **options):
         try:
@@ -21,4 +23,6 @@ class Command(BaseCommand):
                                     django_connection=connections["default"], media_root=Path(settings.MEDIA_ROOT))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"backup written: {archive}\nchecksum: {archive}.sha256")
+        except OSError as exc:
+            raise CommandError(f"无法写入{directory}({os_reason(exc, '写入失败')})") from exc
+        self.stdout.write(f"已写入备份:{archive}\n校验文件:{archive}.sha256")

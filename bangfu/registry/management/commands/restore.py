@@ -4,21 +4,23 @@ from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 
 from bangfu.common.backup import BackupError, backup_restore
+from bangfu.common.commands import Command as ChineseCommand
+from bangfu.policy.messages import cannot_read
 
 
-class Command(BaseCommand):
-    help = ("Restore a backup (bangfu backup) into an empty database and media directory; checksums and row "
-            "counts are checked. By default the configured ones; --database-url and --media-root name others.")
+class Command(ChineseCommand):
+    help = ("把备份(bangfu backup)恢复到空的数据库和文件目录,并核对校验值和行数。默认恢复到本系统配置的数据库和目录,"
+            "--database-url 和 --media-root 可另行指定")
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", help="the bangfu-backup-<time>.tar (its .sha256 beside it)")
-        parser.add_argument("--database-url", help="restore into this database instead (it must exist, empty)")
-        parser.add_argument("--media-root", help="restore the files into this directory instead")
-        parser.add_argument("--force", action="store_true", help="replace a target that already holds data")
+        parser.add_argument("archive", metavar="备份文件", help="bangfu-backup-<时间>.tar(其 .sha256 放在旁边)")
+        parser.add_argument("--database-url", metavar="数据库地址", help="改为恢复到这个数据库(须已存在且为空)")
+        parser.add_argument("--media-root", metavar="目录", help="改为把文件恢复到这个目录")
+        parser.add_argument("--force", action="store_true", help="目标中已有数据时覆盖")
 
     def handle(self, *args, archive, database_url=None, media_root=None, force=False, **options):
         db = dj_database_url.parse(database_url) if database_url else settings.DATABASES["default"]
@@ -28,5 +30,6 @@ class Command(BaseCommand):
                                     force=force)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"restored {report['tables']} tables ({report['rows']} rows, counts as in the backup) "
-                          f"and {report['files']} files")
+        except OSError as exc:  # no such archive, no permission: said in Chinese, not as a traceback
+            raise CommandError(cannot_read(archive, exc, where="备份文件")) from exc
+        self.stdout.write(f"已恢复{report['tables']}张表({report['rows']}行,与备份一致)和{report['files']}个文件")

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from bangfu.common import clock
+from bangfu.common.commands import Command as ChineseCommand
 from bangfu.standards.selectors import parameter_bundle
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "导出本系统当前使用的全部政策参数(含管理员确认和新增的标准),供 bangfu assess --parameters 使用"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["export"], help="export: 导出参数包")
-        parser.add_argument("--out", help="写入该文件(默认输出到标准输出)")
+        parser.add_argument("action", choices=["export"], metavar="操作", help="export:导出参数包")
+        parser.add_argument("--out", metavar="文件", help="写入该文件(默认输出到标准输出)")
 
     def handle(self, *args, action: str, out: str | None = None, **options):
         bundle = {**parameter_bundle(), "exported_at": clock.local_now().isoformat(timespec="seconds")}
