@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Reverse
 
-from bangfu.accounts.access import VIEW
+from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, may
 from bangfu.accounts.models import Organisation
 from bangfu.common.errors import NotFound
 from bangfu.common.ids import mask_id_number
@@ -25,13 +25,14 @@ ID_PART = re.compile(r"^(\d{6,17}|\d{5,16}[Xx])$")
 MAX_PER_PAGE = 200
 
 
-def _matching(q: str) -> tuple[Q, Q]:
+def _matching(q: str, *, partial_ids: bool) -> tuple[Q, Q]:
     """(households, members) that a search matches, each an index lookup: a full ID number; part of one (6 to 17
-    characters: its first digits, or its last ones through the reversed-number index of migration 0006) or a phone
-    number (the household's or a member's); else the start of a member's name."""
+    characters: its first digits, or its last ones through the reversed-number index of migration 0006) — only for a
+    user who may see ID numbers (`partial_ids`): otherwise growing a prefix one digit at a time would reveal the masked
+    digits — or a phone number (the household's or a member's); else the start of a member's name."""
     if ID_LIKE.match(q):
         return Q(), Q(id_number=q.upper())
-    digits = ID_PART.match(q)
+    digits = partial_ids and ID_PART.match(q)
     if digits or PHONE_LIKE.match(q):
         members = Q(phone=q)
         if digits:
@@ -40,10 +41,10 @@ def _matching(q: str) -> tuple[Q, Q]:
     return Q(), Q(name__startswith=q)
 
 
-def _search(qs: QuerySet, q: str) -> QuerySet:
+def _search(qs: QuerySet, q: str, *, partial_ids: bool) -> QuerySet:
     """The households matching `q`, each with the member that matched first (the worker before the others):
     `match_name`, `match_relation`, `match_id_number` and `match_phone`, to say why it was found."""
-    household, member = _matching(q.strip())
+    household, member = _matching(q.strip(), partial_ids=partial_ids)
     members = (Member.objects.filter(household=OuterRef("pk"), removed=False)
                .annotate(id_reversed=Reverse("id_number"), worker_first=Case(
                    When(relation=c.Relation.SELF, then=Value(0)), default=Value(1)))
@@ -91,7 +92,7 @@ def household_queryset(
     `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given)."""
     qs = Household.objects.restrict(user, action)
     if q.strip():
-        qs = _search(qs, q)
+        qs = _search(qs, q, partial_ids=may(user, VIEW_ID_NUMBER))
     if region:
         qs = qs.filter(region_code__startswith=region[:4]) if region.endswith("00") else qs.filter(region_code=region)
     if union is not None:
@@ -103,8 +104,9 @@ def household_queryset(
     if status:
         qs = qs.filter(status__in=states.matching(status))
     if closed_year is not None:
-        closed = Household.objects.filter(cases__closed_on__year=closed_year)
-        qs = qs.filter(pk__in=(closed.filter(cases__state__in=list(closed_as)) if closed_as else closed).values("pk"))
+        # one filter call: the year and the way out must be those of the same case
+        same_case = {"cases__closed_on__year": closed_year, **({"cases__state__in": list(closed_as)} if closed_as else {})}
+        qs = qs.filter(pk__in=Household.objects.filter(**same_case).values("pk"))
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))

@@ -29,10 +29,14 @@ def recomputation_schedule(*, request_id: int) -> Recomputation | None:
 
 
 @transaction.atomic
-def recomputation_task_mark(*, actor, task_id: int, done: bool) -> RecomputedHousehold:
-    """The caseworker has checked the household against the new answer (or reopens it); nothing else changes."""
-    task = (RecomputedHousehold.objects.restrict(actor, CHANGE).select_for_update().select_related("union")
-            .filter(pk=task_id).first())
+def recomputation_task_mark(*, actor, task_id: int, done: bool, recomputation_id: int | None = None
+                            ) -> RecomputedHousehold:
+    """The caseworker has checked the household against the new answer (or reopens it); nothing else changes.
+    `recomputation_id`: the run whose task list the request came from (a task of another run is not found)."""
+    tasks = RecomputedHousehold.objects.restrict(actor, CHANGE).select_for_update().select_related("union")
+    if recomputation_id is not None:
+        tasks = tasks.filter(recomputation_id=recomputation_id)
+    task = tasks.filter(pk=task_id).first()
     if task is None:
         raise NotFound("未找到该待核对家庭")
     if done == (task.done_at is not None):

@@ -19,12 +19,16 @@ from bangfu.ledger.budgets import ancestor_paths
 from .codec import MissingUnion, dumps, loads
 from .models import ReportSnapshot
 
+# The shape of the stored figures: raised whenever a compute function's result changes shape, so that rows stored by
+# an earlier release are neither shown nor taken as current.
+FORMAT = "2"
+
 
 def stamp(union, *, dated: bool = False) -> str:
-    """What the figures of the union's report depend on: the last change in its area (and above it), and today
-    for figures taken on today's date."""
+    """What the figures of the union's report depend on: the format of the figures, the last change in its area
+    (and above it), and today for figures taken on today's date."""
     last = last_change(area_path=union.path, ancestors=ancestor_paths(union.path)[:-1])
-    return f"{last}:{clock.today().isoformat()}" if dated else str(last)
+    return f"{FORMAT}/{last}:{clock.today().isoformat()}" if dated else f"{FORMAT}/{last}"
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Figures:
 
 def _read(key: str, current: str, known: dict | None = None) -> Figures | None:
     row = ReportSnapshot.objects.filter(key=key).only("stamp", "data", "computed_at").first()
-    if row is None:
+    if row is None or row.stamp.partition("/")[0] != current.partition("/")[0]:  # absent, or of another format
         return None
     try:
         value = loads(row.data, known=known)

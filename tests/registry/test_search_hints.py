@@ -73,3 +73,32 @@ def test_both_id_number_searches_are_index_scans_on_postgresql(pair):
         cursor.execute("RESET enable_seqscan")
     assert "registry_member_id_suffix" in plans[0]
     assert "Index" in plans[1] and "id_number" in plans[1]
+
+
+def test_part_of_an_id_number_finds_nothing_for_a_role_that_may_not_see_id_numbers(pair, users):
+    """The auditor sees masked numbers only: were partial numbers searchable, growing a prefix one digit at a time
+    would reveal the masked digits."""
+    _, theirs = pair
+    number = theirs.members.get(relation="spouse").id_number
+    assert found(users["auditor_province"], number[:14]) == {} and found(users["auditor_province"], number[-8:]) == {}
+    assert set(found(users["admin_province"], number[:14])) == {theirs.pk}
+
+
+def test_the_way_out_and_its_year_are_those_of_one_case(make_household, users):
+    """A household handed to social assistance in 2025 that had left hardship by work in 2023 is not one of 2025's
+    exits by work (the year and the way out are read on the same case)."""
+    import datetime
+
+    from bangfu.cases.models import Case
+
+    household = make_household("g1")
+    Case.objects.create(household=household, episode=1, state="exited", closed_on=datetime.date(2023, 5, 1))
+    Case.objects.create(household=household, episode=2, state="relieved", closed_on=datetime.date(2025, 5, 1))
+
+    def listed(**filters):
+        return set(selectors.household_queryset(user=users["caseworker_g1"], **filters).values_list("pk", flat=True))
+
+    assert listed(closed_year=2025, closed_as=["exited"]) == set()
+    assert listed(closed_year=2025, closed_as=["relieved"]) == {household.pk}
+    assert listed(closed_year=2023, closed_as=["exited"]) == {household.pk}
+    assert listed(closed_year=2025) == {household.pk}

@@ -143,3 +143,21 @@ def test_a_caseworker_marks_a_task_checked_with_an_audit_row_and_reopens_it(area
     assert login(users["caseworker_g4"]).post(url, {"done": "1"}).status_code == 404
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_a_task_is_marked_only_under_its_own_recomputation(area, unable, users, login):
+    from bangfu.reports.recompute import recomputation_for, recomputation_run
+
+    first = propose(users)
+    services.standard_request_approve(actor=users["admin_province"], request_id=first.pk)
+    run = recomputation_run(recomputation_for(first).pk)
+    task = run.changes.get(household=unable)
+    second = services.standard_request_propose(
+        actor=users["admin_nanjing"], parameter="sync.dibao.standard", region_code="320100",
+        start=datetime.date(2025, 12, 1), value=Decimal("1060"), document="宁民发〔2025〕2号", note="")
+    other = Recomputation.objects.create(request=second, as_of=second.start, area_path=run.area_path, state="done",
+                                         households=0, summary={})
+    client = login(users["caseworker_g1"])
+    assert client.post(f"/reports/recomputations/{other.pk}/tasks/{task.pk}/", {"done": "1"}).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None

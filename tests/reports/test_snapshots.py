@@ -83,3 +83,17 @@ def test_the_first_entitlements_of_a_province_are_left_to_the_queue(area, users,
     response = login(users["admin_province"]).get("/reports/entitlements/", {"as_of": "2025-10-01"})
     assert response.status_code == 200 and "正在按现行标准逐户测算" in response.content.decode()
     assert queued == [("entitlements", users["admin_province"].pk, orgs["province"].pk, "2025-10-01")]
+
+
+def test_figures_stored_in_another_format_are_neither_shown_nor_current(area, users, orgs, monkeypatch):
+    """A release that changes the figures' shape raises FORMAT: rows of the earlier shape are computed anew, never
+    read (a stale row of another shape would miss keys the page reads)."""
+    from bangfu.reports.models import ReportSnapshot
+
+    user, nanjing = users["admin_province"], orgs["nanjing"]
+    snapshots.report_figures(user=user, union=nanjing, year=2025, background=False)
+    ReportSnapshot.objects.filter(key=f"report:{nanjing.pk}:2025").update(data='{"house": "an older shape"}')
+    assert isinstance(snapshots.report_figures(user=user, union=nanjing, year=2025).value["house"], str)  # current
+    monkeypatch.setattr(snapshots, "FORMAT", str(int(snapshots.FORMAT) + 1))
+    figures = snapshots.report_figures(user=user, union=nanjing, year=2025, background=False)
+    assert figures.fresh and figures.value["house"]["total"]["total"] == 5

@@ -9,7 +9,7 @@ from bangfu.accounts.selectors import organisation_list
 from bangfu.audit.labels import ACTION_LABELS, OBJECT_TYPE_LABELS
 from bangfu.cases.workflow import IN_ARCHIVE, IN_ARCHIVE_LABEL, CaseState
 from bangfu.common import clock
-from bangfu.common.bounds import page_number
+from bangfu.common.bounds import FIRST_YEAR, page_number
 from bangfu.registry import choices as c
 
 from ..selectors import region_choices, union_choices
@@ -36,7 +36,7 @@ class HouseholdFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = blank("全部", region_choices(user=user))
-        self.fields["closed_year"].choices = blank("全部", [(y, f"{y}年") for y in range(clock.today().year, 2018, -1)])
+        self.fields["closed_year"].choices = blank("全部", [(y, f"{y}年") for y in range(clock.today().year, FIRST_YEAR - 1, -1)])
         # Grassroots unions are many (thousands in a province): listed only for a county's own users.
         county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
         levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
@@ -73,9 +73,6 @@ class AuditFilterForm(StyledForm):
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
     since = forms.DateField(label="起始日期", required=False, widget=date_input())
     until = forms.DateField(label="截止日期", required=False, widget=date_input())
-    closed_year = forms.TypedChoiceField(label="退出年度", required=False, coerce=int, empty_value=None)
-    closed_as = forms.ChoiceField(label="退出方式", required=False, choices=blank("脱困或解困", [
-        (CaseState.EXITED.value, CaseState.EXITED.label), (CaseState.RELIEVED.value, CaseState.RELIEVED.label)]))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def __init__(self, *args, **kwargs):

@@ -196,7 +196,7 @@ def recomputation_task_mark(request, pk: int, task_pk: int):
 
     row = s.recomputation_get(user=request.user, pk=pk)
     try:
-        task = mark(actor=request.user, task_id=task_pk, done=request.POST.get("done") != "0")
+        task = mark(actor=request.user, task_id=task_pk, done=request.POST.get("done") != "0", recomputation_id=row.pk)
     except ValidationFailed as exc:
         messages.error(request, exc.message)
     else:
