@@ -37,10 +37,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
-from run import create_database, free_port  # noqa: E402
+from run import RAISED_LIMITS, create_database, free_port  # noqa: E402
 from selfcheck import CpuMeter, _backends, _busy, _tree  # noqa: E402
-
-RAISED = "1000000/m"
 
 
 def _stats(prefix: str) -> list[dict]:
@@ -117,8 +115,7 @@ def main() -> None:
         sys.exit("refusing the shared database name `bangfu`: give a private one")
     create_database(args.database)
     env = {**os.environ, "DATABASE_URL": args.database, "DJANGO_SETTINGS_MODULE": "bangfu.config.settings.base",
-           "BANGFU_VAR_DIR": str(ROOT / "var" / "bench-load"), "BANGFU_RATE_PUBLIC": RAISED,
-           "BANGFU_RATE_API_ADDRESS": RAISED, "BANGFU_RATE_API_TOKEN": RAISED,
+           "BANGFU_VAR_DIR": str(ROOT / "var" / "bench-load"), **RAISED_LIMITS,
            "BANGFU_LOAD_ANONYMOUS": str(args.anonymous), "BANGFU_LOAD_WRITERS": str(args.writers),
            "BANGFU_LOAD_BAD": str(args.bad)}
     manage = [sys.executable, str(ROOT / "manage.py")]

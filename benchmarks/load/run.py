@@ -35,6 +35,11 @@ BIN = Path(sys.executable).parent
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+# Every simulated user comes from one loopback address: the per-address limits, meant for one person or office,
+# are raised for a load run (they are measured in tests/api/test_rate_limits.py, not here).
+RAISED_LIMITS = {name: "1000000/m" for name in ("BANGFU_RATE_PUBLIC", "BANGFU_RATE_API_ADDRESS", "BANGFU_RATE_API_TOKEN")}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -153,12 +158,8 @@ def main() -> None:
     if args.database.rstrip("/").endswith("/bangfu"):
         sys.exit("refusing the shared database name `bangfu`: give a private one")
     create_database(args.database)
-    # Every simulated user comes from one loopback address: the per-address limits, meant for one person or office,
-    # are raised for the run (they are measured in tests/api/test_rate_limits.py, not here).
-    raised = "1000000/m"
     env = {**os.environ, "DATABASE_URL": args.database, "DJANGO_SETTINGS_MODULE": "bangfu.config.settings.base",
-           "BANGFU_LOAD_ANONYMOUS": str(args.anonymous), "BANGFU_RATE_PUBLIC": raised,
-           "BANGFU_RATE_API_ADDRESS": raised, "BANGFU_RATE_API_TOKEN": raised}
+           "BANGFU_LOAD_ANONYMOUS": str(args.anonymous), **RAISED_LIMITS}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
     subprocess.run([*manage, "demo", "--households", str(args.households)], env=env, check=True,
