@@ -16,6 +16,8 @@ from policy_spec import BENEFITS, ORDER
 NOTICE = datetime.date(2019, 1, 10)
 DIBAO = {"3201": 900, "3202": 900, "3203": 680, "3204": 870, "3205": 995, "3206": 780, "3207": 640, "3208": 640,
          "3209": 640, "3210": 700, "3211": 760, "3212": 690, "3213": 610}
+# Later dated standards by city (first day, value); 常州's 1000 from 2022-07-01 (reported, still illustrative).
+DIBAO_LATER = {"3204": [(datetime.date(2022, 7, 1), 1000)]}
 HARDSHIP_SHARE = Decimal("0.5")
 ELECTRICITY = Decimal("0.5283")
 CABLE_TV_NORMAL = Decimal(24)
@@ -31,10 +33,15 @@ VOCATIONAL = [(NOTICE, (2000, 2)), (SPRING_2025, (2300, 3))]
 COMPULSORY = [(NOTICE, (1000, 1250)), (datetime.date(2024, 5, 7), (1250, 1500))]
 # Jiangsu's CPI by the day each month's figure was published, a null where the next month is not held.
 CPI = [(NOTICE, None), (datetime.date(2019, 3, 9), 1.8), (datetime.date(2019, 4, 20), None),
-       (datetime.date(2019, 8, 14), 2.9), (datetime.date(2019, 9, 20), None), (datetime.date(2020, 1, 9), 4.7),
-       (datetime.date(2020, 2, 20), None), (datetime.date(2021, 1, 11), 0.5), (datetime.date(2021, 2, 20), None),
-       (datetime.date(2021, 3, 12), 0.3), (datetime.date(2021, 4, 20), None), (datetime.date(2022, 4, 11), 2.1),
-       (datetime.date(2022, 5, 20), None), (datetime.date(2022, 7, 9), 2.4), (datetime.date(2022, 8, 20), None)]
+       (datetime.date(2019, 8, 14), 2.9), (datetime.date(2019, 9, 20), None), (datetime.date(2019, 11, 9), 4.1),
+       (datetime.date(2019, 12, 20), None), (datetime.date(2020, 1, 9), 4.7), (datetime.date(2020, 2, 20), None),
+       (datetime.date(2020, 8, 10), 2.7), (datetime.date(2020, 9, 20), None), (datetime.date(2020, 12, 9), -0.4),
+       (datetime.date(2021, 1, 11), 0.5), (datetime.date(2021, 2, 20), None), (datetime.date(2021, 3, 12), 0.3),
+       (datetime.date(2021, 4, 20), None), (datetime.date(2021, 10, 14), 1.5), (datetime.date(2021, 11, 10), 2.2),
+       (datetime.date(2021, 12, 20), None), (datetime.date(2022, 4, 11), 2.1), (datetime.date(2022, 5, 20), None),
+       (datetime.date(2022, 7, 9), 2.4), (datetime.date(2022, 8, 10), 2.6), (datetime.date(2022, 9, 20), None),
+       (datetime.date(2023, 5, 11), 0.0), (datetime.date(2023, 6, 20), None), (datetime.date(2023, 11, 9), -0.1),
+       (datetime.date(2023, 12, 20), None)]
 
 
 def on(series: list, day: datetime.date):
@@ -127,7 +134,8 @@ def _household_rows(doc: dict, as_of: datetime.date, extreme: bool):
     members = doc["members"]
     if not doc.get("dibao", False) and not any(
             working_age(m, as_of) and not m.get("school") and m.get("work_ability", "full") == "full" for m in members):
-        standard = DIBAO[doc["region"][:4]]
+        city = doc["region"][:4]
+        standard = on([(NOTICE, DIBAO[city]), *DIBAO_LATER.get(city, [])], as_of)
         gap = max(Decimal(0), standard * len(members) - Decimal(str(doc.get("monthly_income", 0))))
         if gap > 0:
             yield "living.minimum_living_guarantee", money(gap * 12)

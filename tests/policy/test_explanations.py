@@ -90,9 +90,9 @@ def test_the_cpi_refusal_says_which_month_is_missing() -> None:
     doc = _doc(as_of="2026-12-01")
     doc.pop("cpi_yoy_percent", None)
     reason = _reason(assess(doc), "living.price_subsidy")
-    assert "2022年7月起" in reason and "没有录入" in reason and "(第19条)" in reason
+    assert "2023年11月起" in reason and "没有录入" in reason and "(第19条)" in reason
     doc["as_of"] = "2020-01-08"
-    assert "2019年8月" in _reason(assess(doc), "living.price_subsidy")
+    assert "2019年11月的" in _reason(assess(doc), "living.price_subsidy")
 
 
 def test_a_low_cpi_refusal_gives_the_figure() -> None:

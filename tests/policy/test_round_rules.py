@@ -32,9 +32,12 @@ def test_price_subsidy_counts_only_the_months_with_cpi_at_3_percent_or_more():
     # a figure of 3 % or more: one month at the illustrative 50 yuan.
     picks = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2020, 1, 1), dt.date(2020, 6, 30), P)
     assert picks[0].amount == Decimal("50.00") and "2020年2月(4.7%)" in picks[0].reason
-    # July 2019's 2.9 % is below the line, and from 2019-09-20 no figure is in force.
-    none = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 7, 1), dt.date(2019, 12, 31), P)
+    # July 2019's 2.9 % is below the line, and from 2019-09-20 to 2019-11-08 no figure is in force.
+    none = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 7, 1), dt.date(2019, 11, 30), P)
     assert none[0].amount is None and "第19条" in none[0].reason
+    # October 2019's 4.1 %, published 2019-11-09, is in force on December's 1st: one month.
+    december = rounds.price_subsidy([("extreme_hardship", "320102")], dt.date(2019, 7, 1), dt.date(2019, 12, 31), P)
+    assert december[0].amount == Decimal("50.00") and "2019年12月(4.1%)" in december[0].reason
 
 
 def test_living_subsidy_by_household_size_capped():
