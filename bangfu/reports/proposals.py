@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
+from django.db.models import prefetch_related_objects
 
 from bangfu.cases.parameters import months_parameter
 from bangfu.common.errors import ValidationFailed
@@ -26,15 +27,18 @@ UNSET = -1
 def counted(households: list, as_of: datetime.date) -> tuple[np.ndarray, np.ndarray]:
     """Members counted and the year's rigid expenses (fen) of loaded households (`counted_by_id`)."""
     ids = [h.pk for h in households]
-    return counted_by_id(ids, ids, np.array([len(h.active_members) for h in households], np.int64), as_of)
+    return counted_by_id(ids, ids, np.array([len(h.active_members) for h in households], np.int64), as_of,
+                         loaded=households)
 
 
-def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime.date) -> tuple[np.ndarray, np.ndarray]:
+def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime.date, *,
+                  loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Members counted and the year's rigid expenses (fen) of the households `ids` (`households`: their pks, a
     list or a subquery), as identification counts them; `sizes`: each household's active members, the count of
     those without medical bills or department facts. For the households with any, their members, facts and bills
     are read for all of them at once (the way identification reads many households,
-    `bangfu.cases.reviews.exit_suggestions`); the others need nothing."""
+    `bangfu.cases.reviews.exit_suggestions`), onto the `loaded` instances when the caller has them; the others need
+    nothing."""
     from bangfu.exchange.models import DepartmentFact
     from bangfu.registry.models import Household
 
@@ -43,8 +47,13 @@ def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime
     sizes, rigid = np.array(sizes, np.int64), np.zeros(len(ids), np.int64)
     if special:
         at = {pk: i for i, pk in enumerate(ids)}
-        for household in Household.objects.filter(pk__in=special).prefetch_related(
-                "members", "department_facts", "medical_bills__member"):
+        lookups = ("members", "department_facts", "medical_bills__member")
+        if loaded is None:
+            found = list(Household.objects.filter(pk__in=special).prefetch_related(*lookups))
+        else:
+            found = [h for h in loaded if h.pk in special]
+            prefetch_related_objects(found, *lookups)
+        for household in found:
             size, expenses = as_identified(household, as_of)
             sizes[at[household.pk]], rigid[at[household.pk]] = size, income.fen(expenses)
     return sizes, rigid
