@@ -213,6 +213,16 @@ def _codes(values, labels: tuple[str, ...]) -> np.ndarray:
     return np.array([index.get(v, -1) for v in values], np.int16)
 
 
+def _bounds(model, field: str) -> tuple:
+    """The format's own bounds of a number (its `ge` and `le`): one home for them, the schema."""
+    metadata = model.model_fields[field].metadata
+    return (next(m.ge for m in metadata if hasattr(m, "ge")), next(m.le for m in metadata if hasattr(m, "le")))
+
+
+YEARS, EMPLOYEES = _bounds(s.School, "year"), _bounds(s.Business, "employees")
+GRADES, MONEY = _bounds(s.Member, "disability_grade"), _bounds(s.Household, "monthly_income")
+
+
 @lru_cache(maxsize=4096)
 def _causes(text: str) -> int:
     """The causes (the JSON text of the field: few distinct ones, each decoded once) as the engine's bit mask; -1
@@ -262,7 +272,8 @@ def archive_chunk(rows: list[tuple], as_of: datetime.date, months: int, *, house
     group = np.where(given >= 0, given, np.where(sex == 0, 0, 1))
     birth = _days(c["birth_date"])
     employment, ability = _codes(c["employment"], s.EMPLOYMENTS), _codes(c["work_ability"], s.WORK_ABILITIES)
-    disability = np.array([0 if g is None else g if 1 <= g <= 4 else -1 for g in c["disability_grade"]], np.int64)
+    disability = np.array([0 if g is None else g if GRADES[0] <= g <= GRADES[1] else -1 for g in c["disability_grade"]],
+                          np.int64)
     school = np.array([bool(x) for x in c["school_stage"]], bool)
     stage = np.where(school, _codes(c["school_stage"], s.STAGES), 0)
     year = np.array([y if isinstance(y, int) and not isinstance(y, bool) else -1 for y in c["school_year"]], np.int64)
@@ -276,8 +287,8 @@ def archive_chunk(rows: list[tuple], as_of: datetime.date, months: int, *, house
     bad = ((relation < 0) | (sex < 0) | (given == -2) | ((given >= 0) & ((given == 0) != (sex == 0)))
            | (employment < 0) | (ability < 0) | (disability < 0)
            | (birth < np.datetime64(s.BIRTH_FIRST))
-           | (school & ((stage <= 0) | (year < 1) | (year > 10) | (institution < 0)))
-           | (business & ((kind <= 0) | (employees < 0) | (employees > 1_000_000) | (premises < 0))))
+           | (school & ((stage <= 0) | (year < YEARS[0]) | (year > YEARS[1]) | (institution < 0)))
+           | (business & ((kind <= 0) | (employees < EMPLOYEES[0]) | (employees > EMPLOYEES[1]) | (premises < 0))))
     selves = np.bincount(hh[relation == 0], minlength=n)
     document_size = np.bincount(hh, minlength=n)
 
@@ -288,7 +299,7 @@ def archive_chunk(rows: list[tuple], as_of: datetime.date, months: int, *, house
     causes = np.array([_causes(r[8]) for r in rows], np.int64)
     income = np.array(monthly, np.float64)
     valid = (np.array([region_ok[r] for r in regions], bool) & (category >= 0) & (causes >= 0)
-             & (income >= 0) & (income <= 100_000_000) & (selves == 1) & (document_size >= 1)
+             & (income >= MONEY[0]) & (income <= MONEY[1]) & (selves == 1) & (document_size >= 1)
              & (np.bincount(hh[bad], minlength=n) == 0))
     household_columns = {
         "as_of": np.full(n, np.datetime64(as_of, "D")), "region": [codes.get(r, 0) for r in regions],
