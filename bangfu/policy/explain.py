@@ -245,6 +245,36 @@ def _found(evaluation: Evaluation) -> list[tuple | None]:
     return found
 
 
+def entitled_amounts(evaluation: Evaluation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of `answers`' benefits as arrays, without texts or refusals: for each entitled row of each rule,
+    its household's row in the batch, the rule's position in the evaluation's results (`RULES`), the member's row in
+    the batch (-1 for a household's benefit) and the unrounded amount (NaN where the rule sets none; `money`
+    rounds it as an answer does). In the order of `answers`: by rule, then row."""
+    admitted = evaluation.admitted
+    batch_row = evaluation.households
+    parts = []
+    for k, result in enumerate(evaluation.results):
+        rows = np.flatnonzero(result.entitled)
+        if not len(rows):
+            continue
+        if result.rule.entity == "person":
+            owners, persons = batch_row[admitted.hh[rows]], evaluation.persons[rows]
+        else:
+            owners, persons = batch_row[rows], np.full(len(rows), -1, np.int64)
+        amount = result.outcome.amount
+        if amount is None:
+            amounts = np.full(len(rows), np.nan)
+        elif isinstance(amount, np.ndarray) and amount.ndim:
+            amounts = amount[rows].astype(np.float64)
+        else:
+            amounts = np.full(len(rows), float(_scalar(amount)))
+        parts.append((owners, np.full(len(rows), k, np.int64), persons, amounts))
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty, np.zeros(0)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
+
+
 def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     """The spec's output document for each household of the evaluated batch, in batch order."""
     admitted = evaluation.admitted

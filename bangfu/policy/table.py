@@ -171,3 +171,13 @@ def from_households(households: list[s.Household]) -> Population:
     ids = [m.id for h in households for m in h.members]
     return Population(**_columns(hrows, HOUSEHOLD_COLUMNS), **_columns(prows, PERSON_COLUMNS),
                       member_ids=ids)
+
+
+def from_columns(households: dict[str, np.ndarray | list], persons: dict[str, np.ndarray | list],
+                 member_ids: list[str] | None = None) -> Population:
+    """A Population from columns already encoded as it holds them (enumerations as positions in the tuples of
+    `schema`, dates as datetime64[D]): for callers that read validated households column by column (the
+    service's archive) rather than as documents. Each column is cast to the engine's type."""
+    columns = {name: np.asarray(households[name]).astype(_DTYPES[name], copy=False) for name in HOUSEHOLD_COLUMNS}
+    columns |= {name: np.asarray(persons[name]).astype(_DTYPES[name], copy=False) for name in PERSON_COLUMNS}
+    return Population(**columns, member_ids=member_ids)

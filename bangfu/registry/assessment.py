@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from itertools import islice
+
+import numpy as np
+from django.db.models import FloatField, TextField
+from django.db.models.functions import Cast
 
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy import InputError, assess
-from bangfu.policy.rules.income import income_summary, window, yuan
+from bangfu.policy import schema as s
+from bangfu.policy.explain import money
+from bangfu.policy.regions import region_error, region_index
+from bangfu.policy.rules.income import Incomes, income_summary, window, yuan
+from bangfu.policy.table import Population, from_columns
 
+from . import states
 from .income import income_batch
-from .models import Household, Member
+from .models import Household, IncomeRecord, Member
 
 INCOME_MONTHS = 12  # Article 26 精准识别: a year of income
 
@@ -146,3 +159,174 @@ def household_entitlements(household: Household, as_of: datetime.date, *, previe
     except InputError as exc:
         # A file still being entered (no worker yet, say) is not a valid assessment input.
         raise ValidationFailed(f"档案信息不完整,无法测算:{exc.path}: {exc.message}") from exc
+
+
+# The archive as the engine's columns (a re-computation, a what-if): the same input as the documents above, read
+# as rows of values for many households at once (no model instances) and laid out as the engine's arrays. A
+# household whose rows the format might refuse is left to its document (`ArchiveChunk.valid`), so the answers
+# are the documents' answers.
+HOUSEHOLD_VALUES = ("pk", "union_id", "union__name", "region_code", "verified_category", "status", "dibao",
+                    "dibao_edge", "hardship_causes")  # the causes read as their JSON text (`_causes`)
+MEMBER_VALUES = ("household_id", "pk", "relation", "sex", "birth_date", "retirement_group", "employment",
+                 "work_ability", "willing_to_work", "disability_grade", "poverty_alleviation_target",
+                 "resident_medical_insurance", "resident_pension_insurance", "serious_illness", "school_stage",
+                 "school_year", "school_institution", "school_excellent", "business_kind", "business_registered_on",
+                 "business_employees", "business_first_time", "business_premises", "business_other_rent_subsidy")
+_REGION = re.compile(r"\d{6}")
+_EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+@dataclass
+class ArchiveChunk:
+    """Households of the archive in the queryset's order, as the engine and the income rule read them."""
+
+    ids: list[int]
+    union_ids: list[int]
+    union_names: list[str]
+    regions: list[str]
+    categories: list[str]  # verified
+    sizes: np.ndarray  # active members (born or not), as the income rule counts them
+    incomes: Incomes  # records of the `months` before as_of's month
+    per_capita: list[Decimal]  # the document's monthly income per member of the document (income deciles)
+    valid: np.ndarray  # the format takes the household's document: it is in `population`
+    population: Population  # the valid households, their members born by as_of in the document's order
+    member_ids: np.ndarray  # per member row of `population`, its pk
+
+
+def archive_rows(queryset, batch: int):
+    """The queryset's households (no prefetch, no instances) as `HOUSEHOLD_VALUES` rows, `batch` at a time in the
+    order of their pk, each chunk with its households as a subquery (their pks: the queryset's within the chunk's
+    first and last; no list of parameters to send)."""
+    queryset = queryset.prefetch_related(None).order_by("pk")
+    rows = queryset.values_list(*HOUSEHOLD_VALUES[:-1], Cast(HOUSEHOLD_VALUES[-1], TextField())).iterator(chunk_size=batch)
+    while chunk := list(islice(rows, batch)):
+        yield chunk, queryset.filter(pk__gte=chunk[0][0], pk__lte=chunk[-1][0]).order_by().values("pk")
+
+
+def _days(dates: list) -> np.ndarray:
+    return np.array([d.toordinal() - _EPOCH for d in dates], np.int64).view("datetime64[D]")
+
+
+def _codes(values, labels: tuple[str, ...]) -> np.ndarray:
+    """Positions in `labels`; -1 for a value the format does not know."""
+    index = {v: i for i, v in enumerate(labels)}
+    return np.array([index.get(v, -1) for v in values], np.int16)
+
+
+def _bounds(model, field: str) -> tuple:
+    """The format's own bounds of a number (its `ge` and `le`): one home for them, the schema."""
+    metadata = model.model_fields[field].metadata
+    return (next(m.ge for m in metadata if hasattr(m, "ge")), next(m.le for m in metadata if hasattr(m, "le")))
+
+
+YEARS, EMPLOYEES = _bounds(s.School, "year"), _bounds(s.Business, "employees")
+GRADES, MONEY = _bounds(s.Member, "disability_grade"), _bounds(s.Household, "monthly_income")
+
+
+@lru_cache(maxsize=4096)
+def _causes(text: str) -> int:
+    """The causes (the JSON text of the field: few distinct ones, each decoded once) as the engine's bit mask; -1
+    for what the format would refuse."""
+    causes = json.loads(text)
+    if not isinstance(causes, list):
+        return -1
+    bits = 0
+    for cause in causes:
+        if cause not in s.CAUSES:
+            return -1
+        bits |= 1 << s.CAUSES.index(cause)
+    return bits
+
+
+def archive_chunk(rows: list[tuple], as_of: datetime.date, months: int, *, households=None) -> ArchiveChunk:
+    """Members and the `months` of income records before `as_of`'s month of the households of `rows` (one query
+    each), laid out as `household_to_assessment_document` and the engine's `from_households` would (`households`:
+    their pks as a subquery, `archive_rows`, the rows in the order of their pk; else the list is sent)."""
+    as_of_within(as_of)
+    n = len(rows)
+    ids = [r[0] for r in rows]
+    # the pks' range as well as the subquery: an index range scan of members and records, not a scan of them all
+    within = ({"household_id__in": ids} if households is None else
+              {"household_id__gte": ids[0], "household_id__lte": ids[-1], "household_id__in": households})
+    index = {pk: i for i, pk in enumerate(ids)}
+    members = [m for m in Member.objects.filter(**within, removed=False)
+               .order_by("household_id", "position", "id").values_list(*MEMBER_VALUES) if m[0] in index]
+    owner = np.array([index[m[0]] for m in members], np.int64)
+    sizes = np.bincount(owner, minlength=n).astype(np.int64)
+    first, last = (m.astype("datetime64[D]").item() for m in window(as_of, months)[[0, -1]])
+    records = [r for r in IncomeRecord.objects.filter(**within, month__gte=first, month__lte=last)
+               .order_by().values_list("household_id", "month", Cast("amount", FloatField())) if r[0] in index]
+    incomes = Incomes(np.array([index[r[0]] for r in records], np.int64),
+                      _days([r[1] for r in records]).astype("datetime64[M]"),
+                      np.rint(np.array([r[2] for r in records], np.float64) * 100).astype(np.int64))
+    summary = income_summary(incomes, sizes, as_of, months=INCOME_MONTHS)
+    recorded, total = summary.months_recorded.tolist(), summary.total.tolist()
+    monthly = [t / k / 100 if k else 0.0 for t, k in zip(total, recorded, strict=True)]
+
+    born = [m for m in members if m[4] <= as_of]
+    cols = list(zip(*born, strict=True)) if born else [()] * len(MEMBER_VALUES)
+    c = dict(zip(MEMBER_VALUES, cols, strict=True))
+    hh = np.array([index[pk] for pk in c["household_id"]], np.int64)
+    relation, sex = _codes(c["relation"], s.RELATIONS), _codes(c["sex"], s.SEXES)
+    given = _codes(c["retirement_group"], ("", *s.RETIREMENT_GROUPS)) - 1  # -1: none given, -2: unknown
+    group = np.where(given >= 0, given, np.where(sex == 0, 0, 1))
+    birth = _days(c["birth_date"])
+    employment, ability = _codes(c["employment"], s.EMPLOYMENTS), _codes(c["work_ability"], s.WORK_ABILITIES)
+    disability = np.array([0 if g is None else g if GRADES[0] <= g <= GRADES[1] else -1 for g in c["disability_grade"]],
+                          np.int64)
+    school = np.array([bool(x) for x in c["school_stage"]], bool)
+    stage = np.where(school, _codes(c["school_stage"], s.STAGES), 0)
+    year = np.array([y if isinstance(y, int) and not isinstance(y, bool) else -1 for y in c["school_year"]], np.int64)
+    institution = _codes(c["school_institution"], s.INSTITUTIONS)
+    registered = [d if k and d is not None and d <= as_of else None
+                  for k, d in zip(c["business_kind"], c["business_registered_on"], strict=True)]
+    business = np.array([d is not None for d in registered], bool)
+    kind = np.where(business, _codes(c["business_kind"], s.BUSINESS_KINDS), 0)
+    employees = np.array(c["business_employees"], np.int64)
+    premises = _codes([p or "none" for p in c["business_premises"]], s.PREMISES)
+    bad = ((relation < 0) | (sex < 0) | (given == -2) | ((given >= 0) & ((given == 0) != (sex == 0)))
+           | (employment < 0) | (ability < 0) | (disability < 0)
+           | (birth < np.datetime64(s.BIRTH_FIRST))
+           | (school & ((stage <= 0) | (year < YEARS[0]) | (year > YEARS[1]) | (institution < 0)))
+           | (business & ((kind <= 0) | (employees < EMPLOYEES[0]) | (employees > EMPLOYEES[1]) | (premises < 0))))
+    selves = np.bincount(hh[relation == 0], minlength=n)
+    document_size = np.bincount(hh, minlength=n)
+
+    regions = [r[3] for r in rows]
+    codes = region_index()
+    region_ok = {code: bool(_REGION.fullmatch(code)) and region_error(code, as_of) is None for code in set(regions)}
+    category = _codes([r[4] for r in rows], s.CATEGORIES)
+    causes = np.array([_causes(r[8]) for r in rows], np.int64)
+    income = np.array(monthly, np.float64)
+    valid = (np.array([region_ok[r] for r in regions], bool) & (category >= 0) & (causes >= 0)
+             & (income >= MONEY[0]) & (income <= MONEY[1]) & (selves == 1) & (document_size >= 1)
+             & (np.bincount(hh[bad], minlength=n) == 0))
+    household_columns = {
+        "as_of": np.full(n, np.datetime64(as_of, "D")), "region": [codes.get(r, 0) for r in regions],
+        "category": category, "archived": [states.is_archived(r[5]) for r in rows], "dibao": [r[6] for r in rows],
+        "dibao_edge": [r[7] for r in rows], "monthly_income": income, "causes": causes, "cpi": np.full(n, np.nan),
+    }
+    person_columns = {
+        "hh": hh, "relation": relation, "sex": sex, "group": group, "birth": birth, "employment": employment,
+        "work_ability": ability, "willing": c["willing_to_work"], "disability": disability,
+        "poverty_target": c["poverty_alleviation_target"], "medical_insurance": c["resident_medical_insurance"],
+        "pension_insurance": c["resident_pension_insurance"], "serious_illness": c["serious_illness"],
+        "stage": stage, "school_year": np.where(school, year, 0), "institution": np.where(school, institution, 0),
+        "excellent": np.array(c["school_excellent"], bool) & school, "business": kind,
+        "registered_on": _days_or_nat(registered), "employees": np.where(business, employees, 0),
+        "first_time": np.array(c["business_first_time"], bool) & business,
+        "premises": np.where(business, premises, s.PREMISES.index("none")),
+        "other_rent_subsidy": np.array(c["business_other_rent_subsidy"], bool) & business,
+    }
+    population = from_columns(household_columns, person_columns)
+    member_ids = np.array(c["pk"], np.int64)
+    if not valid.all():
+        population, kept = population.take(valid)
+        member_ids = member_ids[kept]
+    per_capita = [money(m / max(1, k)) for m, k in zip(monthly, document_size.tolist(), strict=True)]
+    return ArchiveChunk(ids, [r[1] for r in rows], [r[2] for r in rows], regions, [r[4] for r in rows], sizes,
+                        incomes, per_capita, valid, population, member_ids)
+
+
+def _days_or_nat(dates: list) -> np.ndarray:
+    return np.array([-(2**63) if d is None else d.toordinal() - _EPOCH for d in dates], np.int64).view("datetime64[D]")

@@ -1,26 +1,34 @@
 """Re-computation on a new standard (Article 24): every archived household in the standard's area assessed on its
 date under the figures before and after it; the households whose benefits change are stored for the caseworkers.
-Both sides go through the household's own assessment path (`entitlements.answers`), batched."""
+Both sides are the engine's answers to the households' documents (`bangfu.registry.assessment`), read from the
+archive as columns and evaluated as arrays, batched (the what-if takes the same path)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Prefetch
 
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
+from bangfu.policy.engine import evaluate
+from bangfu.policy.explain import entitled_amounts, money
+from bangfu.policy.rules import RULES
+from bangfu.registry.assessment import INCOME_MONTHS, ArchiveChunk, archive_chunk, archive_rows
+from bangfu.registry.income import LinesByRegion
 from bangfu.registry.models import Household, Member
 from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
 from bangfu.standards.selectors import overlay
 
-from .entitlements import chunk_answers, chunks
+from .entitlements import BATCH, chunk_answers
 from .models import ChangeKind, Recomputation, RecomputedHousehold, RunState
-from .proposals import proposals
+from .proposals import counted_by_id, proposals_of, review_months
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -77,42 +85,169 @@ def scope(area_path: str, *, base=None):
                                                       "incomes").order_by("pk"))
 
 
-def difference(queryset, as_of, before_parameters, after_parameters) -> tuple[list[dict], dict]:
+def _yuan(fen: int) -> Decimal:
+    """Whole fen as Decimal yuan with two places (as the engine's amounts, `explain.money`, read)."""
+    return Decimal(fen).scaleb(-2)
+
+
+class _Side:
+    """One side's benefit entries of a chunk: per entry its household (chunk row), key (`_MEMBERS`) and whole fen."""
+
+    def __init__(self, household: np.ndarray, key: np.ndarray, fen: np.ndarray, n: int):
+        self.household, self.key, self.fen = household, key, fen
+        self.cash = np.bincount(household, weights=fen, minlength=n).astype(np.int64)  # exact below 2**53 fen
+
+    def amounts(self, h: int, codes: list[str]) -> dict[tuple, Decimal]:
+        """(code, member pk or 0) → the yearly amount of household `h`, as `_amounts` reads its answer."""
+        at = np.flatnonzero(self.household == h)
+        return {(codes[k // _MEMBERS], k % _MEMBERS): _yuan(f)
+                for k, f in zip(self.key[at].tolist(), self.fen[at].tolist(), strict=True)}
+
+
+@dataclass
+class _Entries:
+    """Both sides' entries of a chunk matched by (household, rule, member): one row per key found on either side."""
+
+    household: np.ndarray
+    rule: np.ndarray
+    before: np.ndarray  # fen; 0 where the side has no such entry
+    after: np.ndarray
+    in_before: np.ndarray
+    in_after: np.ndarray
+
+    @classmethod
+    def match(cls, before: _Side, after: _Side) -> _Entries:
+        household = np.concatenate([before.household, after.household])
+        key = np.concatenate([before.key, after.key])
+        is_after = np.concatenate([np.zeros(len(before.key), bool), np.ones(len(after.key), bool)])
+        fen = np.concatenate([before.fen, after.fen])
+        order = np.lexsort((key, household))
+        household, key, is_after, fen = household[order], key[order], is_after[order], fen[order]
+        new = np.ones(len(key), bool)
+        new[1:] = (household[1:] != household[:-1]) | (key[1:] != key[:-1])
+        group = np.cumsum(new) - 1
+        n = int(new.sum())
+
+        def side(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            fen_of = np.zeros(n, np.int64)
+            np.add.at(fen_of, group[mask], fen[mask])
+            return fen_of, np.bincount(group[mask], minlength=n) > 0
+
+        (fen_b, in_b), (fen_a, in_a) = side(~is_after), side(is_after)
+        return cls(household[new], key[new] // _MEMBERS, fen_b, fen_a, in_b, in_a)
+
+
+_MEMBERS = 1 << 40  # a key: the rule's position × _MEMBERS + the member's pk (0 for a household's benefit)
+
+
+def _fen(amounts: np.ndarray) -> np.ndarray:
+    """The engine's amounts in whole fen, rounded by `explain.money` itself (each distinct figure once); 0 for none."""
+    values, inverse = np.unique(amounts, return_inverse=True)
+    rounded = [money(v) for v in values.tolist()]
+    return np.array([0 if r is None else int(r * 100) for r in rounded], np.int64)[inverse.reshape(-1)]
+
+
+def _side(chunk: ArchiveChunk, parameters, fallback: dict[int, dict]) -> _Side:
+    """The entries of the chunk's households under one set of figures: the valid ones from the engine's arrays,
+    the others from their documents' answers (`fallback`: chunk row → answer or None)."""
+    evaluation = evaluate(chunk.population, parameters)
+    hh, rule, person, amount = entitled_amounts(evaluation)
+    household = np.flatnonzero(chunk.valid)[hh]
+    member = np.where(person >= 0, chunk.member_ids[np.maximum(person, 0)] if len(person) else 0, 0)
+    key, fen = rule * _MEMBERS + member, _fen(amount)
+    if fallback:
+        rows = [(h, _CODE_AT[b["code"]] * _MEMBERS + (int(b["member"][1:]) if b["member"] else 0),
+                 0 if b["amount"] is None else int(b["amount"] * 100))
+                for h, answer in fallback.items() if answer is not None for b in answer["benefits"]]
+        if rows:
+            extra = np.array(rows, np.int64).reshape(-1, 3)
+            household, key, fen = (np.concatenate([household, extra[:, 0]]), np.concatenate([key, extra[:, 1]]),
+                                   np.concatenate([fen, extra[:, 2]]))
+    return _Side(household, key, fen, len(chunk.ids))
+
+
+_CODE_AT = {rule.code: i for i, rule in enumerate(RULES)}
+_CODES = [rule.code for rule in RULES]
+
+
+def _fallback(chunk: ArchiveChunk, as_of, parameter_sets: list) -> list[dict[int, dict]]:
+    """The answers of the chunk's households the format might refuse, through their documents (as a household's
+    own answer): per set of figures, chunk row → answer or None."""
+    rows = np.flatnonzero(~chunk.valid).tolist()
+    if not rows:
+        return [{} for _ in parameter_sets]
+    ids = [chunk.ids[r] for r in rows]
+    active = Member.objects.filter(removed=False).order_by("position", "id")
+    loaded = {h.pk: h for h in Household.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("members", queryset=active, to_attr="active_members"), "incomes")}
+    found = chunk_answers([loaded[pk] for pk in ids], as_of, parameter_sets)
+    return [{r: answers[k] for r, answers in zip(rows, found, strict=True)} for k in range(len(parameter_sets))]
+
+
+def chunk_sides(chunk: ArchiveChunk, as_of, parameter_sets: list) -> list[_Side]:
+    """The chunk's benefit entries under each set of figures."""
+    fallback = _fallback(chunk, as_of, parameter_sets)
+    return [_side(chunk, p, f) for p, f in zip(parameter_sets, fallback, strict=True)]
+
+
+def difference(queryset, as_of, before_parameters, after_parameters, *, batch: int = BATCH) -> tuple[list[dict], dict]:
     """Per changed household its change (benefits, identification proposal, exit suggestion); the summary: counts
-    by kind, yearly cost change by benefit and union. Each household's document is built once for both sides."""
-    changes, by_code, by_union = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    counts, total = dict.fromkeys(ChangeKind.values, 0), [ZERO, ZERO]
-    n, incomes, moved = 0, [], {"proposals": 0, "exits": 0}
-    for chunk in chunks(queryset):
-        found = chunk_answers(chunk, as_of, [before_parameters, after_parameters])
-        standing = proposals(chunk, as_of, [before_parameters, after_parameters])
-        for household, (before, after), old_s, new_s in zip(chunk, found, *standing, strict=True):
-            n += 1
-            old, new = _amounts(before), _amounts(after)
-            cash_before, cash_after = _cash(old), _cash(new)
-            incomes.append((household.per_capita_income, cash_before, cash_after))
-            total[0] += cash_before
-            total[1] += cash_after
-            kind, gained, lost = classify(old, new)
-            moved["proposals"] += old_s[0] != new_s[0]
-            moved["exits"] += old_s[1] != new_s[1]
-            if kind is None and old_s == new_s:
-                continue
-            kind = kind or ChangeKind.REVIEW
+    by kind, yearly cost change by benefit and union. The households are read as columns (no model instances),
+    assessed by the engine's arrays under both sets of figures without explanations (a household the format might
+    refuse goes through its document, as its own answer does) and compared entry by entry as arrays: the figures
+    of `classify` and of the summary, exact in fen."""
+    sides_parameters = [before_parameters, after_parameters]
+    lines = [LinesByRegion(as_of, p) for p in sides_parameters]
+    changes, by_union = [], defaultdict(lambda: ZERO)
+    by_rule, moved_rule = np.zeros(len(RULES), np.int64), np.zeros(len(RULES), bool)
+    counts, total = dict.fromkeys(ChangeKind.values, 0), [0, 0]
+    incomes, moved = [], {"proposals": 0, "exits": 0}
+    for rows, households in archive_rows(queryset, batch):
+        n = review_months(as_of, rows[0][3])  # one window for the chunk: as set for its first household's region
+        chunk = archive_chunk(rows, as_of, max(INCOME_MONTHS, n), households=households)
+        before, after = chunk_sides(chunk, as_of, sides_parameters)
+        sizes, rigid = counted_by_id(households, chunk.ids, chunk.sizes, as_of)
+        old_s, new_s = proposals_of(chunk.regions, chunk.categories, chunk.incomes, sizes, rigid, as_of, n, lines)
+        total[0] += int(before.cash.sum())
+        total[1] += int(after.cash.sum())
+        incomes += zip(chunk.per_capita, map(_yuan, before.cash.tolist()), map(_yuan, after.cash.tolist()),
+                       strict=True)
+        proposal_moved = np.array([o[0] != w[0] for o, w in zip(old_s, new_s, strict=True)], bool)
+        exit_moved = np.array([o[1] != w[1] for o, w in zip(old_s, new_s, strict=True)], bool)
+        moved["proposals"] += int(proposal_moved.sum())
+        moved["exits"] += int(exit_moved.sum())
+        e = _Entries.match(before, after)
+        size = len(chunk.ids)
+        gained = np.bincount(e.household[e.in_after & ~e.in_before], minlength=size) > 0
+        lost = np.bincount(e.household[e.in_before & ~e.in_after], minlength=size) > 0
+        up, down = after.cash > before.cash, after.cash < before.cash
+        listed = gained | lost | up | down | proposal_moved | exit_moved  # `classify`'s kind, or a moved proposal
+        delta = e.after - e.before
+        counted = listed[e.household] & (delta != 0)
+        np.add.at(by_rule, e.rule[counted], delta[counted])
+        moved_rule[e.rule[counted]] = True
+        codes_of = defaultdict(lambda: (set(), set()))
+        for which, mask in enumerate((e.in_after & ~e.in_before, e.in_before & ~e.in_after)):
+            for h, r in zip(e.household[mask].tolist(), e.rule[mask].tolist(), strict=True):
+                codes_of[h][which].add(_CODES[r])
+        for h in np.flatnonzero(listed).tolist():
+            gained_codes, lost_codes = (sorted(c) for c in codes_of[h]) if h in codes_of else ([], [])
+            kind = (ChangeKind.CHANGED if gained[h] and lost[h] else ChangeKind.GAINED if gained[h]
+                    else ChangeKind.LOST if lost[h] else ChangeKind.UP if up[h] else ChangeKind.DOWN if down[h]
+                    else ChangeKind.REVIEW)
             counts[kind] += 1
-            for key in old.keys() | new.keys():
-                delta = new.get(key, ZERO) - old.get(key, ZERO)
-                if delta:
-                    by_code[key[0]] += delta
-            by_union[household.union.name] += cash_after - cash_before
-            changes.append({"household": household, "kind": kind, "cash_before": cash_before,
-                            "cash_after": cash_after, "gained": gained, "lost": lost,
-                            "proposal_before": old_s[0], "proposal_after": new_s[0],
-                            "exit_before": old_s[1], "exit_after": new_s[1]})
-    summary = {"households": n, "changed": len(changes), "counts": counts,
+            cash_before, cash_after = _yuan(int(before.cash[h])), _yuan(int(after.cash[h]))
+            by_union[chunk.union_names[h]] += cash_after - cash_before
+            changes.append({"household_id": chunk.ids[h], "union_id": chunk.union_ids[h], "kind": kind,
+                            "cash_before": cash_before, "cash_after": cash_after, "gained": gained_codes,
+                            "lost": lost_codes, "proposal_before": old_s[h][0], "proposal_after": new_s[h][0],
+                            "exit_before": old_s[h][1], "exit_after": new_s[h][1]})
+    cost_before, cost_after = _yuan(total[0]), _yuan(total[1])
+    by_code = {_CODES[r]: str(_yuan(int(by_rule[r]))) for r in np.flatnonzero(moved_rule).tolist()}
+    summary = {"households": len(incomes), "changed": len(changes), "counts": counts,
                "proposals_changed": moved["proposals"], "exits_changed": moved["exits"],
-               "cost_before": str(total[0]), "cost_after": str(total[1]), "cost_change": str(total[1] - total[0]),
-               "by_benefit": {k: str(v) for k, v in sorted(by_code.items())},
+               "cost_before": str(cost_before), "cost_after": str(cost_after), "cost_change": str(cost_after - cost_before),
+               "by_benefit": dict(sorted(by_code.items())),
                "by_union": {k: str(v) for k, v in sorted(by_union.items())},
                "deciles": deciles(incomes)}
     return changes, summary
@@ -154,8 +289,7 @@ def recomputation_run(recomputation_id: int) -> Recomputation:
             RecomputedHousehold.objects.filter(recomputation=row).delete()
             make = blank_factory(RecomputedHousehold)
             fast_insert(RecomputedHousehold, (
-                make(recomputation_id=row.pk, household_id=ch["household"].pk, union_id=ch["household"].union_id,
-                     **{k: v for k, v in ch.items() if k != "household"}) for ch in changes))
+                make(recomputation_id=row.pk, **ch) for ch in changes))
             row.state, row.summary, row.households = RunState.DONE, summary, summary["households"]
             row.finished_at, row.message = clock.now(), ""
             row.save(update_fields=["state", "summary", "households", "finished_at", "message"])
