@@ -153,8 +153,10 @@ def entitlements(request):
 def reports_export(request):
     _form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    figures = report_figures(user=user, union=union, year=year).value
+    stored = report_figures(user=user, union=union, year=year)
+    figures = stored.value
     body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
+                           computed_at=stored.computed_at, fresh=stored.fresh,
                            programmes=figures["programmes"], medical=figures["medical"], benefits=figures["benefits"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
