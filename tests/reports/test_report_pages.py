@@ -149,20 +149,21 @@ def test_outside_the_area_is_a_404(area, users, orgs, login):
 
 
 def test_article2_figures_open_their_household_lists(area, users, orgs, login):
-    """The archive and the families that left hardship in the year, each link listing exactly its figure, within
-    the list's own area restriction."""
+    """The archive, those helped in the year, the families that left hardship in it and those below the 低保 line,
+    each link listing exactly its figure, within the list's own area restriction (more in test_target_lists)."""
     client = login(users["admin_province"])
     response = client.get("/reports/", {"year": 2025})
     goals = {g["key"]: g for g in response.context["goals"]["goals"]}
     figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
     linked = {key: (value, link) for key, (value, link) in figures.items() if link}
-    assert set(linked) == {"archived", "exited_by_work", "social_assistance"}
+    assert set(linked) == {"archived", "helped", "exited_by_work", "social_assistance", "below_dibao"}
     for key, (value, link) in linked.items():
         assert client.get(link).context["result"].total == value, key
     assert figures["exited_by_work"][0] == 1  # h5, closed as exited on 2025-06-15
     assert client.get(goals["resolved"]["links"]["done"]).context["result"].total == goals["resolved"]["done"] == 1
     assert client.get(goals["helped"]["links"]["of"]).context["result"].total == goals["helped"]["of"] == 4
-    assert goals["resolved"]["links"]["of"] == "" and goals["helped"]["links"]["done"] == ""
+    assert goals["resolved"]["links"]["of"] == ""
+    assert client.get(goals["helped"]["links"]["done"]).context["result"].total == goals["helped"]["done"] == 3
     html = response.content.decode()
     assert f'<a href="{goals["resolved"]["links"]["done"].replace("&", "&amp;")}">1</a>' in html
     # another year's exits are not this year's: the 2024 list is empty

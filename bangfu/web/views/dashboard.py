@@ -25,6 +25,7 @@ from ..access import page
 from ..forms.base import StyledForm
 from ..selectors import area_summary, may_approve, union_choices
 from .exchange import RECENT
+from .reports import target_links
 from .verification import alerts_context
 
 WORKLIST = 20  # rows of each list on the start page
@@ -90,7 +91,8 @@ def targets(request):
     # The report's stored figures (issue 19: computed per view, the archive's incomes made this page slow)
     stored = report_figures(user=user, union=union, year=year)
     result = stored.value["targets"]
-    rows = [(key, result["labels"][key], value) for key, value in result["figures"].items()]
+    links = target_links(union, year)
+    rows = [(key, result["labels"][key], value, links.get(key, "")) for key, value in result["figures"].items()]
     chart = {"title": f"{union.name}{year}年目标任务", "labels": [r[1] for r in rows], "values": [r[2] for r in rows]}
     return render(request, "web/targets.html", {"form": form, "union": union, "year": year, "rows": rows,
                                                 "chart": chart, "as_of": datetime.date.fromisoformat(result["as_of"]), "stored": stored})
