@@ -96,9 +96,10 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
     """The stored figures under `key` when computed at the `current` stamp. Otherwise: without `refresh`, computed
     now and stored; with it, `refresh` queues the computation (a job runs it: see `tasks.refresh_snapshot`) and the
     figures stored before are shown meanwhile, or, before any, computed now (`wait_first`) or shown as pending.
-    Figures are the same for every user who may see the union (access is by area: restrict(user) over a union
-    inside the user's area keeps its whole subtree), so the key names the union, not the user. `known`: unions
-    already in hand by primary key (the report's own), not read again with the figures."""
+    The key names the union, not the user: `compute` gives the union's area's figures whoever triggers it (the
+    callers compute as an `AreaScope`, after checking the viewer's access). One job is queued per key and stamp
+    (`claim_refresh`). `known`: unions already in hand by primary key (the report's own), not read again with the
+    figures."""
     row = _row(key)
     found = _read(row, current, known)
     if found is not None and found.fresh:
