@@ -140,7 +140,7 @@ def main() -> None:
                   f"{r['load']:>7.2f}   {'ok' if r['p95_ms'] <= TARGET_MS else 'MISSED'} (the first view after a change)",
                   flush=True)
 
-        from bangfu.registry.choices import ARCHIVED_STATES
+        from bangfu.cases.workflow import ARCHIVED_STATES
         from bangfu.registry.models import Household
 
         print(f"\nreport pages, {Household.objects.count():,} demo households on PostgreSQL "
