@@ -24,8 +24,9 @@ from .codec import MissingUnion, dumps, loads
 from .models import ReportSnapshot
 
 # The shape of the stored figures: raised whenever a compute function's result changes shape, so that rows stored by
-# an earlier release are neither shown nor taken as current.
-FORMAT = "2"
+# an earlier release are neither shown nor taken as current. 3: figures computed as the area (rows of 2 may hold the
+# restrictions of the user who triggered them).
+FORMAT = "3"
 # A queued refresh not stored within this time (a worker crashed, the job was lost) may be queued again: longer than
 # the slowest job, a province's entitlements.
 QUEUE_TIMEOUT = timedelta(minutes=20)
