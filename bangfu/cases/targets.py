@@ -4,7 +4,7 @@ relapsed, and still below the local 低保 standard per capita."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 from django.db.models import Q
@@ -12,7 +12,6 @@ from django.db.models import Q
 from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
 from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
-from bangfu.common import clock
 from bangfu.common.bounds import as_of_within
 from bangfu.policy.rules import income
 from bangfu.registry.assessment import INCOME_MONTHS
@@ -67,11 +66,16 @@ def _archived(user, path: str):
     return Household.objects.restrict(user, VIEW).filter(union__path__startswith=path, status__in=ARCHIVED_STATES)
 
 
-def against_dibao(*, user, path: str, side: str, as_of: datetime.date | None = None) -> Q:
-    """The archived households below the local 低保 line on `as_of` (today), or the others of the archive (at or
-    above it, or with no income recorded): the figures' households, for the household list."""
-    below = Q(pk__in=_below_dibao(_archived(user, path), as_of or clock.today()))
-    return below if side == BELOW else Q(status__in=ARCHIVED_STATES) & ~below
+def below_dibao_ids(*, user, path: str, as_of: datetime.date) -> list[int]:
+    """The archived households under `path` below the local 低保 line on `as_of` (those of the figure)."""
+    return _below_dibao(_archived(user, path), as_of)
+
+
+def against_dibao(*, side: str, below: Collection[int]) -> Q:
+    """The archived households `below` the local 低保 line, or the others of the archive (at or above it, or with no
+    income recorded): the households of the figure and of its complement, for the household list."""
+    found = Q(pk__in=list(below))
+    return found if side == BELOW else Q(status__in=ARCHIVED_STATES) & ~found
 
 
 def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date) -> dict:

@@ -154,3 +154,19 @@ def entitlement_figures(*, user, union, as_of, background: bool = True) -> Figur
     return snapshot(f"entitlements:{union.pk}:{as_of.isoformat()}", stamp(union),
                     lambda: entitlement_report(user=user, union=union, as_of=as_of), refresh=refresh, wait_first=False,
                     known={union.pk: union})
+
+
+def below_dibao_households(*, path: str) -> list[int]:
+    """The archived households of the union at `path` below the local 低保 line today (those of the targets' figure),
+    stored like the figures (computed once after a change, as the area): the household list pages through them
+    without running the income rule over the archive on each page. Whose list it is, is the list's business
+    (`restrict(user)`); an unknown path has none."""
+    from bangfu.accounts.models import Organisation
+    from bangfu.cases.targets import below_dibao_ids
+
+    union = Organisation.objects.filter(path=path).first()
+    if union is None:
+        return []
+    scope = AreaScope(union)
+    return snapshot(f"below:{union.pk}", stamp(union, dated=True),
+                    lambda: below_dibao_ids(user=scope, path=path, as_of=clock.today())).value

@@ -84,3 +84,21 @@ def test_the_targets_page_links_its_figures(helped_and_poor, users, login):
         if link:
             assert client.get(link).context["result"].total == value, key
     assert "数据更新于" in response.content.decode()
+
+
+def test_the_below_dibao_list_pages_through_stored_ids_computed_once_per_change(helped_and_poor, users, orgs, login,
+                                                                               make_household, monkeypatch):
+    from bangfu.cases import targets
+
+    client = login(users["admin_province"])
+    link = {"union": orgs["province"].pk, "status": "in_archive", "dibao": "below"}
+    assert client.get("/households/", link).context["result"].total == 1  # computed and stored
+    rule = targets.below_dibao_ids
+    monkeypatch.setattr(targets, "below_dibao_ids", lambda **kw: pytest.fail("the income rule run again"))
+    assert client.get("/households/", {**link, "page": 1}).context["result"].total == 1
+    assert client.get("/households/", {**link, "dibao": "above"}).context["result"].total == 3
+    monkeypatch.setattr(targets, "below_dibao_ids", rule)
+    helped_and_poor["h2"].incomes.all().update(amount=Decimal("1"))  # h2 now poor, but no change recorded yet
+    assert client.get("/households/", link).context["result"].total == 1  # the stored ids stand
+    make_household("g1")  # a change in the area (an audit row): computed again
+    assert client.get("/households/", link).context["result"].total == 2
