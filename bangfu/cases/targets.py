@@ -7,7 +7,9 @@ import datetime
 from collections.abc import Callable, Collection
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
@@ -71,10 +73,18 @@ def below_dibao_ids(*, user, path: str, as_of: datetime.date) -> list[int]:
     return _below_dibao(_archived(user, path), as_of)
 
 
+def _among(ids: Collection[int]) -> Q:
+    """Households among `ids` (thousands, for a province): on PostgreSQL one array parameter unnested (planned as a
+    join, where a list of thousands of bound values is compared row by row); elsewhere an IN list."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
+    return Q(pk__in=list(ids))
+
+
 def against_dibao(*, side: str, below: Collection[int]) -> Q:
     """The archived households `below` the local 低保 line, or the others of the archive (at or above it, or with no
     income recorded): the households of the figure and of its complement, for the household list."""
-    found = Q(pk__in=list(below))
+    found = _among(below)
     return found if side == BELOW else Q(status__in=ARCHIVED_STATES) & ~found
 
 
