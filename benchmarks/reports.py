@@ -158,7 +158,7 @@ def main() -> None:
         job("province report (job again)", lambda user, province: report_figures(user=user, union=province, year=year,
                                                                               background=False))
         province_pk = Organisation.objects.get(level="province").pk
-        measure("below-低保 list (engine)", [f"/households/?union={province_pk}&status=in_archive&dibao=below"]
+        measure("below-低保 list (stored ids)", [f"/households/?union={province_pk}&status=in_archive&dibao=below"]
                 * max(3, n // 4))
         measure("helped list", [f"/households/?union={province_pk}&helped={year}"] * max(3, n // 4))
         measure("city report (drill)", [f"/reports/?union={city.pk}&year={year}"] * n)
