@@ -5,7 +5,8 @@
 It creates (once) a private PostgreSQL database, loads the demo data up to --households, starts gunicorn on a
 loopback port, logs in as the provincial administrator and times the whole path a leader waits for: the report
 of the province (cold: the first request; then warm), a city drilled into, the annual workbook, and the
-entitlements over the live archive of one county (the engine, batched) and of the whole province.
+entitlements over the live archive of one county (the engine, batched) and of the whole province; the targets page
+(the stored figures) and the household lists behind Article 2's helped and below-低保 figures.
 Target (issue 14): p95 ≤ 500 ms per report page at 10⁵ households. Not a test: it prints figures.
 The machine is shared: beside wall times it prints the server's CPU seconds per request (gunicorn's single worker,
 from /proc; PostgreSQL's own CPU not included) and the load average, at start and end.
@@ -139,7 +140,7 @@ def main() -> None:
                   f"{r['load']:>7.2f}   {'ok' if r['p95_ms'] <= TARGET_MS else 'MISSED'} (the first view after a change)",
                   flush=True)
 
-        from bangfu.registry.choices import ARCHIVED_STATES
+        from bangfu.cases.workflow import ARCHIVED_STATES
         from bangfu.registry.models import Household
 
         print(f"\nreport pages, {Household.objects.count():,} demo households on PostgreSQL "
@@ -152,6 +153,14 @@ def main() -> None:
         measure_changed("province report (changed)", f"/reports/?year={year}", max(3, n // 4))
         job("province report (the job)", lambda user, province: report_figures(user=user, union=province, year=year,
                                                                               background=False))
+        measure("province targets", [f"/targets/?year={year}"] * n)
+        measure_changed("province targets (changed)", f"/targets/?year={year}", max(3, n // 4))
+        job("province report (job again)", lambda user, province: report_figures(user=user, union=province, year=year,
+                                                                              background=False))
+        province_pk = Organisation.objects.get(level="province").pk
+        measure("below-低保 list (stored ids)", [f"/households/?union={province_pk}&status=in_archive&dibao=below"]
+                * max(3, n // 4))
+        measure("helped list", [f"/households/?union={province_pk}&helped={year}"] * max(3, n // 4))
         measure("city report (drill)", [f"/reports/?union={city.pk}&year={year}"] * n)
         measure("county report (drill)", [f"/reports/?union={county.pk}&year={year}"] * n)
         measure("annual workbook", [f"/reports/export.xlsx?year={year}"] * max(3, n // 4))

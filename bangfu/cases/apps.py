@@ -10,9 +10,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from bangfu.audit.labels import ACTION_LABELS
         from bangfu.registry import states
+        from bangfu.registry.selectors import TARGET_SETS
 
+        from .targets import helped
         from .workflow import ARCHIVED_STATES, IN_ARCHIVE, INACTIVE_STATES, CaseState, audit_labels
 
         ACTION_LABELS.register(audit_labels)
         states.register(choices=CaseState.choices, initial=CaseState.DRAFT, archived=ARCHIVED_STATES,
                         inactive=INACTIVE_STATES, in_archive=IN_ARCHIVE)
+        TARGET_SETS["helped"] = lambda *, user, path, value: helped(user=user, path=path, year=value)

@@ -4,9 +4,12 @@ relapsed, and still below the local 低保 standard per capita."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from bangfu.accounts.access import VIEW, check_area
 from bangfu.accounts.models import Organisation
@@ -26,32 +29,63 @@ LABELS = {
 
 
 # Who else knows that a household was helped, registered when their app is ready (the ledger: a net payment
-# this year); each is called with user, path and year and gives household ids.
-HELP_SOURCES: list[Callable[..., set[int]]] = []
+# this year); each is called with user, path and year and gives a queryset of household ids.
+HELP_SOURCES: list[Callable[..., object]] = []
+
+BELOW, ABOVE = "below", "above"
+DIBAO_CHOICES = [(BELOW, "低于当地低保标准"), (ABOVE, "不低于当地低保标准")]
 
 
-def help_source_register(source: Callable[..., set[int]]) -> None:
+def help_source_register(source: Callable[..., object]) -> None:
     if source not in HELP_SOURCES:
         HELP_SOURCES.append(source)
 
 
-def _helped(user, path: str, year: int) -> int:
-    """Households that received something this year: a net payment in the ledger or a measure completed."""
-    paid = set().union(*(source(user=user, path=path, year=year) for source in HELP_SOURCES))
-    done = set(Measure.objects.restrict(user, VIEW).filter(
+def helped(*, user, path: str, year: int) -> Q:
+    """Households that received something in `year`: a net payment in the ledger or a measure completed (the figure
+    counts them, the household list shows them)."""
+    done = Measure.objects.restrict(user, VIEW).filter(
         plan__case__household__union__path__startswith=path, status=MeasureStatus.DONE, updated_at__year=year,
-    ).values_list("plan__case__household_id", flat=True))
-    return len(paid | done)
+    ).values("plan__case__household_id")
+    found = Q(pk__in=done)
+    for source in HELP_SOURCES:
+        found |= Q(pk__in=source(user=user, path=path, year=year))
+    return found
 
 
-def _below_dibao(households, as_of: datetime.date) -> int:
+def _below_dibao(households, as_of: datetime.date) -> list[int]:
     """Archived households whose per-capita monthly income over the 12 whole months before `as_of`'s month
     (the engine's income rule) is below the local 低保 standard; households without records are not counted."""
     batch = income_batch(households, as_of, INCOME_MONTHS)
     summary = income.income_summary(batch.incomes, batch.members, as_of, months=INCOME_MONTHS)
     lines = LinesByRegion(as_of)
     dibao = np.array([-1 if lines[r].dibao is None else lines[r].dibao for r in batch.regions], np.int64)
-    return int(np.count_nonzero(summary.known & (dibao >= 0) & (summary.per_capita < dibao)))
+    below = summary.known & (dibao >= 0) & (summary.per_capita < dibao)
+    return [pk for pk, is_below in zip(batch.ids, below.tolist(), strict=True) if is_below]
+
+
+def _archived(user, path: str):
+    return Household.objects.restrict(user, VIEW).filter(union__path__startswith=path, status__in=ARCHIVED_STATES)
+
+
+def below_dibao_ids(*, user, path: str, as_of: datetime.date) -> list[int]:
+    """The archived households under `path` below the local 低保 line on `as_of` (those of the figure)."""
+    return _below_dibao(_archived(user, path), as_of)
+
+
+def _among(ids: Collection[int]) -> Q:
+    """Households among `ids` (thousands, for a province): on PostgreSQL one array parameter unnested (planned as a
+    join, where a list of thousands of bound values is compared row by row); elsewhere an IN list."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
+    return Q(pk__in=list(ids))
+
+
+def against_dibao(*, side: str, below: Collection[int]) -> Q:
+    """The archived households `below` the local 低保 line, or the others of the archive (at or above it, or with no
+    income recorded): the households of the figure and of its complement, for the household list."""
+    found = _among(below)
+    return found if side == BELOW else Q(status__in=ARCHIVED_STATES) & ~found
 
 
 def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date) -> dict:
@@ -59,16 +93,15 @@ def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.da
     check_area(user, union.path, VIEW, "未找到该工会")
     as_of_within(as_of)
     path = union.path
-    households = Household.objects.restrict(user, VIEW).filter(union__path__startswith=path)
     cases = Case.objects.restrict(user, VIEW).filter(household__union__path__startswith=path)
-    archived = households.filter(status__in=ARCHIVED_STATES)
+    archived = _archived(user, path)
     figures = {
         "archived": archived.count(),
-        "helped": _helped(user, path, year),
+        "helped": Household.objects.filter(helped(user=user, path=path, year=year)).count(),
         "exited_by_work": cases.filter(state=CaseState.EXITED, closed_on__year=year).count(),
         "social_assistance": cases.filter(state=CaseState.RELIEVED, closed_on__year=year).count(),
         "relapsed": cases.filter(is_relapse=True, opened_at__year=year).count(),
-        "below_dibao": _below_dibao(archived, as_of),
+        "below_dibao": len(_below_dibao(archived, as_of)),
     }
     return {"union_id": union.pk, "union": union.name, "year": year, "as_of": as_of.isoformat(),
             "figures": figures, "labels": LABELS}

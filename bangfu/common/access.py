@@ -31,12 +31,32 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+class AreaScope:
+    """Reading as an area, not as a person: whatever lies under `organisation`, for viewing only. Figures stored for
+    a union and shown to everyone who may see it (`reports.snapshots`) are computed so, never under the restrictions
+    of whichever user happened to trigger them; each viewer's own access to the area is checked before reading."""
+
+    is_authenticated = True
+    is_active = True
+    role = None
+    pk = None
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        self.organisation_id = organisation.pk
+
+    def __repr__(self) -> str:
+        return f"AreaScope({self.organisation.path!r})"
+
+
 def may(user, action: str) -> bool:
     """Whether the user's role allows `action` at all (where is `restrict`'s business)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
         return False
+    if isinstance(user, AreaScope):
+        return action == VIEW
     return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 

@@ -121,8 +121,8 @@ def budget_list(*, user, year: int | None = None) -> list[dict]:
     return out
 
 
-def households_paid(*, user, path: str, year: int) -> set[int]:
-    """Households under `path` with a net payment in `year` (Article 2's "helped", beside completed measures)."""
-    return set(LedgerEntry.objects.restrict(user, VIEW).filter(union__path__startswith=path, paid_on__year=year)
-               .values("household_id").annotate(net=Sum("amount")).filter(net__gt=0)
-               .values_list("household_id", flat=True))
+def households_paid(*, user, path: str, year: int) -> QuerySet:
+    """The ids of households under `path` with a net payment in `year` (Article 2's "helped", beside completed
+    measures), as a query the caller counts or filters by."""
+    return (LedgerEntry.objects.restrict(user, VIEW).filter(union__path__startswith=path, paid_on__year=year)
+            .values("household_id").annotate(net=Sum("amount")).filter(net__gt=0).values_list("household_id", flat=True))

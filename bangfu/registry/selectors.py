@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -23,6 +23,10 @@ ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 ID_PART = re.compile(r"^(\d{6,17}|\d{5,16}[Xx])$")
 MAX_PER_PAGE = 200
+# Households behind Article 2's figures whose rule lives in the cases app: "helped" in a year, and "dibao" (below or
+# not below the local 低保 line today); each called with user, path and the filter's value, giving a condition on
+# households. Registered when the cases app is ready (the registry does not import it).
+TARGET_SETS: dict[str, Callable[..., Q]] = {}
 
 
 def _matching(q: str, *, partial_ids: bool) -> tuple[Q, Q]:
@@ -86,10 +90,11 @@ def has_cause(cause: str) -> Q:
 def household_queryset(
     *, user, action: str = VIEW, q: str = "", region: str = "", union: Organisation | None = None,
     category: str = "", cause: str = "", status: str = "", closed_year: int | None = None,
-    closed_as: Collection[str] = (),
+    closed_as: Collection[str] = (), helped: int | None = None, dibao: str = "",
 ) -> QuerySet[Household]:
     """The filtered, annotated households the user may `action`, newest first (shared by list and export).
-    `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given)."""
+    `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given).
+    `helped` (a year) and `dibao` (`TARGET_SETS`): those behind Article 2's figures of the union (or the user's)."""
     qs = Household.objects.restrict(user, action)
     if q.strip():
         qs = _search(qs, q, partial_ids=may(user, VIEW_ID_NUMBER))
@@ -107,6 +112,10 @@ def household_queryset(
         # one filter call: the year and the way out must be those of the same case
         same_case = {"cases__closed_on__year": closed_year, **({"cases__state__in": list(closed_as)} if closed_as else {})}
         qs = qs.filter(pk__in=Household.objects.filter(**same_case).values("pk"))
+    path = union.path if union is not None else user.organisation.path
+    for name, value in (("helped", helped), ("dibao", dibao)):
+        if value and name in TARGET_SETS:
+            qs = qs.filter(TARGET_SETS[name](user=user, path=path, value=value))
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))

@@ -138,6 +138,10 @@ class ReportSnapshot(models.Model):
     stamp = models.CharField(max_length=100)
     data = models.TextField()
     computed_at = models.DateTimeField()
+    # The stamp a refresh was last queued for, and when: one job per key and stamp, whichever app server's view
+    # found the figures stale (claimed by one UPDATE … WHERE; a job not done in time may be queued again).
+    queued_stamp = models.CharField(max_length=100, blank=True, default="")
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计报表快照"

@@ -1,17 +1,21 @@
 """Stored summaries of the report figures, refreshed on change: a page reads the figures computed after the newest
 change in its area (the audit trail's last change row: every change writes one) instead of aggregating the archive
-again. The first view after a change asks the job queue to compute them anew and, until they are ready, shows the
-figures stored before with their time (`Figures.fresh` false); the very first view of a report computes them. Constant
-queries per view whatever the archive. The figures are stored as JSON (`reports.codec`): a row is data, never code."""
+again. The first view after a change asks the job queue to compute them anew (one job per key and stamp, whichever
+server saw them stale) and, until they are ready, shows the figures stored before with their time (`Figures.fresh`
+false); the very first view of a report computes them. Constant queries per view whatever the archive. The figures
+are those of the union's area, computed as the area (`AreaScope`), never under the triggering user's restrictions;
+each viewer's access to the area is checked before reading. The figures are stored as JSON (`reports.codec`): a row
+is data, never code."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from bangfu.accounts.access import VIEW, AreaScope, check_area
 from bangfu.audit.selectors import last_change
 from bangfu.common import clock
 from bangfu.ledger.budgets import ancestor_paths
@@ -20,8 +24,12 @@ from .codec import MissingUnion, dumps, loads
 from .models import ReportSnapshot
 
 # The shape of the stored figures: raised whenever a compute function's result changes shape, so that rows stored by
-# an earlier release are neither shown nor taken as current.
-FORMAT = "2"
+# an earlier release are neither shown nor taken as current. 3: figures computed as the area (rows of 2 may hold the
+# restrictions of the user who triggered them).
+FORMAT = "3"
+# A queued refresh not stored within this time (a worker crashed, the job was lost) may be queued again: longer than
+# the slowest job, a province's entitlements.
+QUEUE_TIMEOUT = timedelta(minutes=20)
 
 
 def stamp(union, *, dated: bool = False) -> str:
@@ -38,8 +46,11 @@ class Figures:
     fresh: bool
 
 
-def _read(key: str, current: str, known: dict | None = None) -> Figures | None:
-    row = ReportSnapshot.objects.filter(key=key).only("stamp", "data", "computed_at").first()
+def _row(key: str) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(key=key).only("stamp", "data", "computed_at").first()
+
+
+def _read(row: ReportSnapshot | None, current: str, known: dict | None = None) -> Figures | None:
     if row is None or row.stamp.partition("/")[0] != current.partition("/")[0]:  # absent, or of another format
         return None
     try:
@@ -50,13 +61,35 @@ def _read(key: str, current: str, known: dict | None = None) -> Figures | None:
 
 
 def _store(key: str, current: str, value) -> None:
-    data = dumps(value)
+    data, now = dumps(value), clock.now()
+    # an UPDATE of these fields only: a refresh claimed meanwhile (`claim_refresh`) stays claimed
+    if ReportSnapshot.objects.filter(key=key).update(stamp=current, data=data, computed_at=now):
+        return
     try:
         with transaction.atomic():
-            ReportSnapshot.objects.update_or_create(key=key, defaults={"stamp": current, "data": data,
-                                                                       "computed_at": clock.now()})
+            ReportSnapshot.objects.create(key=key, stamp=current, data=data, computed_at=now)
     except IntegrityError:  # another request stored it at the same moment: theirs is as good
         pass
+
+
+def claim_refresh(key: str, current: str, *, exists: bool = True) -> bool:
+    """Whether the caller is the one to queue the computation of `key` at `current`: true once per key and stamp
+    across every server (one UPDATE … WHERE, atomic in the database), and again once the claim is `QUEUE_TIMEOUT`
+    old. Without a stored row yet, a placeholder row (no figures: of no format) holds the claim."""
+    now = clock.now()
+    rows = ReportSnapshot.objects.filter(key=key)
+    if exists and rows.exclude(queued_stamp=current, queued_at__gt=now - QUEUE_TIMEOUT).update(
+            queued_stamp=current, queued_at=now):
+        return True
+    if exists:
+        return False
+    try:
+        with transaction.atomic():
+            ReportSnapshot.objects.create(key=key, stamp="", data="null", computed_at=now, queued_stamp=current,
+                                          queued_at=now)
+    except IntegrityError:  # another view claimed it first
+        return False
+    return True
 
 
 def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: Callable[[], None] | None = None,
@@ -64,17 +97,19 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
     """The stored figures under `key` when computed at the `current` stamp. Otherwise: without `refresh`, computed
     now and stored; with it, `refresh` queues the computation (a job runs it: see `tasks.refresh_snapshot`) and the
     figures stored before are shown meanwhile, or, before any, computed now (`wait_first`) or shown as pending.
-    Figures are the same for every user who may see the union (access is by area: restrict(user) over a union
-    inside the user's area keeps its whole subtree), so the key names the union, not the user. `known`: unions
-    already in hand by primary key (the report's own), not read again with the figures."""
-    found = _read(key, current, known)
+    The key names the union, not the user: `compute` gives the union's area's figures whoever triggers it (the
+    callers compute as an `AreaScope`, after checking the viewer's access). One job is queued per key and stamp
+    (`claim_refresh`). `known`: unions already in hand by primary key (the report's own), not read again with the
+    figures."""
+    row = _row(key)
+    found = _read(row, current, known)
     if found is not None and found.fresh:
         return found
-    if refresh is not None:
-        refresh()
-        found = _read(key, current, known)  # a queue that runs at once (or a quick worker) has it ready
-        if found is not None or not wait_first:
-            return found or Figures(None, None, False)
+    if refresh is not None and (found is not None or not wait_first):
+        if claim_refresh(key, current, exists=row is not None):
+            refresh()
+            found = _read(_row(key), current, known) or found  # a queue that runs at once (or a quick worker) has it ready
+        return found or Figures(None, None, False)
     value = compute()
     _store(key, current, value)
     return Figures(value, clock.now(), True)
@@ -82,12 +117,15 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
 
 def report_figures(*, user, union, year: int, background: bool = True) -> Figures:
     """Every figure of the union's report for `year` (households, flows, help by source, programme and benefit, medical
-    costs, year on year, Article 2's targets on today's date), from the stored summary."""
+    costs, year on year, Article 2's targets on today's date), from the stored summary; `user` must see the union."""
     from bangfu.cases.targets import article2_targets
 
     from . import selectors as s
     from .medical import medical_report
     from .tasks import refresh_snapshot
+
+    check_area(user, union.path, VIEW, "未找到该工会")
+    user = AreaScope(union)  # the area's figures, the same for every viewer
 
     def compute() -> dict:
         return {"house": s.household_report(user=user, union=union), "flows": s.flow_report(user=user, union=union, year=year),
@@ -98,18 +136,37 @@ def report_figures(*, user, union, year: int, background: bool = True) -> Figure
                 "medical": medical_report(user=user, union=union, year=year),
                 "targets": article2_targets(user=user, union=union, year=year, as_of=clock.today())}
 
-    refresh = (lambda: refresh_snapshot("report", user.pk, union.pk, str(year))) if background else None
+    refresh = (lambda: refresh_snapshot("report", union.pk, str(year))) if background else None
     return snapshot(f"report:{union.pk}:{year}", stamp(union, dated=True), compute, refresh=refresh,
                     known={union.pk: union})
 
 
 def entitlement_figures(*, user, union, as_of, background: bool = True) -> Figures:
     """The entitlements report of the union's archive on `as_of` (the engine over every household), stored; its
-    first computation too is left to the job queue (minutes for a province), the page saying so meanwhile."""
+    first computation too is left to the job queue (minutes for a province), the page saying so meanwhile; `user`
+    must see the union."""
     from .entitlements import entitlement_report
     from .tasks import refresh_snapshot
 
-    refresh = (lambda: refresh_snapshot("entitlements", user.pk, union.pk, as_of.isoformat())) if background else None
+    check_area(user, union.path, VIEW, "未找到该工会")
+    user = AreaScope(union)  # the area's figures, the same for every viewer
+    refresh = (lambda: refresh_snapshot("entitlements", union.pk, as_of.isoformat())) if background else None
     return snapshot(f"entitlements:{union.pk}:{as_of.isoformat()}", stamp(union),
                     lambda: entitlement_report(user=user, union=union, as_of=as_of), refresh=refresh, wait_first=False,
                     known={union.pk: union})
+
+
+def below_dibao_households(*, path: str) -> list[int]:
+    """The archived households of the union at `path` below the local 低保 line today (those of the targets' figure),
+    stored like the figures (computed once after a change, as the area): the household list pages through them
+    without running the income rule over the archive on each page. Whose list it is, is the list's business
+    (`restrict(user)`); an unknown path has none."""
+    from bangfu.accounts.models import Organisation
+    from bangfu.cases.targets import below_dibao_ids
+
+    union = Organisation.objects.filter(path=path).first()
+    if union is None:
+        return []
+    scope = AreaScope(union)
+    return snapshot(f"below:{union.pk}", stamp(union, dated=True),
+                    lambda: below_dibao_ids(user=scope, path=path, as_of=clock.today())).value

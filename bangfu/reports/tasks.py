@@ -25,20 +25,21 @@ def recompute_approved_standards() -> None:
 
 
 @db_task()
-def refresh_snapshot(kind: str, user_id: int, union_id: int, argument: str) -> None:
-    """Compute a report's stored figures anew after a change (for the user who asked: access is by area)."""
+def refresh_snapshot(kind: str, union_id: int, argument: str) -> None:
+    """Compute a report's stored figures anew after a change: the union's area's figures, whoever asked."""
     import datetime
 
-    from bangfu.accounts.models import Organisation, User
+    from bangfu.accounts.access import AreaScope
+    from bangfu.accounts.models import Organisation
 
     from .snapshots import entitlement_figures, report_figures
 
     with request_scope():
-        user = User.objects.select_related("organisation").filter(pk=user_id, is_active=True).first()
         union = Organisation.objects.filter(pk=union_id).first()
-        if user is None or union is None:
+        if union is None:
             return
         if kind == "report":
-            report_figures(user=user, union=union, year=int(argument), background=False)
+            report_figures(user=AreaScope(union), union=union, year=int(argument), background=False)
         else:
-            entitlement_figures(user=user, union=union, as_of=datetime.date.fromisoformat(argument), background=False)
+            entitlement_figures(user=AreaScope(union), union=union, as_of=datetime.date.fromisoformat(argument),
+                                background=False)

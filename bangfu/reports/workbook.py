@@ -3,8 +3,11 @@ report beside it. Written through the one safe writer (`bangfu.common.spreadshee
 
 from __future__ import annotations
 
+import datetime
+
 from openpyxl import Workbook
 
+from bangfu.common import clock
 from bangfu.common.spreadsheets import append_row, cell, workbook_bytes
 
 MONEY = "#,##0.00"
@@ -15,12 +18,22 @@ def _money_row(ws, values, money_from: int) -> None:
                for i, v in enumerate(values)])
 
 
-def annual_workbook(*, house: dict, flows: dict, help: dict, medical: dict | None = None,
-                    programmes: list | None = None, benefits: list | None = None) -> bytes:
+def as_of_line(computed_at: datetime.datetime, fresh: bool) -> str:
+    """The table's 统计时点 (when its figures were computed, Beijing time), and whether newer ones are on their way."""
+    line = f"统计时点:{computed_at.astimezone(clock.ZONE):%Y年%m月%d日 %H:%M}(北京时间)"
+    return line if fresh else line + ";此后档案已有变化,正在重新统计,稍后重新导出可得最新数字"
+
+
+def annual_workbook(*, house: dict, flows: dict, help: dict, computed_at: datetime.datetime, fresh: bool = True,
+                    medical: dict | None = None, programmes: list | None = None, benefits: list | None = None) -> bytes:
+    """The workbook of the stored figures (`reports.snapshots`); the main table states their 统计时点 under its title,
+    as an official table does, so that a table exported before a change is known as such."""
     book = Workbook(write_only=True)
     union, year = house["union"], help["year"]
+    stated = as_of_line(computed_at, fresh)
     ws = book.create_sheet("困难职工帮扶统计表")
     append_row(ws, [f"{union.name} {year}年困难职工帮扶统计表"])
+    append_row(ws, [stated])
     sources = [label for _code, label, _v in help["areas"][0]["sources"]]
     append_row(ws, ["地区(工会)", "建档户数", "其中:困难", "其中:特困", "全部在册户数",
                     *[f"{s}(元)" for s in sources], "帮扶资金合计(元)"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
@@ -13,8 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 def links(html: str) -> list[str]:
-    import re
-
     return [h.replace("&amp;", "&") for h in re.findall(r'href="(/households/\?[^"]+)"', html)]
 
 
@@ -89,12 +88,35 @@ def test_the_annual_workbook(area, users, orgs, login):
     book = load_workbook(io.BytesIO(response.content))
     ws = book["困难职工帮扶统计表"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[1][:5] == ["地区(工会)", "建档户数", "其中:困难", "其中:特困", "全部在册户数"]
-    assert rows[2][:5] == ["江苏省总工会", 4, 2, 2, 6] and rows[2][-1] == 1500.05
-    assert rows[3][0] == "南京市总工会" and rows[3][-1] == 500.05
+    assert re.fullmatch(r"统计时点:2026年11月16日 10:\d\d\(北京时间\)", rows[1][0])  # the suite's clock
+    assert rows[2][:5] == ["地区(工会)", "建档户数", "其中:困难", "其中:特困", "全部在册户数"]
+    assert rows[3][:5] == ["江苏省总工会", 4, 2, 2, 6] and rows[3][-1] == 1500.05
+    assert rows[4][0] == "南京市总工会" and rows[4][-1] == 500.05
     assert all(c.data_type != "f" for sheet in book for row in sheet.iter_rows() for c in row)
     assert {"致困原因", "状态", "建档年份", "月度进出", "资金来源与预算", "帮扶项目"} <= set(book.sheetnames)
     assert [[c.value for c in row] for row in book["帮扶项目"].iter_rows()][1] == ["其他(非项目发放)", 3, 1500.05, None]
+
+
+def test_the_workbook_states_when_its_figures_were_computed_and_if_newer_are_coming(area, users, orgs, login,
+                                                                                   make_household, monkeypatch):
+    """An official table states its 统计时点: the workbook prints the stored figures' time, and after a change (the
+    job not yet run) says they are being recomputed, the figures still those of that time."""
+    from bangfu.reports import tasks
+
+    def main_sheet(client) -> list[list]:
+        body = client.get("/reports/export.xlsx", {"year": 2025}).content
+        return [[c.value for c in row] for row in load_workbook(io.BytesIO(body))["困难职工帮扶统计表"].iter_rows()]
+
+    client = login(users["admin_province"])
+    before = main_sheet(client)
+    monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: None)  # a worker not yet run
+    make_household("g1")
+    after = main_sheet(client)
+    assert "重新统计" not in before[1][0] and after[1][0].startswith(before[1][0] + ";")
+    assert "正在重新统计" in after[1][0] and after[3] == before[3]  # the figures of the time stated
+    monkeypatch.undo()
+    tasks.refresh_snapshot("report", orgs["province"].pk, "2025")
+    assert "重新统计" not in main_sheet(client)[1][0]
 
 
 def test_entitlements_page_and_a_bad_date(area, users, orgs, login):
@@ -127,20 +149,21 @@ def test_outside_the_area_is_a_404(area, users, orgs, login):
 
 
 def test_article2_figures_open_their_household_lists(area, users, orgs, login):
-    """The archive and the families that left hardship in the year, each link listing exactly its figure, within
-    the list's own area restriction."""
+    """The archive, those helped in the year, the families that left hardship in it and those below the 低保 line,
+    each link listing exactly its figure, within the list's own area restriction (more in test_target_lists)."""
     client = login(users["admin_province"])
     response = client.get("/reports/", {"year": 2025})
     goals = {g["key"]: g for g in response.context["goals"]["goals"]}
     figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
     linked = {key: (value, link) for key, (value, link) in figures.items() if link}
-    assert set(linked) == {"archived", "exited_by_work", "social_assistance"}
+    assert set(linked) == {"archived", "helped", "exited_by_work", "social_assistance", "below_dibao"}
     for key, (value, link) in linked.items():
         assert client.get(link).context["result"].total == value, key
     assert figures["exited_by_work"][0] == 1  # h5, closed as exited on 2025-06-15
     assert client.get(goals["resolved"]["links"]["done"]).context["result"].total == goals["resolved"]["done"] == 1
     assert client.get(goals["helped"]["links"]["of"]).context["result"].total == goals["helped"]["of"] == 4
-    assert goals["resolved"]["links"]["of"] == "" and goals["helped"]["links"]["done"] == ""
+    assert goals["resolved"]["links"]["of"] == ""
+    assert client.get(goals["helped"]["links"]["done"]).context["result"].total == goals["helped"]["done"] == 3
     html = response.content.decode()
     assert f'<a href="{goals["resolved"]["links"]["done"].replace("&", "&amp;")}">1</a>' in html
     # another year's exits are not this year's: the 2024 list is empty

@@ -7,6 +7,7 @@ from django import forms
 from bangfu.accounts.models import OrgLevel
 from bangfu.accounts.selectors import organisation_list
 from bangfu.audit.labels import ACTION_LABELS, OBJECT_TYPE_LABELS
+from bangfu.cases.targets import DIBAO_CHOICES
 from bangfu.cases.workflow import IN_ARCHIVE, IN_ARCHIVE_LABEL, CaseState
 from bangfu.common import clock
 from bangfu.common.bounds import FIRST_YEAR, page_number
@@ -31,12 +32,17 @@ class HouseholdFilterForm(StyledForm):
     closed_year = forms.TypedChoiceField(label="退出年度", required=False, coerce=int, empty_value=None)
     closed_as = forms.ChoiceField(label="退出方式", required=False, choices=blank("脱困或解困", [
         (CaseState.EXITED.value, CaseState.EXITED.label), (CaseState.RELIEVED.value, CaseState.RELIEVED.label)]))
+    # Article 2's figures: helped in a year (a net payment or a measure completed), the archive against the 低保 line
+    helped = forms.TypedChoiceField(label="已帮扶年度", required=False, coerce=int, empty_value=None)
+    dibao = forms.ChoiceField(label="人均收入与低保标准", required=False, choices=blank("全部", DIBAO_CHOICES))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = blank("全部", region_choices(user=user))
-        self.fields["closed_year"].choices = blank("全部", [(y, f"{y}年") for y in range(clock.today().year, FIRST_YEAR - 1, -1)])
+        years = [(y, f"{y}年") for y in range(clock.today().year, FIRST_YEAR - 1, -1)]
+        self.fields["closed_year"].choices = blank("全部", years)
+        self.fields["helped"].choices = blank("全部", years)
         # Grassroots unions are many (thousands in a province): listed only for a county's own users.
         county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
         levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
@@ -58,6 +64,7 @@ class HouseholdFilterForm(StyledForm):
         out["closed_year"] = data.get("closed_year")
         out["closed_as"] = ([data["closed_as"]] if data.get("closed_as")
                             else [CaseState.EXITED.value, CaseState.RELIEVED.value])
+        out["helped"], out["dibao"] = data.get("helped"), data.get("dibao") or ""
         return out
 
     def page_number(self) -> int:

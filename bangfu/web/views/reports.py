@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.access import CHANGE, EXPORT, VIEW, may
+from bangfu.cases.targets import ABOVE, BELOW
 from bangfu.cases.workflow import IN_ARCHIVE, CaseState
 from bangfu.common import clock
 from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX, as_of_within
@@ -64,19 +65,27 @@ def _breadcrumbs(user, union) -> list:
     return list(reversed(chain))
 
 
-def _goal_links(goals: dict, union, year: int) -> dict:
-    """Article 2's figures opening the household lists behind them, where the list's filters say exactly that: the
-    archive, and the families that left hardship in the year (by work, into social assistance, or either). Those
-    helped and those below the 低保 line have no list filter (the ledger and the engine decide them): not linked."""
+def target_links(union, year: int) -> dict[str, str]:
+    """The household lists behind Article 2's figures, by figure (and goal) key: the archive, those helped in the
+    year, those that left hardship in it (by work, into social assistance, or either), and the archive below or not
+    below the 低保 line (on the figures' date: today's, as the stored figures are)."""
     archive = households_link(union, status=IN_ARCHIVE)
-    left = {"resolved": households_link(union, closed_year=year),
+    return {"archived": archive, "helped": households_link(union, helped=year),
+            "resolved": households_link(union, closed_year=year),
             "exited_by_work": households_link(union, closed_year=year, closed_as=CaseState.EXITED.value),
-            "social_assistance": households_link(union, closed_year=year, closed_as=CaseState.RELIEVED.value)}
+            "social_assistance": households_link(union, closed_year=year, closed_as=CaseState.RELIEVED.value),
+            "below_dibao": households_link(union, status=IN_ARCHIVE, dibao=BELOW),
+            "above_dibao": households_link(union, status=IN_ARCHIVE, dibao=ABOVE)}
+
+
+def _goal_links(goals: dict, union, year: int) -> dict:
+    """Article 2's figures and goals opening the household lists behind them (`target_links`); the returns to
+    hardship have no list filter: not linked."""
+    links = target_links(union, year)
     for goal in goals["goals"]:
-        goal["links"] = {"done": left.get(goal["key"], ""),
-                         "of": archive if goal["key"] in ("helped", "above_dibao") else ""}  # of the archive
-    goals["figures"] = [(key, label, value, archive if key == "archived" else left.get(key, ""))
-                        for key, label, value in goals["figures"]]
+        goal["links"] = {"done": links.get(goal["key"], ""),
+                         "of": links["archived"] if goal["key"] in ("helped", "above_dibao") else ""}  # the archive
+    goals["figures"] = [(key, label, value, links.get(key, "")) for key, label, value in goals["figures"]]
     return goals
 
 
@@ -153,8 +162,10 @@ def entitlements(request):
 def reports_export(request):
     _form, p = _params(request)
     user, union, year = request.user, p["union"], p["year"]
-    figures = report_figures(user=user, union=union, year=year).value
+    stored = report_figures(user=user, union=union, year=year)
+    figures = stored.value
     body = annual_workbook(house=figures["house"], flows=figures["flows"], help=figures["help"],
+                           computed_at=stored.computed_at, fresh=stored.fresh,
                            programmes=figures["programmes"], medical=figures["medical"], benefits=figures["benefits"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{union.division_code}-{year}.xlsx"'
