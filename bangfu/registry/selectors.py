@@ -90,10 +90,11 @@ def has_cause(cause: str) -> Q:
 def household_queryset(
     *, user, action: str = VIEW, q: str = "", region: str = "", union: Organisation | None = None,
     category: str = "", cause: str = "", status: str = "", closed_year: int | None = None,
-    closed_as: Collection[str] = (), helped: int | None = None, dibao: str = "",
+    closed_as: Collection[str] = (), helped: int | None = None, dibao: str = "", relapsed: int | None = None,
 ) -> QuerySet[Household]:
     """The filtered, annotated households the user may `action`, newest first (shared by list and export).
     `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given).
+    `relapsed`: households with a case opened that year as a return to hardship (返贫).
     `helped` (a year) and `dibao` (`TARGET_SETS`): those behind Article 2's figures of the union (or the user's)."""
     qs = Household.objects.restrict(user, action)
     if q.strip():
@@ -112,6 +113,9 @@ def household_queryset(
         # one filter call: the year and the way out must be those of the same case
         same_case = {"cases__closed_on__year": closed_year, **({"cases__state__in": list(closed_as)} if closed_as else {})}
         qs = qs.filter(pk__in=Household.objects.filter(**same_case).values("pk"))
+    if relapsed is not None:
+        qs = qs.filter(pk__in=Household.objects.filter(cases__is_relapse=True, cases__opened_at__year=relapsed)
+                       .values("pk"))
     path = union.path if union is not None else user.organisation.path
     for name, value in (("helped", helped), ("dibao", dibao)):
         if value and name in TARGET_SETS:

@@ -1,6 +1,7 @@
 """Article 2's figures open the household lists behind them (issue 14): those helped in the year (a net payment in
 the ledger or a measure completed: one rule for the figure and the list) and the archive below or not below the
-低保 line today (the engine's income rule); each list's count equals its figure on a fixture whose answer is known."""
+低保 line today (the engine's income rule), and those returned to hardship in the year; each list's count equals its
+figure on a fixture whose answer is known."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ D = datetime.date
 @pytest.fixture
 def helped_and_poor(area, users, orgs):
     """On top of the area (paid in 2025: h1, h2, h6): h4 helped by a measure completed in 2025, h1 too (counted
-    once); h5 paid in 2025 and the payment reversed (net nothing: not helped). Incomes of the last 12 months: h1
+    once); h5 paid in 2025 and the payment reversed (net nothing: not helped); h2's case opened in 2025 as a return to
+    hardship (返贫), h4's in 2024 as one (not this year's). Incomes of the last 12 months: h1
     300 yuan a month for three (below any 低保 line), h2 30,000; h4 and h6 none recorded (not counted below)."""
     cw = users["caseworker_g1"]
     for key in ("h4", "h1"):
@@ -36,6 +38,9 @@ def helped_and_poor(area, users, orgs):
     LedgerEntry.objects.create(household=area["h5"], union=orgs["g3"], amount=Decimal("-80.00"), paid_on=D(2025, 4, 2),
                                fund_source="charity", description="冲正", recorded_by=cw,
                                approved_by=users["reviewer_xuanwu"], reversal_of=paid)
+    for key, opened in (("h2", datetime.datetime(2025, 3, 1, 9, tzinfo=clock.ZONE)),
+                        ("h4", datetime.datetime(2024, 12, 31, 23, 30, tzinfo=clock.ZONE))):
+        area[key].cases.update(is_relapse=True, opened_at=opened)
     this_month = clock.today().replace(day=1)
     for key, amount in (("h1", "300"), ("h2", "30000")):
         for i in range(1, 13):
@@ -54,9 +59,10 @@ def test_every_article2_figure_opens_a_list_of_exactly_its_households(helped_and
     response = client.get("/reports/", {"year": 2025})
     figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
     assert figures["helped"][0] == 4 and figures["below_dibao"][0] == 1 and figures["archived"][0] == 4
+    assert figures["relapsed"][0] == 1
     for key, (value, link) in figures.items():
-        if key != "relapsed":  # no list filter for returns to hardship
-            assert client.get(link).context["result"].total == value, key
+        assert client.get(link).context["result"].total == value, key
+    assert listed(client, figures["relapsed"][1]) == {hs["h2"].pk}
     assert listed(client, figures["helped"][1]) == {hs[k].pk for k in ("h1", "h2", "h4", "h6")}
     assert listed(client, figures["below_dibao"][1]) == {hs["h1"].pk}
     goals = {g["key"]: g for g in response.context["goals"]["goals"]}

@@ -34,6 +34,7 @@ class HouseholdFilterForm(StyledForm):
         (CaseState.EXITED.value, CaseState.EXITED.label), (CaseState.RELIEVED.value, CaseState.RELIEVED.label)]))
     # Article 2's figures: helped in a year (a net payment or a measure completed), the archive against the 低保 line
     helped = forms.TypedChoiceField(label="已帮扶年度", required=False, coerce=int, empty_value=None)
+    relapsed = forms.TypedChoiceField(label="返贫年度", required=False, coerce=int, empty_value=None)
     dibao = forms.ChoiceField(label="人均收入与低保标准", required=False, choices=blank("全部", DIBAO_CHOICES))
     page = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)  # read by page_number()
 
@@ -43,6 +44,7 @@ class HouseholdFilterForm(StyledForm):
         years = [(y, f"{y}年") for y in range(clock.today().year, FIRST_YEAR - 1, -1)]
         self.fields["closed_year"].choices = blank("全部", years)
         self.fields["helped"].choices = blank("全部", years)
+        self.fields["relapsed"].choices = blank("全部", years)
         # Grassroots unions are many (thousands in a province): listed only for a county's own users.
         county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
         levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
@@ -65,6 +67,7 @@ class HouseholdFilterForm(StyledForm):
         out["closed_as"] = ([data["closed_as"]] if data.get("closed_as")
                             else [CaseState.EXITED.value, CaseState.RELIEVED.value])
         out["helped"], out["dibao"] = data.get("helped"), data.get("dibao") or ""
+        out["relapsed"] = data.get("relapsed")
         return out
 
     def page_number(self) -> int:

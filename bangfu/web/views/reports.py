@@ -67,20 +67,21 @@ def _breadcrumbs(user, union) -> list:
 
 def target_links(union, year: int) -> dict[str, str]:
     """The household lists behind Article 2's figures, by figure (and goal) key: the archive, those helped in the
-    year, those that left hardship in it (by work, into social assistance, or either), and the archive below or not
+    year, those that left hardship in it (by work, into social assistance, or either) or returned to it, and the
+    archive below or not
     below the 低保 line (on the figures' date: today's, as the stored figures are)."""
     archive = households_link(union, status=IN_ARCHIVE)
     return {"archived": archive, "helped": households_link(union, helped=year),
             "resolved": households_link(union, closed_year=year),
             "exited_by_work": households_link(union, closed_year=year, closed_as=CaseState.EXITED.value),
             "social_assistance": households_link(union, closed_year=year, closed_as=CaseState.RELIEVED.value),
+            "relapsed": households_link(union, relapsed=year),
             "below_dibao": households_link(union, status=IN_ARCHIVE, dibao=BELOW),
             "above_dibao": households_link(union, status=IN_ARCHIVE, dibao=ABOVE)}
 
 
 def _goal_links(goals: dict, union, year: int) -> dict:
-    """Article 2's figures and goals opening the household lists behind them (`target_links`); the returns to
-    hardship have no list filter: not linked."""
+    """Article 2's figures and goals opening the household lists behind them (`target_links`)."""
     links = target_links(union, year)
     for goal in goals["goals"]:
         goal["links"] = {"done": links.get(goal["key"], ""),
