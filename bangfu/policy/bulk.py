@@ -102,29 +102,51 @@ def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray,
     if np.ndim(amount) == 0:
         value = float(cents(amount))
         return np.zeros(n_cities, np.int64) if np.isnan(value) else counts * int(value)
-    city = city[held]
-    fen = cents(np.asarray(amount)[held])
+    # The rows' positions once, then two gathers: a boolean selection finds them again for each column,
+    # and over a mask of every other row it costs several times a gather.
+    rows = np.flatnonzero(held)
+    city = city.take(rows)
+    fen = cents(np.asarray(amount).take(rows))
     if np.isnan(fen).any():  # a null amount is no money
         paid = ~np.isnan(fen)
         fen, city = fen[paid], city[paid]
     return np.rint(np.bincount(city, weights=fen, minlength=n_cities)).astype(np.int64)
 
 
+SPARSE = 32  # a mask holding fewer than one row in this many (or refusing as few): its rows counted directly
+
+
 class _ByCity:
-    """Rows of one entity counted by city: the rows ordered by city once, so that a mask's count in each
-    city is a sum over a contiguous run (a gather and a segmented sum, where a selection and a bincount
-    read and wrote the rows four times over)."""
+    """Rows of one entity counted by city. Most masks hold few rows (pupils of one stage, the unemployed):
+    their rows' cities are counted directly. A dense mask is gathered in the order of the cities, once
+    sorted, and counted over contiguous runs: where selecting its rows would cost several times more."""
 
     def __init__(self, city: np.ndarray, n_cities: int):
         self.city, self.counts = city, np.bincount(city, minlength=n_cities)
-        self.order = np.argsort(city.astype(np.int16), kind="stable")  # radix sort: cities are few
-        self.nonempty = np.flatnonzero(self.counts)
-        self.starts = (np.cumsum(self.counts) - self.counts)[self.nonempty]
+        self._runs: list[tuple[int, int, int]] | None = None
+
+    def _sorted(self) -> list[tuple[int, int, int]]:
+        if self._runs is None:
+            # A radix sort, of one pass over bytes where there are fewer than 256 cities.
+            key = self.city.astype(np.uint8 if len(self.counts) <= 256 else np.int16)
+            self.order = np.argsort(key, kind="stable")
+            stops = np.cumsum(self.counts)
+            self._runs = [(c, int(stops[c] - self.counts[c]), int(stops[c])) for c in np.flatnonzero(self.counts)]
+        return self._runs
 
     def count(self, held: np.ndarray) -> np.ndarray:
+        n, k = len(held), int(np.count_nonzero(held))
+        if k == n:
+            return self.counts.copy()
+        if k * SPARSE <= n:
+            return np.bincount(self.city[np.flatnonzero(held)], minlength=len(self.counts))
+        if (n - k) * SPARSE <= n:
+            return self.counts - np.bincount(self.city[np.flatnonzero(~held)], minlength=len(self.counts))
+        runs = self._sorted()
+        gathered = held[self.order]
         out = np.zeros(len(self.counts), np.int64)
-        if len(self.nonempty):
-            out[self.nonempty] = np.add.reduceat(held[self.order], self.starts, dtype=np.int64)
+        for c, start, stop in runs:
+            out[c] = np.count_nonzero(gathered[start:stop])
         return out
 
 

@@ -133,9 +133,20 @@ class Ctx:
                 if scalar is not None:  # the same in every region: kept for other batches on these days
                     found = self._scalars[name] = Param(*scalar)
                 else:
-                    found = Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+                    found = Param(self._by_region(value), self._by_region(illustrative))
             self._hparams[name] = found
         return found
+
+    def _by_region(self, table: np.ndarray) -> np.ndarray:
+        """A [day, region] table's cell for each household: on one day a gather from one row (a pair of
+        index arrays costs several times as much)."""
+        if len(self.days) == 1:
+            return table[0].take(self._region)
+        return table[self._day, self.pop.region]
+
+    @cached_property
+    def _region(self) -> np.ndarray:
+        return self.pop.region.astype(np.intp)
 
     def pparam(self, name: str) -> Param:
         """A parameter for each member, from their household's day and region."""
@@ -199,6 +210,13 @@ class Ctx:
     @cached_property
     def household_size(self) -> np.ndarray:
         return np.bincount(self.pop.hh, minlength=self.pop.n_households)
+
+    def any_member(self, members: np.ndarray) -> np.ndarray:
+        """Per household: whether any of its members is among `members` (a mask over them)."""
+        out = np.zeros(self.pop.n_households, bool)
+        # Positions first: selecting `hh` by a mask of about one member in two costs thrice as much.
+        out[self.pop.hh.take(np.flatnonzero(members))] = True
+        return out
 
     def has_cause(self, *causes: str) -> np.ndarray:
         bits = sum(1 << s.CAUSES.index(c) for c in causes)
