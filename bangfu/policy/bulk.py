@@ -47,16 +47,29 @@ def cents(amount: np.ndarray | float) -> np.ndarray:
     An amount has at most 6 decimals once rounded, so a hundredfold has at most 4: a fraction
     within 1e-6 of one half is one half.
     """
-    x = np.round(np.asarray(amount, np.float64), 6)
+    x = np.asarray(amount, np.float64)
     if not x.ndim:
+        x = np.round(x, 6)
         return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-6)
-    sign = np.sign(x)  # the same operations in the same order, in place: no fresh pages per step
-    np.abs(x, out=x)
+    return _cents_in_place(x.copy())
+
+
+def _cents_in_place(x: np.ndarray) -> np.ndarray:
+    """`cents` of an array of float64 that may be overwritten: the same operations in the same order, in
+    place (no fresh pages per step), and without the sign where no amount is negative (most: benefits)."""
+    x *= 1e6  # np.round(x, 6), as numpy computes it
+    np.rint(x, out=x)
+    x /= 1e6
+    negative = x.size and not x.min() >= 0  # NaN among them: the general path
+    sign = np.sign(x) if negative else None
+    if negative:
+        np.abs(x, out=x)
     x *= 100
     x += 0.5
     x += 1e-6
     np.floor(x, out=x)
-    x *= sign
+    if negative:
+        x *= sign
     return x
 
 
@@ -106,7 +119,7 @@ def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray,
     # and over a mask of every other row it costs several times a gather.
     rows = np.flatnonzero(held)
     city = city.take(rows)
-    fen = cents(np.asarray(amount).take(rows))
+    fen = _cents_in_place(np.asarray(amount, np.float64).take(rows))
     if np.isnan(fen).any():  # a null amount is no money
         paid = ~np.isnan(fen)
         fen, city = fen[paid], city[paid]
@@ -177,7 +190,9 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
         if rule.kind in PAID and result.outcome.amount is not None:
             fen[i] = _fen_by_city(result.outcome.amount, held, city[rule.entity], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
-    return Totals(rules, np.bincount(city_of_region[population.region], minlength=n), entitled, fen)
+    households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
+                                                                          minlength=n)
+    return Totals(rules, households, entitled, fen)
 
 
 def population_totals(population: Population, parameters=None, batch: int = BATCH) -> Totals:

@@ -94,6 +94,18 @@ def wan(yuan: object) -> str:
     return f"{x / 10000:g}万元" if x >= 10000 else f"{x:g}元"
 
 
+def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
+    """`np.where(mask, a, b)`, or the one scalar both are (two flags both false): no column of copies."""
+    if np.ndim(a) == 0 and np.ndim(b) == 0 and type(a) is type(b) and a == b:
+        return a
+    return np.where(mask, a, b)
+
+
+def rows_of(values: Array, rows: np.ndarray) -> Array:
+    """`values` (a column, or one scalar for every row) at `rows`: for figures computed for an answer's rows."""
+    return values[rows] if isinstance(values, np.ndarray) and values.ndim else values
+
+
 def _any_of(column: np.ndarray, codes: list[int]) -> np.ndarray:
     out = column == codes[0]
     for code in codes[1:]:
