@@ -95,9 +95,13 @@ def wan(yuan: object) -> str:
 
 
 def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
-    """`np.where(mask, a, b)`, or the one scalar both are (two flags both false): no column of copies."""
-    if np.ndim(a) == 0 and np.ndim(b) == 0 and type(a) is type(b) and a == b:
-        return a
+    """`np.where(mask, a, b)` (mask: bool), cheaper for two scalar flags: the one both are, the mask or its
+    negation (a pass over bytes, where `np.where` chooses element by element)."""
+    if np.ndim(a) == 0 and np.ndim(b) == 0:
+        if type(a) is type(b) and a == b:
+            return a
+        if isinstance(a, bool) and isinstance(b, bool):
+            return mask.copy() if a else ~mask
     return np.where(mask, a, b)
 
 
@@ -326,9 +330,12 @@ class Ctx:
             born = np.tile(np.arange(lo, hi, dtype=np.int64), days * groups).view("datetime64[D]")
             table = self._scalars["working_age", lo, hi] = _working_age(
                 self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
-        index = birth - lo
-        if groups > 1:
-            index += pop.group.astype(np.int64) * span
+        if groups > 1:  # group * span + birth - lo, widened as it is multiplied: no int64 copy of the group
+            index = np.multiply(pop.group, span, dtype=np.int64)
+            index += birth
+            index -= lo
+        else:
+            index = birth - lo
         if days > 1:
             index += self._day[pop.hh] * (groups * span)
         return table[index]
