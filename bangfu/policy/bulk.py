@@ -126,41 +126,30 @@ def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray,
     return np.rint(np.bincount(city, weights=fen, minlength=n_cities)).astype(np.int64)
 
 
-SPARSE = 32  # a mask holding fewer than one row in this many (or refusing as few): its rows counted directly
+_BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1  # [byte, bit]: whether the byte has the bit set
 
 
-class _ByCity:
-    """Rows of one entity counted by city. Most masks hold few rows (pupils of one stage, the unemployed):
-    their rows' cities are counted directly. A dense mask is gathered in the order of the cities, once
-    sorted, and counted over contiguous runs: where selecting its rows would cost several times more."""
+def _count_by_city(masks: list[np.ndarray], city: np.ndarray, n_cities: int) -> np.ndarray:
+    """[mask, city]: the rows each mask (bool, one per row of the entity) holds in each city.
 
-    def __init__(self, city: np.ndarray, n_cities: int):
-        self.city, self.counts = city, np.bincount(city, minlength=n_cities)
-        self._runs: list[tuple[int, int, int]] | None = None
-
-    def _sorted(self) -> list[tuple[int, int, int]]:
-        if self._runs is None:
-            # A radix sort, of one pass over bytes where there are fewer than 256 cities.
-            key = self.city.astype(np.uint8 if len(self.counts) <= 256 else np.int16)
-            self.order = np.argsort(key, kind="stable")
-            stops = np.cumsum(self.counts)
-            self._runs = [(c, int(stops[c] - self.counts[c]), int(stops[c])) for c in np.flatnonzero(self.counts)]
-        return self._runs
-
-    def count(self, held: np.ndarray) -> np.ndarray:
-        n, k = len(held), int(np.count_nonzero(held))
-        if k == n:
-            return self.counts.copy()
-        if k * SPARSE <= n:
-            return np.bincount(self.city[np.flatnonzero(held)], minlength=len(self.counts))
-        if (n - k) * SPARSE <= n:
-            return self.counts - np.bincount(self.city[np.flatnonzero(~held)], minlength=len(self.counts))
-        runs = self._sorted()
-        gathered = held[self.order]
-        out = np.zeros(len(self.counts), np.int64)
-        for c, start, stop in runs:
-            out[c] = np.count_nonzero(gathered[start:stop])
+    Eight masks at a time are packed into the bits of one byte per row, and one histogram of (city, byte)
+    counts them all: a pass over bytes per mask and one over the rows per eight, where counting a mask by
+    city alone (selecting its rows, or gathering it in the order of the cities) cost a pass over the rows.
+    """
+    out = np.empty((len(masks), n_cities), np.int64)
+    if not masks:
         return out
+    key = city * 256
+    shifted = np.empty(len(city), np.uint8)
+    for first in range(0, len(masks), 8):
+        group = masks[first:first + 8]
+        packed = group[0].astype(np.uint8)
+        for bit, mask in enumerate(group[1:], start=1):
+            np.left_shift(mask.view(np.uint8), bit, out=shifted)
+            packed |= shifted
+        histogram = np.bincount(key + packed, minlength=n_cities * 256).reshape(n_cities, 256)
+        out[first:first + len(group)] = (histogram @ _BITS[:, :len(group)]).T
+    return out
 
 
 def totals(population: Population, evaluation: Evaluation) -> Totals:
@@ -173,22 +162,26 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
-    by_city = {entity: _ByCity(c, n) for entity, c in city.items()}
-    entitled[0] = by_city["household"].counts  # the gate
-    # Rows by city for a rule of no condition are the gate's, and a rule of one condition shared with another
-    # (特困 households: five rules) counts as that one did.
-    counted = {entity: {(): b.counts} for entity, b in by_city.items()}
-    for i, result in enumerate(results, start=1):
-        rule, held = result.rule, result.entitled
-        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else None
-        if key in counted[rule.entity]:
-            entitled[i] = counted[rule.entity][key]
-        else:
-            entitled[i] = by_city[rule.entity].count(held)
-            if key is not None:
-                counted[rule.entity][key] = entitled[i]
-        if rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = _fen_by_city(result.outcome.amount, held, city[rule.entity], entitled[i])
+    # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
+    # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
+    slot: dict[str, dict[tuple | int, int]] = {"household": {}, "person": {}}
+    masks: dict[str, list[np.ndarray]] = {"household": [np.ones(admitted.n_households, bool)],
+                                          "person": [np.ones(admitted.n_persons, bool)]}
+    where = []
+    for result in results:
+        entity = result.rule.entity
+        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
+        found = slot[entity].get(key, 0 if key == () else None)
+        if found is None:
+            found = slot[entity][key] = len(masks[entity])
+            masks[entity].append(result.entitled)
+        where.append((entity, found))
+    counts = {entity: _count_by_city(m, city[entity], n) for entity, m in masks.items()}
+    entitled[0] = counts["household"][0]  # the gate
+    for i, (result, (entity, found)) in enumerate(zip(results, where, strict=True), start=1):
+        entitled[i] = counts[entity][found]
+        if result.rule.kind in PAID and result.outcome.amount is not None:
+            fen[i] = _fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
                                                                           minlength=n)
