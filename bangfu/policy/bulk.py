@@ -152,6 +152,24 @@ def _count_by_city(masks: list[np.ndarray], city: np.ndarray, n_cities: int) -> 
     return out
 
 
+def _two_figures(amount: np.ndarray) -> tuple[float, float, np.ndarray] | None:
+    """An amount of at most two figures over the rows (a share for each of two kinds of household, a rate
+    for each of two stages: every array amount of the rules today), as those figures and where the first
+    one is; None for any other (a null among them too). Its fen by city are then two counts: a pass or two
+    over the rows, where rounding each row's amount to the fen was a dozen."""
+    amount = np.asarray(amount, np.float64)
+    if not len(amount):
+        return None
+    first = amount[0]
+    at_first = amount == first
+    if at_first.all():
+        return float(first), float(first), at_first
+    second = amount[np.argmin(at_first)]
+    if not (at_first | (amount == second)).all():
+        return None
+    return float(first), float(second), at_first
+
+
 def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
@@ -167,8 +185,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     slot: dict[str, dict[tuple | int, int]] = {"household": {}, "person": {}}
     masks: dict[str, list[np.ndarray]] = {"household": [np.ones(admitted.n_households, bool)],
                                           "person": [np.ones(admitted.n_persons, bool)]}
-    where = []
-    for result in results:
+    where, two = [], {}
+    for i, result in enumerate(results, start=1):
         entity = result.rule.entity
         key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
         found = slot[entity].get(key, 0 if key == () else None)
@@ -176,11 +194,20 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
             found = slot[entity][key] = len(masks[entity])
             masks[entity].append(result.entitled)
         where.append((entity, found))
+        amount = result.outcome.amount
+        if result.rule.kind in PAID and np.ndim(amount) and (figures := _two_figures(amount)) is not None:
+            # Rows held at the first figure are counted with the masks; the others are the rest.
+            two[i] = (*figures[:2], len(masks[entity]))
+            masks[entity].append(result.entitled & figures[2])
     counts = {entity: _count_by_city(m, city[entity], n) for entity, m in masks.items()}
     entitled[0] = counts["household"][0]  # the gate
     for i, (result, (entity, found)) in enumerate(zip(results, where, strict=True), start=1):
         entitled[i] = counts[entity][found]
-        if result.rule.kind in PAID and result.outcome.amount is not None:
+        if i in two:
+            first, second, at_first = two[i]
+            fen[i] = (_fen_by_city(first, None, None, counts[entity][at_first])
+                      + _fen_by_city(second, None, None, entitled[i] - counts[entity][at_first]))
+        elif result.rule.kind in PAID and result.outcome.amount is not None:
             fen[i] = _fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],

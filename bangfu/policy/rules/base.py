@@ -95,13 +95,16 @@ def wan(yuan: object) -> str:
 
 
 def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
-    """`np.where(mask, a, b)` (mask: bool), cheaper for two scalar flags: the one both are, the mask or its
-    negation (a pass over bytes, where `np.where` chooses element by element)."""
+    """`np.where(mask, a, b)` (mask: bool), cheaper for two scalars: the one both are; for flags the mask or
+    its negation; for two figures a table of both read at the mask's bytes (a gather, where `np.where`
+    chooses element by element)."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
         if type(a) is type(b) and a == b:
             return a
         if isinstance(a, bool) and isinstance(b, bool):
             return mask.copy() if a else ~mask
+        if type(a) is float and type(b) is float:
+            return np.array([b, a]).take(mask.view(np.uint8))
     return np.where(mask, a, b)
 
 

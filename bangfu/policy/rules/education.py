@@ -40,7 +40,7 @@ def compulsory_living_subsidy(c: Ctx) -> Outcome:
     primary = c.stage("primary")
     p = "education.compulsory_living_subsidy."
     primary_day, junior_day = c.pparam(p + "primary_yuan_per_day"), c.pparam(p + "junior_yuan_per_day")
-    per_day = np.where(primary, primary_day.value, junior_day.value)
+    per_day = pick(primary, primary_day.value, junior_day.value)
     days = c.pparam(p + "days").value
     return Outcome([
         *_child(c, ("primary", "junior"), "不在义务教育阶段"),

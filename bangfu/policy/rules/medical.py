@@ -23,7 +23,7 @@ def resident_insurance_subsidy(c: Ctx) -> Outcome:
     contribution = c.pparam("medical.resident_insurance.contribution")
     extreme = c.pparam("medical.resident_insurance.share_extreme")
     hardship = c.pparam("medical.resident_insurance.share_hardship")
-    share = np.where(c.extreme_p, extreme.value, hardship.value)
+    share = pick(c.extreme_p, extreme.value, hardship.value)
     return Outcome([(c.pop.medical_insurance, _INSURED)],
                    amount=contribution.value * share,
                    details={"contribution": contribution.value, "share": share},
