@@ -129,25 +129,40 @@ def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray,
 _BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1  # [byte, bit]: whether the byte has the bit set
 
 
+def _packed(masks: list[np.ndarray]) -> np.ndarray:
+    """Up to eight masks (bool, of one length) as the bits of one byte per row: mask i is bit i.
+
+    A byte of 0 or 1 shifted by fewer than eight bits stays within its byte, so eight rows are shifted and
+    combined as one 64-bit word; the rows past the last whole word, byte by byte.
+    """
+    packed = masks[0].astype(np.uint8)
+    body = len(packed) - len(packed) % 8
+    words = packed[:body].view(np.uint64)
+    shifted = np.empty(len(words), np.uint64)
+    for bit, mask in enumerate(masks[1:], start=1):
+        mask = np.ascontiguousarray(mask).view(np.uint8)
+        np.left_shift(mask[:body].view(np.uint64), bit, out=shifted)
+        words |= shifted
+        packed[body:] |= mask[body:] << bit
+    return packed
+
+
 def _count_by_city(masks: list[np.ndarray], city: np.ndarray, n_cities: int) -> np.ndarray:
     """[mask, city]: the rows each mask (bool, one per row of the entity) holds in each city.
 
     Eight masks at a time are packed into the bits of one byte per row, and one histogram of (city, byte)
-    counts them all: a pass over bytes per mask and one over the rows per eight, where counting a mask by
-    city alone (selecting its rows, or gathering it in the order of the cities) cost a pass over the rows.
+    counts them all: where counting a mask by city alone (selecting its rows, or gathering it in the order
+    of the cities) cost a pass over the rows for each.
     """
     out = np.empty((len(masks), n_cities), np.int64)
     if not masks:
         return out
     key = city * 256
-    shifted = np.empty(len(city), np.uint8)
+    cell = np.empty_like(key)
     for first in range(0, len(masks), 8):
         group = masks[first:first + 8]
-        packed = group[0].astype(np.uint8)
-        for bit, mask in enumerate(group[1:], start=1):
-            np.left_shift(mask.view(np.uint8), bit, out=shifted)
-            packed |= shifted
-        histogram = np.bincount(key + packed, minlength=n_cities * 256).reshape(n_cities, 256)
+        np.add(key, _packed(group), out=cell)
+        histogram = np.bincount(cell, minlength=n_cities * 256).reshape(n_cities, 256)
         out[first:first + len(group)] = (histogram @ _BITS[:, :len(group)]).T
     return out
 

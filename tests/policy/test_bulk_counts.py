@@ -17,7 +17,7 @@ def _masks(rng: np.random.Generator, rows: int, k: int) -> list[np.ndarray]:
 
 
 @pytest.mark.parametrize("k", [0, 1, 7, 8, 9, 17])
-@pytest.mark.parametrize("rows", [0, 1, 1000])
+@pytest.mark.parametrize("rows", [0, 1, 7, 1000, 1003])
 def test_masks_counted_by_city_as_one_by_one(k: int, rows: int) -> None:
     rng = np.random.default_rng(k * 1000 + rows)
     city = rng.integers(0, N_CITIES, rows).astype(np.intp)
