@@ -230,17 +230,31 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     return Totals(rules, households, entitled, fen)
 
 
-def population_totals(population: Population, parameters=None, batch: int = BATCH) -> Totals:
-    """`totals` of a population held in memory, evaluated `batch` households at a time.
+ADMITTED = 1 << 17  # households past the gate per evaluation of a population in memory
+MOST = 1 << 20  # households per evaluation at most
+
+
+def population_totals(population: Population, parameters=None, batch: int | None = None) -> Totals:
+    """`totals` of a population held in memory, evaluated `batch` households at a time (None: batches sized
+    so that about `ADMITTED` households pass the gate in each, as many as passed it in the last one).
 
     The same answers as one evaluation of the whole, at a cost linear in its size: a batch's arrays are
     few megabytes, reused from the allocator's free memory, where arrays over ten million members would
-    each be fresh pages for the kernel to fault in.
+    each be fresh pages for the kernel to fault in. The rules' columns are those of the admitted
+    households: sized on them, a population most of which the gate refuses is evaluated in few large
+    batches, one of hardship households in smaller ones whose columns stay closer to the processor.
     """
     acc = Totals.zero()
-    for first in range(0, population.n_households, batch):
-        part = population.slice(first, min(first + batch, population.n_households))
-        acc = acc + totals(part, evaluate(part, parameters))
+    first, size = 0, batch or ADMITTED
+    while first < population.n_households:
+        last = min(first + size, population.n_households)
+        part = population.slice(first, last)
+        evaluation = evaluate(part, parameters)
+        acc = acc + totals(part, evaluation)
+        if batch is None:
+            admitted = max(1, evaluation.admitted.n_households)
+            size = min(MOST, max(ADMITTED, ADMITTED * (last - first) // admitted))
+        first = last
     return acc
 
 

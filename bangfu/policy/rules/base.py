@@ -307,7 +307,8 @@ class Ctx:
     def _working_age_table(self, most: int | None = None) -> np.ndarray | None:
         """`working_age` computed once per distinct (day, retirement group, birth date) of the batch and looked
         up for each member; None where that would not pay (a small batch, more such triples than `most`,
-        by default the batch's members; figures that differ between regions)."""
+        by default the batch's members, unless an earlier batch on these days made the table; figures that
+        differ between regions)."""
         pop, n = self.pop, self.pop.n_persons
         if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
             return None
@@ -317,9 +318,9 @@ class Ctx:
         hi = (int(birth.max()) // _BLOCK + 1) * _BLOCK
         groups, days = len(s.RETIREMENT_GROUPS), len(self.days)
         span = hi - lo
-        if days * groups * span > (n if most is None else most):
+        table = self._scalars.get(("working_age", lo, hi))  # an earlier batch's: a look-up always pays
+        if table is None and days * groups * span > (n if most is None else most):
             return None
-        table = self._scalars.get(("working_age", lo, hi))
         if table is None:
             names = [f"general.working_age.{stem}_{g}" for stem in _BY_GROUP for g in s.RETIREMENT_GROUPS]
             per_day = [self._per_day(name) for name in (*names, "general.working_age.minimum_age")]
