@@ -22,6 +22,7 @@ from bangfu.policy.regions import all_regions, get_region
 from bangfu.policy.rules import RULES, Rule
 from bangfu.policy.schema import InputError
 from bangfu.policy.table import Population
+from bangfu.policy.tally import cents, count_by_city, fen_by_city, two_figures  # noqa: F401 (cents: read from here too)
 
 BATCH = 1 << 18  # households per evaluation: bounds memory whatever the file's size
 PAID = frozenset({"cash", "subsidy"})
@@ -39,38 +40,6 @@ def cities() -> tuple[tuple[str, ...], np.ndarray]:
 def city_name(code: str) -> str:
     region = get_region(code)
     return region.name if region is not None else code
-
-
-def cents(amount: np.ndarray | float) -> np.ndarray:
-    """Yuan to whole fen, rounded half-up as answers round them (explain.money), NaN kept as NaN.
-
-    An amount has at most 6 decimals once rounded, so a hundredfold has at most 4: a fraction
-    within 1e-6 of one half is one half.
-    """
-    x = np.asarray(amount, np.float64)
-    if not x.ndim:
-        x = np.round(x, 6)
-        return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-6)
-    return _cents_in_place(x.copy())
-
-
-def _cents_in_place(x: np.ndarray) -> np.ndarray:
-    """`cents` of an array of float64 that may be overwritten: the same operations in the same order, in
-    place (no fresh pages per step), and without the sign where no amount is negative (most: benefits)."""
-    x *= 1e6  # np.round(x, 6), as numpy computes it
-    np.rint(x, out=x)
-    x /= 1e6
-    negative = x.size and not x.min() >= 0  # NaN among them: the general path
-    sign = np.sign(x) if negative else None
-    if negative:
-        np.abs(x, out=x)
-    x *= 100
-    x += 0.5
-    x += 1e-6
-    np.floor(x, out=x)
-    if negative:
-        x *= sign
-    return x
 
 
 @dataclass
@@ -108,83 +77,6 @@ class Totals:
         return out
 
 
-def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Fen of `amount` (per row of the entity, or one figure) summed by city over the rows `held` (a mask),
-    `city` giving each row's and `counts` the rows held in each city."""
-    n_cities = len(counts)
-    if np.ndim(amount) == 0:
-        value = float(cents(amount))
-        return np.zeros(n_cities, np.int64) if np.isnan(value) else counts * int(value)
-    # The rows' positions once, then two gathers: a boolean selection finds them again for each column,
-    # and over a mask of every other row it costs several times a gather.
-    rows = np.flatnonzero(held)
-    city = city.take(rows)
-    fen = _cents_in_place(np.asarray(amount, np.float64).take(rows))
-    if np.isnan(fen).any():  # a null amount is no money
-        paid = ~np.isnan(fen)
-        fen, city = fen[paid], city[paid]
-    return np.rint(np.bincount(city, weights=fen, minlength=n_cities)).astype(np.int64)
-
-
-_BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1  # [byte, bit]: whether the byte has the bit set
-
-
-def _packed(masks: list[np.ndarray]) -> np.ndarray:
-    """Up to eight masks (bool, of one length) as the bits of one byte per row: mask i is bit i.
-
-    A byte of 0 or 1 shifted by fewer than eight bits stays within its byte, so eight rows are shifted and
-    combined as one 64-bit word; the rows past the last whole word, byte by byte.
-    """
-    packed = masks[0].astype(np.uint8)
-    body = len(packed) - len(packed) % 8
-    words = packed[:body].view(np.uint64)
-    shifted = np.empty(len(words), np.uint64)
-    for bit, mask in enumerate(masks[1:], start=1):
-        mask = np.ascontiguousarray(mask).view(np.uint8)
-        np.left_shift(mask[:body].view(np.uint64), bit, out=shifted)
-        words |= shifted
-        packed[body:] |= mask[body:] << bit
-    return packed
-
-
-def _count_by_city(masks: list[np.ndarray], city: np.ndarray, n_cities: int) -> np.ndarray:
-    """[mask, city]: the rows each mask (bool, one per row of the entity) holds in each city.
-
-    Eight masks at a time are packed into the bits of one byte per row, and one histogram of (city, byte)
-    counts them all: where counting a mask by city alone (selecting its rows, or gathering it in the order
-    of the cities) cost a pass over the rows for each.
-    """
-    out = np.empty((len(masks), n_cities), np.int64)
-    if not masks:
-        return out
-    key = city * 256
-    cell = np.empty_like(key)
-    for first in range(0, len(masks), 8):
-        group = masks[first:first + 8]
-        np.add(key, _packed(group), out=cell)
-        histogram = np.bincount(cell, minlength=n_cities * 256).reshape(n_cities, 256)
-        out[first:first + len(group)] = (histogram @ _BITS[:, :len(group)]).T
-    return out
-
-
-def _two_figures(amount: np.ndarray) -> tuple[float, float, np.ndarray] | None:
-    """An amount of at most two figures over the rows (a share for each of two kinds of household, a rate
-    for each of two stages: every array amount of the rules today), as those figures and where the first
-    one is; None for any other (a null among them too). Its fen by city are then two counts: a pass or two
-    over the rows, where rounding each row's amount to the fen was a dozen."""
-    amount = np.asarray(amount, np.float64)
-    if not len(amount):
-        return None
-    first = amount[0]
-    at_first = amount == first
-    if at_first.all():
-        return float(first), float(first), at_first
-    second = amount[np.argmin(at_first)]
-    if not (at_first | (amount == second)).all():
-        return None
-    return float(first), float(second), at_first
-
-
 def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
@@ -210,20 +102,20 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
             masks[entity].append(result.entitled)
         where.append((entity, found))
         amount = result.outcome.amount
-        if result.rule.kind in PAID and np.ndim(amount) and (figures := _two_figures(amount)) is not None:
+        if result.rule.kind in PAID and np.ndim(amount) and (figures := two_figures(amount)) is not None:
             # Rows held at the first figure are counted with the masks; the others are the rest.
             two[i] = (*figures[:2], len(masks[entity]))
             masks[entity].append(result.entitled & figures[2])
-    counts = {entity: _count_by_city(m, city[entity], n) for entity, m in masks.items()}
+    counts = {entity: count_by_city(m, city[entity], n) for entity, m in masks.items()}
     entitled[0] = counts["household"][0]  # the gate
     for i, (result, (entity, found)) in enumerate(zip(results, where, strict=True), start=1):
         entitled[i] = counts[entity][found]
         if i in two:
             first, second, at_first = two[i]
-            fen[i] = (_fen_by_city(first, None, None, counts[entity][at_first])
-                      + _fen_by_city(second, None, None, entitled[i] - counts[entity][at_first]))
+            fen[i] = (fen_by_city(first, None, None, counts[entity][at_first])
+                      + fen_by_city(second, None, None, entitled[i] - counts[entity][at_first]))
         elif result.rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = _fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
+            fen[i] = fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
                                                                           minlength=n)
