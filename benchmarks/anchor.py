@@ -15,10 +15,10 @@ from types import ModuleType
 import numpy as np
 
 from bangfu.policy import schema as s
-from bangfu.policy.bulk import cents
 from bangfu.policy.engine import evaluate
 from bangfu.policy.parameters import default_parameters
 from bangfu.policy.table import Population
+from bangfu.policy.tally import cents
 
 # anchor variable -> our benefit code (the anchor's nine formulas; each is one of our codes)
 CODES = {

@@ -22,6 +22,7 @@ from bangfu.policy.regions import all_regions, get_region
 from bangfu.policy.rules import RULES, Rule
 from bangfu.policy.schema import InputError
 from bangfu.policy.table import Population
+from bangfu.policy.tally import cents, count_by_city, fen_by_city, two_figures  # noqa: F401 (cents: read from here too)
 
 BATCH = 1 << 18  # households per evaluation: bounds memory whatever the file's size
 PAID = frozenset({"cash", "subsidy"})
@@ -39,25 +40,6 @@ def cities() -> tuple[tuple[str, ...], np.ndarray]:
 def city_name(code: str) -> str:
     region = get_region(code)
     return region.name if region is not None else code
-
-
-def cents(amount: np.ndarray | float) -> np.ndarray:
-    """Yuan to whole fen, rounded half-up as answers round them (explain.money), NaN kept as NaN.
-
-    An amount has at most 6 decimals once rounded, so a hundredfold has at most 4: a fraction
-    within 1e-6 of one half is one half.
-    """
-    x = np.round(np.asarray(amount, np.float64), 6)
-    if not x.ndim:
-        return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-6)
-    sign = np.sign(x)  # the same operations in the same order, in place: no fresh pages per step
-    np.abs(x, out=x)
-    x *= 100
-    x += 0.5
-    x += 1e-6
-    np.floor(x, out=x)
-    x *= sign
-    return x
 
 
 @dataclass
@@ -95,39 +77,6 @@ class Totals:
         return out
 
 
-def _fen_by_city(amount: np.ndarray | float, held: np.ndarray, city: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Fen of `amount` (per row of the entity, or one figure) summed by city over the rows `held` (a mask),
-    `city` giving each row's and `counts` the rows held in each city."""
-    n_cities = len(counts)
-    if np.ndim(amount) == 0:
-        value = float(cents(amount))
-        return np.zeros(n_cities, np.int64) if np.isnan(value) else counts * int(value)
-    city = city[held]
-    fen = cents(np.asarray(amount)[held])
-    if np.isnan(fen).any():  # a null amount is no money
-        paid = ~np.isnan(fen)
-        fen, city = fen[paid], city[paid]
-    return np.rint(np.bincount(city, weights=fen, minlength=n_cities)).astype(np.int64)
-
-
-class _ByCity:
-    """Rows of one entity counted by city: the rows ordered by city once, so that a mask's count in each
-    city is a sum over a contiguous run (a gather and a segmented sum, where a selection and a bincount
-    read and wrote the rows four times over)."""
-
-    def __init__(self, city: np.ndarray, n_cities: int):
-        self.city, self.counts = city, np.bincount(city, minlength=n_cities)
-        self.order = np.argsort(city.astype(np.int16), kind="stable")  # radix sort: cities are few
-        self.nonempty = np.flatnonzero(self.counts)
-        self.starts = (np.cumsum(self.counts) - self.counts)[self.nonempty]
-
-    def count(self, held: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(self.counts), np.int64)
-        if len(self.nonempty):
-            out[self.nonempty] = np.add.reduceat(held[self.order], self.starts, dtype=np.int64)
-        return out
-
-
 def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
@@ -138,37 +87,66 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
-    by_city = {entity: _ByCity(c, n) for entity, c in city.items()}
-    entitled[0] = by_city["household"].counts  # the gate
-    # Rows by city for a rule of no condition are the gate's, and a rule of one condition shared with another
-    # (特困 households: five rules) counts as that one did.
-    counted = {entity: {(): b.counts} for entity, b in by_city.items()}
+    # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
+    # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
+    slot: dict[str, dict[tuple | int, int]] = {"household": {}, "person": {}}
+    masks: dict[str, list[np.ndarray]] = {"household": [np.ones(admitted.n_households, bool)],
+                                          "person": [np.ones(admitted.n_persons, bool)]}
+    where, two = [], {}
     for i, result in enumerate(results, start=1):
-        rule, held = result.rule, result.entitled
-        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else None
-        if key in counted[rule.entity]:
-            entitled[i] = counted[rule.entity][key]
-        else:
-            entitled[i] = by_city[rule.entity].count(held)
-            if key is not None:
-                counted[rule.entity][key] = entitled[i]
-        if rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = _fen_by_city(result.outcome.amount, held, city[rule.entity], entitled[i])
+        entity = result.rule.entity
+        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
+        found = slot[entity].get(key, 0 if key == () else None)
+        if found is None:
+            found = slot[entity][key] = len(masks[entity])
+            masks[entity].append(result.entitled)
+        where.append((entity, found))
+        amount = result.outcome.amount
+        if result.rule.kind in PAID and np.ndim(amount) and (figures := two_figures(amount)) is not None:
+            # Rows held at the first figure are counted with the masks; the others are the rest.
+            two[i] = (*figures[:2], len(masks[entity]))
+            masks[entity].append(result.entitled & figures[2])
+    counts = {entity: count_by_city(m, city[entity], n) for entity, m in masks.items()}
+    entitled[0] = counts["household"][0]  # the gate
+    for i, (result, (entity, found)) in enumerate(zip(results, where, strict=True), start=1):
+        entitled[i] = counts[entity][found]
+        if i in two:
+            first, second, at_first = two[i]
+            fen[i] = (fen_by_city(first, None, None, counts[entity][at_first])
+                      + fen_by_city(second, None, None, entitled[i] - counts[entity][at_first]))
+        elif result.rule.kind in PAID and result.outcome.amount is not None:
+            fen[i] = fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
-    return Totals(rules, np.bincount(city_of_region[population.region], minlength=n), entitled, fen)
+    households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
+                                                                          minlength=n)
+    return Totals(rules, households, entitled, fen)
 
 
-def population_totals(population: Population, parameters=None, batch: int = BATCH) -> Totals:
-    """`totals` of a population held in memory, evaluated `batch` households at a time.
+ADMITTED = 1 << 17  # households past the gate per evaluation of a population in memory
+MOST = 1 << 20  # households per evaluation at most
+
+
+def population_totals(population: Population, parameters=None, batch: int | None = None) -> Totals:
+    """`totals` of a population held in memory, evaluated `batch` households at a time (None: batches sized
+    so that about `ADMITTED` households pass the gate in each, as many as passed it in the last one).
 
     The same answers as one evaluation of the whole, at a cost linear in its size: a batch's arrays are
     few megabytes, reused from the allocator's free memory, where arrays over ten million members would
-    each be fresh pages for the kernel to fault in.
+    each be fresh pages for the kernel to fault in. The rules' columns are those of the admitted
+    households: sized on them, a population most of which the gate refuses is evaluated in few large
+    batches, one of hardship households in smaller ones whose columns stay closer to the processor.
     """
     acc = Totals.zero()
-    for first in range(0, population.n_households, batch):
-        part = population.slice(first, min(first + batch, population.n_households))
-        acc = acc + totals(part, evaluate(part, parameters))
+    first, size = 0, batch or ADMITTED
+    while first < population.n_households:
+        last = min(first + size, population.n_households)
+        part = population.slice(first, last)
+        evaluation = evaluate(part, parameters)
+        acc = acc + totals(part, evaluation)
+        if batch is None:
+            admitted = max(1, evaluation.admitted.n_households)
+            size = min(MOST, max(ADMITTED, ADMITTED * (last - first) // admitted))
+        first = last
     return acc
 
 

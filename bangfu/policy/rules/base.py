@@ -94,6 +94,25 @@ def wan(yuan: object) -> str:
     return f"{x / 10000:g}万元" if x >= 10000 else f"{x:g}元"
 
 
+def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
+    """`np.where(mask, a, b)` (mask: bool), cheaper for two scalars: the one both are; for flags the mask or
+    its negation; for two figures a table of both read at the mask's bytes (a gather, where `np.where`
+    chooses element by element)."""
+    if np.ndim(a) == 0 and np.ndim(b) == 0:
+        if type(a) is type(b) and a == b:
+            return a
+        if isinstance(a, bool) and isinstance(b, bool):
+            return mask.copy() if a else ~mask
+        if type(a) is float and type(b) is float:
+            return np.array([b, a]).take(mask.view(np.uint8))
+    return np.where(mask, a, b)
+
+
+def rows_of(values: Array, rows: np.ndarray) -> Array:
+    """`values` (a column, or one scalar for every row) at `rows`: for figures computed for an answer's rows."""
+    return values[rows] if isinstance(values, np.ndarray) and values.ndim else values
+
+
 def _any_of(column: np.ndarray, codes: list[int]) -> np.ndarray:
     out = column == codes[0]
     for code in codes[1:]:
@@ -133,9 +152,20 @@ class Ctx:
                 if scalar is not None:  # the same in every region: kept for other batches on these days
                     found = self._scalars[name] = Param(*scalar)
                 else:
-                    found = Param(value[self._day, self.pop.region], illustrative[self._day, self.pop.region])
+                    found = Param(self._by_region(value), self._by_region(illustrative))
             self._hparams[name] = found
         return found
+
+    def _by_region(self, table: np.ndarray) -> np.ndarray:
+        """A [day, region] table's cell for each household: on one day a gather from one row (a pair of
+        index arrays costs several times as much)."""
+        if len(self.days) == 1:
+            return table[0].take(self._region)
+        return table[self._day, self.pop.region]
+
+    @cached_property
+    def _region(self) -> np.ndarray:
+        return self.pop.region.astype(np.intp)
 
     def pparam(self, name: str) -> Param:
         """A parameter for each member, from their household's day and region."""
@@ -199,6 +229,13 @@ class Ctx:
     @cached_property
     def household_size(self) -> np.ndarray:
         return np.bincount(self.pop.hh, minlength=self.pop.n_households)
+
+    def any_member(self, members: np.ndarray) -> np.ndarray:
+        """Per household: whether any of its members is among `members` (a mask over them)."""
+        out = np.zeros(self.pop.n_households, bool)
+        # Positions first: selecting `hh` by a mask of about one member in two costs thrice as much.
+        out[self.pop.hh.take(np.flatnonzero(members))] = True
+        return out
 
     def has_cause(self, *causes: str) -> np.ndarray:
         bits = sum(1 << s.CAUSES.index(c) for c in causes)
@@ -270,7 +307,8 @@ class Ctx:
     def _working_age_table(self, most: int | None = None) -> np.ndarray | None:
         """`working_age` computed once per distinct (day, retirement group, birth date) of the batch and looked
         up for each member; None where that would not pay (a small batch, more such triples than `most`,
-        by default the batch's members; figures that differ between regions)."""
+        by default the batch's members, unless an earlier batch on these days made the table; figures that
+        differ between regions)."""
         pop, n = self.pop, self.pop.n_persons
         if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
             return None
@@ -280,9 +318,9 @@ class Ctx:
         hi = (int(birth.max()) // _BLOCK + 1) * _BLOCK
         groups, days = len(s.RETIREMENT_GROUPS), len(self.days)
         span = hi - lo
-        if days * groups * span > (n if most is None else most):
+        table = self._scalars.get(("working_age", lo, hi))  # an earlier batch's: a look-up always pays
+        if table is None and days * groups * span > (n if most is None else most):
             return None
-        table = self._scalars.get(("working_age", lo, hi))
         if table is None:
             names = [f"general.working_age.{stem}_{g}" for stem in _BY_GROUP for g in s.RETIREMENT_GROUPS]
             per_day = [self._per_day(name) for name in (*names, "general.working_age.minimum_age")]
@@ -296,9 +334,12 @@ class Ctx:
             born = np.tile(np.arange(lo, hi, dtype=np.int64), days * groups).view("datetime64[D]")
             table = self._scalars["working_age", lo, hi] = _working_age(
                 self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
-        index = birth - lo
-        if groups > 1:
-            index += pop.group.astype(np.int64) * span
+        if groups > 1:  # group * span + birth - lo, widened as it is multiplied: no int64 copy of the group
+            index = np.multiply(pop.group, span, dtype=np.int64)
+            index += birth
+            index -= lo
+        else:
+            index = birth - lo
         if days > 1:
             index += self._day[pop.hh] * (groups * span)
         return table[index]

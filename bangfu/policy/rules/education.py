@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bangfu.policy.rules.base import Ctx, Outcome, rule
+from bangfu.policy.rules.base import Ctx, Outcome, pick, rule
 
 _CHILD = "不是职工子女"
 
@@ -40,7 +40,7 @@ def compulsory_living_subsidy(c: Ctx) -> Outcome:
     primary = c.stage("primary")
     p = "education.compulsory_living_subsidy."
     primary_day, junior_day = c.pparam(p + "primary_yuan_per_day"), c.pparam(p + "junior_yuan_per_day")
-    per_day = np.where(primary, primary_day.value, junior_day.value)
+    per_day = pick(primary, primary_day.value, junior_day.value)
     days = c.pparam(p + "days").value
     return Outcome([
         *_child(c, ("primary", "junior"), "不在义务教育阶段"),
@@ -49,7 +49,7 @@ def compulsory_living_subsidy(c: Ctx) -> Outcome:
         "yuan_per_day": per_day, "days": days,
         # Only answers read it: computed for their rows alone, not for ten million pupils.
         "stage": lambda rows: np.where(primary[rows], "primary", "junior").tolist(),
-    }, illustrative={"yuan_per_day": np.where(primary, primary_day.illustrative, junior_day.illustrative)},
+    }, illustrative={"yuan_per_day": pick(primary, primary_day.illustrative, junior_day.illustrative)},
         sources={"basis": c.cited(p + "primary_yuan_per_day", "person")}, listed=c.in_school)
 
 

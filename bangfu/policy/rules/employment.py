@@ -66,12 +66,13 @@ def rent_subsidy(c: Ctx) -> Outcome:
     incubator = premises == s.PREMISES.index("incubator")
     rented = premises == s.PREMISES.index("rented")
     years = c.pparam("employment.entrepreneurship.rent_subsidy_max_years").value
+    renting = c.has_business & (incubator | rented)
     return Outcome([
-        (c.has_business & (incubator | rented), "未租用创业孵化基地或经营场地"),
+        (renting, "未租用创业孵化基地或经营场地"),
         (~incubator | (c.employment("registered_unemployed") & c.pop.first_time),
          "在创业孵化基地创业的,须为初次创业的登记失业人员"),
         (~c.pop.other_rent_subsidy, "已享受政府租金补贴(减免)的,不享受此项补贴"),
-        (c.before_anniversary(c.has_business & (incubator | rented), c.pop.registered_on, years),
+        (c.before_anniversary(renting, c.pop.registered_on, years),
          "创业租金补贴最长{max_years}年,自登记之日起已满{max_years}年(第5条)"),
     ], details={"max_years": years}, listed=c.has_business)
 

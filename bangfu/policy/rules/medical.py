@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bangfu.policy.rules.base import Ctx, Outcome, percent, rule
+from bangfu.policy.rules.base import Ctx, Outcome, percent, pick, rows_of, rule
 
 _INSURED = "未参加城乡居民基本医疗保险"
 
@@ -23,12 +23,12 @@ def resident_insurance_subsidy(c: Ctx) -> Outcome:
     contribution = c.pparam("medical.resident_insurance.contribution")
     extreme = c.pparam("medical.resident_insurance.share_extreme")
     hardship = c.pparam("medical.resident_insurance.share_hardship")
-    share = np.where(c.extreme_p, extreme.value, hardship.value)
+    share = pick(c.extreme_p, extreme.value, hardship.value)
     return Outcome([(c.pop.medical_insurance, _INSURED)],
                    amount=contribution.value * share,
                    details={"contribution": contribution.value, "share": share},
                    illustrative={"contribution": contribution.illustrative,
-                                 "share": np.where(c.extreme_p, extreme.illustrative, hardship.illustrative)},
+                                 "share": pick(c.extreme_p, extreme.illustrative, hardship.illustrative)},
                    sources={"basis": c.cited("medical.resident_insurance.contribution", "person")})
 
 
@@ -53,7 +53,8 @@ def expense_assistance(c: Ctx) -> Outcome:
     """Article 8: 大重病患者参照临时救助给予补助;特困职工家庭成员取消救助起付线和病种限制。"""
     threshold = c.pparam("medical.expense_assistance.threshold_extreme").value
     return Outcome([(c.extreme_p | c.pop.serious_illness, "不是特困职工家庭成员,也不是大重病患者")],
-                   details={"threshold": np.where(c.extreme_p, threshold, np.nan)})
+                   # Only answers read it: computed for their rows alone.
+                   details={"threshold": lambda rows: np.where(c.extreme_p[rows], rows_of(threshold, rows), np.nan).tolist()})
 
 
 @rule("medical.pay_after_treatment", article=9, kind="service", entity="person",

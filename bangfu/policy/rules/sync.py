@@ -25,8 +25,7 @@ def minimum_living_guarantee(c: Ctx) -> Outcome:
     """
     p = c.pop
     able = c.working_age & ~c.in_school & (p.work_ability == s.WORK_ABILITIES.index("full"))
-    has_able = np.zeros(p.n_households, bool)
-    has_able[p.hh[able]] = True
+    has_able = c.any_member(able)
     standard = c.hparam("sync.dibao.standard")
     gap = np.maximum(0.0, standard.value * c.household_size - p.monthly_income)
     return Outcome([
