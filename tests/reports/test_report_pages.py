@@ -149,14 +149,15 @@ def test_outside_the_area_is_a_404(area, users, orgs, login):
 
 
 def test_article2_figures_open_their_household_lists(area, users, orgs, login):
-    """The archive, those helped in the year, the families that left hardship in it and those below the 低保 line,
-    each link listing exactly its figure, within the list's own area restriction (more in test_target_lists)."""
+    """The archive, those helped in the year, the families that left hardship in it or returned to it, and those below
+    the 低保 line, each link listing exactly its figure, within the list's own area restriction (more in
+    test_target_lists)."""
     client = login(users["admin_province"])
     response = client.get("/reports/", {"year": 2025})
     goals = {g["key"]: g for g in response.context["goals"]["goals"]}
     figures = {key: (value, link) for key, _label, value, link in response.context["goals"]["figures"]}
     linked = {key: (value, link) for key, (value, link) in figures.items() if link}
-    assert set(linked) == {"archived", "helped", "exited_by_work", "social_assistance", "below_dibao"}
+    assert set(linked) == {"archived", "helped", "exited_by_work", "social_assistance", "relapsed", "below_dibao"}
     for key, (value, link) in linked.items():
         assert client.get(link).context["result"].total == value, key
     assert figures["exited_by_work"][0] == 1  # h5, closed as exited on 2025-06-15
