@@ -6,13 +6,16 @@ Pure Python and numpy: no Django, no database, no clock. A single household is a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bangfu.policy.engine import evaluate
 from bangfu.policy.explain import answers
 from bangfu.policy.parameters import ParameterSet, default_parameters
-from bangfu.policy.schema import Household, InputError, parse_document
+from bangfu.policy.schema import InputError, parse_document
 from bangfu.policy.table import from_households
+
+if TYPE_CHECKING:
+    from bangfu.policy.documents import Household
 
 
 def assess_households(households: list[Household], *, parameters: ParameterSet | None = None) -> list[dict]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import string
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bangfu.policy.departments import where_to_apply
 from bangfu.policy.engine import Evaluation, RuleResult
 from bangfu.policy.rules import Outcome, Rule
-from bangfu.policy.schema import Household
 
 from .money import CENT
+
+if TYPE_CHECKING:
+    from bangfu.policy.documents import Household
 
 ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
