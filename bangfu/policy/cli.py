@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import IO
 
 from bangfu.policy import assess_households
-from bangfu.policy.answer_json import answer_json
+from bangfu.policy.answer_json import answer_json, answers_json
 from bangfu.policy.messages import cannot_read, line_prefix
 from bangfu.policy.parameters import ParameterError, ParameterSet, load_bundle
 from bangfu.policy.schema import InputError, parse_document, parse_json
@@ -95,7 +95,7 @@ def _jsonl(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
 
     def flush() -> None:
         documents = [d for _, d in pending if not isinstance(d, InputError)]
-        answers = iter(answer(documents))
+        answers = iter(answers_json(answer(documents)))
         refused = len(documents) < len(pending)
         lines = []
         for number, item in pending:
@@ -103,7 +103,7 @@ def _jsonl(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
                 lines.append(json.dumps({"line": number, "error": {"path": item.path, "message": item.message}},
                                         ensure_ascii=False))
             else:
-                lines.append(dumps(next(answers)))
+                lines.append(next(answers))
         lines.append("")
         out.write("\n".join(lines))
         pending.clear()
