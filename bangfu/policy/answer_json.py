@@ -37,30 +37,35 @@ def answers_json(answers: list[dict]) -> list[str]:
 
     A batch's answers repeat their strings (titles, explanations, member ids) and share their `details`
     (explain.py): each is encoded once per batch and its JSON reused, where the encoder wrote every
-    occurrence again. Answers are laid out as the format orders them; one that is not exactly an answer
-    of that shape (other keys or order, a value of another type) is written by `answer_json`.
+    occurrence again; so is the head of an entry (code, article, member, title, kind). Answers are laid out
+    as the format orders them; one that is not exactly an answer of that shape (other keys or order, a value
+    of another type) is written by `answer_json`.
     """
     encode = _ENCODER.encode
     strings: dict[str, str] = {}
     numbers: dict[Decimal, str] = {}
+    heads: dict[tuple, str] = {}
     details_of: dict[int, str] = {}  # by identity: every answer of the batch, so every `details`, is alive
 
     def text(x: object) -> str:
-        try:
-            return strings[x]  # type: ignore[index]
-        except (KeyError, TypeError):
+        out = strings.get(x)  # type: ignore[call-overload]
+        if out is None:
             if type(x) is not str:
-                raise _Unusual from None
+                raise _Unusual
             out = strings[x] = encode_basestring(x)
-            return out
+        return out
 
-    def member(x: object) -> str:
-        return "null" if x is None else text(x)
-
-    def integer(x: object) -> str:
-        if type(x) is not int:
+    def head(key: tuple) -> str:
+        """`{"code": …, "article": …, "member": …` and, for a benefit, `"title": …, "kind": …`."""
+        code, article, member = key[:3]
+        if type(article) is not int:
             raise _Unusual
-        return int.__repr__(x)
+        out = f'{{"code": {text(code)}, "article": {int.__repr__(article)}, '
+        out += f'"member": {"null" if member is None else text(member)}, '
+        if len(key) > 3:
+            out += f'"title": {text(key[3])}, "kind": {text(key[4])}, '
+        heads[key] = out
+        return out
 
     def amount(x: object) -> str:
         if x is None:
@@ -73,42 +78,52 @@ def answers_json(answers: list[dict]) -> list[str]:
         return out
 
     def details(x: object) -> str:
-        out = details_of.get(id(x))
-        if out is None:
-            if type(x) is not dict:
-                raise _Unusual
-            out = details_of[id(x)] = encode(x)
+        if type(x) is not dict:
+            raise _Unusual
+        out = details_of[id(x)] = encode(x)
         return out
 
-    def benefit(e: dict) -> str:
-        if tuple(e) != BENEFIT:
-            raise _Unusual
-        code, article, who, title, kind, money, figures, explanation = e.values()
-        return (f'{{"code": {text(code)}, "article": {integer(article)}, "member": {member(who)}, '
-                f'"title": {text(title)}, "kind": {text(kind)}, "amount": {amount(money)}, '
-                f'"details": {details(figures)}, "explanation": {text(explanation)}}}')
+    def benefits(entries: list) -> str:
+        out = []
+        for e in entries:
+            if tuple(e) != BENEFIT:
+                raise _Unusual
+            code, article, member, title, kind, money, figures, explanation = e.values()
+            key = (code, article, member, title, kind)
+            first = heads.get(key) or head(key)
+            if type(article) is not int:  # True is 1 as a key, but written true
+                raise _Unusual
+            out.append(f'{first}"amount": {amount(money)}, "details": {details_of.get(id(figures)) or details(figures)}, '
+                       f'"explanation": {strings.get(explanation) or text(explanation)}}}')
+        return ", ".join(out)
 
-    def refusal(e: dict) -> str:
-        if tuple(e) != REFUSAL:
-            raise _Unusual
-        code, article, who, reason = e.values()
-        return (f'{{"code": {text(code)}, "article": {integer(article)}, "member": {member(who)}, '
-                f'"reason": {text(reason)}}}')
+    def refusals(entries: list) -> str:
+        out = []
+        for e in entries:
+            if tuple(e) != REFUSAL:
+                raise _Unusual
+            code, article, member, reason = e.values()
+            key = (code, article, member)
+            first = heads.get(key) or head(key)
+            if type(article) is not int:
+                raise _Unusual
+            out.append(f'{first}"reason": {strings.get(reason) or text(reason)}}}')
+        return ", ".join(out)
 
     def one(a: dict) -> str:
         if type(a) is not dict or tuple(a) != ANSWER:
             raise _Unusual
-        as_of, region, category, benefits, refused, total = a.values()
-        if type(benefits) is not list or type(refused) is not list:
+        as_of, region, category, entitled, refused, total = a.values()
+        if type(entitled) is not list or type(refused) is not list:
             raise _Unusual
         return (f'{{"as_of": {text(as_of)}, "region": {text(region)}, "category": {text(category)}, '
-                f'"benefits": [{", ".join([benefit(b) for b in benefits])}], '
-                f'"not_eligible": [{", ".join([refusal(r) for r in refused])}], "total_cash": {amount(total)}}}')
+                f'"benefits": [{benefits(entitled)}], "not_eligible": [{refusals(refused)}], '
+                f'"total_cash": {amount(total)}}}')
 
     out = []
     for a in answers:
         try:
             out.append(one(a))
-        except (_Unusual, AttributeError):
+        except (_Unusual, AttributeError, TypeError):  # TypeError: a value that is no dictionary key
             out.append(encode(a))
     return out

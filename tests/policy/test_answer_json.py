@@ -49,3 +49,10 @@ def test_an_unusual_answer_is_written_as_answer_json_writes_it(change) -> None:
 def test_an_error_object_is_written_as_answer_json_writes_it() -> None:
     error = {"line": 3, "error": {"path": "as_of", "message": "日期2019-02-30不存在"}}
     assert answers_json([error]) == [answer_json(error)]
+
+
+def test_true_is_not_written_as_the_1_it_equals() -> None:
+    one, true = _answer(), _answer()
+    one["benefits"][0]["article"], true["benefits"][0]["article"] = 1, True
+    assert answers_json([one, true]) == [answer_json(one), answer_json(true)]
+    assert '"article": true' in answers_json([one, true])[1]
