@@ -255,12 +255,21 @@ def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def _each_member(as_of: np.ndarray, hh: np.ndarray) -> np.ndarray:
+    """Each member's household as_of, or the one day of the whole batch (a population is mostly assessed on one
+    day): compared as a scalar, no array of a day per member to gather."""
+    if len(as_of) and (as_of == as_of[0]).all():
+        return as_of[0]
+    return as_of[hh]
+
+
 def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.ndarray]:
     sex = m.codes("sex", s.SEXES)
     given = m.codes("retirement_group", s.RETIREMENT_GROUPS, default=-1)
     m.refuse("retirement_group", (given >= 0) & ((given == 0) != (sex == 0)), "与性别sex不符")
+    as_of = _each_member(as_of, hh)
     birth = m.values("birth_date")
-    m.refuse("birth_date", birth > as_of[hh], AFTER_AS_OF)
+    m.refuse("birth_date", birth > as_of, AFTER_AS_OF)
     disability = m.values("disability_grade", -1)
     m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "应为1至4")
     return {
@@ -273,7 +282,7 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
         "medical_insurance": m.values("resident_medical_insurance", False),
         "pension_insurance": m.values("resident_pension_insurance", False),
         "serious_illness": m.values("serious_illness", False),
-        **_school(m), **_business(m, as_of[hh]),
+        **_school(m), **_business(m, as_of),
     }
 
 
