@@ -44,13 +44,22 @@ __all__ = ["AsOf", "BirthDate", "Business", "Date", "Household", "Member", "Mone
            "peek_as_of"]
 
 
+_DAYS: dict[str, datetime.date] = {}  # dates repeat (as_of, birth dates, in a batch of lines): each read once
+
+
 def _iso_date(value: Any) -> datetime.date:
+    day = _DAYS.get(value) if type(value) is str else None
+    if day is not None:
+        return day
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise PydanticCustomError("date_format", "应为日期,写作YYYY-MM-DD")
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError("date_impossible", "日期{value}不存在", {"value": value}) from None
+    if len(_DAYS) < 1 << 16:
+        _DAYS[value] = day
+    return day
 
 
 def _between(first: datetime.date, last: datetime.date | None) -> BeforeValidator:

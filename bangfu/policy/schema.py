@@ -119,7 +119,7 @@ _SUSPECT = (b"\\u0000", b"NaN", b"Infinity", b"e000", b"E000", b"e+000", b"E+000
 def _suspect(text: bytes | str) -> bool:
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     digits = raw.translate(_ZEROS)  # "\\u0000", NaN and Infinity read the same after it
-    return any(s in digits for s in _SUSPECT)
+    return any(map(digits.__contains__, _SUSPECT))  # no generator frame per pattern: 10⁴ lines, 10⁵ calls
 
 
 def too_deep(text: bytes | str) -> bool:
