@@ -1,4 +1,4 @@
-"""The batch writer of answers (`answers_json`) writes the same text as `answer_json`, answer by answer."""
+"""The batch writer of JSON Lines (`answers_jsonl`) writes the same text as `answer_json`, answer by answer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bangfu.policy import assess_many
-from bangfu.policy.answer_json import answer_json, answers_json
+from bangfu.policy.answer_json import answer_json, answers_jsonl
 from bangfu.policy.synth import population_table, to_documents
 
 
@@ -17,7 +17,7 @@ def test_a_batch_of_synthetic_answers_is_written_as_answer_json_writes_each(hard
     documents = to_documents(population_table(600, 5, "2025-06-01", hardship_only=hardship_only))
     answers = assess_many(documents)
     assert sum(len(a["benefits"]) for a in answers) > 600  # entries sharing texts and details, as in a real run
-    assert answers_json(answers) == [answer_json(a) for a in answers]
+    assert answers_jsonl(answers) == "".join(answer_json(a) + "\n" for a in answers)
 
 
 def _answer() -> dict:
@@ -43,16 +43,18 @@ def test_an_unusual_answer_is_written_as_answer_json_writes_it(change) -> None:
     plain, unusual = _answer(), _answer()
     change(unusual)
     batch = [plain, unusual, copy.deepcopy(plain)]
-    assert answers_json(batch) == [answer_json(a) for a in batch]
+    assert answers_jsonl(batch) == "".join(answer_json(a) + "\n" for a in batch)
 
 
-def test_an_error_object_is_written_as_answer_json_writes_it() -> None:
+def test_an_error_object_is_written_as_answer_json_writes_it_and_a_line_as_it_is() -> None:
     error = {"line": 3, "error": {"path": "as_of", "message": "日期2019-02-30不存在"}}
-    assert answers_json([error]) == [answer_json(error)]
+    answer = _answer()
+    assert answers_jsonl([answer, error, "{already written}", answer]) == (
+        f"{answer_json(answer)}\n{answer_json(error)}\n{{already written}}\n{answer_json(answer)}\n")
 
 
 def test_true_is_not_written_as_the_1_it_equals() -> None:
     one, true = _answer(), _answer()
     one["benefits"][0]["article"], true["benefits"][0]["article"] = 1, True
-    assert answers_json([one, true]) == [answer_json(one), answer_json(true)]
-    assert '"article": true' in answers_json([one, true])[1]
+    assert answers_jsonl([one, true]) == f"{answer_json(one)}\n{answer_json(true)}\n"
+    assert '"article": true' in answers_jsonl([one, true]).splitlines()[1]
