@@ -128,10 +128,11 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
         text = _TEXTS.get((code,))
         if text is None:
             text = _TEXTS[code,] = static + where_to_apply(code, kind)
+        # `in`, not `get(...) or`: an empty `details` is falsy, and was made anew (and encoded anew) per entry.
+        details = [shared[values] if values in shared else shared.setdefault(values, dict(zip(keys, values, strict=True)))
+                   for values in figures_of]
         return [{"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
-                 "amount": amounts[j], "details": shared.get(values) or shared.setdefault(
-                     values, dict(zip(keys, values, strict=True))), "explanation": text}
-                for j, values in enumerate(figures_of)]
+                 "amount": amounts[j], "details": details[j], "explanation": text} for j in range(n)]
     at = {k: i for i, k in enumerate(keys)}
     flags_at = [(k, flag, at[k]) for k, flag in flags if k in at]
     entries = []
