@@ -254,6 +254,7 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     ids = admitted.member_ids
     benefits: list[list[dict]] = [[] for _ in households]
     refused: list[list[dict]] = [[] for _ in households]
+    totals = [ZERO] * len(households)
     batch_row = evaluation.households  # of each admitted household
     owner = {"household": batch_row.tolist(), "person": batch_row[admitted.hh].tolist()}
     found = _found(evaluation)
@@ -265,8 +266,15 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
         owners = owner[rule.entity]
         if entitled_rows:
             entries = _entries(rule, outcome, entitled, entitled_rows, ids)
-            for entry, row in zip(entries, entitled_rows, strict=True):
-                benefits[owners[row]].append(entry)
+            if rule.kind in PAID:  # the household's total summed here, in the order of its benefits
+                for entry, row in zip(entries, entitled_rows, strict=True):
+                    h = owners[row]
+                    benefits[h].append(entry)
+                    if entry["amount"] is not None:
+                        totals[h] += entry["amount"]
+            else:
+                for entry, row in zip(entries, entitled_rows, strict=True):
+                    benefits[owners[row]].append(entry)
         if listed_rows:
             refusals = _refusals(rule, outcome, listed, listed_rows, failed, ids)
             for entry, row in zip(refusals, listed_rows, strict=True):
@@ -281,11 +289,10 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
             refused[h] = [refusal]
     out = []
     for h, household in enumerate(households):
-        total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None), ZERO)
         out.append({
             "as_of": household.as_of.isoformat(), "region": household.region,
             "category": household.category, "benefits": benefits[h], "not_eligible": refused[h],
-            "total_cash": total,
+            "total_cash": totals[h],
         })
     return out
 
