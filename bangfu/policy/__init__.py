@@ -6,19 +6,26 @@ Pure Python and numpy: no Django, no database, no clock. A single household is a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bangfu.policy.engine import evaluate
-from bangfu.policy.explain import answers
 from bangfu.policy.parameters import ParameterSet, default_parameters
-from bangfu.policy.schema import Household, InputError, parse_document
-from bangfu.policy.table import from_households
+from bangfu.policy.schema import InputError, parse_document
+
+if TYPE_CHECKING:
+    from bangfu.policy.documents import Household
+
+# The engine and the explanations are imported by the functions that answer documents, not by the package:
+# `bangfu assess-table` (bulk.py) imports bangfu.policy first and reads no explanation.
 
 
 def assess_households(households: list[Household], *, parameters: ParameterSet | None = None) -> list[dict]:
     """Answers for already validated documents, evaluated as one batch."""
     if not households:
         return []
+    from bangfu.policy.engine import evaluate
+    from bangfu.policy.explain import answers
+    from bangfu.policy.table import from_households
+
     return answers(evaluate(from_households(households), parameters), households)
 
 
@@ -42,6 +49,10 @@ def assess_under(documents: Iterable[Any], parameter_sets: list[ParameterSet]) -
     out: list[list[dict | None]] = [[None] * len(parameter_sets) for _ in documents]
     if not households:
         return out
+    from bangfu.policy.engine import evaluate
+    from bangfu.policy.explain import answers
+    from bangfu.policy.table import from_households
+
     population = from_households(households)
     for k, parameters in enumerate(parameter_sets):
         for i, answer in zip(kept, answers(evaluate(population, parameters), households), strict=True):

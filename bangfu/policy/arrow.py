@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from bangfu.policy import schema as s
 from bangfu.policy.messages import AFTER_AS_OF
@@ -256,12 +255,21 @@ def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def _each_member(as_of: np.ndarray, hh: np.ndarray) -> np.ndarray:
+    """Each member's household as_of, or the one day of the whole batch (a population is mostly assessed on one
+    day): compared as a scalar, no array of a day per member to gather."""
+    if len(as_of) and (as_of == as_of[0]).all():
+        return as_of[0]
+    return as_of[hh]
+
+
 def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.ndarray]:
     sex = m.codes("sex", s.SEXES)
     given = m.codes("retirement_group", s.RETIREMENT_GROUPS, default=-1)
     m.refuse("retirement_group", (given >= 0) & ((given == 0) != (sex == 0)), "与性别sex不符")
+    as_of = _each_member(as_of, hh)
     birth = m.values("birth_date")
-    m.refuse("birth_date", birth > as_of[hh], AFTER_AS_OF)
+    m.refuse("birth_date", birth > as_of, AFTER_AS_OF)
     disability = m.values("disability_grade", -1)
     m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "应为1至4")
     return {
@@ -274,7 +282,7 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
         "medical_insurance": m.values("resident_medical_insurance", False),
         "pension_insurance": m.values("resident_pension_insurance", False),
         "serious_illness": m.values("serious_illness", False),
-        **_school(m), **_business(m, as_of[hh]),
+        **_school(m), **_business(m, as_of),
     }
 
 
@@ -320,5 +328,55 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBa
 def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
     """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
     command evaluates it batch by batch instead)."""
-    source = ds.dataset(str(path), format="parquet")
-    return population_from_arrow(source.to_batches(use_threads=False), member_ids=member_ids)
+    return population_from_arrow(parquet_batches(path, 1 << 17), member_ids=member_ids)
+
+
+T = TypeVar("T")
+
+
+def parquet_batches(path: str | Path, batch_size: int) -> Iterator[pa.RecordBatch]:
+    """Record batches of at most `batch_size` rows of a Parquet file, or of a directory of them (the dataset's
+    files in its order), read on this thread.
+
+    A file is read row group by row group (Arrow's batch reader refuses nested columns across one), without
+    pyarrow.dataset, whose import was a twentieth of a second of `bangfu assess-table`.
+    """
+    if Path(path).is_dir():
+        import pyarrow.dataset as ds
+
+        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=batch_size, use_threads=False)
+        return
+    import pyarrow.parquet as pq
+
+    # Not pre-buffered: the file is memory-mapped, and a row group's columns are read once each.
+    file = pq.ParquetFile(str(path), memory_map=True, pre_buffer=False)
+    for i in range(file.num_row_groups):
+        yield from file.read_row_group(i, use_threads=False).to_batches(max_chunksize=batch_size)
+
+
+def parquet_rows(path: str | Path) -> int:
+    """The rows of a Parquet file or directory, from the files' footers."""
+    if Path(path).is_dir():
+        import pyarrow.dataset as ds
+
+        return ds.dataset(str(path), format="parquet").count_rows()
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(str(path)).metadata.num_rows
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items`, each next one produced on a second thread while the caller works on the current one.
+
+    For Parquet: Arrow decodes a row group without holding the GIL, so that the reading of the next batch
+    overlaps the engine's work on this one: shorter wall time for the same CPU time, never more than two
+    batches in memory. An exception raised while producing an item is raised here, in order.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    end = object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bangfu-read") as pool:
+        future = pool.submit(next, items, end)
+        while (item := future.result()) is not end:
+            future = pool.submit(next, items, end)
+            yield item

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import IO
 
 from bangfu.policy import assess_households
-from bangfu.policy.answer_json import answer_json
+from bangfu.policy.answer_json import answer_json, answers_jsonl
 from bangfu.policy.messages import cannot_read, line_prefix
 from bangfu.policy.parameters import ParameterError, ParameterSet, load_bundle
 from bangfu.policy.schema import InputError, parse_document, parse_json
@@ -97,15 +97,14 @@ def _jsonl(path: str, out: IO[str], parse: Parse, answer: Answer) -> int:
         documents = [d for _, d in pending if not isinstance(d, InputError)]
         answers = iter(answer(documents))
         refused = len(documents) < len(pending)
-        lines = []
+        lines: list[dict | str] = []
         for number, item in pending:
             if isinstance(item, InputError):
                 lines.append(json.dumps({"line": number, "error": {"path": item.path, "message": item.message}},
                                         ensure_ascii=False))
             else:
-                lines.append(dumps(next(answers)))
-        lines.append("")
-        out.write("\n".join(lines))
+                lines.append(next(answers))
+        out.write(answers_jsonl(lines))
         pending.clear()
         if refused:
             gc.collect()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import string
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bangfu.policy.departments import where_to_apply
 from bangfu.policy.engine import Evaluation, RuleResult
 from bangfu.policy.rules import Outcome, Rule
-from bangfu.policy.schema import Household
 
 from .money import CENT
+
+if TYPE_CHECKING:
+    from bangfu.policy.documents import Household
 
 ZERO = Decimal("0.00")
 PAID = frozenset({"cash", "subsidy"})
@@ -126,10 +128,11 @@ def _entries(rule: Rule, outcome: Outcome, rows: np.ndarray, row_list: list[int]
         text = _TEXTS.get((code,))
         if text is None:
             text = _TEXTS[code,] = static + where_to_apply(code, kind)
+        # `in`, not `get(...) or`: an empty `details` is falsy, and was made anew (and encoded anew) per entry.
+        details = [shared[values] if values in shared else shared.setdefault(values, dict(zip(keys, values, strict=True)))
+                   for values in figures_of]
         return [{"code": code, "article": article, "member": members[j], "title": title, "kind": kind,
-                 "amount": amounts[j], "details": shared.get(values) or shared.setdefault(
-                     values, dict(zip(keys, values, strict=True))), "explanation": text}
-                for j, values in enumerate(figures_of)]
+                 "amount": amounts[j], "details": details[j], "explanation": text} for j in range(n)]
     at = {k: i for i, k in enumerate(keys)}
     flags_at = [(k, flag, at[k]) for k, flag in flags if k in at]
     entries = []
@@ -281,6 +284,7 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
     ids = admitted.member_ids
     benefits: list[list[dict]] = [[] for _ in households]
     refused: list[list[dict]] = [[] for _ in households]
+    totals = [ZERO] * len(households)
     batch_row = evaluation.households  # of each admitted household
     owner = {"household": batch_row.tolist(), "person": batch_row[admitted.hh].tolist()}
     found = _found(evaluation)
@@ -292,8 +296,15 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
         owners = owner[rule.entity]
         if entitled_rows:
             entries = _entries(rule, outcome, entitled, entitled_rows, ids)
-            for entry, row in zip(entries, entitled_rows, strict=True):
-                benefits[owners[row]].append(entry)
+            if rule.kind in PAID:  # the household's total summed here, in the order of its benefits
+                for entry, row in zip(entries, entitled_rows, strict=True):
+                    h = owners[row]
+                    benefits[h].append(entry)
+                    if entry["amount"] is not None:
+                        totals[h] += entry["amount"]
+            else:
+                for entry, row in zip(entries, entitled_rows, strict=True):
+                    benefits[owners[row]].append(entry)
         if listed_rows:
             refusals = _refusals(rule, outcome, listed, listed_rows, failed, ids)
             for entry, row in zip(refusals, listed_rows, strict=True):
@@ -308,11 +319,10 @@ def answers(evaluation: Evaluation, households: list[Household]) -> list[dict]:
             refused[h] = [refusal]
     out = []
     for h, household in enumerate(households):
-        total = sum((b["amount"] for b in benefits[h] if b["kind"] in PAID and b["amount"] is not None), ZERO)
         out.append({
             "as_of": household.as_of.isoformat(), "region": household.region,
             "category": household.category, "benefits": benefits[h], "not_eligible": refused[h],
-            "total_cash": total,
+            "total_cash": totals[h],
         })
     return out
 

@@ -6,21 +6,13 @@ import datetime
 import json
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
-from pydantic_core import PydanticCustomError
-
-from bangfu.policy.messages import AFTER_AS_OF, NOT_AN_OBJECT, not_json, pydantic_message
+from bangfu.policy.messages import NOT_AN_OBJECT, not_json, pydantic_message
 from bangfu.policy.regions import region_error
+
+if TYPE_CHECKING:
+    from bangfu.policy.documents import Household
 
 CATEGORIES = ("none", "hardship", "extreme_hardship")
 CAUSES = (
@@ -56,114 +48,18 @@ class InputError(ValueError):
         self.message = message
 
 
-def _iso_date(value: Any) -> datetime.date:
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise PydanticCustomError("date_format", "应为日期,写作YYYY-MM-DD")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError("date_impossible", "日期{value}不存在", {"value": value}) from None
+# The models (pydantic) live in `documents`, imported on first use: pydantic's import and the models' building
+# were a sixth of a second of every `bangfu assess-table`, which validates no document.
+_MODELS = frozenset({"Date", "AsOf", "BirthDate", "Money", "School", "Business", "Member", "Household"})
 
 
-def _between(first: datetime.date, last: datetime.date | None) -> BeforeValidator:
-    def check(value: Any) -> datetime.date:
-        day = _iso_date(value)
-        if day < first or (last is not None and day > last):
-            span = f"{first}至{last}之间" if last is not None else f"不早于{first}"
-            raise PydanticCustomError("date_bounds", "日期{value}超出范围,应{span}", {"value": value, "span": span})
-        return day
-    return BeforeValidator(check)
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from bangfu.policy import documents
 
+        return getattr(documents, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
-AsOf = Annotated[datetime.date, _between(AS_OF_FIRST, AS_OF_LAST)]
-BirthDate = Annotated[datetime.date, _between(BIRTH_FIRST, None)]
-Money = Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
-
-
-def _not_after_as_of(day: datetime.date, info: ValidationInfo) -> datetime.date:
-    as_of = (info.context or {}).get("as_of")
-    if as_of is not None and day > as_of:
-        raise PydanticCustomError("after_as_of", AFTER_AS_OF)
-    return day
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
-
-
-class School(_Strict):
-    stage: Literal[STAGES[1:]]  # type: ignore[valid-type]
-    year: int = Field(ge=1, le=10)
-    institution: Literal[INSTITUTIONS]  # type: ignore[valid-type]
-    excellent: bool = False
-
-
-class Business(_Strict):
-    kind: Literal[BUSINESS_KINDS[1:]]  # type: ignore[valid-type]
-    registered_on: Date
-    employees: int = Field(default=0, ge=0, le=1_000_000)
-    first_time: bool = False
-    premises: Literal[PREMISES] = "none"  # type: ignore[valid-type]
-    other_rent_subsidy: bool = False
-
-    _registered_on = field_validator("registered_on")(_not_after_as_of)
-
-
-class Member(_Strict):
-    id: str = Field(min_length=1)
-    relation: Literal[RELATIONS]  # type: ignore[valid-type]
-    sex: Literal[SEXES]  # type: ignore[valid-type]
-    birth_date: BirthDate
-    # Optional but not nullable: absent means "default from sex"; an explicit null is bad input.
-    retirement_group: Literal[RETIREMENT_GROUPS] = None  # type: ignore[valid-type,assignment]
-    employment: Literal[EMPLOYMENTS] = "none"  # type: ignore[valid-type]
-    work_ability: Literal[WORK_ABILITIES] = "full"  # type: ignore[valid-type]
-    willing_to_work: bool = True
-    disability_grade: int | None = Field(default=None, ge=1, le=4)
-    poverty_alleviation_target: bool = False
-    resident_medical_insurance: bool = False
-    resident_pension_insurance: bool = False
-    serious_illness: bool = False
-    school: School | None = None
-    business: Business | None = None
-
-    _birth_date = field_validator("birth_date")(_not_after_as_of)
-
-    @field_validator("retirement_group")
-    @classmethod
-    def _group_fits_sex(cls, group: str | None, info: ValidationInfo) -> str | None:
-        sex = info.data.get("sex")
-        if group is not None and sex is not None and (group == "male") != (sex == "male"):
-            raise PydanticCustomError("retirement_group_sex", "退休年龄组{group}与性别{sex}不符",
-                                      {"group": group, "sex": sex})
-        return group
-
-    @property
-    def group(self) -> str:
-        """The statutory retirement group, defaulted from sex as the spec says."""
-        return self.retirement_group or ("male" if self.sex == "male" else "female_50")
-
-
-class Household(_Strict):
-    as_of: AsOf
-    region: str = Field(pattern=r"^\d{6}$")
-    category: Literal[CATEGORIES]  # type: ignore[valid-type]
-    archived: bool
-    dibao: bool = False
-    dibao_edge: bool = False
-    monthly_income: Money = 0.0
-    hardship_causes: list[Literal[CAUSES]] = []  # type: ignore[valid-type]
-    cpi_yoy_percent: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = None  # type: ignore[assignment]
-    members: list[Member] = Field(min_length=1)
-
-    @field_validator("region")
-    @classmethod
-    def _region_in_use(cls, code: str, info: ValidationInfo) -> str:
-        as_of = (info.context or {}).get("as_of")
-        if as_of is not None and (why := region_error(code, as_of)):
-            raise PydanticCustomError("region", why)
-        return code
 
 
 def _path(loc: tuple) -> str:
@@ -188,13 +84,6 @@ def _document_order(raw: Any, loc: tuple) -> tuple:
         else:
             break
     return tuple(key)
-
-
-def _peek_as_of(raw: Any) -> datetime.date | None:
-    try:
-        return _iso_date(raw.get("as_of")) if isinstance(raw, dict) else None
-    except PydanticCustomError:
-        return None
 
 
 def _check_members(household: Household) -> None:
@@ -230,7 +119,7 @@ _SUSPECT = (b"\\u0000", b"NaN", b"Infinity", b"e000", b"E000", b"e+000", b"E+000
 def _suspect(text: bytes | str) -> bool:
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     digits = raw.translate(_ZEROS)  # "\\u0000", NaN and Infinity read the same after it
-    return any(s in digits for s in _SUSPECT)
+    return any(map(digits.__contains__, _SUSPECT))  # no generator frame per pattern: 10⁴ lines, 10⁵ calls
 
 
 def too_deep(text: bytes | str) -> bool:
@@ -301,8 +190,10 @@ def parse_document(document: Any) -> Household:
     found = _value_error(document)
     if found is not None and not found[0]:
         raise InputError("$", found[1])
+    from bangfu.policy.documents import Household, ValidationError, peek_as_of
+
     try:
-        household = Household.model_validate(document, context={"as_of": _peek_as_of(document)})
+        household = Household.model_validate(document, context={"as_of": peek_as_of(document)})
     except ValidationError as exc:
         first = min(exc.errors(), key=lambda e: _document_order(document, e["loc"]))
         if found is None or _document_order(document, first["loc"]) < _document_order(document, found[0]):
@@ -331,6 +222,8 @@ def parse_json(text: bytes | str) -> Household:
     """
     if too_deep(text) or _suspect(text):
         return parse_document(text)
+    from bangfu.policy.documents import Household, ValidationError
+
     try:
         household = Household.model_validate_json(text, context={"as_of": None})
     except ValidationError:

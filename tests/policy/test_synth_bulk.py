@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import subprocess
 import sys
 from collections import Counter
@@ -173,3 +174,22 @@ def test_a_batch_from_the_middle_of_a_file_names_the_row_of_the_file() -> None:
     t = _with_member_value(table(200), "employment", 17, 0, "idle")
     with pytest.raises(InputError, match=r"^members.employment: 第107行,members\[0\]:'idle'"):
         population_from_arrow(t.slice(10, 50).combine_chunks(), first_row=100)
+
+
+@pytest.mark.parametrize("one_day", [True, False])
+def test_a_member_born_after_the_as_of_of_their_household_refuses_the_table(one_day: bool) -> None:
+    t = table(200)
+    days = t.column("as_of").to_pylist()
+    if not one_day:  # household 17 assessed a year earlier than the others
+        days[17] = days[17].replace(year=days[17].year - 1)
+        t = t.set_column(t.schema.get_field_index("as_of"), "as_of", pa.array(days, pa.date32()))
+    born = days[17].toordinal() + 1  # the day after household 17's as_of: before the others' when not one_day
+    members = t.column("members").combine_chunks()
+    flat = members.flatten()
+    births = flat.field("birth_date").to_pylist()
+    births[members.offsets[17].as_py() + 1] = datetime.date.fromordinal(born)
+    columns = {f.name: flat.field(f.name) for f in flat.type} | {"birth_date": pa.array(births, pa.date32())}
+    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
+    bad = t.set_column(t.schema.get_field_index("members"), "members", pa.ListArray.from_arrays(members.offsets, struct))
+    with pytest.raises(InputError, match=r"^members\.birth_date: 第17行,members\[1\]:晚于评估日期as_of"):
+        population_from_arrow(bad)
