@@ -40,9 +40,14 @@ def case_get(*, user, pk: int, action: str = VIEW) -> Case:
     return case
 
 
-def case_current(*, user, household_id: int) -> Case | None:
-    """The household's latest episode (open or the last closed one), or None before any."""
-    return case_list(user=user, household_id=household_id).order_by("-episode").first()
+CASE_PEOPLE = ("submitted_by", "visited_by", "approved_by")  # the people the case panel names
+
+
+def case_current(*, user, household_id: int, people: bool = False) -> Case | None:
+    """The household's latest episode (open or the last closed one), or None before any; `people`: with those
+    who submitted, visited and approved it read in the same query (the case panel names them)."""
+    qs = case_list(user=user, household_id=household_id)
+    return (qs.select_related(*CASE_PEOPLE) if people else qs).order_by("-episode").first()
 
 
 def case_events(case: Case) -> QuerySet:
