@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from bangfu.medical.models import MedicalBill, Source
 from bangfu.medical.settlement import family_share_since
@@ -45,13 +45,14 @@ def _listed(household: Household) -> list:
     return [m for m in household.members.all() if not m.removed]
 
 
-def read_for_identification(households: list[Household]) -> None:
+def read_for_identification(households: list[Household], *, facts: QuerySet | None = None) -> None:
     """Read what identification reads of households, one query per relation whatever their number (department
     facts, bills with their members, and members unless `active_members` were read with the household): then
-    `propose_category` and the review's figures read nothing more."""
+    `propose_category` and the review's figures read nothing more. `facts`: the query to read the department facts
+    with (a file's card lists them: the same rows, read once), all of each household's facts."""
     bills = Prefetch("medical_bills", queryset=MedicalBill.objects.select_related("member"))
     members = [] if all(hasattr(h, "active_members") for h in households) else ["members"]
-    prefetch_related_objects(households, *members, "department_facts", bills)
+    prefetch_related_objects(households, *members, Prefetch("department_facts", queryset=facts), bills)
 
 
 def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Decimal]:

@@ -34,10 +34,11 @@ def verification_context(user, household, *, bound: dict | None = None, error: s
     for flag in flags:
         flag.declared_text, flag.reported_text = describe(flag.declared), describe(flag.reported)
         flag.form = (bound or {}).get(flag.pk) or NoteForm(prefix=f"d{flag.pk}")
-    facts = list(selectors.fact_list(user=user, household=household))
+    # The card's facts are those identification counts (the household's area is the user's): read once.
+    read_for_identification([household], facts=selectors.fact_list(user=user, household=household))
+    facts = list(household.department_facts.all())
     for fact in facts:
         fact.value_text, fact.declared_text = describe(fact.value), describe(fact.declared)
-    read_for_identification([household])
     return {"household_id": household_id, "proposal": propose_category(household, clock.today()),
             "open_flags": [f for f in flags if f.state == OpenState.OPEN],
             "closed_flags": [f for f in flags if f.state != OpenState.OPEN], "dept_facts": facts,
