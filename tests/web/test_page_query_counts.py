@@ -23,7 +23,7 @@ from bangfu.registry.models import Household, IncomeRecord
 pytestmark = pytest.mark.django_db
 TODAY = clock.today()
 MORE = 3  # rows added between the two loads
-FILE_QUERIES = 17  # the household file's whole request, session and user included
+FILE_QUERIES = 16  # the household file's whole request, session and user included
 
 
 def queries(client, url: str) -> list[str]:

@@ -85,6 +85,8 @@ def entry_fields() -> dict[str, str]:
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
+    # The verification card reads the household's bills (identification counts them): the medical card then
+    # uses them instead of reading them again, so it comes after.
     context.update(**entry_fields(), **panel_context(request, household),
                    **verification_context(request.user, household), **medical_context(request, household),
                    **household_rounds_context(request.user, household))
