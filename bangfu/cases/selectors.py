@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from bangfu.accounts.access import CHANGE, VIEW, in_area, may
@@ -40,9 +41,21 @@ def case_get(*, user, pk: int, action: str = VIEW) -> Case:
     return case
 
 
-def case_current(*, user, household_id: int) -> Case | None:
-    """The household's latest episode (open or the last closed one), or None before any."""
-    return case_list(user=user, household_id=household_id).order_by("-episode").first()
+CASE_PEOPLE = ("submitted_by", "visited_by", "approved_by")  # the people the case panel names
+
+
+def case_current(*, user, household_id: int, people: bool = False) -> Case | None:
+    """The household's latest episode (open or the last closed one), or None before any; `people`: with those
+    who submitted, visited and approved it, in one query when there are any (the case panel names them; a case
+    taken over from the old archive has none)."""
+    case = case_list(user=user, household_id=household_id).order_by("-episode").first()
+    ids = {getattr(case, f"{name}_id") for name in CASE_PEOPLE} - {None} if people and case is not None else set()
+    if ids:
+        found = get_user_model().objects.in_bulk(ids)
+        for name in CASE_PEOPLE:
+            if getattr(case, f"{name}_id") is not None:
+                setattr(case, name, found[getattr(case, f"{name}_id")])
+    return case
 
 
 def case_events(case: Case) -> QuerySet:

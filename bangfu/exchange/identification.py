@@ -6,8 +6,9 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from bangfu.medical.models import Source
+from bangfu.medical.models import MedicalBill, Source
 from bangfu.medical.settlement import family_share_since
 from bangfu.policy.money import CENT
 from bangfu.policy.rules import income
@@ -30,10 +31,28 @@ def _parameter(name: str, day: datetime.date, region: str):
 
 
 def _prefetched(household: Household) -> bool:
-    """Whether its members, department facts and bills were read for many households at once (the start page's
-    exit suggestions, bangfu.cases.reviews.exit_suggestions)."""
+    """Whether its members, department facts and bills were read already: for many households at once (the start
+    page's exit suggestions, bangfu.cases.reviews.exit_suggestions) or for one file (`read_for_identification`)."""
     cache = getattr(household, "_prefetched_objects_cache", {})
-    return all(name in cache for name in ("members", "department_facts", "medical_bills"))
+    members = "members" in cache or hasattr(household, "active_members")
+    return members and all(name in cache for name in ("department_facts", "medical_bills"))
+
+
+def _listed(household: Household) -> list:
+    """The members listed on the file (not removed), from what was read already."""
+    if hasattr(household, "active_members"):
+        return household.active_members
+    return [m for m in household.members.all() if not m.removed]
+
+
+def read_for_identification(households: list[Household], *, facts: QuerySet | None = None) -> None:
+    """Read what identification reads of households, one query per relation whatever their number (department
+    facts, bills with their members, and members unless `active_members` were read with the household): then
+    `propose_category` and the review's figures read nothing more. `facts`: the query to read the department facts
+    with (a file's card lists them: the same rows, read once), all of each household's facts."""
+    bills = Prefetch("medical_bills", queryset=MedicalBill.objects.select_related("member"))
+    members = [] if all(hasattr(h, "active_members") for h in households) else ["members"]
+    prefetch_related_objects(households, *members, Prefetch("department_facts", queryset=facts), bills)
 
 
 def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Decimal]:
@@ -45,7 +64,7 @@ def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Deci
     if _prefetched(household):
         billed = {(b.member_id, b.source_key) for b in household.medical_bills.all()
                   if b.source == Source.MEDICAL_SECURITY}
-        listed = {m.pk for m in household.members.all() if not m.removed}
+        listed = {m.pk for m in _listed(household)}
         facts = [f for f in household.department_facts.all()
                  if f.member_id in listed and f.kind in (FactKind.HOSPITAL, FactKind.SCHOOL)]
     else:
@@ -69,7 +88,7 @@ def counted_members(household: Household) -> tuple[int, int]:
     """(members counted, members left out because 民政 reported them dead and the file still lists them)."""
     if _prefetched(household):
         dead = {f.member_id for f in household.department_facts.all() if f.kind == FactKind.DEATH}
-        listed = [m for m in household.members.all() if not m.removed]
+        listed = _listed(household)
         left_out = sum(m.pk in dead for m in listed)
         return len(listed) - left_out, left_out
     dead = set(DepartmentFact.objects.filter(household=household, kind=FactKind.DEATH).values_list("member_id",

@@ -6,10 +6,11 @@ import datetime
 
 from django.db.models import Q
 
-from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, is_department_officer, may
+from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, check_area, is_department_officer, may
 from bangfu.common.errors import NotFound
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
+from bangfu.registry.models import Household
 from bangfu.registry.selectors import household_get
 
 from .identification import propose_category
@@ -39,17 +40,27 @@ def job_get(*, user, pk: int) -> ImportJob:
     return job
 
 
-def fact_list(*, user, household_id: int):
-    household_get(user=user, pk=household_id)
+def _visible(user, household_id: int | None, household: Household | None) -> int:
+    """The household's id once `user` may see it, else NotFound as everywhere: a household the caller has read
+    already (with its union: `registry.selectors.household_get`) is checked in memory, an id is read."""
+    if household is None:
+        return household_get(user=user, pk=household_id).pk
+    check_area(user, household.union.path, VIEW, "未找到该家庭档案")
+    return household.pk
+
+
+def fact_list(*, user, household_id: int | None = None, household: Household | None = None):
+    household_id = _visible(user, household_id, household)
     return (DepartmentFact.objects.restrict(user, VIEW).filter(household_id=household_id)
             .select_related("member").order_by("member__position", "member_id", "kind", "key"))
 
 
-def disagreement_list(*, user, household_id: int | None = None, state: str = ""):
+def disagreement_list(*, user, household_id: int | None = None, household: Household | None = None,
+                      state: str = ""):
+    """Flags over the user's area, or of one household (`household_id`, or `household` read already)."""
     qs = Disagreement.objects.restrict(user, VIEW).select_related("member", "fact", "resolved_by")
-    if household_id is not None:
-        household_get(user=user, pk=household_id)  # another area's household: not found, as everywhere
-        qs = qs.filter(household_id=household_id)
+    if household_id is not None or household is not None:
+        qs = qs.filter(household_id=_visible(user, household_id, household))
     return qs.filter(state=state) if state else qs
 
 

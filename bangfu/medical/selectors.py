@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from bangfu.accounts.access import VIEW, check_area
 from bangfu.common.errors import NotFound
 from bangfu.registry.assessment import household_income
 from bangfu.registry.models import Household
@@ -36,6 +37,13 @@ def medical_bill_settled(*, user, pk: int, ordinary: bool = False) -> Settled:
 
 
 def medical_year(*, user, household: Household, year: int, as_of: datetime.date) -> YearSummary:
-    """The household's year of bills, settled, summed, and set beside its annual income."""
-    bills = list(medical_bill_list(user=user, household=household, year=year))
+    """The household's year of bills, settled, summed, and set beside its annual income. Bills read with the
+    household already (the file reads them for identification) are not read again: in the household's area they
+    are the ones `medical_bill_list` gives, taken in its order."""
+    if "medical_bills" in getattr(household, "_prefetched_objects_cache", {}):
+        check_area(user, household.union.path, VIEW, "未找到该家庭档案")
+        bills = sorted((b for b in household.medical_bills.all() if b.billed_on.year == year),
+                       key=lambda b: (b.billed_on, b.pk))
+    else:
+        bills = list(medical_bill_list(user=user, household=household, year=year))
     return year_summary(household, year, bills, household_income(household, as_of).annual)

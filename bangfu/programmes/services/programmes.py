@@ -10,7 +10,7 @@ from bangfu.accounts.access import CHANGE, SET_BUDGET, VIEW_ID_NUMBER, check_are
 from bangfu.accounts.models import Organisation
 from bangfu.audit.locking import lock_version
 from bangfu.common.bounds import decimal_within, text_within
-from bangfu.common.errors import AccessDenied, NotFound, ValidationFailed
+from bangfu.common.errors import AccessDenied, ValidationFailed
 from bangfu.common.spreadsheets import FORMULA_MESSAGE, is_formula
 from bangfu.ledger.models import FundSource
 from bangfu.registry.models import Household, Member
@@ -159,7 +159,6 @@ def payee_reveal_account(*, actor, payee: Payee) -> str:
 def payee_get(*, user, household: Household) -> Payee | None:
     from bangfu.accounts.access import VIEW
 
-    payee = Payee.objects.restrict(user, VIEW).select_related("member").filter(household=household).first()
-    if payee is None and not Household.objects.restrict(user, VIEW).filter(pk=household.pk).exists():
-        raise NotFound("未找到该家庭档案")
-    return payee
+    # The household's area, checked in memory (its union is read with it: `registry.selectors.household_get`).
+    check_area(user, household.union.path, VIEW, "未找到该家庭档案")
+    return Payee.objects.restrict(user, VIEW).select_related("member").filter(household=household).first()

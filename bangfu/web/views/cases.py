@@ -28,7 +28,7 @@ from ..forms.cases import FollowUpForm, move_form
 
 def panel_context(request, household, *, bound=None, error: str = "", conflict=None) -> dict:
     user = request.user
-    case = case_selectors.case_current(user=user, household_id=household.pk)
+    case = case_selectors.case_current(user=user, household_id=household.pk, people=True)
     version = case.version if case is not None else 0
     options = move_options(user, household, case)
     flags = open_disagreements(user, household) if any(o.name == "archive" and not o.blocked for o in options) else 0
@@ -52,7 +52,7 @@ def panel_context(request, household, *, bound=None, error: str = "", conflict=N
 
 def open_disagreements(user, household) -> int:
     """Flags from other departments' data still open on the household: the archive needs an override reason."""
-    return disagreement_list(user=user, household_id=household.pk, state=OpenState.OPEN).count()
+    return disagreement_list(user=user, household=household, state=OpenState.OPEN).count()
 
 
 @page(VIEW)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
 from bangfu.cases.workflow import INACTIVE_STATES
@@ -67,11 +70,24 @@ def file_context(request, household) -> dict:
     }
 
 
+@functools.cache
+def entry_fields() -> dict[str, str]:
+    """The file's blank income and document fields. Nothing of the household, the user, the day or the database is
+    in them (their choices are code), so their HTML is the same on every view: rendered once per process, as form
+    widgets are the costliest part of the page's templates."""
+    forms = {"income": ("_income_fields.html", {"income_form": IncomeForm()}),
+             "document": ("_document_fields.html", {"document_form": DocumentForm()})}
+    return {f"{name}_fields": mark_safe(render_to_string(f"web/households/{template}", context).strip())
+            for name, (template, context) in forms.items()}
+
+
 @page(VIEW)
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     context = file_context(request, household)
-    context.update(document_form=DocumentForm(), income_form=IncomeForm(), **panel_context(request, household),
+    # The verification card reads the household's bills (identification counts them): the medical card then
+    # uses them instead of reading them again, so it comes after.
+    context.update(**entry_fields(), **panel_context(request, household),
                    **verification_context(request.user, household), **medical_context(request, household),
                    **household_rounds_context(request.user, household))
     return render(request, "web/households/detail.html", context)

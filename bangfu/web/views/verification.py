@@ -15,7 +15,7 @@ from bangfu.common import clock
 from bangfu.common.errors import ValidationFailed
 from bangfu.common.paging import keyset_page
 from bangfu.exchange import selectors, services
-from bangfu.exchange.identification import propose_category
+from bangfu.exchange.identification import propose_category, read_for_identification
 from bangfu.exchange.models import OpenState
 from bangfu.exchange.presenters import describe, parameter_rows
 
@@ -30,11 +30,13 @@ def verification_context(user, household, *, bound: dict | None = None, error: s
     """The file's 部门核对 card: the proposed category from the verified facts (Article 26), open flags (each with
     its resolve form), then closed ones, then the facts."""
     household_id = household.pk
-    flags = list(selectors.disagreement_list(user=user, household_id=household_id).order_by("-id"))
+    flags = list(selectors.disagreement_list(user=user, household=household).order_by("-id"))
     for flag in flags:
         flag.declared_text, flag.reported_text = describe(flag.declared), describe(flag.reported)
         flag.form = (bound or {}).get(flag.pk) or NoteForm(prefix=f"d{flag.pk}")
-    facts = list(selectors.fact_list(user=user, household_id=household_id))
+    # The card's facts are those identification counts (the household's area is the user's): read once.
+    read_for_identification([household], facts=selectors.fact_list(user=user, household=household))
+    facts = list(household.department_facts.all())
     for fact in facts:
         fact.value_text, fact.declared_text = describe(fact.value), describe(fact.declared)
     return {"household_id": household_id, "proposal": propose_category(household, clock.today()),
