@@ -17,16 +17,14 @@ from django.db.models import Prefetch
 from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
-from bangfu.policy.engine import evaluate
-from bangfu.policy.explain import entitled_amounts, money
 from bangfu.policy.rules import RULES
-from bangfu.registry.assessment import INCOME_MONTHS, ArchiveChunk, archive_chunk, archive_rows
+from bangfu.registry.assessment import INCOME_MONTHS, archive_chunk, archive_rows
 from bangfu.registry.income import LinesByRegion
 from bangfu.registry.models import Household, Member
 from bangfu.standards.models import RequestKind, RequestState, StandardRequest, StandardValue
 from bangfu.standards.selectors import overlay
 
-from .entitlements import BATCH, chunk_answers
+from .entitlements import BATCH, CODES, MEMBERS, Side, chunk_sides
 from .models import ChangeKind, Recomputation, RecomputedHousehold, RunState
 from .proposals import counted_by_id, proposals_of, review_months
 
@@ -90,20 +88,6 @@ def _yuan(fen: int) -> Decimal:
     return Decimal(fen).scaleb(-2)
 
 
-class _Side:
-    """One side's benefit entries of a chunk: per entry its household (chunk row), key (`_MEMBERS`) and whole fen."""
-
-    def __init__(self, household: np.ndarray, key: np.ndarray, fen: np.ndarray, n: int):
-        self.household, self.key, self.fen = household, key, fen
-        self.cash = np.bincount(household, weights=fen, minlength=n).astype(np.int64)  # exact below 2**53 fen
-
-    def amounts(self, h: int, codes: list[str]) -> dict[tuple, Decimal]:
-        """(code, member pk or 0) → the yearly amount of household `h`, as `_amounts` reads its answer."""
-        at = np.flatnonzero(self.household == h)
-        return {(codes[k // _MEMBERS], k % _MEMBERS): _yuan(f)
-                for k, f in zip(self.key[at].tolist(), self.fen[at].tolist(), strict=True)}
-
-
 @dataclass
 class _Entries:
     """Both sides' entries of a chunk matched by (household, rule, member): one row per key found on either side."""
@@ -116,7 +100,7 @@ class _Entries:
     in_after: np.ndarray
 
     @classmethod
-    def match(cls, before: _Side, after: _Side) -> _Entries:
+    def match(cls, before: Side, after: Side) -> _Entries:
         household = np.concatenate([before.household, after.household])
         key = np.concatenate([before.key, after.key])
         is_after = np.concatenate([np.zeros(len(before.key), bool), np.ones(len(after.key), bool)])
@@ -134,60 +118,7 @@ class _Entries:
             return fen_of, np.bincount(group[mask], minlength=n) > 0
 
         (fen_b, in_b), (fen_a, in_a) = side(~is_after), side(is_after)
-        return cls(household[new], key[new] // _MEMBERS, fen_b, fen_a, in_b, in_a)
-
-
-_MEMBERS = 1 << 40  # a key: the rule's position × _MEMBERS + the member's pk (0 for a household's benefit)
-
-
-def _fen(amounts: np.ndarray) -> np.ndarray:
-    """The engine's amounts in whole fen, rounded by `explain.money` itself (each distinct figure once); 0 for none."""
-    values, inverse = np.unique(amounts, return_inverse=True)
-    rounded = [money(v) for v in values.tolist()]
-    return np.array([0 if r is None else int(r * 100) for r in rounded], np.int64)[inverse.reshape(-1)]
-
-
-def _side(chunk: ArchiveChunk, parameters, fallback: dict[int, dict]) -> _Side:
-    """The entries of the chunk's households under one set of figures: the valid ones from the engine's arrays,
-    the others from their documents' answers (`fallback`: chunk row → answer or None)."""
-    evaluation = evaluate(chunk.population, parameters)
-    hh, rule, person, amount = entitled_amounts(evaluation)
-    household = np.flatnonzero(chunk.valid)[hh]
-    member = np.where(person >= 0, chunk.member_ids[np.maximum(person, 0)] if len(person) else 0, 0)
-    key, fen = rule * _MEMBERS + member, _fen(amount)
-    if fallback:
-        rows = [(h, _CODE_AT[b["code"]] * _MEMBERS + (int(b["member"][1:]) if b["member"] else 0),
-                 0 if b["amount"] is None else int(b["amount"] * 100))
-                for h, answer in fallback.items() if answer is not None for b in answer["benefits"]]
-        if rows:
-            extra = np.array(rows, np.int64).reshape(-1, 3)
-            household, key, fen = (np.concatenate([household, extra[:, 0]]), np.concatenate([key, extra[:, 1]]),
-                                   np.concatenate([fen, extra[:, 2]]))
-    return _Side(household, key, fen, len(chunk.ids))
-
-
-_CODE_AT = {rule.code: i for i, rule in enumerate(RULES)}
-_CODES = [rule.code for rule in RULES]
-
-
-def _fallback(chunk: ArchiveChunk, as_of, parameter_sets: list) -> list[dict[int, dict]]:
-    """The answers of the chunk's households the format might refuse, through their documents (as a household's
-    own answer): per set of figures, chunk row → answer or None."""
-    rows = np.flatnonzero(~chunk.valid).tolist()
-    if not rows:
-        return [{} for _ in parameter_sets]
-    ids = [chunk.ids[r] for r in rows]
-    active = Member.objects.filter(removed=False).order_by("position", "id")
-    loaded = {h.pk: h for h in Household.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("members", queryset=active, to_attr="active_members"), "incomes")}
-    found = chunk_answers([loaded[pk] for pk in ids], as_of, parameter_sets)
-    return [{r: answers[k] for r, answers in zip(rows, found, strict=True)} for k in range(len(parameter_sets))]
-
-
-def chunk_sides(chunk: ArchiveChunk, as_of, parameter_sets: list) -> list[_Side]:
-    """The chunk's benefit entries under each set of figures."""
-    fallback = _fallback(chunk, as_of, parameter_sets)
-    return [_side(chunk, p, f) for p, f in zip(parameter_sets, fallback, strict=True)]
+        return cls(household[new], key[new] // MEMBERS, fen_b, fen_a, in_b, in_a)
 
 
 def difference(queryset, as_of, before_parameters, after_parameters, *, batch: int = BATCH) -> tuple[list[dict], dict]:
@@ -229,7 +160,7 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
         codes_of = defaultdict(lambda: (set(), set()))
         for which, mask in enumerate((e.in_after & ~e.in_before, e.in_before & ~e.in_after)):
             for h, r in zip(e.household[mask].tolist(), e.rule[mask].tolist(), strict=True):
-                codes_of[h][which].add(_CODES[r])
+                codes_of[h][which].add(CODES[r])
         for h in np.flatnonzero(listed).tolist():
             gained_codes, lost_codes = (sorted(c) for c in codes_of[h]) if h in codes_of else ([], [])
             kind = (ChangeKind.CHANGED if gained[h] and lost[h] else ChangeKind.GAINED if gained[h]
@@ -243,7 +174,7 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
                             "lost": lost_codes, "proposal_before": old_s[h][0], "proposal_after": new_s[h][0],
                             "exit_before": old_s[h][1], "exit_after": new_s[h][1]})
     cost_before, cost_after = _yuan(total[0]), _yuan(total[1])
-    by_code = {_CODES[r]: str(_yuan(int(by_rule[r]))) for r in np.flatnonzero(moved_rule).tolist()}
+    by_code = {CODES[r]: str(_yuan(int(by_rule[r]))) for r in np.flatnonzero(moved_rule).tolist()}
     summary = {"households": len(incomes), "changed": len(changes), "counts": counts,
                "proposals_changed": moved["proposals"], "exits_changed": moved["exits"],
                "cost_before": str(cost_before), "cost_after": str(cost_after), "cost_change": str(cost_after - cost_before),

@@ -185,8 +185,8 @@ ODD = ("no_self", "school_without_institution", "group_of_other_sex", "school_ye
 
 def test_the_columns_answer_as_each_households_document(orgs, django_assert_max_num_queries):
     from bangfu.registry.assessment import archive_chunk, archive_rows
-    from bangfu.reports.entitlements import chunk_answers
-    from bangfu.reports.recompute import _CODES, _amounts, chunk_sides, scope
+    from bangfu.reports.entitlements import CODES, chunk_answers, chunk_sides
+    from bangfu.reports.recompute import _amounts, scope
 
     rng, serial, odd = random.Random(20261201), [0], set()
     for i in range(90):
@@ -207,7 +207,7 @@ def test_the_columns_answer_as_each_households_document(orgs, django_assert_max_
     assert chunk.per_capita == [h.per_capita_income for h in households]
     for k, side in enumerate(chunk_sides(chunk, AS_OF, [before, after])):
         for h, found in enumerate(answers):
-            assert side.amounts(h, _CODES) == {(code, int(m[1:]) if m else 0): v
+            assert side.amounts(h, CODES) == {(code, int(m[1:]) if m else 0): v
                                                for (code, m), v in _amounts(found[k]).items()}
     _compare(orgs, batch=16)  # chunks of 16: boundaries, and chunks whose every household is odd or none is
     _compare(orgs, batch=2000)
