@@ -10,6 +10,8 @@ entitlements over the live archive of one county (the engine, batched) and of th
 Target (issue 14): p95 ≤ 500 ms per report page at 10⁵ households. Not a test: it prints figures.
 The machine is shared: beside wall times it prints the server's CPU seconds per request (gunicorn's single worker,
 from /proc; PostgreSQL's own CPU not included) and the load average, at start and end.
+Measured (session 5, 100,133 archived of 143k, 2 shared cores, load 4-7): the province's entitlements job 3.0-3.9 s
+CPU, 8.8-9.0 s wall on the archive's columns (the per-document path it replaced: 59.2 s CPU, 117.9 s wall).
 """
 
 from __future__ import annotations

@@ -143,8 +143,8 @@ def report_figures(*, user, union, year: int, background: bool = True) -> Figure
 
 def entitlement_figures(*, user, union, as_of, background: bool = True) -> Figures:
     """The entitlements report of the union's archive on `as_of` (the engine over every household), stored; its
-    first computation too is left to the job queue (minutes for a province), the page saying so meanwhile; `user`
-    must see the union."""
+    first computation too is left to the job queue (about 10 s for a province of 10⁵ households), the page saying
+    so meanwhile; `user` must see the union."""
     from .entitlements import entitlement_report
     from .tasks import refresh_snapshot
 
