@@ -53,6 +53,13 @@ def helped(*, user, path: str, year: int) -> Q:
     return found
 
 
+def relapsed(*, user, path: str, year: int) -> Q:
+    """Households whose case opened in `year` was a return to hardship (返贫) (the figure counts them, the household
+    list shows them)."""
+    return Q(pk__in=Case.objects.restrict(user, VIEW).filter(
+        household__union__path__startswith=path, is_relapse=True, opened_at__year=year).values("household_id"))
+
+
 def _below_dibao(households, as_of: datetime.date) -> list[int]:
     """Archived households whose per-capita monthly income over the 12 whole months before `as_of`'s month
     (the engine's income rule) is below the local 低保 standard; households without records are not counted."""
@@ -98,9 +105,12 @@ def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.da
     figures = {
         "archived": archived.count(),
         "helped": Household.objects.filter(helped(user=user, path=path, year=year)).count(),
-        "exited_by_work": cases.filter(state=CaseState.EXITED, closed_on__year=year).count(),
-        "social_assistance": cases.filter(state=CaseState.RELIEVED, closed_on__year=year).count(),
-        "relapsed": cases.filter(is_relapse=True, opened_at__year=year).count(),
+        # families, not cases (a household's list shows it once): as the household list's filters count them
+        "exited_by_work": cases.filter(state=CaseState.EXITED, closed_on__year=year).values("household_id")
+        .distinct().count(),
+        "social_assistance": cases.filter(state=CaseState.RELIEVED, closed_on__year=year).values("household_id")
+        .distinct().count(),
+        "relapsed": Household.objects.filter(relapsed(user=user, path=path, year=year)).count(),
         "below_dibao": len(_below_dibao(archived, as_of)),
     }
     return {"union_id": union.pk, "union": union.name, "year": year, "as_of": as_of.isoformat(),

@@ -23,8 +23,8 @@ ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 ID_PART = re.compile(r"^(\d{6,17}|\d{5,16}[Xx])$")
 MAX_PER_PAGE = 200
-# Households behind Article 2's figures whose rule lives in the cases app: "helped" in a year, and "dibao" (below or
-# not below the local 低保 line today); each called with user, path and the filter's value, giving a condition on
+# Households behind Article 2's figures whose rule lives in the cases app: "helped" and "relapsed" (returned to
+# hardship) in a year, and "dibao" (below or not below the local 低保 line today); each called with user, path and the filter's value, giving a condition on
 # households. Registered when the cases app is ready (the registry does not import it).
 TARGET_SETS: dict[str, Callable[..., Q]] = {}
 
@@ -94,8 +94,8 @@ def household_queryset(
 ) -> QuerySet[Household]:
     """The filtered, annotated households the user may `action`, newest first (shared by list and export).
     `closed_year`: households with a case closed that year (in one of the `closed_as` states, when given).
-    `relapsed`: households with a case opened that year as a return to hardship (返贫).
-    `helped` (a year) and `dibao` (`TARGET_SETS`): those behind Article 2's figures of the union (or the user's)."""
+    `helped` and `relapsed` (a year) and `dibao` (`TARGET_SETS`): those behind Article 2's figures of the union (or
+    the user's)."""
     qs = Household.objects.restrict(user, action)
     if q.strip():
         qs = _search(qs, q, partial_ids=may(user, VIEW_ID_NUMBER))
@@ -113,13 +113,14 @@ def household_queryset(
         # one filter call: the year and the way out must be those of the same case
         same_case = {"cases__closed_on__year": closed_year, **({"cases__state__in": list(closed_as)} if closed_as else {})}
         qs = qs.filter(pk__in=Household.objects.filter(**same_case).values("pk"))
-    if relapsed is not None:
-        qs = qs.filter(pk__in=Household.objects.filter(cases__is_relapse=True, cases__opened_at__year=relapsed)
-                       .values("pk"))
-    path = union.path if union is not None else user.organisation.path
-    for name, value in (("helped", helped), ("dibao", dibao)):
-        if value and name in TARGET_SETS:
-            qs = qs.filter(TARGET_SETS[name](user=user, path=path, value=value))
+    targets = [(name, value) for name, value in (("helped", helped), ("dibao", dibao), ("relapsed", relapsed))
+               if value and name in TARGET_SETS]
+    if targets:
+        organisation = union if union is not None else user.organisation
+        if organisation is None:  # a user of no union sees no area: restrict() has emptied the list already
+            return qs.none()
+        for name, value in targets:
+            qs = qs.filter(TARGET_SETS[name](user=user, path=organisation.path, value=value))
     worker = Member.objects.filter(household=OuterRef("pk"), removed=False, relation="self")
     size = (Member.objects.filter(household=OuterRef("pk"), removed=False).order_by()
             .values("household").annotate(n=Count("pk")).values("n"))

@@ -71,6 +71,35 @@ def test_every_article2_figure_opens_a_list_of_exactly_its_households(helped_and
     assert client.get(goals["helped"]["links"]["done"]).context["result"].total == goals["helped"]["done"] == 4
 
 
+def test_a_family_is_counted_once_however_many_of_its_cases(helped_and_poor, users, login):
+    """h2 returned to hardship twice in 2025 (an earlier return, closed as exited in the year, and the open one): one
+    family in the figures of returns and of exits, as in their lists."""
+    from bangfu.cases.models import Case
+
+    h2 = helped_and_poor["h2"]
+    Case.objects.create(household=h2, episode=8, is_relapse=True, state="exited", closed_on=D(2025, 2, 20),
+                        opened_at=datetime.datetime(2025, 1, 5, 9, tzinfo=clock.ZONE))
+    Case.objects.create(household=h2, episode=7, state="exited", closed_on=D(2025, 1, 3),
+                        opened_at=datetime.datetime(2024, 1, 5, 9, tzinfo=clock.ZONE))
+    client = login(users["admin_province"])
+    figures = {key: (value, link) for key, _label, value, link in
+               client.get("/reports/", {"year": 2025}).context["goals"]["figures"]}
+    assert figures["relapsed"][0] == 1 == client.get(figures["relapsed"][1]).context["result"].total
+    assert figures["exited_by_work"][0] == client.get(figures["exited_by_work"][1]).context["result"].total
+
+
+def test_a_user_of_no_union_gets_an_empty_list_not_an_error(helped_and_poor, users):
+    """The pages refuse a user of no union before listing; the registry's selector, which other callers reach too,
+    gives such a user nothing under any of Article 2's filters."""
+    from bangfu.registry.selectors import household_queryset
+
+    user = users["caseworker_g1"]
+    type(user).objects.filter(pk=user.pk).update(organisation=None)
+    user.refresh_from_db()
+    for target in ({"helped": 2025}, {"relapsed": 2025}, {"dibao": "below"}, {}):
+        assert list(household_queryset(user=user, **target)) == [], target
+
+
 def test_the_lists_keep_to_the_union_and_the_user_s_area(helped_and_poor, users, orgs, login):
     """南京's figures: helped h1, h2, h4 (h6 is 无锡's); a 无锡 auditor's list of the same filter shows only 无锡's."""
     client = login(users["admin_province"])
