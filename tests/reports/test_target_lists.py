@@ -127,9 +127,14 @@ def test_after_a_change_the_below_dibao_list_shows_the_stored_ids_while_the_queu
     monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: queued.append(args))  # a worker not yet run
     make_household("g1")
     for user in ("admin_province", "auditor_province"):
-        assert login(users[user]).get("/households/", link).context["result"].total == 1  # the stored ids
+        response = login(users[user]).get("/households/", link)
+        assert response.context["result"].total == 1  # the stored ids, with their time
+        assert not response.context["dibao_stored"].fresh and "正在重新统计" in response.content.decode()
     assert queued == [("below", orgs["province"].pk, "")]
     monkeypatch.undo()
     tasks.refresh_snapshot(*queued[0])  # the worker
     monkeypatch.setattr(targets, "below_dibao_ids", lambda **kw: pytest.fail("the income rule run in the request"))
-    assert client.get("/households/", link).context["result"].total == 2
+    response = client.get("/households/", link)
+    assert response.context["result"].total == 2 and response.context["dibao_stored"].fresh
+    assert "比对统计于" in response.content.decode() and "正在重新统计" not in response.content.decode()
+    assert "比对统计于" not in client.get("/households/", {"union": orgs["province"].pk}).content.decode()
