@@ -95,8 +95,10 @@ def against_dibao(*, side: str, below: Collection[int]) -> Q:
     return found if side == BELOW else Q(status__in=ARCHIVED_STATES) & ~found
 
 
-def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date) -> dict:
-    """The figures of Article 2 for the union's subtree: the year's flows, and the archive on `as_of`."""
+def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.date,
+                     below: Collection[int] | None = None) -> dict:
+    """The figures of Article 2 for the union's subtree: the year's flows, and the archive on `as_of`. `below`: the
+    union's `below_dibao_ids` on `as_of` when the caller has them already (the report's job stores them too)."""
     check_area(user, union.path, VIEW, "未找到该工会")
     as_of_within(as_of)
     path = union.path
@@ -111,7 +113,7 @@ def article2_targets(*, user, union: Organisation, year: int, as_of: datetime.da
         "social_assistance": cases.filter(state=CaseState.RELIEVED, closed_on__year=year).values("household_id")
         .distinct().count(),
         "relapsed": Household.objects.filter(relapsed(user=user, path=path, year=year)).count(),
-        "below_dibao": len(_below_dibao(archived, as_of)),
+        "below_dibao": len(_below_dibao(archived, as_of) if below is None else below),
     }
     return {"union_id": union.pk, "union": union.name, "year": year, "as_of": as_of.isoformat(),
             "figures": figures, "labels": LABELS}

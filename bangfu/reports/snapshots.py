@@ -9,19 +9,25 @@ is data, never code."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 
 from bangfu.accounts.access import VIEW, AreaScope, check_area
 from bangfu.audit.selectors import last_change
 from bangfu.common import clock
+from bangfu.common.context import request_memo
 from bangfu.ledger.budgets import ancestor_paths
+from bangfu.standards.selectors import shipped_fingerprint
 
 from .codec import MissingUnion, dumps, loads
 from .models import ReportSnapshot
+
+log = logging.getLogger(__name__)
 
 # The shape of the stored figures: raised whenever a compute function's result changes shape, so that rows stored by
 # an earlier release are neither shown nor taken as current. 3: figures computed as the area (rows of 2 may hold the
@@ -33,10 +39,13 @@ QUEUE_TIMEOUT = timedelta(minutes=20)
 
 
 def stamp(union, *, dated: bool = False) -> str:
-    """What the figures of the union's report depend on: the format of the figures, the last change in its area
-    (and above it), and today for figures taken on today's date."""
+    """What the figures of the union's report depend on: the format of the figures, the engine's shipped parameters
+    (a release changing only their YAML moves every entitlement and 低保 line), the last change in its area (and
+    above it: an administrator's standard is such a change, audited where it applies), and today for figures taken
+    on today's date."""
     last = last_change(area_path=union.path, ancestors=ancestor_paths(union.path)[:-1])
-    return f"{FORMAT}/{last}:{clock.today().isoformat()}" if dated else f"{FORMAT}/{last}"
+    current = f"{FORMAT}/{shipped_fingerprint()}/{last}"
+    return f"{current}:{clock.today().isoformat()}" if dated else current
 
 
 @dataclass
@@ -60,16 +69,32 @@ def _read(row: ReportSnapshot | None, current: str, known: dict | None = None) -
     return Figures(value, row.computed_at, row.stamp == current)
 
 
-def _store(key: str, current: str, value) -> None:
-    data, now = dumps(value), clock.now()
-    # an UPDATE of these fields only: a refresh claimed meanwhile (`claim_refresh`) stays claimed
-    if ReportSnapshot.objects.filter(key=key).update(stamp=current, data=data, computed_at=now):
-        return
+def _store(key: str, current: str, value, started: datetime) -> bool:
+    """Store the figures computed from `started` at the `current` stamp, unless figures computed from a later time are
+    there already (a slower job, or one queued for an earlier change, finishing after a newer one): one conditional
+    UPDATE. The refresh claimed for `current` (`claim_refresh`) is over either way: released, so that a view finding
+    the figures stale again may queue another. Whether they were stored."""
+    data, rows = dumps(value), ReportSnapshot.objects.filter(key=key)
+    ours = Q(queued_stamp=current)
+    newer = Q(computed_at__gt=started) & ~Q(stamp="")  # a claim's placeholder holds no figures
+    if rows.exclude(newer).update(stamp=current, data=data, computed_at=started,
+                                  queued_stamp=Case(When(ours, then=Value("")), default=F("queued_stamp")),
+                                  queued_at=Case(When(ours, then=Value(None)), default=F("queued_at"))):
+        return True
+    if release_claim(key, current) or rows.exists():  # later figures are there: ours are not stored
+        return False
     try:
         with transaction.atomic():
-            ReportSnapshot.objects.create(key=key, stamp=current, data=data, computed_at=now)
+            ReportSnapshot.objects.create(key=key, stamp=current, data=data, computed_at=started)
     except IntegrityError:  # another request stored it at the same moment: theirs is as good
-        pass
+        return False
+    return True
+
+
+def release_claim(key: str, current: str) -> bool:
+    """The refresh of `key` claimed for `current` is over (done, superseded, or never queued): a view may claim it
+    again."""
+    return bool(ReportSnapshot.objects.filter(key=key, queued_stamp=current).update(queued_stamp="", queued_at=None))
 
 
 def claim_refresh(key: str, current: str, *, exists: bool = True) -> bool:
@@ -99,26 +124,36 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
     figures stored before are shown meanwhile, or, before any, computed now (`wait_first`) or shown as pending.
     The key names the union, not the user: `compute` gives the union's area's figures whoever triggers it (the
     callers compute as an `AreaScope`, after checking the viewer's access). One job is queued per key and stamp
-    (`claim_refresh`). `known`: unions already in hand by primary key (the report's own), not read again with the
-    figures."""
+    (`claim_refresh`); if it cannot be queued, the claim is released and the figures stored before are shown, or,
+    before any, computed now. `known`: unions already in hand by primary key (the report's own), not read again with
+    the figures."""
     row = _row(key)
     found = _read(row, current, known)
     if found is not None and found.fresh:
         return found
     if refresh is not None and (found is not None or not wait_first):
-        if claim_refresh(key, current, exists=row is not None):
+        if not claim_refresh(key, current, exists=row is not None):
+            return found or Figures(None, None, False)
+        try:
             refresh()
-            found = _read(_row(key), current, known) or found  # a queue that runs at once (or a quick worker) has it ready
-        return found or Figures(None, None, False)
+        except Exception:  # the queue is down (Redis, huey): no job will store them, so the claim is not kept
+            log.exception("queueing the refresh of %s failed", key)
+            release_claim(key, current)
+            if found is not None:  # the page shows the figures stored before
+                return found
+        else:
+            # a queue that runs at once (or a quick worker) has it ready
+            return _read(_row(key), current, known) or found or Figures(None, None, False)
+    started = clock.now()
     value = compute()
-    _store(key, current, value)
-    return Figures(value, clock.now(), True)
+    _store(key, current, value, started)
+    return Figures(value, started, True)
 
 
 def report_figures(*, user, union, year: int, background: bool = True) -> Figures:
     """Every figure of the union's report for `year` (households, flows, help by source, programme and benefit, medical
     costs, year on year, Article 2's targets on today's date), from the stored summary; `user` must see the union."""
-    from bangfu.cases.targets import article2_targets
+    from bangfu.cases.targets import article2_targets, below_dibao_ids
 
     from . import selectors as s
     from .medical import medical_report
@@ -126,19 +161,24 @@ def report_figures(*, user, union, year: int, background: bool = True) -> Figure
 
     check_area(user, union.path, VIEW, "未找到该工会")
     user = AreaScope(union)  # the area's figures, the same for every viewer
+    current = stamp(union, dated=True)
 
     def compute() -> dict:
+        # the households below the 低保 line today: counted in the targets and stored for their list (`below_dibao`),
+        # at the same stamp, by the same job
+        started, today = clock.now(), clock.today()
+        below = below_dibao_ids(user=user, path=union.path, as_of=today)
+        _store(_below_key(union), current, below, started)
         return {"house": s.household_report(user=user, union=union), "flows": s.flow_report(user=user, union=union, year=year),
                 "help": s.help_report(user=user, union=union, year=year),
                 "programmes": s.programme_report(user=user, union=union, year=year),
                 "benefits": s.benefit_help_report(user=user, union=union, year=year),
                 "yoy": s.year_on_year(user=user, union=union, year=year),
                 "medical": medical_report(user=user, union=union, year=year),
-                "targets": article2_targets(user=user, union=union, year=year, as_of=clock.today())}
+                "targets": article2_targets(user=user, union=union, year=year, as_of=today, below=below)}
 
     refresh = (lambda: refresh_snapshot("report", union.pk, str(year))) if background else None
-    return snapshot(f"report:{union.pk}:{year}", stamp(union, dated=True), compute, refresh=refresh,
-                    known={union.pk: union})
+    return snapshot(f"report:{union.pk}:{year}", current, compute, refresh=refresh, known={union.pk: union})
 
 
 def entitlement_figures(*, user, union, as_of, background: bool = True) -> Figures:
@@ -156,17 +196,36 @@ def entitlement_figures(*, user, union, as_of, background: bool = True) -> Figur
                     known={union.pk: union})
 
 
-def below_dibao_households(*, path: str) -> list[int]:
-    """The archived households of the union at `path` below the local 低保 line today (those of the targets' figure),
-    stored like the figures (computed once after a change, as the area): the household list pages through them
-    without running the income rule over the archive on each page. Whose list it is, is the list's business
-    (`restrict(user)`); an unknown path has none."""
-    from bangfu.accounts.models import Organisation
+def _below_key(union) -> str:
+    return f"below:{union.pk}"
+
+
+def below_dibao(*, union, background: bool = True) -> Figures:
+    """The archived households of the union below the local 低保 line today (those of the targets' figure), stored
+    like the figures, as the area: the household list pages through them without running the income rule over the
+    archive in the request. The report's job stores them with its figures; a list finding them stale queues their
+    own refresh (one per change, `snapshot`) and shows the stored ids meanwhile; only before any are they computed
+    in the request. Whose list it is, is the list's business (`restrict(user)`)."""
     from bangfu.cases.targets import below_dibao_ids
 
-    union = Organisation.objects.filter(path=path).first()
-    if union is None:
-        return []
+    from .tasks import refresh_snapshot
+
+    memo, key = request_memo(), _below_key(union)
+    if background and memo is not None and f"reports.{key}" in memo:  # the list and its note read them once
+        return memo[f"reports.{key}"]
     scope = AreaScope(union)
-    return snapshot(f"below:{union.pk}", stamp(union, dated=True),
-                    lambda: below_dibao_ids(user=scope, path=path, as_of=clock.today())).value
+    refresh = (lambda: refresh_snapshot("below", union.pk, "")) if background else None
+    found = snapshot(key, stamp(union, dated=True),
+                     lambda: below_dibao_ids(user=scope, path=union.path, as_of=clock.today()), refresh=refresh,
+                     known={union.pk: union})
+    if background and memo is not None:
+        memo[f"reports.{key}"] = found
+    return found
+
+
+def below_dibao_households(*, path: str) -> list[int]:
+    """The ids of `below_dibao` for the union at `path`; an unknown path has none."""
+    from bangfu.accounts.models import Organisation
+
+    union = Organisation.objects.filter(path=path).first()
+    return [] if union is None else below_dibao(union=union).value

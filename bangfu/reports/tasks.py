@@ -32,7 +32,7 @@ def refresh_snapshot(kind: str, union_id: int, argument: str) -> None:
     from bangfu.accounts.access import AreaScope
     from bangfu.accounts.models import Organisation
 
-    from .snapshots import entitlement_figures, report_figures
+    from .snapshots import below_dibao, entitlement_figures, report_figures
 
     with request_scope():
         union = Organisation.objects.filter(pk=union_id).first()
@@ -40,6 +40,8 @@ def refresh_snapshot(kind: str, union_id: int, argument: str) -> None:
             return
         if kind == "report":
             report_figures(user=AreaScope(union), union=union, year=int(argument), background=False)
+        elif kind == "below":
+            below_dibao(union=union, background=False)
         else:
             entitlement_figures(user=AreaScope(union), union=union, as_of=datetime.date.fromisoformat(argument),
                                 background=False)

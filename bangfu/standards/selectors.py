@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+from functools import cache
 
 from django.db import connection
 
@@ -35,6 +38,16 @@ def _version() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         return tuple(cursor.fetchone())
+
+
+@cache
+def shipped_fingerprint() -> str:
+    """A short hash of the engine's shipped parameters (its YAML bundle), computed once per process: it changes with a
+    release that changes any shipped figure, as `_version` changes with any administrator's value. What is computed
+    from the parameters in effect and stored (`reports.snapshots.stamp`) holds both: the shipped set by this, the
+    administrators' values by the audit row each of them writes."""
+    text = json.dumps(default_parameters().to_bundle(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def overlay(rows) -> ParameterSet:

@@ -168,3 +168,85 @@ def test_figures_are_the_area_s_whoever_triggered_them(area, users, orgs, monkey
     assert theirs["targets"]["figures"]["archived"] == 3 and theirs["flows"]["exits"] == 1
     with pytest.raises(NotFound):
         snapshots.report_figures(user=users["auditor_wuxi"], union=nanjing, year=2025)
+
+
+def test_figures_of_a_job_started_before_the_stored_ones_do_not_replace_them(db):
+    """Job A is queued for change 2 and is slow; job B, queued for change 3, starts later and stores first. A's
+    figures, older than B's, are not stored over them (else every view would find them stale while the claim for
+    change 3 is held: nothing queued for QUEUE_TIMEOUT); B's store released the claim it answered."""
+    from bangfu.reports.models import ReportSnapshot
+
+    key = "report:1:2025"
+    snapshots.snapshot(key, "3/p/1", lambda: {"v": 1})
+    assert snapshots.claim_refresh(key, "3/p/2")  # a view sees change 2: job A queued
+
+    def job_a():  # B is queued, runs and stores while A computes
+        assert snapshots.claim_refresh(key, "3/p/3")
+        assert snapshots.snapshot(key, "3/p/3", lambda: {"v": 3}).value == {"v": 3}
+        return {"v": 2}
+
+    snapshots.snapshot(key, "3/p/2", job_a)
+    queued = []
+    found = snapshots.snapshot(key, "3/p/3", lambda: pytest.fail("computed again"), refresh=lambda: queued.append(1))
+    assert found.value == {"v": 3} and found.fresh and queued == []
+    row = ReportSnapshot.objects.get(key=key)
+    assert row.queued_stamp == "" and row.queued_at is None
+    found = snapshots.snapshot(key, "3/p/4", lambda: pytest.fail("computed in the request"),
+                               refresh=lambda: queued.append(1))
+    assert found.value == {"v": 3} and not found.fresh and queued == [1]  # the next change is queued at once
+
+
+def test_a_release_changing_only_the_shipped_parameters_makes_stored_figures_stale(area, users, orgs, monkeypatch):
+    """The stored entitlements and 低保 comparisons depend on the engine's YAML figures: a release that changes one
+    (and nothing else, no audit row) gives another stamp, so they are computed again."""
+    from bangfu.policy.parameters import Value, default_parameters
+    from bangfu.reports import entitlements
+    from bangfu.standards import selectors
+
+    user, as_of = users["admin_province"], datetime.date(2025, 10, 1)
+    snapshots.entitlement_figures(user=user, union=orgs["province"], as_of=as_of, background=False)
+    before, dated = snapshots.stamp(orgs["province"]), snapshots.stamp(orgs["province"], dated=True)
+    released = default_parameters().with_values(
+        [("sync.dibao.standard", "320100", Value(datetime.date(2025, 1, 1), 2000.0, {"document": "下一版本"}))])
+    monkeypatch.setattr(selectors, "default_parameters", lambda: released)
+    selectors.shipped_fingerprint.cache_clear()
+    try:
+        assert snapshots.stamp(orgs["province"]) != before
+        assert snapshots.stamp(orgs["province"], dated=True) != dated
+        calls = []
+        report = entitlements.entitlement_report
+        monkeypatch.setattr(entitlements, "entitlement_report", lambda **kw: calls.append(1) or report(**kw))
+        assert snapshots.entitlement_figures(user=user, union=orgs["province"], as_of=as_of, background=False).fresh
+        assert calls == [1]
+    finally:
+        selectors.shipped_fingerprint.cache_clear()
+
+
+def test_a_refresh_that_cannot_be_queued_releases_its_claim_and_the_page_still_works(area, users, orgs, login,
+                                                                                     make_household, monkeypatch):
+    """The queue is down (Redis): the report page shows the figures stored before, the claim is released (the next
+    view tries again, not after QUEUE_TIMEOUT), and a report never computed is computed in the request."""
+    from bangfu.reports import tasks
+    from bangfu.reports.models import ReportSnapshot
+
+    client = login(users["admin_province"])
+    assert client.get("/reports/", {"year": 2025}).context["house"]["total"]["total"] == 6
+
+    def down(*args):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks, "refresh_snapshot", down)
+    make_household("g1")
+    response = client.get("/reports/", {"year": 2025})
+    assert response.status_code == 200 and response.context["house"]["total"]["total"] == 6
+    assert not response.context["stored"].fresh
+    row = ReportSnapshot.objects.get(key=f"report:{orgs['province'].pk}:2025")
+    assert row.queued_stamp == "" and row.queued_at is None
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: queued.append(args))
+    client.get("/reports/", {"year": 2025})
+    assert queued == [("report", orgs["province"].pk, "2025")]
+    monkeypatch.setattr(tasks, "refresh_snapshot", down)
+    response = client.get("/reports/entitlements/", {"as_of": "2025-10-01"})  # the first: computed here
+    assert response.status_code == 200 and response.context["stored"].fresh
+    assert response.context["result"]["areas"][0]["households"] == 4

@@ -137,3 +137,33 @@ def test_the_below_dibao_list_pages_through_stored_ids_computed_once_per_change(
     assert client.get("/households/", link).context["result"].total == 1  # the stored ids stand
     make_household("g1")  # a change in the area (an audit row): computed again
     assert client.get("/households/", link).context["result"].total == 2
+
+
+def test_after_a_change_the_below_dibao_list_shows_the_stored_ids_while_the_queue_computes_them(
+        helped_and_poor, users, orgs, login, make_household, monkeypatch):
+    """The income rule over the archive runs in a job (one per change, whoever views the list), never in the list's
+    request once ids are stored; the report's job stores them with its figures."""
+    from bangfu.cases import targets
+    from bangfu.reports import tasks
+
+    client = login(users["admin_province"])
+    link = {"union": orgs["province"].pk, "status": "in_archive", "dibao": "below"}
+    assert client.get("/reports/", {"year": 2025}).status_code == 200  # the report stores the ids too
+    monkeypatch.setattr(targets, "below_dibao_ids", lambda **kw: pytest.fail("the income rule run in the request"))
+    assert client.get("/households/", link).context["result"].total == 1
+    helped_and_poor["h2"].incomes.all().update(amount=Decimal("1"))
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_snapshot", lambda *args: queued.append(args))  # a worker not yet run
+    make_household("g1")
+    for user in ("admin_province", "auditor_province"):
+        response = login(users[user]).get("/households/", link)
+        assert response.context["result"].total == 1  # the stored ids, with their time
+        assert not response.context["dibao_stored"].fresh and "正在重新统计" in response.content.decode()
+    assert queued == [("below", orgs["province"].pk, "")]
+    monkeypatch.undo()
+    tasks.refresh_snapshot(*queued[0])  # the worker
+    monkeypatch.setattr(targets, "below_dibao_ids", lambda **kw: pytest.fail("the income rule run in the request"))
+    response = client.get("/households/", link)
+    assert response.context["result"].total == 2 and response.context["dibao_stored"].fresh
+    assert "比对统计于" in response.content.decode() and "正在重新统计" not in response.content.decode()
+    assert "比对统计于" not in client.get("/households/", {"union": orgs["province"].pk}).content.decode()

@@ -17,6 +17,7 @@ from bangfu.common.errors import ValidationFailed
 from bangfu.policy.answer_json import answer_json
 from bangfu.registry import selectors
 from bangfu.registry.exports import household_export
+from bangfu.reports.snapshots import below_dibao
 
 from ..access import is_htmx, page, pager_query
 from ..entitlements import entitlements_for, page_answer
@@ -31,14 +32,21 @@ PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _dibao_stored(user, filters: dict):
+    """For a list filtered against the 低保 line: the stored comparison it pages through (its time, and whether it is
+    being recomputed after a change), read in the list's request already (`below_dibao`)."""
+    union = filters.get("union") or user.organisation
+    return below_dibao(union=union) if filters.get("dibao") and union is not None else None
+
+
 @page(VIEW)
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
     result = selectors.household_list(user=request.user, page=form.page_number(), per_page=PER_PAGE,
-                                      after=request.GET.get("after"), before=request.GET.get("before"),
-                                      **form.filters())
+                                      after=request.GET.get("after"), before=request.GET.get("before"), **filters)
     context = {"form": form, "result": result, "query": pager_query(request), "can_export": may(request.user, EXPORT),
-               "can_add": may(request.user, ADD)}
+               "can_add": may(request.user, ADD), "dibao_stored": _dibao_stored(request.user, filters)}
     template = "web/households/_results.html" if is_htmx(request) else "web/households/list.html"
     return render(request, template, context)
 
