@@ -88,8 +88,7 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
     # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
     slot: dict[str, dict[tuple | int, int]] = {"household": {}, "person": {}}
-    masks: dict[str, list[np.ndarray]] = {"household": [np.ones(admitted.n_households, bool)],
-                                          "person": [np.ones(admitted.n_persons, bool)]}
+    masks: dict[str, list[np.ndarray | None]] = {"household": [None], "person": [None]}  # None: every row
     where, two = [], {}
     for i, result in enumerate(results, start=1):
         entity = result.rule.entity

@@ -8,12 +8,15 @@ once per distinct day in the batch's range (a few tens of thousands at most) and
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
 _TABLE_SPAN = 1 << 20  # look-up tables up to this many distinct values; beyond, compute directly
 _SMALL = 1024  # fewer values than this: numpy's datetime conversions directly
 _NAT = np.iinfo(np.int64).min
+# The range of the calendar computed once per process (`_fixed`): days since 1970-01-01 and month numbers.
+_FIXED = {"day": (-25_567, 84_006), "month": (1900 * 12, 2200 * 12)}  # 1900-01-01 to 2199-12-31
 
 
 def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -38,16 +41,43 @@ def _month_start(months: np.ndarray) -> np.ndarray:
     return era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
 
 
-def _looked_up(values: np.ndarray, compute: Callable[[np.ndarray], tuple]) -> tuple:
-    """`compute` over int64 `values`, evaluated once per distinct value of their range and gathered."""
+def _looked_up(values: np.ndarray, compute: Callable[[np.ndarray], tuple], fixed: str | None = None) -> tuple:
+    """`compute` over int64 `values`, evaluated once per distinct value of their range and gathered; from the
+    process's table `fixed` (`_FIXED`) when they all fall in its range."""
     if not len(values):
         return compute(values)
     lo, hi = int(values.min()), int(values.max())
+    if fixed is not None and _FIXED[fixed][0] <= lo and hi < _FIXED[fixed][1]:
+        # A batch's few thousand dates (a business's registration, a birth): a gather, where a table of
+        # their range cost some thirty numpy calls per batch whatever its size.
+        first, tables = _fixed(fixed)
+        index = values - first
+        return tuple(table[index] for table in tables)
     if hi - lo >= min(_TABLE_SPAN, len(values)):  # a table is worth it only for many values in a short range
         return compute(values)
     tables = compute(np.arange(lo, hi + 1, dtype=np.int64))
     index = values - lo if lo else values
     return tuple(table[index] for table in tables)
+
+
+def _day_figures(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Month number, day of month and the month's length of days since 1970-01-01 (int64)."""
+    y, m, dom = _civil(d)
+    months = y * 12 + m - 1
+    length = _month_start(months + 1) - _month_start(months)
+    return months.astype(np.int32), dom.astype(np.int8), length.astype(np.int8)
+
+
+def _month_figures(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first day (days since 1970-01-01) and the length of month numbers."""
+    return _month_start(t), _month_start(t + 1) - _month_start(t)
+
+
+@cache
+def _fixed(kind: str) -> tuple[int, tuple[np.ndarray, ...]]:
+    """The figures of every day or month of `_FIXED`'s range, computed once per process (under a megabyte)."""
+    first, last = _FIXED[kind]
+    return first, (_day_figures if kind == "day" else _month_figures)(np.arange(first, last, dtype=np.int64))
 
 
 def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,13 +89,7 @@ def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return ((month.astype(np.int64) + 1970 * 12).astype(np.int32), ((days - first).astype(np.int8) + 1),
                 ((month + 1).astype("datetime64[D]") - first).astype(np.int8))
 
-    def compute(d: np.ndarray) -> tuple:
-        y, m, dom = _civil(d)
-        months = y * 12 + m - 1
-        length = _month_start(months + 1) - _month_start(months)
-        return months.astype(np.int32), dom.astype(np.int8), length.astype(np.int8)
-
-    return _looked_up(days.view(np.int64), compute)
+    return _looked_up(days.view(np.int64), _day_figures, "day")
 
 
 def _without_nat(day: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -86,7 +110,7 @@ def add_months(day: np.ndarray, months: np.ndarray | int) -> np.ndarray:
         start = first.astype("datetime64[D]").view(np.int64)
         length = (first + 1).astype("datetime64[D]").view(np.int64) - start
     else:
-        start, length = _looked_up(target, lambda t: (_month_start(t), _month_start(t + 1) - _month_start(t)))
+        start, length = _looked_up(target, _month_figures, "month")
     out = (start + np.minimum(dom, length) - 1).astype("datetime64[D]")
     if nat is not None:
         out[nat] = np.datetime64("NaT")

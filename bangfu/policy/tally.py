@@ -80,24 +80,40 @@ def _packed(masks: list[np.ndarray]) -> np.ndarray:
     return packed
 
 
-def count_by_city(masks: list[np.ndarray], city: np.ndarray, n_cities: int) -> np.ndarray:
-    """[mask, city]: the rows each mask (bool, one per row of the entity) holds in each city.
+def count_by_city(masks: list[np.ndarray | None], city: np.ndarray, n_cities: int) -> np.ndarray:
+    """[mask, city]: the rows each mask (bool, one per row of the entity; None: every row) holds in each city.
 
     Eight masks at a time are packed into the bits of one byte per row, and one histogram of (city, byte)
     counts them all: where counting a mask by city alone (selecting its rows, or gathering it in the order
-    of the cities) cost a pass over the rows for each.
+    of the cities) cost a pass over the rows for each. Every row is the histogram's rows by city, packing
+    nothing; a few sparse masks left over after the groups of eight are counted at their rows, where a
+    group of their own paid a histogram of every row.
     """
     out = np.empty((len(masks), n_cities), np.int64)
-    if not masks:
-        return out
-    key = city * 256
-    cell = np.empty_like(key)
-    for first in range(0, len(masks), 8):
-        group = masks[first:first + 8]
-        np.add(key, _packed(group), out=cell)
-        histogram = np.bincount(cell, minlength=n_cities * 256).reshape(n_cities, 256)
-        out[first:first + len(group)] = (histogram @ _BITS[:, :len(group)]).T
+    every = [i for i, m in enumerate(masks) if m is None]
+    some = [i for i, m in enumerate(masks) if m is not None]
+    rest = len(some) % 8
+    if rest and rest <= _FEW and all(np.count_nonzero(masks[i]) * _SPARSE <= len(city) for i in some[-rest:]):
+        for i in some[-rest:]:
+            out[i] = np.bincount(city.take(np.flatnonzero(masks[i])), minlength=n_cities)
+        some = some[:-rest]
+    rows = None
+    if some:
+        key = city * 256
+        cell = np.empty_like(key)
+        for first in range(0, len(some), 8):
+            group = some[first:first + 8]
+            np.add(key, _packed([masks[i] for i in group]), out=cell)
+            histogram = np.bincount(cell, minlength=n_cities * 256).reshape(n_cities, 256)
+            out[group] = (histogram @ _BITS[:, :len(group)]).T
+            rows = histogram.sum(axis=1) if rows is None else rows
+    if every:
+        out[every] = np.bincount(city, minlength=n_cities) if rows is None else rows
     return out
+
+
+_FEW = 2  # masks left over after the groups of eight that may be counted at their rows
+_SPARSE = 16  # ... when each holds at most one row in this many
 
 
 def two_figures(amount: np.ndarray) -> tuple[float, float, np.ndarray] | None:

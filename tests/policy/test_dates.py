@@ -38,3 +38,19 @@ def test_add_months_agrees_with_the_calendar(day, months) -> None:
     expected = dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
     got = add_months(np.array([day], dtype="datetime64[D]"), np.array([months]))[0]
     assert got == np.datetime64(expected)
+
+
+def _by_small_batches(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    # Under 1024 values add_months uses numpy's own datetime conversions: the reference for the tables.
+    return np.concatenate([add_months(days[i:i + 500], months[i:i + 500]) for i in range(0, len(days), 500)])
+
+
+def test_a_batch_adds_months_as_numpy_calendar_within_the_fixed_range_and_beyond() -> None:
+    """Thousands of dates are looked up in the process's calendar of 1900-2199 when they all fall in it
+    (and the months reached too), else in a table of their own range: the same days either way."""
+    rng = np.random.default_rng(5)
+    inside = np.datetime64("1900-01-01") + rng.integers(0, 100_000, 3000).astype("timedelta64[D]")
+    beyond = np.datetime64("1700-01-01") + rng.integers(0, 200_000, 3000).astype("timedelta64[D]")
+    for days in (inside, beyond):
+        for months in (rng.integers(0, 600, len(days)), rng.integers(0, 4000, len(days))):
+            assert add_months(days, months).tolist() == _by_small_batches(days, months).tolist()

@@ -16,7 +16,7 @@ def _masks(rng: np.random.Generator, rows: int, k: int) -> list[np.ndarray]:
     return [rng.random(rows) < densities[i % len(densities)] for i in range(k)]
 
 
-@pytest.mark.parametrize("k", [0, 1, 7, 8, 9, 17])
+@pytest.mark.parametrize("k", [0, 1, 7, 8, 9, 10, 17])
 @pytest.mark.parametrize("rows", [0, 1, 7, 1000, 1003])
 def test_masks_counted_by_city_as_one_by_one(k: int, rows: int) -> None:
     rng = np.random.default_rng(k * 1000 + rows)
@@ -25,6 +25,20 @@ def test_masks_counted_by_city_as_one_by_one(k: int, rows: int) -> None:
     counted = count_by_city(masks, city, N_CITIES)
     assert counted.shape == (k, N_CITIES)
     for i, mask in enumerate(masks):
+        assert counted[i].tolist() == np.bincount(city[mask], minlength=N_CITIES).tolist()
+
+
+@pytest.mark.parametrize("k", [0, 1, 9, 16])
+@pytest.mark.parametrize("rows", [0, 1, 1003])
+def test_every_row_counted_as_the_rows_of_each_city(k: int, rows: int) -> None:
+    """None stands for every row (the household gate, a rule of no condition), wherever it is among the masks."""
+    rng = np.random.default_rng(k * 1000 + rows + 7)
+    city = rng.integers(0, N_CITIES, rows).astype(np.intp)
+    masks = [None, *_masks(rng, rows, k), None]
+    counted = count_by_city(masks, city, N_CITIES)
+    every = np.bincount(city, minlength=N_CITIES).tolist()
+    assert counted[0].tolist() == every and counted[-1].tolist() == every
+    for i, mask in enumerate(masks[1:-1], start=1):
         assert counted[i].tolist() == np.bincount(city[mask], minlength=N_CITIES).tolist()
 
 
