@@ -209,11 +209,17 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
     if ids is None:
         raise InputError("members.id", COLUMN_MISSING)
     m._nulls("id", ids, None)
-    if pa.types.is_dictionary(ids.type):
-        ids = ids.dictionary.take(ids.indices)
-    m.refuse("id", _plain(pc.binary_length(ids)) == 0, "id不能为空")
+    if pa.types.is_dictionary(ids.type):  # as bangfu writes them: each distinct id looked at once
+        entries = ids.dictionary
+        indices = _plain(ids.indices)
+        empty = _plain(pc.binary_length(entries)) == 0
+        # a dictionary may repeat an entry: equal ids, equal numbers only once it is itself encoded
+        number = _plain(entries.dictionary_encode().indices)[indices]
+        m.refuse("id", empty[indices], "id不能为空")
+    else:
+        m.refuse("id", _plain(pc.binary_length(ids)) == 0, "id不能为空")
+        number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     duplicate = np.zeros(len(hh), bool)
-    number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     largest = int(m.members.max(initial=-1)) + 1
     if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
         for d in range(1, largest):

@@ -195,7 +195,7 @@ def _members(p: dict) -> pa.StructArray:
         pf.labelled(p["premises"], s.PREMISES), pa.array(p["other_rent_subsidy"]),
     ], fields=list(pf.BUSINESS), mask=pa.array(kind == 0))
     return pa.StructArray.from_arrays([
-        pa.array([f"m{i}" for i in range(1, 7)]).take(pa.array(p["position"])),
+        pa.DictionaryArray.from_arrays(p["position"].astype(np.int32), pa.array([f"m{i}" for i in range(1, 7)])),
         pf.labelled(p["relation"], s.RELATIONS), pf.labelled(p["sex"], s.SEXES), pf.dates(p["birth"]),
         pf.labelled(np.maximum(given, 0), s.RETIREMENT_GROUPS, mask=given < 0),
         pf.labelled(p["employment"], s.EMPLOYMENTS), pf.labelled(p["work_ability"], s.WORK_ABILITIES),
@@ -215,7 +215,7 @@ def _table(rng: np.random.Generator, n: int, day: datetime.date, codes: list[str
     _, cause = np.nonzero(bits)
     cause_offsets = pa.array(np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32))
     return pa.Table.from_arrays([
-        pf.dates(np.full(n, as_of)), pf.labelled(h["region"], tuple(codes), index_type=np.int16),
+        pf.dates(np.full(n, as_of)), pf.labelled(h["region"], tuple(codes)),
         pf.labelled(h["category"], s.CATEGORIES), pa.array(h["archived"]), pa.array(h["dibao"]),
         pa.array(h["dibao_edge"]), pa.array(p["income"]),
         pa.ListArray.from_arrays(cause_offsets, pf.labelled(cause, s.CAUSES)),
@@ -280,7 +280,8 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
             for part, table in _slices(n_households, seed, as_of, len(names), hardship_only):
                 if pending is not None:
                     pending.result()
-                writer = writers.get(part) or writers.setdefault(part, pq.ParquetWriter(names[part], pf.SCHEMA))
+                writer = writers.get(part) or writers.setdefault(
+                    part, pq.ParquetWriter(names[part], pf.SCHEMA, **pf.WRITE_OPTIONS))
                 pending = pool.submit(writer.write_table, table, row_group_size=ROW_GROUP)
             if pending is not None:
                 pending.result()
@@ -289,7 +290,7 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
                 writer.close()
     for k, name in enumerate(names):  # a partition with no rows is still a valid (empty) file
         if k not in writers:
-            pq.write_table(pf.SCHEMA.empty_table(), name)
+            pq.write_table(pf.SCHEMA.empty_table(), name, **pf.WRITE_OPTIONS)
     return out
 
 

@@ -78,7 +78,7 @@ def population_export(*, user, union, as_of: datetime.date) -> bytes:
     """The Parquet file's bytes, the export written to the audit trail (how many households, never who)."""
     table = population_table(user=user, union=union, as_of=as_of)
     out = io.BytesIO()
-    pq.write_table(table, out)
+    pq.write_table(table, out, **pf.WRITE_OPTIONS)
     audit_log(actor=user, action="population.export", object_type="organisation", object_id=union.pk,
               area_path=union.path, after={"as_of": as_of.isoformat(), "households": table.num_rows})
     return out.getvalue()

@@ -12,6 +12,7 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -193,3 +194,56 @@ def test_a_member_born_after_the_as_of_of_their_household_refuses_the_table(one_
     bad = t.set_column(t.schema.get_field_index("members"), "members", pa.ListArray.from_arrays(members.offsets, struct))
     with pytest.raises(InputError, match=r"^members\.birth_date: 第17行,members\[1\]:晚于评估日期as_of"):
         population_from_arrow(bad)
+
+
+def _former(t: pa.DataType, name: str = "") -> pa.DataType:
+    """A type of the file before int32 dictionaries: enumerations indexed by int8 (regions by int16), ids strings."""
+    if pa.types.is_dictionary(t):
+        return pa.string() if name == "id" else pa.dictionary(pa.int16() if name == "region" else pa.int8(), t.value_type)
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _former(f.type, f.name)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(_former(t.value_type))
+    return t
+
+
+def test_a_file_of_the_former_types_reads_as_the_same_population(tmp_path) -> None:
+    t = table(300)
+    former = t.cast(pa.schema([pa.field(f.name, _former(f.type, f.name)) for f in t.schema]))
+    assert pa.types.is_dictionary(t.schema.field("members").type.value_type.field("id").type)
+    assert former.schema.field("members").type.value_type.field("id").type == pa.string()
+    pq.write_table(t, tmp_path / "new.parquet")
+    pq.write_table(former, tmp_path / "old.parquet")
+    got, want = (read_population(tmp_path / f"{k}.parquet", member_ids=True) for k in ("old", "new"))
+    for name in HOUSEHOLD_COLUMNS + PERSON_COLUMNS:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
+    assert got.member_ids == want.member_ids == [m["id"] for d in to_documents(t) for m in d["members"]]
+
+
+def _with_ids(t: pa.Table, ids: pa.DictionaryArray) -> pa.Table:
+    members = t.column("members").combine_chunks()
+    flat = members.flatten()
+    columns = {f.name: flat.field(f.name) for f in flat.type} | {"id": ids}
+    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
+    return t.set_column(t.schema.get_field_index("members"), "members", pa.ListArray.from_arrays(members.offsets, struct))
+
+
+def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_empty() -> None:
+    t = table(200).combine_chunks()
+    sizes = pc.list_value_length(t.column("members")).to_numpy()
+    row = int(np.argmax(sizes >= 2))
+    start = int(np.concatenate([[0], np.cumsum(sizes)])[row])
+    position = np.concatenate([np.arange(k) for k in sizes]).astype(np.int32)
+    # the dictionary repeats m1: household `row`'s second member is m1 again, under another index
+    entries = pa.array(["m1", "m2", "m3", "m4", "m5", "m6", "m1", ""])
+    repeated = position.copy()
+    repeated[start + 1] = 6
+    with pytest.raises(InputError, match=rf"^members\.id: 第{row}行,members\[1\]:成员id重复"):
+        population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(repeated, entries)))
+    empty = position.copy()
+    empty[start + 1] = 7
+    with pytest.raises(InputError, match=rf"^members\.id: 第{row}行,members\[1\]:id不能为空"):
+        population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(empty, entries)))
+    fine = population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(position, entries)), member_ids=True)
+    assert fine.member_ids[start:start + 2] == ["m1", "m2"]
