@@ -9,6 +9,7 @@ import numpy as np
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from bangfu.medical.models import MedicalBill, Source
+from bangfu.medical.selectors import mark_all_bills_read
 from bangfu.medical.settlement import family_share_since
 from bangfu.policy.money import CENT
 from bangfu.policy.rules import income
@@ -53,6 +54,7 @@ def read_for_identification(households: list[Household], *, facts: QuerySet | No
     bills = Prefetch("medical_bills", queryset=MedicalBill.objects.select_related("member"))
     members = [] if all(hasattr(h, "active_members") for h in households) else ["members"]
     prefetch_related_objects(households, *members, Prefetch("department_facts", queryset=facts), bills)
+    mark_all_bills_read(households)
 
 
 def rigid_expenses(household: Household, as_of: datetime.date) -> dict[str, Decimal]:

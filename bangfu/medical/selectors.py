@@ -12,6 +12,15 @@ from bangfu.registry.models import Household
 from .models import MedicalBill
 from .settlement import Settled, YearSummary, settle_bills, year_summary
 
+ALL_BILLS_READ = "_all_medical_bills_read"  # set on a household whose `medical_bills` were all read, unfiltered
+
+
+def mark_all_bills_read(households: list[Household]) -> None:
+    """Say that these households' `medical_bills` were prefetched whole (every bill, no filter): `medical_year`
+    may then take them from the household instead of reading them again."""
+    for household in households:
+        setattr(household, ALL_BILLS_READ, True)
+
 
 def medical_bill_list(*, user, household: Household, year: int | None = None):
     bills = (MedicalBill.objects.restrict(user).filter(household=household)
@@ -38,9 +47,10 @@ def medical_bill_settled(*, user, pk: int, ordinary: bool = False) -> Settled:
 
 def medical_year(*, user, household: Household, year: int, as_of: datetime.date) -> YearSummary:
     """The household's year of bills, settled, summed, and set beside its annual income. Bills read with the
-    household already (the file reads them for identification) are not read again: in the household's area they
-    are the ones `medical_bill_list` gives, taken in its order."""
-    if "medical_bills" in getattr(household, "_prefetched_objects_cache", {}):
+    household already (the file reads them for identification, `mark_all_bills_read`) are not read again: in the
+    household's area they are the ones `medical_bill_list` gives, taken in its order. Any other prefetch of the bills
+    (a filtered `Prefetch`, say) is not trusted: they are read."""
+    if getattr(household, ALL_BILLS_READ, False) and "medical_bills" in getattr(household, "_prefetched_objects_cache", {}):
         check_area(user, household.union.path, VIEW, "未找到该家庭档案")
         bills = sorted((b for b in household.medical_bills.all() if b.billed_on.year == year),
                        key=lambda b: (b.billed_on, b.pk))

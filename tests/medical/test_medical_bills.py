@@ -162,6 +162,35 @@ def test_the_year_adds_up_against_income(hardship, users):
     assert summary.share_of_income == Decimal("90.1")  # 32452.50 / 36000
 
 
+def test_the_year_takes_bills_read_with_the_household_only_when_all_were_read(hardship, users):
+    from django.db import connection
+    from django.db.models import Prefetch, prefetch_related_objects
+    from django.test.utils import CaptureQueriesContext
+
+    from bangfu.exchange.identification import read_for_identification
+    from bangfu.registry.models import Household
+
+    cw = users["caseworker_g1"]
+    today = clock.today()
+    medical_bill_record(actor=cw, household=hardship, member=people(hardship)["self"], data=bill_data())
+    medical_bill_record(actor=cw, household=hardship, member=people(hardship)["self"],
+                        data=bill_data(total="1000.00", in_scope="800.00"))
+    expected = selectors.medical_year(user=cw, household=hardship, year=today.year, as_of=today)
+    assert expected.total == Decimal("81000.00")
+    # a filtered prefetch of the bills (the large one only) is not the year's bills: they are read again
+    filtered = Household.objects.select_related("union").get(pk=hardship.pk)
+    prefetch_related_objects([filtered], Prefetch("medical_bills", queryset=MedicalBill.objects.filter(
+        total__gt=Decimal("5000"))))
+    assert selectors.medical_year(user=cw, household=filtered, year=today.year, as_of=today).total == expected.total
+    # the identification's read (every bill) is taken as it is: no query for the bills
+    read = Household.objects.select_related("union").get(pk=hardship.pk)
+    read_for_identification([read])
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.medical_year(user=cw, household=read, year=today.year, as_of=today)
+    assert not [q for q in queries.captured_queries if MedicalBill._meta.db_table in q["sql"]]
+    assert found.total == expected.total and found.family_share == expected.family_share
+
+
 def test_a_figure_an_administrator_confirms_is_used_and_no_longer_illustrative(hardship, users):
     import datetime
 
