@@ -45,7 +45,7 @@ def answers_jsonl(items: list[dict | str]) -> str:
     """
     encode = _ENCODER.encode
     strings: dict[str, str] = {}
-    numbers: dict[Decimal, str] = {}
+    numbers: dict[tuple, str] = {}
     heads: dict[tuple, str] = {}
     details_of: dict[int, str] = {}  # by identity: every answer of the batch, so every `details`, is alive
     parts: list[str] = []
@@ -76,9 +76,10 @@ def answers_jsonl(items: list[dict | str]) -> str:
             return "null"
         if type(x) is not Decimal:
             raise _Unusual
-        out = numbers.get(x)
+        key = x.as_tuple()  # exact: -0.00 equals 0.00 (and hashes alike) but is written -0.0
+        out = numbers.get(key)
         if out is None:
-            out = numbers[x] = encode(x)
+            out = numbers[key] = encode(x)
         return out
 
     def details(x: object) -> str:

@@ -31,6 +31,8 @@ def money(x: float) -> Decimal | None:
     found = _MONEY.get(x) if x else None  # 0.0 and -0.0 are one key but print apart: never cached
     if found is None:
         found = Decimal(repr(round(x, 6))).quantize(CENT, rounding=ROUND_HALF_UP)
+        if not found:  # -0.001 and -0.0 round to nought: the spec's amount is a figure, never "-0.00"
+            found = ZERO
         if x:
             if len(_MONEY) >= 1 << 14:
                 _MONEY.clear()

@@ -58,3 +58,19 @@ def test_true_is_not_written_as_the_1_it_equals() -> None:
     one["benefits"][0]["article"], true["benefits"][0]["article"] = 1, True
     assert answers_jsonl([one, true]) == f"{answer_json(one)}\n{answer_json(true)}\n"
     assert '"article": true' in answers_jsonl([one, true]).splitlines()[1]
+
+
+@pytest.mark.parametrize("first, second", [(Decimal("0.00"), Decimal("-0.00")), (Decimal("-0.00"), Decimal("0.00"))])
+def test_minus_nought_is_not_written_as_the_nought_it_equals(first, second) -> None:
+    one, other = _answer(), _answer()
+    one["benefits"][0]["amount"], other["benefits"][0]["amount"] = first, second
+    assert answers_jsonl([one, other]) == f"{answer_json(one)}\n{answer_json(other)}\n"
+
+
+@pytest.mark.parametrize("x", [-0.001, -0.0, -0.004999, 0.0, 0.001])
+def test_an_amount_that_rounds_to_nought_is_written_0_never_minus_0(x) -> None:
+    from bangfu.policy.explain import money
+
+    found = money(x)
+    assert found == 0 and not found.is_signed() and str(found) == "0.00"
+    assert answer_json({"amount": found}) == '{"amount": 0.0}'
