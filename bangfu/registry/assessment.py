@@ -11,8 +11,8 @@ from functools import lru_cache
 from itertools import islice
 
 import numpy as np
-from django.db.models import FloatField, TextField
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, F, TextField
+from django.db.models.functions import Cast, Round
 
 from bangfu.common.bounds import as_of_within
 from bangfu.common.errors import ValidationFailed
@@ -172,6 +172,9 @@ MEMBER_VALUES = ("household_id", "pk", "relation", "sex", "birth_date", "retirem
                  "resident_medical_insurance", "resident_pension_insurance", "serious_illness", "school_stage",
                  "school_year", "school_institution", "school_excellent", "business_kind", "business_registered_on",
                  "business_employees", "business_first_time", "business_premises", "business_other_rent_subsidy")
+# A record's amount as whole fen, computed by the database (numeric × 100 on PostgreSQL; SQLite keeps the column as
+# a double, whose × 100 is rounded back to the fen it holds): no Decimal per row, no float in Python.
+FEN = Cast(Round(F("amount") * 100), BigIntegerField())
 _REGION = re.compile(r"\d{6}")
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
 
@@ -255,10 +258,10 @@ def archive_chunk(rows: list[tuple], as_of: datetime.date, months: int, *, house
     sizes = np.bincount(owner, minlength=n).astype(np.int64)
     first, last = (m.astype("datetime64[D]").item() for m in window(as_of, months)[[0, -1]])
     records = [r for r in IncomeRecord.objects.filter(**within, month__gte=first, month__lte=last)
-               .order_by().values_list("household_id", "month", Cast("amount", FloatField())) if r[0] in index]
+               .order_by().values_list("household_id", "month", FEN) if r[0] in index]
     incomes = Incomes(np.array([index[r[0]] for r in records], np.int64),
                       _days([r[1] for r in records]).astype("datetime64[M]"),
-                      np.rint(np.array([r[2] for r in records], np.float64) * 100).astype(np.int64))
+                      np.array([r[2] for r in records], np.int64))
     summary = income_summary(incomes, sizes, as_of, months=INCOME_MONTHS)
     recorded, total = summary.months_recorded.tolist(), summary.total.tolist()
     monthly = [t / k / 100 if k else 0.0 for t, k in zip(total, recorded, strict=True)]
