@@ -45,25 +45,10 @@ def archived_households(*, user, union):
             .order_by("pk"))
 
 
-def answers(queryset, as_of: datetime.date, *, parameters=None, batch: int = BATCH):
-    """(household, answer or None) for every household of the queryset, a batch of the engine at a time; a file
-    the engine refuses (incomplete) is answered None, the others of its batch still assessed."""
-    parameters = parameters if parameters is not None else effective_parameters()
-    for household, found in answers_under(queryset, as_of, [parameters], batch=batch):
-        yield household, found[0]
-
-
 def chunks(queryset, batch: int = BATCH):
     rows = queryset.iterator(chunk_size=batch)
     while chunk := list(islice(rows, batch)):
         yield chunk
-
-
-def answers_under(queryset, as_of: datetime.date, parameter_sets: list, *, batch: int = BATCH):
-    """(household, [answer or None per parameter set]): each household's document built once and assessed under
-    every set of figures (a re-computation's before and after)."""
-    for chunk in chunks(queryset, batch):
-        yield from zip(chunk, chunk_answers(chunk, as_of, parameter_sets), strict=True)
 
 
 def chunk_answers(chunk: list, as_of: datetime.date, parameter_sets: list) -> list[list]:
@@ -82,12 +67,6 @@ class Side:
     def __init__(self, household: np.ndarray, key: np.ndarray, fen: np.ndarray, priced: np.ndarray, n: int):
         self.household, self.key, self.fen, self.priced = household, key, fen, priced
         self.cash = np.bincount(household, weights=fen, minlength=n).astype(np.int64)  # exact below 2**53 fen
-
-    def amounts(self, h: int, codes: list[str]) -> dict[tuple, Decimal]:
-        """(code, member pk or 0) → the yearly amount of household `h`, as `_amounts` reads its answer."""
-        at = np.flatnonzero(self.household == h)
-        return {(codes[k // MEMBERS], k % MEMBERS): yuan(f)
-                for k, f in zip(self.key[at].tolist(), self.fen[at].tolist(), strict=True)}
 
 
 MEMBERS = 1 << 40  # a key: the rule's position × MEMBERS + the member's pk (0 for a household's benefit)

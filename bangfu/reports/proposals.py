@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
-from django.db.models import prefetch_related_objects
 
 from bangfu.cases.parameters import months_parameter
 from bangfu.common.errors import ValidationFailed
@@ -17,28 +16,19 @@ from bangfu.medical.models import MedicalBill
 from bangfu.policy.rules import income
 from bangfu.registry import choices as c
 from bangfu.registry.assessment import INCOME_MONTHS
-from bangfu.registry.income import LinesByRegion, income_batch
+from bangfu.registry.income import LinesByRegion
 
 CATEGORY_CODES = {income.EXTREME: c.Category.EXTREME_HARDSHIP, income.HARDSHIP: c.Category.HARDSHIP,
                   income.NONE: c.Category.NONE, income.UNKNOWN: ""}
 UNSET = -1
 
 
-def counted(households: list, as_of: datetime.date) -> tuple[np.ndarray, np.ndarray]:
-    """Members counted and the year's rigid expenses (fen) of loaded households (`counted_by_id`)."""
-    ids = [h.pk for h in households]
-    return counted_by_id(ids, ids, np.array([len(h.active_members) for h in households], np.int64), as_of,
-                         loaded=households)
-
-
-def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime.date, *,
-                  loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime.date) -> tuple[np.ndarray, np.ndarray]:
     """Members counted and the year's rigid expenses (fen) of the households `ids` (`households`: their pks, a
     list or a subquery), as identification counts them; `sizes`: each household's active members, the count of
     those without medical bills or department facts. For the households with any, their members, facts and bills
     are read for all of them at once (the way identification reads many households,
-    `bangfu.cases.reviews.exit_suggestions`), onto the `loaded` instances when the caller has them; the others need
-    nothing."""
+    `bangfu.cases.reviews.exit_suggestions`); the others need nothing."""
     from bangfu.exchange.models import DepartmentFact
     from bangfu.registry.models import Household
 
@@ -48,12 +38,7 @@ def counted_by_id(households, ids: list[int], sizes: np.ndarray, as_of: datetime
     if special:
         at = {pk: i for i, pk in enumerate(ids)}
         lookups = ("members", "department_facts", "medical_bills__member")
-        if loaded is None:
-            found = list(Household.objects.filter(pk__in=special).prefetch_related(*lookups))
-        else:
-            found = [h for h in loaded if h.pk in special]
-            prefetch_related_objects(found, *lookups)
-        for household in found:
+        for household in Household.objects.filter(pk__in=special).prefetch_related(*lookups):
             size, expenses = as_identified(household, as_of)
             sizes[at[household.pk]], rigid[at[household.pk]] = size, income.fen(expenses)
     return sizes, rigid
@@ -65,37 +50,31 @@ def _lines(regions: list[str], lines: LinesByRegion) -> tuple[np.ndarray, np.nda
             np.array([UNSET if x.hardship is None else x.hardship for x in found], np.int64))
 
 
-def review_months(as_of: datetime.date, region: str) -> int:
-    """The exit review's months of income on `as_of` in `region` (0 where none is set)."""
-    try:
-        return months_parameter("exit_income_months", as_of, region)
-    except ValidationFailed:
-        return 0
-
-
-def proposals(households: list, as_of: datetime.date, parameter_sets: list, *, counts=None) -> list[list[tuple]]:
-    """`proposals_of` loaded households (incomes prefetched or read)."""
-    if not households:
-        return [[] for _ in parameter_sets]
-    sizes, rigid = counts if counts is not None else counted(households, as_of)
-    regions = [h.region_code for h in households]
-    n = review_months(as_of, regions[0])  # one window for the chunk: as set for its first household's region
-    batch = income_batch(households, as_of, max(INCOME_MONTHS, n))
-    return proposals_of(regions, [h.verified_category for h in households], batch.incomes, sizes, rigid, as_of, n,
-                        [LinesByRegion(as_of, p) for p in parameter_sets])
+def review_months(as_of: datetime.date, regions: list[str]) -> np.ndarray:
+    """Per household, the exit review's months of income on `as_of` in its region (0 where none is set): each
+    distinct region's parameter read once."""
+    months = {}
+    for region in set(regions):
+        try:
+            months[region] = months_parameter("exit_income_months", as_of, region)
+        except ValidationFailed:
+            months[region] = 0
+    return np.array([months[r] for r in regions], np.int64)
 
 
 def proposals_of(regions: list[str], categories: list[str], incomes, sizes: np.ndarray, rigid: np.ndarray,
-                 as_of: datetime.date, n: int, lines: list[LinesByRegion]) -> list[list[tuple]]:
+                 as_of: datetime.date, n: np.ndarray, lines: list[LinesByRegion]) -> list[list[tuple]]:
     """Per set of lines (`LinesByRegion` of each set of figures on `as_of`), per household: (proposed category or
     "" when it cannot be said, exit suggested).
 
     The proposal compares the per-capita income after rigid expenses with the lines (income only: the accident
-    rule leans on the same rigid expenses whatever the standard); the exit is due when every one of the review's
-    `n` months is at or above the household's own line. Both take the lines in force on `as_of` (the exit too, for
+    rule leans on the same rigid expenses whatever the standard); the exit is due when every one of the household's
+    review's months (`n`, per household: `review_months` of its region) is at or above its own line. Both take the lines in force on `as_of` (the exit too, for
     every month of the review: the question is whether the household still leaves once the new line applies; with
     each month's own line a standard from `as_of` could never move it). `incomes`: the records of the
     max(12, n) months before as_of's month."""
+    n = np.asarray(n, np.int64)
+    longest = int(n.max()) if len(n) else 0
     if not regions:
         return [[] for _ in lines]
     summary = income.income_summary(incomes, sizes, as_of, months=INCOME_MONTHS, rigid=rigid)
@@ -106,9 +85,10 @@ def proposals_of(regions: list[str], categories: list[str], incomes, sizes: np.n
         complete = (extreme >= 0) & (hardship >= 0)
         category = income.category_by_income(summary.per_capita, summary.known & complete, extreme, hardship)
         exit_due = np.zeros(len(regions), bool)
-        if n:
+        if longest:
             exit_line = np.where(complete, income.own_line(own, extreme, hardship), 2**62)
-            months = income.months_against_line(incomes, sizes, as_of, n, exit_line, rigid=rigid)
-            exit_due = months.at_or_above.all(axis=1)
+            months = income.months_against_line(incomes, sizes, as_of, longest, exit_line, rigid=rigid)
+            reviewed = np.arange(longest)[None, :] >= (longest - n)[:, None]  # each household's last n months
+            exit_due = (n > 0) & (months.at_or_above | ~reviewed).all(axis=1)
         out.append([(CATEGORY_CODES[int(k)], bool(e)) for k, e in zip(category, exit_due, strict=True)])
     return out

@@ -18,6 +18,7 @@ from bangfu.cases.workflow import ARCHIVED_STATES
 from bangfu.common import clock
 from bangfu.common.bulk import blank_factory, fast_insert
 from bangfu.policy.rules import RULES
+from bangfu.policy.rules.income import yuan
 from bangfu.registry.assessment import INCOME_MONTHS, archive_chunk, archive_rows
 from bangfu.registry.income import LinesByRegion
 from bangfu.registry.models import Household, Member
@@ -30,41 +31,6 @@ from .proposals import counted_by_id, proposals_of, review_months
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
-
-
-def _cash(amounts: dict) -> Decimal:
-    """Every benefit's yearly amount added up: cash and subsidies (`total_cash`) and the sums a benefit leaves to
-    another body (Article 2's gap to the 低保 line), which is what a new 低保 standard moves."""
-    return sum(amounts.values(), ZERO)
-
-
-def _amounts(answer) -> dict[tuple, Decimal]:
-    """(code, member) → the yearly amount (the engine's Decimal; 0 where it sets none)."""
-    if answer is None:
-        return {}
-    return {(b["code"], b["member"]): b["amount"] if isinstance(b["amount"], Decimal) else Decimal(str(b["amount"] or 0))
-            for b in answer["benefits"]}
-
-
-def classify(old: dict, new: dict) -> tuple[str | None, list, list]:
-    """The change of one household from its amounts before and after (`_amounts`): (kind or None when nothing
-    changed, codes gained, codes lost)."""
-    if old == new:
-        return None, [], []
-    gained = sorted({code for code, _m in new.keys() - old.keys()})
-    lost = sorted({code for code, _m in old.keys() - new.keys()})
-    cash_before, cash_after = _cash(old), _cash(new)
-    if gained and lost:
-        return ChangeKind.CHANGED, gained, lost
-    if gained:
-        return ChangeKind.GAINED, gained, lost
-    if lost:
-        return ChangeKind.LOST, gained, lost
-    if cash_after > cash_before:
-        return ChangeKind.UP, gained, lost
-    if cash_after < cash_before:
-        return ChangeKind.DOWN, gained, lost
-    return None, gained, lost
 
 
 def parameters_around(request: StandardRequest):
@@ -81,11 +47,6 @@ def scope(area_path: str, *, base=None):
     return ((Household.objects if base is None else base).filter(union__path__startswith=area_path, status__in=ARCHIVED_STATES)
             .select_related("union").prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
                                                       "incomes").order_by("pk"))
-
-
-def _yuan(fen: int) -> Decimal:
-    """Whole fen as Decimal yuan with two places (as the engine's amounts, `explain.money`, read)."""
-    return Decimal(fen).scaleb(-2)
 
 
 @dataclass
@@ -126,7 +87,7 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
     by kind, yearly cost change by benefit and union. The households are read as columns (no model instances),
     assessed by the engine's arrays under both sets of figures without explanations (a household the format might
     refuse goes through its document, as its own answer does) and compared entry by entry as arrays: the figures
-    of `classify` and of the summary, exact in fen."""
+    of each household's change and of the summary, exact in fen."""
     sides_parameters = [before_parameters, after_parameters]
     lines = [LinesByRegion(as_of, p) for p in sides_parameters]
     changes, by_union = [], defaultdict(lambda: ZERO)
@@ -134,14 +95,14 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
     counts, total = dict.fromkeys(ChangeKind.values, 0), [0, 0]
     incomes, moved = [], {"proposals": 0, "exits": 0}
     for rows, households in archive_rows(queryset, batch):
-        n = review_months(as_of, rows[0][3])  # one window for the chunk: as set for its first household's region
-        chunk = archive_chunk(rows, as_of, max(INCOME_MONTHS, n), households=households)
+        n = review_months(as_of, [r[3] for r in rows])  # per household, as set for its region
+        chunk = archive_chunk(rows, as_of, max(INCOME_MONTHS, int(n.max())), households=households)
         before, after = chunk_sides(chunk, as_of, sides_parameters)
         sizes, rigid = counted_by_id(households, chunk.ids, chunk.sizes, as_of)
         old_s, new_s = proposals_of(chunk.regions, chunk.categories, chunk.incomes, sizes, rigid, as_of, n, lines)
         total[0] += int(before.cash.sum())
         total[1] += int(after.cash.sum())
-        incomes += zip(chunk.per_capita, map(_yuan, before.cash.tolist()), map(_yuan, after.cash.tolist()),
+        incomes += zip(chunk.per_capita, map(yuan, before.cash.tolist()), map(yuan, after.cash.tolist()),
                        strict=True)
         proposal_moved = np.array([o[0] != w[0] for o, w in zip(old_s, new_s, strict=True)], bool)
         exit_moved = np.array([o[1] != w[1] for o, w in zip(old_s, new_s, strict=True)], bool)
@@ -152,7 +113,7 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
         gained = np.bincount(e.household[e.in_after & ~e.in_before], minlength=size) > 0
         lost = np.bincount(e.household[e.in_before & ~e.in_after], minlength=size) > 0
         up, down = after.cash > before.cash, after.cash < before.cash
-        listed = gained | lost | up | down | proposal_moved | exit_moved  # `classify`'s kind, or a moved proposal
+        listed = gained | lost | up | down | proposal_moved | exit_moved  # a kind of change, or a moved proposal
         delta = e.after - e.before
         counted = listed[e.household] & (delta != 0)
         np.add.at(by_rule, e.rule[counted], delta[counted])
@@ -167,14 +128,14 @@ def difference(queryset, as_of, before_parameters, after_parameters, *, batch: i
                     else ChangeKind.LOST if lost[h] else ChangeKind.UP if up[h] else ChangeKind.DOWN if down[h]
                     else ChangeKind.REVIEW)
             counts[kind] += 1
-            cash_before, cash_after = _yuan(int(before.cash[h])), _yuan(int(after.cash[h]))
+            cash_before, cash_after = yuan(int(before.cash[h])), yuan(int(after.cash[h]))
             by_union[chunk.union_names[h]] += cash_after - cash_before
             changes.append({"household_id": chunk.ids[h], "union_id": chunk.union_ids[h], "kind": kind,
                             "cash_before": cash_before, "cash_after": cash_after, "gained": gained_codes,
                             "lost": lost_codes, "proposal_before": old_s[h][0], "proposal_after": new_s[h][0],
                             "exit_before": old_s[h][1], "exit_after": new_s[h][1]})
-    cost_before, cost_after = _yuan(total[0]), _yuan(total[1])
-    by_code = {CODES[r]: str(_yuan(int(by_rule[r]))) for r in np.flatnonzero(moved_rule).tolist()}
+    cost_before, cost_after = yuan(total[0]), yuan(total[1])
+    by_code = {CODES[r]: str(yuan(int(by_rule[r]))) for r in np.flatnonzero(moved_rule).tolist()}
     summary = {"households": len(incomes), "changed": len(changes), "counts": counts,
                "proposals_changed": moved["proposals"], "exits_changed": moved["exits"],
                "cost_before": str(cost_before), "cost_after": str(cost_after), "cost_change": str(cost_after - cost_before),

@@ -1,5 +1,5 @@
 """The entitlements report on the archive's columns (the engine's arrays, no explanations) gives exactly what it gave
-through each household's document: the reference below is the report as it was (`answers`, per document), kept here
+through each household's document: the reference below is the report as it was (each document answered), kept here
 to compare with: every figure to the fen and its Decimal's places, the counts, the order of the benefits, the areas.
 The varied households of the re-computation's equivalence test: both categories, members of every age, students,
 disabled members, businesses, no income records, 低保 households, two cities, and files the format refuses
@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def reference(*, user, union, as_of, batch=2000) -> dict:
     """The report as it was: each archived household's document built from the loaded instance and answered."""
-    from bangfu.reports.entitlements import answers, archived_households
+    from bangfu.reports.entitlements import archived_households, chunk_answers, chunks
     from bangfu.reports.selectors import _areas, _child_path
+    from bangfu.standards.selectors import effective_parameters
 
     def _money(value) -> Decimal:
         return Decimal(str(value)).quantize(Decimal("0.01"))
@@ -32,7 +33,10 @@ def reference(*, user, union, as_of, batch=2000) -> dict:
     codes: dict[str, dict] = {}
     area_sums = {area.path: {"households": 0, "cash": Decimal(0)} for area in areas}
     incomplete = 0
-    for household, answer in answers(archived_households(user=user, union=union), as_of, batch=batch):
+    parameters = effective_parameters()
+    every = ((household, found[0]) for chunk in chunks(archived_households(user=user, union=union), batch)
+             for household, found in zip(chunk, chunk_answers(chunk, as_of, [parameters]), strict=True))
+    for household, answer in every:
         if answer is None:
             incomplete += 1
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ def test_rigid_expenses_as_identification_counts_them_in_a_few_queries(make_hous
     from bangfu.exchange.identification import as_identified
     from bangfu.medical.models import MedicalBill
     from bangfu.registry.models import Household
-    from bangfu.reports.proposals import counted
+    from bangfu.reports.proposals import counted_by_id
     from bangfu.reports.recompute import scope
 
     as_of = datetime.date(2025, 11, 1)
@@ -30,9 +31,10 @@ def test_rigid_expenses_as_identification_counts_them_in_a_few_queries(make_hous
                                    hospital="江苏省人民医院", hospital_level="tertiary", scheme="resident",
                                    total=Decimal("30000.00"), in_scope=Decimal("25000.00"))
     households = list(scope(sick[0].union.path).filter(pk__in=[h.pk for h in [*sick, plain]]))
-    with django_assert_max_num_queries(10):  # bills and facts by household; members, facts, bills and their members
-        # of those with any; the standards (version, values): none per household
-        sizes, rigid = counted(households, as_of)
+    with django_assert_max_num_queries(11):  # bills and facts by household; those with any, their members, facts,
+        # bills and their members; the standards (version, values): none per household
+        ids = [h.pk for h in households]
+        sizes, rigid = counted_by_id(ids, ids, np.array([len(h.active_members) for h in households]), as_of)
     expected = {h.pk: as_identified(Household.objects.get(pk=h.pk), as_of) for h in [*sick, plain]}
     for household, size, fen in zip(households, sizes, rigid, strict=True):
         members, expenses = expected[household.pk]

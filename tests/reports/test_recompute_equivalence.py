@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,12 +25,82 @@ STAGES = [x for x in s.STAGES if x]
 KINDS = [x for x in s.BUSINESS_KINDS if x]
 
 
+ZERO = Decimal("0.00")
+
+
+def _cash(amounts: dict) -> Decimal:
+    """Every benefit's yearly amount added up: cash and subsidies (`total_cash`) and the sums a benefit leaves to
+    another body (Article 2's gap to the 低保 line), which is what a new 低保 standard moves."""
+    return sum(amounts.values(), ZERO)
+
+
+def _amounts(answer) -> dict[tuple, Decimal]:
+    """(code, member) → the yearly amount (the engine's Decimal; 0 where it sets none)."""
+    if answer is None:
+        return {}
+    return {(b["code"], b["member"]): b["amount"] if isinstance(b["amount"], Decimal) else Decimal(str(b["amount"] or 0))
+            for b in answer["benefits"]}
+
+
+def classify(old: dict, new: dict) -> tuple[str | None, list, list]:
+    """The change of one household from its amounts before and after (`_amounts`): (kind or None when nothing
+    changed, codes gained, codes lost)."""
+    from bangfu.reports.models import ChangeKind
+
+    if old == new:
+        return None, [], []
+    gained = sorted({code for code, _m in new.keys() - old.keys()})
+    lost = sorted({code for code, _m in old.keys() - new.keys()})
+    cash_before, cash_after = _cash(old), _cash(new)
+    if gained and lost:
+        return ChangeKind.CHANGED, gained, lost
+    if gained:
+        return ChangeKind.GAINED, gained, lost
+    if lost:
+        return ChangeKind.LOST, gained, lost
+    if cash_after > cash_before:
+        return ChangeKind.UP, gained, lost
+    if cash_after < cash_before:
+        return ChangeKind.DOWN, gained, lost
+    return None, gained, lost
+
+
+def side_amounts(side, h: int) -> dict[tuple, Decimal]:
+    """(code, member pk or 0) → the yearly amount of household `h` of a chunk's `Side`, as `_amounts` reads its
+    answer."""
+    from bangfu.policy.rules.income import yuan
+    from bangfu.reports.entitlements import CODES, MEMBERS
+
+    at = np.flatnonzero(side.household == h)
+    return {(CODES[k // MEMBERS], k % MEMBERS): yuan(f)
+            for k, f in zip(side.key[at].tolist(), side.fen[at].tolist(), strict=True)}
+
+
+def proposals(households: list, as_of, parameter_sets: list) -> list[list[tuple]]:
+    """`proposals_of` loaded households (incomes prefetched), counted as identification counts each one
+    (`as_identified`), each household's exit review over its own region's months."""
+    from bangfu.exchange.identification import as_identified
+    from bangfu.policy.rules.income import fen
+    from bangfu.registry.assessment import INCOME_MONTHS
+    from bangfu.registry.income import LinesByRegion, income_batch
+    from bangfu.registry.models import Household
+    from bangfu.reports.proposals import proposals_of, review_months
+
+    counted = [as_identified(Household.objects.get(pk=h.pk), as_of) for h in households]
+    sizes = np.array([k for k, _ in counted], np.int64)
+    rigid = np.array([fen(e) for _, e in counted], np.int64)
+    regions = [h.region_code for h in households]
+    n = review_months(as_of, regions)
+    batch = income_batch(households, as_of, max(INCOME_MONTHS, int(n.max())))
+    return proposals_of(regions, [h.verified_category for h in households], batch.incomes, sizes, rigid, as_of, n,
+                        [LinesByRegion(as_of, p) for p in parameter_sets])
+
+
 def reference(queryset, as_of, before_parameters, after_parameters, batch=2000):
     """The re-computation as it was: each household's document built from the loaded instance and answered."""
     from bangfu.reports.entitlements import chunk_answers, chunks
     from bangfu.reports.models import ChangeKind
-    from bangfu.reports.proposals import proposals
-    from bangfu.reports.recompute import ZERO, _amounts, _cash, classify, deciles
+    from bangfu.reports.recompute import deciles
 
     changes, by_code, by_union = [], defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts, total = dict.fromkeys(ChangeKind.values, 0), [ZERO, ZERO]
@@ -185,8 +256,8 @@ ODD = ("no_self", "school_without_institution", "group_of_other_sex", "school_ye
 
 def test_the_columns_answer_as_each_households_document(orgs, django_assert_max_num_queries):
     from bangfu.registry.assessment import archive_chunk, archive_rows
-    from bangfu.reports.entitlements import CODES, chunk_answers, chunk_sides
-    from bangfu.reports.recompute import _amounts, scope
+    from bangfu.reports.entitlements import chunk_answers, chunk_sides
+    from bangfu.reports.recompute import scope
 
     rng, serial, odd = random.Random(20261201), [0], set()
     for i in range(90):
@@ -207,8 +278,8 @@ def test_the_columns_answer_as_each_households_document(orgs, django_assert_max_
     assert chunk.per_capita == [h.per_capita_income for h in households]
     for k, side in enumerate(chunk_sides(chunk, AS_OF, [before, after])):
         for h, found in enumerate(answers):
-            assert side.amounts(h, CODES) == {(code, int(m[1:]) if m else 0): v
-                                               for (code, m), v in _amounts(found[k]).items()}
+            assert side_amounts(side, h) == {(code, int(m[1:]) if m else 0): v
+                                         for (code, m), v in _amounts(found[k]).items()}
     _compare(orgs, batch=16)  # chunks of 16: boundaries, and chunks whose every household is odd or none is
     _compare(orgs, batch=2000)
 
@@ -231,3 +302,36 @@ def test_any_archive_recomputes_as_its_documents(orgs, seed, size, odd):
             raise Rollback
     except Rollback:
         pass
+
+
+def test_each_households_exit_review_takes_its_own_regions_months_wherever_the_chunk_starts(orgs, users):
+    """无锡 reviews 12 months, 南京 6: a 南京 household with the last 6 months just above its line leaves before the
+    new standard and not after, whether or not a 无锡 household heads its chunk."""
+    from bangfu.registry.income import lines_on
+    from bangfu.reports.recompute import difference, scope
+    from bangfu.standards.models import StandardValue, Status
+
+    StandardValue.objects.create(parameter="sync.review.exit_income_months", region_code="320200",
+                                 start=datetime.date(2019, 1, 10), status=Status.CONFIRMED, value=12, document="测试",
+                                 created_by=users["admin_province"])
+    rng, serial = random.Random(7), [0]
+    before, after = _figures(1000)
+    created = []
+    for union in ("g4", "g1"):  # the 无锡 household first: it heads the chunk
+        spec = _household_spec(rng)
+        spec.update(union=union, status="archived", category="hardship", dibao=False, dibao_edge=False, causes=[],
+                    members=[_member(rng, "self", 40)], months=0, bill=False)
+        created.append(_create(spec, orgs, serial))
+    nanjing = created[1]
+    line = lines_on(AS_OF, nanjing.region_code, before).hardship  # fen a month per member
+    month = datetime.date(AS_OF.year, AS_OF.month, 1)
+    for _ in range(6):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        nanjing.incomes.create(month=month, source="wages", amount=Decimal(line + 100) / 100)
+    assert lines_on(AS_OF, nanjing.region_code, after).hardship > line + 100
+    one_by_one = difference(scope(orgs["province"].path), AS_OF, before, after, batch=1)
+    together = difference(scope(orgs["province"].path), AS_OF, before, after, batch=2000)
+    assert [(c["household_id"], c["exit_before"], c["exit_after"]) for c in one_by_one[0]
+            if c["household_id"] == nanjing.pk] == [(nanjing.pk, True, False)]
+    assert together == one_by_one
+    assert together == reference(scope(orgs["province"].path), AS_OF, before, after)
