@@ -88,30 +88,30 @@ def _income(amount: str):
 CASES = {
     ("Household", "region", "pattern"): [_household(region_code="32010"), _household(region_code="32010a")],
     ("Household", "region", "_region_in_use"): [_household(region_code="329999")],
-    ("Household", "category", "enum"): [_household(verified_category="not_a_category")],
+    ("Household", "category", "enum"): [_household(verified_category="bogus")],
     ("Household", "monthly_income", "ge"): [_income("-0.01")],
     ("Household", "monthly_income", "le"): [_income("100000000.01")],
-    ("Household", "hardship_causes", "enum"): [_household(hardship_causes=["not_a_cause"]),
+    ("Household", "hardship_causes", "enum"): [_household(hardship_causes=["bogus"]),
                                                _household(hardship_causes="illness")],
     ("Household", "members", "min_length"): [lambda h: h.members.update(removed=True), lambda h: h.members.all().delete()],
-    ("Member", "relation", "enum"): [_member(relation="not_a_relation"), _child(relation="not_a_relation")],
-    ("Member", "sex", "enum"): [_member(sex="not_a_sex")],
+    ("Member", "relation", "enum"): [_member(relation="bogus"), _child(relation="bogus")],
+    ("Member", "sex", "enum"): [_member(sex="bogus")],
     ("Member", "birth_date", "_between.<locals>.check"): [_member(birth_date=datetime.date(1899, 12, 31))],
-    ("Member", "retirement_group", "enum"): [_member(retirement_group="not_a_group")],
+    ("Member", "retirement_group", "enum"): [_member(retirement_group="bogus")],
     ("Member", "retirement_group", "_group_fits_sex"): [_member(sex="male", retirement_group="female_50"),
                                                         _member(sex="female", retirement_group="male")],
-    ("Member", "employment", "enum"): [_member(employment="not_an_employment")],
-    ("Member", "work_ability", "enum"): [_member(work_ability="not_an_ability")],
+    ("Member", "employment", "enum"): [_member(employment="bogus")],
+    ("Member", "work_ability", "enum"): [_member(work_ability="bogus")],
     ("Member", "disability_grade", "ge"): [_member(disability_grade=0)],
     ("Member", "disability_grade", "le"): [_member(disability_grade=5)],
-    ("School", "stage", "enum"): [_child(school_stage="not_a_stage")],
+    ("School", "stage", "enum"): [_child(school_stage="bogus")],
     ("School", "year", "ge"): [_child(school_year=0)],
     ("School", "year", "le"): [_child(school_year=11)],
-    ("School", "institution", "enum"): [_child(school_institution="not_an_institution"), _child(school_institution="")],
-    ("Business", "kind", "enum"): [_member(business_kind="not_a_kind")],
+    ("School", "institution", "enum"): [_child(school_institution="bogus"), _child(school_institution="")],
+    ("Business", "kind", "enum"): [_member(business_kind="bogus")],
     ("Business", "employees", "ge"): [_member(business_employees=-1)],
     ("Business", "employees", "le"): [_member(business_employees=1_000_001)],
-    ("Business", "premises", "enum"): [_member(business_premises="not_premises")],
+    ("Business", "premises", "enum"): [_member(business_premises="bogus")],
     # schema._check_members: exactly one self
     ("Household", "members", "one self"): [lambda h: h.members.update(relation="spouse"),
                                            lambda h: h.members.update(relation="self")],
@@ -164,12 +164,12 @@ def test_the_unbroken_household_is_taken_and_its_income_read_in_exact_fen(househ
 @pytest.mark.parametrize("rule, k", [(rule, k) for rule, cases in CASES.items() for k in range(len(cases))],
                          ids=lambda x: "-".join(x) if isinstance(x, tuple) else str(x))
 def test_a_household_breaking_one_rule_is_left_to_its_document_exactly_when_the_format_refuses_it(household, rule, k):
-    from django.db import IntegrityError, transaction
+    from django.db import DataError, IntegrityError, transaction
 
     try:
         with transaction.atomic():
             CASES[rule][k](household)
-    except IntegrityError:
+    except (IntegrityError, DataError):
         pytest.skip("the database itself refuses it: the archive cannot hold it")
     columns, document, _chunk = _both(household.pk)
     assert not document, "the case should break the format's rule"
