@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_recompute_equivalence import AS_OF, ODD, _create, _household_spec
+from test_recompute_equivalence import AS_OF, ODD, _create, _household_spec, random_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -108,17 +108,5 @@ def test_the_report_on_columns_equals_the_report_per_document(orgs, users, djang
                                                                  HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(0, 10), odd=st.sampled_from(("", *ODD)))
 def test_any_archive_reports_as_its_documents(orgs, users, seed, size, odd):
-    from django.db import transaction
-
-    class Rollback(Exception):
-        pass
-
-    rng, serial = random.Random(seed), [0]
-    try:
-        with transaction.atomic():
-            for i in range(size):
-                _create(_household_spec(rng, odd if i == 0 else ""), orgs, serial)
-            _compare(users["admin_province"], orgs["province"], batch=4)
-            raise Rollback
-    except Rollback:
-        pass
+    with random_archive(orgs, seed, size, odd):
+        _compare(users["admin_province"], orgs["province"], batch=4)

@@ -6,6 +6,7 @@ two cities, and files the format refuses (answered None, through their documents
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 from collections import defaultdict
@@ -288,19 +289,27 @@ def test_the_columns_answer_as_each_households_document(orgs, django_assert_max_
                                                                  HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), odd=st.sampled_from(("", *ODD)))
 def test_any_archive_recomputes_as_its_documents(orgs, seed, size, odd):
-    from django.db import transaction
+    with random_archive(orgs, seed, size, odd):
+        _compare(orgs, batch=5, changes_expected=False)
 
-    class Rollback(Exception):
-        pass
+
+class _Rollback(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def random_archive(orgs, seed: int, size: int, odd: str):
+    """`size` random households (the first of the `odd` kind) for one hypothesis example, rolled back after it."""
+    from django.db import transaction
 
     rng, serial = random.Random(seed), [0]
     try:
         with transaction.atomic():
             for i in range(size):
                 _create(_household_spec(rng, odd if i == 0 else ""), orgs, serial)
-            _compare(orgs, batch=5, changes_expected=False)
-            raise Rollback
-    except Rollback:
+            yield
+            raise _Rollback
+    except _Rollback:
         pass
 
 

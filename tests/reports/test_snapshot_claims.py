@@ -4,9 +4,8 @@ connections on PostgreSQL, released together behind a barrier."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from concurrency import at_once as run_at_once
 from django.db import connection
 
 from bangfu.common import clock
@@ -21,27 +20,8 @@ CALLERS = 2
 
 
 def at_once(call) -> list:
-    """`call()` in CALLERS threads released together; each thread has (and closes) its own connection."""
-    barrier, errors, results = threading.Barrier(CALLERS), [], []
-
-    def target():
-        from django.db import connection as own
-
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=target) for _ in range(CALLERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    return results
+    """`call()` in CALLERS threads released together (`concurrency.at_once`)."""
+    return run_at_once(lambda _i: call(), CALLERS)
 
 
 @pytest.mark.parametrize("rounds", [5])
