@@ -308,7 +308,9 @@ class Ctx:
         """`working_age` computed once per distinct (day, retirement group, birth date) of the batch and looked
         up for each member; None where that would not pay (a small batch, more such triples than `most`,
         by default the batch's members, unless an earlier batch on these days made the table; figures that
-        differ between regions)."""
+        differ between regions). On one day, where working age is one run of birth dates in each group (the
+        table says so: those born earlier are past retirement, those born later not yet 16), each member's
+        birth date is compared with their group's run instead: a gather over an int64 index cost more."""
         pop, n = self.pop, self.pop.n_persons
         if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
             return None
@@ -334,6 +336,11 @@ class Ctx:
             born = np.tile(np.arange(lo, hi, dtype=np.int64), days * groups).view("datetime64[D]")
             table = self._scalars["working_age", lo, hi] = _working_age(
                 self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
+        ranges = self._scalars.get(("working_age_ranges", lo, hi))
+        if ranges is None:
+            ranges = self._scalars["working_age_ranges", lo, hi] = _ranges(table.reshape(days * groups, span), lo)
+        if days == 1 and ranges is not False:
+            return _born_within(pop.group, birth, ranges)
         if groups > 1:  # group * span + birth - lo, widened as it is multiplied: no int64 copy of the group
             index = np.multiply(pop.group, span, dtype=np.int64)
             index += birth
@@ -348,6 +355,28 @@ class Ctx:
 WORKING_AGE_TABLE_MIN = 4096  # members; fewer: computed member by member
 _BLOCK = 4096  # days
 _BY_GROUP = ("retirement_age", "reform_first_cohort", "reform_months_per_step", "reform_max_months")
+
+
+def _ranges(table: np.ndarray, first: int) -> np.ndarray | bool:
+    """For each row of `table` (bool, a column per day from `first`), the days [from, to) where it holds, when
+    it holds on one run of days (to == from where on none); False if any row holds on more than one."""
+    out = np.zeros((len(table), 2), np.int64)
+    for i, row in enumerate(table):
+        held = np.flatnonzero(row)
+        if len(held) and held[-1] - held[0] + 1 != len(held):
+            return False
+        if len(held):
+            out[i] = first + held[0], first + held[-1] + 1
+    return out
+
+
+def _born_within(group: np.ndarray, birth: np.ndarray, ranges: np.ndarray) -> np.ndarray:
+    """Members whose birth day (days since 1970) is within their retirement group's range [from, to)."""
+    out = np.zeros(len(birth), bool)
+    for g, (start, stop) in enumerate(ranges.tolist()):
+        if start < stop:
+            out |= (group == g) & (birth >= start) & (birth < stop)
+    return out
 
 
 def _working_age(as_of: np.ndarray, birth: np.ndarray, by_group: Callable[[str], Array], minimum: Array) -> np.ndarray:
