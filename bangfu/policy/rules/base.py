@@ -96,16 +96,28 @@ def wan(yuan: object) -> str:
 
 def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
     """`np.where(mask, a, b)` (mask: bool), cheaper for two scalars: the one both are; for flags the mask or
-    its negation; for two figures a table of both read at the mask's bytes (a gather, where `np.where`
-    chooses element by element)."""
+    its negation; for two figures `_select`."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
         if type(a) is type(b) and a == b:
             return a
         if isinstance(a, bool) and isinstance(b, bool):
             return mask.copy() if a else ~mask
         if type(a) is float and type(b) is float:
-            return np.array([b, a]).take(mask.view(np.uint8))
+            return _select(mask, a, b)
     return np.where(mask, a, b)
+
+
+def _select(mask: np.ndarray, a: float, b: float) -> np.ndarray:
+    """`np.where(mask, a, b)` for two floats, bit for bit (NaN too): b's bits, with those in which a differs
+    flipped where the mask, widened to a word of ones, holds. Four passes of whole words without a branch:
+    `np.where` branches on each row and a table read at the mask's bytes first widened them to an index,
+    each several times as long over a random mask."""
+    a_bits, b_bits = (int(np.float64(x).view(np.int64)) for x in (a, b))
+    out = mask.view(np.uint8).astype(np.int64)
+    np.negative(out, out=out)
+    out &= a_bits ^ b_bits
+    out ^= b_bits
+    return out.view(np.float64)
 
 
 def rows_of(values: Array, rows: np.ndarray) -> Array:
@@ -127,7 +139,7 @@ class Ctx:
         self.pop = population
         self.parameters = parameters
         as_of = population.as_of
-        if len(as_of) == 1 or len(as_of) and (as_of == as_of[0]).all():
+        if len(as_of) == 1 or len(as_of) and (as_of.view(np.int64) == as_of.view(np.int64)[0]).all():  # as days
             self.days, self._day = as_of[:1], np.zeros(len(as_of), np.intp)
         else:
             self.days, self._day = np.unique(as_of, return_inverse=True)
