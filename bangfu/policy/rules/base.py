@@ -244,10 +244,11 @@ class Ctx:
 
     def any_member(self, members: np.ndarray) -> np.ndarray:
         """Per household: whether any of its members is among `members` (a mask over them)."""
-        out = np.zeros(self.pop.n_households, bool)
-        # Positions first: selecting `hh` by a mask of about one member in two costs thrice as much.
-        out[self.pop.hh.take(np.flatnonzero(members))] = True
-        return out
+        out = np.zeros(self.pop.n_households, np.uint8)
+        # The greatest of its members' bytes: `maximum.at` runs without a branch per member, where finding the
+        # members' positions first (a selection) cost twice as much over a mask of about one member in two.
+        np.maximum.at(out, self.pop.hh, members.view(np.uint8))
+        return out.view(bool)
 
     def has_cause(self, *causes: str) -> np.ndarray:
         bits = sum(1 << s.CAUSES.index(c) for c in causes)
