@@ -17,7 +17,7 @@ from bangfu.policy.arrow import parquet_batches, parquet_rows, population_from_a
 from bangfu.policy.engine import GATE, Evaluation, evaluate
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
-from bangfu.policy.rules import RULES, Rule
+from bangfu.policy.rules import RULES, Choice, Rule
 from bangfu.policy.schema import InputError
 from bangfu.policy.table import Population
 from bangfu.policy.tally import cents, count_by_city, fen_by_city, two_figures  # noqa: F401 (cents: read from here too)
@@ -29,7 +29,8 @@ BAD_INPUT = 2
 
 @cache
 def cities() -> tuple[tuple[str, ...], np.ndarray]:
-    """City codes in order, and for each region index the position of its city among them."""
+    """City codes in order, and for each region index the position of its city among them (in the narrowest
+    integer: a byte for a province's cities, so that the rows' cities are compared and gathered a byte each)."""
     codes = tuple(sorted({r.city_code for r in all_regions()}))
     position = {c: i for i, c in enumerate(codes)}
     return codes, np.array([position[r.city_code] for r in all_regions()], np.intp)
@@ -75,6 +76,13 @@ class Totals:
         return out
 
 
+def _two_figures(amount) -> tuple[float, float, np.ndarray] | None:
+    """`two_figures` of an amount: a Choice's own figures and mask; an array's found in it (None: a scalar)."""
+    if isinstance(amount, Choice):
+        return amount.a, amount.b, amount.mask
+    return two_figures(amount) if np.ndim(amount) else None
+
+
 def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
@@ -98,8 +106,7 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
             found = slot[entity][key] = len(masks[entity])
             masks[entity].append(result.entitled)
         where.append((entity, found))
-        amount = result.outcome.amount
-        if result.rule.kind in PAID and np.ndim(amount) and (figures := two_figures(amount)) is not None:
+        if result.rule.kind in PAID and (figures := _two_figures(result.outcome.amount)) is not None:
             # Rows held at the first figure are counted with the masks; the others are the rest.
             two[i] = (*figures[:2], len(masks[entity]))
             masks[entity].append(result.entitled & figures[2])

@@ -37,7 +37,7 @@ class Outcome:
 
     `conditions` are (mask, reason): the row is entitled when every mask holds, and the reason of
     the first that fails is why not (a str.format template over the row's details).
-    `amount` is yuan per year (NaN: null; None: null everywhere). A `details` value is an array, a
+    `amount` is yuan per year (NaN: null; None: null everywhere): an array, a scalar or a `Choice`. A `details` value is an array, a
     scalar, or a function of the rows shown that gives their values. `listed` marks the rows for
     which a refusal is worth reporting in `not_eligible` (None: all rows). `facts` are figures that
     reasons may name but that are no part of `details`. `sources` names, for a placeholder of the
@@ -96,15 +96,53 @@ def wan(yuan: object) -> str:
 
 def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
     """`np.where(mask, a, b)` (mask: bool), cheaper for two scalars: the one both are; for flags the mask or
-    its negation; for two figures `_select`."""
+    its negation; for two figures a `Choice`."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
         if type(a) is type(b) and a == b:
             return a
         if isinstance(a, bool) and isinstance(b, bool):
             return mask.copy() if a else ~mask
         if type(a) is float and type(b) is float:
-            return _select(mask, a, b)
+            return Choice(mask, a, b)
     return np.where(mask, a, b)
+
+
+class Choice:
+    """A figure of two values over the rows: `a` where `mask` holds, else `b` (`pick` of two figures).
+
+    Kept as the mask and the two figures: the bulk totals count each figure's rows (`bulk.totals`) and never
+    need the column, an answer reads the figures of its rows (a call, as any figure computed for the rows
+    shown), numpy reads the column (`np.asarray`). A Choice times a number is a Choice of the two products,
+    each row's the same product as in the column.
+    """
+
+    __slots__ = ("mask", "a", "b")
+
+    def __init__(self, mask: np.ndarray, a: float, b: float):
+        self.mask, self.a, self.b = mask, a, b
+
+    def __call__(self, rows: np.ndarray) -> list:
+        return self[rows].tolist()
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return np.where(self.mask[rows], self.a, self.b)
+
+    def __len__(self) -> int:
+        return len(self.mask)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        column = _select(self.mask, self.a, self.b)
+        return column if dtype is None else column.astype(dtype, copy=False)
+
+    def __mul__(self, other: object) -> Choice | np.ndarray:
+        if isinstance(other, (float, int)) and not isinstance(other, bool):
+            return Choice(self.mask, self.a * other, self.b * other)
+        return np.asarray(self) * other
+
+    def __rmul__(self, other: object) -> Choice | np.ndarray:
+        if isinstance(other, (float, int)) and not isinstance(other, bool):
+            return Choice(self.mask, other * self.a, other * self.b)
+        return other * np.asarray(self)
 
 
 def _select(mask: np.ndarray, a: float, b: float) -> np.ndarray:
