@@ -90,8 +90,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     codes, city_of_region = cities()
     n = len(codes)
     admitted = evaluation.admitted  # every rule's rows lie within the household gate
-    city_h = city_of_region[admitted.region]
-    city = {"household": city_h, "person": city_h[admitted.hh]}
+    city_h = city_of_region.take(admitted.region)
+    city = {"household": city_h, "person": city_h.take(admitted.hh)}  # take: no checks of a fancy index
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
