@@ -1,4 +1,4 @@
-"""`pick`, the rules' choice between two figures per row, against `np.where`: bit for bit, NaN and -0.0 too;
+"""`pick`, the rules' choice between two figures per row, against `np.where`: bit for bit (-0.0 too; NaN as NaN);
 and the `Choice` it gives for two figures, read by rows, as a column and times a number."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ MASKS = st.lists(st.booleans(), max_size=70)
 
 
 def _bits(x: object) -> list[int]:
-    return np.asarray(x, np.float64).view(np.int64).tolist()
+    """Each figure's bits (-0.0 is not 0.0), every NaN as one (its payload is no figure: a null amount)."""
+    x = np.asarray(x, np.float64)
+    return np.where(np.isnan(x), np.nan, x).view(np.int64).tolist()
 
 
 @given(a=FIGURES, b=FIGURES, mask=MASKS)
