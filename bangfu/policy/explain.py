@@ -11,7 +11,7 @@ import numpy as np
 
 from bangfu.policy.departments import where_to_apply
 from bangfu.policy.engine import Evaluation, RuleResult
-from bangfu.policy.rules import Outcome, Rule
+from bangfu.policy.rules import Choice, Outcome, Rule
 
 from .money import CENT
 
@@ -87,6 +87,8 @@ def _text(rule: Rule, figures: dict, amount: Decimal | None) -> str:
 def _amounts(amount: Any, rows: np.ndarray) -> list:
     if amount is None:
         return [None] * len(rows)
+    if isinstance(amount, Choice):
+        return [money(a) for a in amount(rows)]
     if isinstance(amount, np.ndarray) and amount.ndim:
         return [money(a) for a in amount[rows].tolist()]
     return [money(_scalar(amount))] * len(rows)
@@ -269,6 +271,8 @@ def entitled_amounts(evaluation: Evaluation) -> tuple[np.ndarray, np.ndarray, np
         amount = result.outcome.amount
         if amount is None:
             amounts = np.full(len(rows), np.nan)
+        elif isinstance(amount, Choice):
+            amounts = amount[rows]
         elif isinstance(amount, np.ndarray) and amount.ndim:
             amounts = amount[rows].astype(np.float64)
         else:

@@ -28,6 +28,7 @@ from bangfu.policy.engine import GATE_CODE, evaluate
 from bangfu.policy.parameters import default_parameters
 from bangfu.policy.regions import get_region
 from bangfu.policy.rules import Ctx
+from bangfu.policy.rules.base import _born_within, _ranges
 from bangfu.policy.schema import parse_document
 from bangfu.policy.synth import population_table, to_documents
 from bangfu.policy.table import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, from_households
@@ -128,6 +129,19 @@ def test_working_age_looked_up_equals_member_by_member(seed, n, days, shift) -> 
     looked_up = ctx._working_age_table(most=10**8)
     assert looked_up is not None
     assert (looked_up == ctx._working_age_direct()).all()
+
+
+@given(rows=st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=1, max_size=3))
+def test_working_age_compared_with_a_run_of_birth_dates_only_where_the_table_is_one(rows) -> None:
+    """A group whose working age holds on two runs of birth dates in the table is not compared with one."""
+    table = np.array(rows)
+    ranges = _ranges(table, 100)
+    runs = [int(np.count_nonzero(np.diff(np.r_[0, row, 0]) == 1)) for row in table.astype(int)]
+    assert (ranges is False) == any(k > 1 for k in runs)
+    if ranges is not False:
+        group = np.repeat(np.arange(len(rows)), 6).astype(np.int8)
+        birth = np.tile(np.arange(100, 106), len(rows))
+        assert (_born_within(group, birth, ranges) == table.ravel()).all()
 
 
 @SETTINGS

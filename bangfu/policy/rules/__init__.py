@@ -1,7 +1,7 @@
 """The rules of 苏政办发[2019]2号, one module per chapter, registered in the order of the spec's table."""
 
 from bangfu.policy.rules import education, employment, legal, living, medical, sync  # noqa: F401
-from bangfu.policy.rules.base import REGISTRY, Ctx, Outcome, Rule
+from bangfu.policy.rules.base import REGISTRY, Choice, Ctx, Outcome, Rule
 
 # The order of the spec's table of benefit codes: answers list benefits in this order.
 ORDER = (
@@ -41,4 +41,4 @@ RULES: tuple[Rule, ...] = tuple(REGISTRY[code] for code in ORDER)
 # The codes whose answer depends on the household's income (a rule's own `income_tested`).
 INCOME_TESTED: frozenset[str] = frozenset(r.code for r in RULES if r.income_tested)
 
-__all__ = ["RULES", "ORDER", "INCOME_TESTED", "Ctx", "Outcome", "Rule"]
+__all__ = ["RULES", "ORDER", "INCOME_TESTED", "Choice", "Ctx", "Outcome", "Rule"]

@@ -37,7 +37,7 @@ class Outcome:
 
     `conditions` are (mask, reason): the row is entitled when every mask holds, and the reason of
     the first that fails is why not (a str.format template over the row's details).
-    `amount` is yuan per year (NaN: null; None: null everywhere). A `details` value is an array, a
+    `amount` is yuan per year (NaN: null; None: null everywhere): an array, a scalar or a `Choice`. A `details` value is an array, a
     scalar, or a function of the rows shown that gives their values. `listed` marks the rows for
     which a refusal is worth reporting in `not_eligible` (None: all rows). `facts` are figures that
     reasons may name but that are no part of `details`. `sources` names, for a placeholder of the
@@ -96,16 +96,66 @@ def wan(yuan: object) -> str:
 
 def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
     """`np.where(mask, a, b)` (mask: bool), cheaper for two scalars: the one both are; for flags the mask or
-    its negation; for two figures a table of both read at the mask's bytes (a gather, where `np.where`
-    chooses element by element)."""
+    its negation; for two figures a `Choice`."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
         if type(a) is type(b) and a == b:
             return a
         if isinstance(a, bool) and isinstance(b, bool):
             return mask.copy() if a else ~mask
         if type(a) is float and type(b) is float:
-            return np.array([b, a]).take(mask.view(np.uint8))
+            return Choice(mask, a, b)
     return np.where(mask, a, b)
+
+
+class Choice:
+    """A figure of two values over the rows: `a` where `mask` holds, else `b` (`pick` of two figures).
+
+    Kept as the mask and the two figures: the bulk totals count each figure's rows (`bulk.totals`) and never
+    need the column, an answer reads the figures of its rows (a call, as any figure computed for the rows
+    shown), numpy reads the column (`np.asarray`). A Choice times a number is a Choice of the two products,
+    each row's the same product as in the column.
+    """
+
+    __slots__ = ("mask", "a", "b")
+
+    def __init__(self, mask: np.ndarray, a: float, b: float):
+        self.mask, self.a, self.b = mask, a, b
+
+    def __call__(self, rows: np.ndarray) -> list:
+        return self[rows].tolist()
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return np.where(self.mask[rows], self.a, self.b)
+
+    def __len__(self) -> int:
+        return len(self.mask)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        column = _select(self.mask, self.a, self.b)
+        return column if dtype is None else column.astype(dtype, copy=False)
+
+    def __mul__(self, other: object) -> Choice | np.ndarray:
+        if isinstance(other, (float, int)) and not isinstance(other, bool):
+            return Choice(self.mask, self.a * other, self.b * other)
+        return np.asarray(self) * other
+
+    def __rmul__(self, other: object) -> Choice | np.ndarray:
+        if isinstance(other, (float, int)) and not isinstance(other, bool):
+            return Choice(self.mask, other * self.a, other * self.b)
+        return other * np.asarray(self)
+
+
+def _select(mask: np.ndarray, a: float, b: float) -> np.ndarray:
+    """`np.where(mask, a, b)` for two floats, bit for bit (NaN too): b's bits, with those in which a differs
+    flipped where the mask, widened to a word of ones, holds. Four passes of whole words without a branch:
+    `np.where` branches on each row and a table read at the mask's bytes first widened them to an index,
+    each several times as long over a random mask."""
+    a_bits, b_bits = (int(np.float64(x).view(np.int64)) for x in (a, b))
+    out = mask.view(np.uint8).astype(np.int64)
+    np.negative(out, out=out)
+    out &= a_bits ^ b_bits
+    out ^= b_bits
+    return out.view(np.float64)
 
 
 def rows_of(values: Array, rows: np.ndarray) -> Array:
@@ -127,7 +177,7 @@ class Ctx:
         self.pop = population
         self.parameters = parameters
         as_of = population.as_of
-        if len(as_of) == 1 or len(as_of) and (as_of == as_of[0]).all():
+        if len(as_of) == 1 or len(as_of) and (as_of.view(np.int64) == as_of.view(np.int64)[0]).all():  # as days
             self.days, self._day = as_of[:1], np.zeros(len(as_of), np.intp)
         else:
             self.days, self._day = np.unique(as_of, return_inverse=True)
@@ -232,10 +282,11 @@ class Ctx:
 
     def any_member(self, members: np.ndarray) -> np.ndarray:
         """Per household: whether any of its members is among `members` (a mask over them)."""
-        out = np.zeros(self.pop.n_households, bool)
-        # Positions first: selecting `hh` by a mask of about one member in two costs thrice as much.
-        out[self.pop.hh.take(np.flatnonzero(members))] = True
-        return out
+        out = np.zeros(self.pop.n_households, np.uint8)
+        # The greatest of its members' bytes: `maximum.at` runs without a branch per member, where finding the
+        # members' positions first (a selection) cost twice as much over a mask of about one member in two.
+        np.maximum.at(out, self.pop.hh, members.view(np.uint8))
+        return out.view(bool)
 
     def has_cause(self, *causes: str) -> np.ndarray:
         bits = sum(1 << s.CAUSES.index(c) for c in causes)
@@ -308,7 +359,9 @@ class Ctx:
         """`working_age` computed once per distinct (day, retirement group, birth date) of the batch and looked
         up for each member; None where that would not pay (a small batch, more such triples than `most`,
         by default the batch's members, unless an earlier batch on these days made the table; figures that
-        differ between regions)."""
+        differ between regions). On one day, where working age is one run of birth dates in each group (the
+        table says so: those born earlier are past retirement, those born later not yet 16), each member's
+        birth date is compared with their group's run instead: a gather over an int64 index cost more."""
         pop, n = self.pop, self.pop.n_persons
         if (most is None and n < WORKING_AGE_TABLE_MIN) or not n:
             return None
@@ -334,6 +387,11 @@ class Ctx:
             born = np.tile(np.arange(lo, hi, dtype=np.int64), days * groups).view("datetime64[D]")
             table = self._scalars["working_age", lo, hi] = _working_age(
                 self.days[day], born, lambda stem: figures[stem][day, group], per_day[-1][day])
+        ranges = self._scalars.get(("working_age_ranges", lo, hi))
+        if ranges is None:
+            ranges = self._scalars["working_age_ranges", lo, hi] = _ranges(table.reshape(days * groups, span), lo)
+        if days == 1 and ranges is not False:
+            return _born_within(pop.group, birth, ranges)
         if groups > 1:  # group * span + birth - lo, widened as it is multiplied: no int64 copy of the group
             index = np.multiply(pop.group, span, dtype=np.int64)
             index += birth
@@ -348,6 +406,28 @@ class Ctx:
 WORKING_AGE_TABLE_MIN = 4096  # members; fewer: computed member by member
 _BLOCK = 4096  # days
 _BY_GROUP = ("retirement_age", "reform_first_cohort", "reform_months_per_step", "reform_max_months")
+
+
+def _ranges(table: np.ndarray, first: int) -> np.ndarray | bool:
+    """For each row of `table` (bool, a column per day from `first`), the days [from, to) where it holds, when
+    it holds on one run of days (to == from where on none); False if any row holds on more than one."""
+    out = np.zeros((len(table), 2), np.int64)
+    for i, row in enumerate(table):
+        held = np.flatnonzero(row)
+        if len(held) and held[-1] - held[0] + 1 != len(held):
+            return False
+        if len(held):
+            out[i] = first + held[0], first + held[-1] + 1
+    return out
+
+
+def _born_within(group: np.ndarray, birth: np.ndarray, ranges: np.ndarray) -> np.ndarray:
+    """Members whose birth day (days since 1970) is within their retirement group's range [from, to)."""
+    out = np.zeros(len(birth), bool)
+    for g, (start, stop) in enumerate(ranges.tolist()):
+        if start < stop:
+            out |= (group == g) & (birth >= start) & (birth < stop)
+    return out
 
 
 def _working_age(as_of: np.ndarray, birth: np.ndarray, by_group: Callable[[str], Array], minimum: Array) -> np.ndarray:
