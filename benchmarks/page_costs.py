@@ -152,6 +152,7 @@ def main() -> None:
           f"and role; load average before {' '.join(load)}", flush=True)
     print(f"\n{'endpoint':<28}{'role':<15}{'CPU ms':>8}{'p90':>7}{'wall ms':>9}{'PG ms':>7}{'queries':>9}")
     per_endpoint: dict[str, list[float]] = {}
+    database: dict[str, list[float]] = {}  # the PostgreSQL backend's CPU ms, likewise
     visitors = [Staff(Client(SERVER_NAME="127.0.0.1"), name) for name in args.roles]
     visitors.append(Anonymous(Client(SERVER_NAME="127.0.0.1")))
     for who in visitors:
@@ -162,14 +163,17 @@ def main() -> None:
                 continue
             cpu, wall, db, count = zip(*found, strict=True)
             per_endpoint.setdefault(name, []).extend(cpu)
+            database.setdefault(name, []).extend(db)
             queries = f"{min(count)}" if min(count) == max(count) else f"{min(count)}-{max(count)}"
             print(f"{name:<28}{who.username:<15}{statistics.median(cpu):>8.1f}{percentile(cpu, 90):>7.1f}"
                   f"{statistics.median(wall):>9.1f}{statistics.mean(db):>7.1f}{queries:>9}", flush=True)
     print("\nper endpoint, all roles (median CPU ms): " + json.dumps(
         {name: round(statistics.median(cpu), 1) for name, cpu in per_endpoint.items()}, ensure_ascii=False))
-    weighted = sum(MIX[n] * statistics.mean(per_endpoint[n]) for n in MIX if n in per_endpoint)
     weights = sum(MIX[n] for n in MIX if n in per_endpoint)
-    print(f"staff mix, weighted as locust weights it: {weighted / weights:.1f} ms CPU per request (mean)")
+    django, postgres = (sum(MIX[n] * statistics.mean(found[n]) for n in MIX if n in found) / weights
+                        for found in (per_endpoint, database))
+    print(f"staff mix, weighted as locust weights it (mean per request): Django {django:.1f} ms CPU, "
+          f"PostgreSQL backend {postgres:.1f} ms CPU")
     print(f"{time.time() - started:.0f} s wall; load average after "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     for name, profiler in profilers.items():
