@@ -59,15 +59,20 @@ def test_an_alert_closed_through_the_service_is_gone_from_the_next_view(login, u
     assert f'data-testid="alert-{alert.pk}"' not in body and "没有待处理的预警" in body
 
 
-def test_a_review_due_tomorrow_shows_tomorrow(login, users, make_household, drive):
+def test_a_review_due_tomorrow_shows_after_midnight(login, users, make_household, drive):
     household = make_household("g1")
     case = drive(household, "helping")
     Case.objects.filter(pk=case.pk).update(next_review_on=TODAY + datetime.timedelta(days=1))
-    client = login(users["caseworker_g1"])
     link = reverse("web:household_detail", args=[household.pk])
-    assert link not in view(client)[0]
-    with time_machine.travel(clock.now() + datetime.timedelta(days=1), tick=True):
-        assert link in view(login(users["caseworker_g1"]))[0]  # signed in again: a session lasts a working day
+
+    def at(day: datetime.date, hour: int, minute: int):
+        return time_machine.travel(datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=clock.ZONE))
+
+    with at(TODAY, 23, 58):
+        client = login(users["caseworker_g1"])
+        assert link not in view(client)[0]
+    with at(TODAY + datetime.timedelta(days=1), 0, 1):  # three minutes later: the figures kept would still live
+        assert link in view(client)[0]
 
 
 def test_a_standard_set_above_the_area_moves_the_exit_suggestions(login, users, make_household, drive):
