@@ -78,6 +78,15 @@ def _transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (memory in the suite): figures kept under a stamp (reports.snapshots) must
+    not outlive the test whose rows they counted, as ids start again after a rollback on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def ledger_entries_flushable(request):
     """The ledger's and the audit table's append-only triggers (ledger/db.py, audit/db.py) refuse DELETE, and on SQLite the flush after a
     transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`) is a DELETE: the test's

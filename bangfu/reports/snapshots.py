@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 
@@ -36,6 +37,10 @@ FORMAT = "3"
 # A queued refresh not stored within this time (a worker crashed, the job was lost) may be queued again: longer than
 # the slowest job, a province's entitlements.
 QUEUE_TIMEOUT = timedelta(minutes=20)
+# How long figures kept in the cache (`cached_figures`) live at most: their key changes with every change, so this
+# only bounds what an audit row committed out of its id's order (two transactions at once) could leave unseen.
+CACHE_SECONDS = 300
+_MISSING = object()
 
 
 def stamp(union, *, dated: bool = False) -> str:
@@ -148,6 +153,21 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
     value = compute()
     _store(key, current, value, started)
     return Figures(value, started, True)
+
+
+def cached_figures(key: str, union, compute: Callable[[], object]) -> object:
+    """Figures of the union's area that are cheap enough to compute in a request but read on every view (the start
+    page): kept in the shared cache (Redis in production: what one app server computed, every one reads) under the
+    union's dated `stamp`, so a change in the area or above it, a release changing the shipped parameters and a new
+    day each give a new key and the next view computes them anew; the stamp is read before they are computed. As
+    with the stored figures, `compute` computes them as the area (`AreaScope`), the same for everyone who may see it,
+    and the caller has checked that the viewer does; they are plain data (the cache pickles them)."""
+    full = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}:{stamp(union, dated=True)}"
+    found = cache.get(full, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(full, found, CACHE_SECONDS)
+    return found
 
 
 def report_figures(*, user, union, year: int, background: bool = True) -> Figures:

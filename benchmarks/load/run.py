@@ -6,8 +6,9 @@ a 30 s ramp plus 20 anonymous assessment users, gunicorn with 5 workers, 180 s i
 `.venv/bin/python benchmarks/load/run.py --households 1500 --users 20 --anonymous 4 --ramp 10 --seconds 60`.
 
 It migrates and fills a private PostgreSQL database (default `bangfu_bench_load`; never `bangfu`) with the demo
-(idempotent: a second run reuses it), serves it with gunicorn on 127.0.0.1 (a free port), runs locust headless for
-a bounded time (needs `pip install -e '.[bench]'` or locust as pinned there) and prints, per endpoint, the count,
+(idempotent: a second run reuses it), serves it with gunicorn on 127.0.0.1 (a free port) sharing a Redis cache as in
+production (`--redis`: sessions, rate limits and the start page's figures; keys under this run's prefix), runs
+locust headless for a bounded time (needs `pip install -e '.[bench]'` or locust as pinned there) and prints, per endpoint, the count,
 failures and p50/p95/p99 during the ramp and settled, the server's CPU (gunicorn's processes and the PostgreSQL
 backends serving this database: CPU seconds and cores busy in each phase), locust's own CPU, and the load average
 before and after (the machine may be shared: read the figures beside it). Loopback only.
@@ -38,6 +39,19 @@ TICK = os.sysconf("SC_CLK_TCK")
 # Every simulated user comes from one loopback address: the per-address limits, meant for one person or office,
 # are raised for a load run (they are measured in tests/api/test_rate_limits.py, not here).
 RAISED_LIMITS = {name: "1000000/m" for name in ("BANGFU_RATE_PUBLIC", "BANGFU_RATE_API_ADDRESS", "BANGFU_RATE_API_TOKEN")}
+
+
+def private_cache(url: str, database: str) -> dict[str, str]:
+    """The server's environment for a shared cache as on a deployment (several workers, one Redis: sessions, rate
+    limits, the start page's figures), under a key prefix of this database's run, emptied first: only its own keys
+    are deleted, never the Redis database's others."""
+    import redis
+
+    prefix = f"bangfu-load-{database.rsplit('/', 1)[1]}"
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        client.delete(key)
+    return {"REDIS_URL": url, "BANGFU_CACHE_PREFIX": prefix}
 
 
 def free_port() -> int:
@@ -154,18 +168,21 @@ def main() -> None:
     parser.add_argument("--ramp", type=int, default=30, help="seconds over which the users start (and log in)")
     parser.add_argument("--seconds", type=int, default=180, help="whole run, ramp included (a hard bound)")
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--port", type=int, default=0, help="the server's port on loopback (default: a free one)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12",
+                        help="the cache the workers share, as in production (keys under a prefix of this run's own)")
     args = parser.parse_args()
     if args.database.rstrip("/").endswith("/bangfu"):
         sys.exit("refusing the shared database name `bangfu`: give a private one")
     create_database(args.database)
     env = {**os.environ, "DATABASE_URL": args.database, "DJANGO_SETTINGS_MODULE": "bangfu.config.settings.base",
-           "BANGFU_LOAD_ANONYMOUS": str(args.anonymous), **RAISED_LIMITS}
+           "BANGFU_LOAD_ANONYMOUS": str(args.anonymous), **RAISED_LIMITS, **private_cache(args.redis, args.database)}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
     subprocess.run([*manage, "demo", "--households", str(args.households)], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True)
-    port = free_port()
+    port = args.port or free_port()
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([str(BIN / "gunicorn"), "bangfu.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                                "--workers", str(args.workers), "--chdir", str(ROOT)], env=env,

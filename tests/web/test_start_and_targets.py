@@ -46,7 +46,7 @@ def test_start_page_query_count_is_bounded(login, users, make_household, drive, 
         case = drive(make_household("g1"), "helping")
         Case.objects.filter(pk=case.pk).update(next_review_on=TODAY - datetime.timedelta(days=1))
     client = login(users["caseworker_g1"])
-    with django_assert_max_num_queries(15) as captured:
+    with django_assert_max_num_queries(10) as captured:
         client.get(reverse("web:home"))
     for _ in range(3):
         case = drive(make_household("g1"), "helping")

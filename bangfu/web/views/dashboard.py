@@ -8,7 +8,7 @@ import datetime
 from django import forms
 from django.shortcuts import render
 
-from bangfu.accounts.access import ADD, VIEW, is_department_officer, may
+from bangfu.accounts.access import ADD, VIEW, AreaScope, is_department_officer, may
 from bangfu.accounts.models import OrgLevel
 from bangfu.cases.reviews import exit_suggestions, followups_due, overdue_reviews
 from bangfu.cases.selectors import case_list
@@ -19,30 +19,54 @@ from bangfu.exchange.selectors import job_list
 from bangfu.ledger.models import RequestStatus
 from bangfu.ledger.selectors import request_list
 from bangfu.programmes.selectors import rounds_waiting
-from bangfu.reports.snapshots import report_figures
+from bangfu.reports.snapshots import cached_figures, report_figures
 
 from ..access import page
 from ..forms.base import StyledForm
 from ..selectors import area_summary, may_approve, union_choices
 from .exchange import RECENT
 from .reports import target_links
-from .verification import alerts_context
+from .verification import alerts_context, open_alerts
 
 WORKLIST = 20  # rows of each list on the start page
 SUGGESTIONS = 10  # exit suggestions cost an assessment each: the first few reviews only
 
 
-def worklists(user) -> dict:
-    today = clock.today()
-    reviews = list(case_list(user=user, state=CaseState.REVIEW)[:SUGGESTIONS])
-    suggestions = [{"case": case, **suggestion} for case, suggestion
-                   in zip(reviews, exit_suggestions([case.household for case in reviews], today), strict=True)
-                   if suggestion["suggestion"]]
+def area_figures(user) -> dict:
+    """What the start page shows of the user's area, the same for everyone in it who may see households: counts,
+    overdue reviews, follow-ups due, exit suggestions and open alerts, as plain rows. Computed as the area
+    (`AreaScope`) and kept in the cache until the next change in it (`cached_figures`): most views read them."""
+    union = user.organisation
+    scope = AreaScope(union)
+
+    def compute() -> dict:
+        today = clock.today()
+        reviews = list(case_list(user=scope, state=CaseState.REVIEW)[:SUGGESTIONS])
+        suggestions = [{"household_id": case.household_id, "suggestion": found["suggestion"], "reason": found["reason"]}
+                       for case, found in zip(reviews, exit_suggestions([case.household for case in reviews], today),
+                                              strict=True)
+                       if found["suggestion"]]
+        return {
+            "summary": area_summary(user=scope),
+            "overdue": [{"household_id": case.household_id, "union": case.household.union.name,
+                         "due_on": case.next_review_on}
+                        for case in overdue_reviews(user=scope, as_of=today)[:WORKLIST]],
+            "followups": [{"household_id": f.case.household_id, "kind": f.get_kind_display(), "due_on": f.due_on}
+                          for f in followups_due(user=scope, as_of=today)[:WORKLIST]],
+            "suggestions": suggestions,
+            "alerts": open_alerts(scope),
+        }
+
+    return cached_figures("home", union, compute)
+
+
+def worklists(user, figures: dict) -> dict:
+    """The work lists: the area's (from `area_figures`) and the user's own (approvals, rounds), read on each view."""
     return {
-        "today": today,
-        "overdue": list(overdue_reviews(user=user, as_of=today)[:WORKLIST]),
-        "followups": list(followups_due(user=user, as_of=today)[:WORKLIST]),
-        "suggestions": suggestions,
+        "today": clock.today(),
+        "overdue": figures["overdue"],
+        "followups": figures["followups"],
+        "suggestions": figures["suggestions"],
         "pending": (request_list(user=user, status=RequestStatus.PENDING).count()
                     if may_approve(user, user.organisation.path) else None),
         "rounds_waiting": rounds_waiting(user=user),
@@ -54,13 +78,14 @@ def home(request):
     user = request.user
     context = {"can_view": may(user, VIEW), "can_add": may(user, ADD)}
     if context["can_view"]:
-        summary = area_summary(user=user)
+        figures = area_figures(user)
+        summary = figures["summary"]
         by_city = user.organisation.level == OrgLevel.PROVINCE or (
             user.organisation.level == OrgLevel.CITY and len(summary["city"]) > 1)
         series = summary["city"] if by_city else summary["category"] + [("申请中", dict(summary["status"])["申请"])]
         context.update(summary=summary, chart={"title": "各市家庭数" if by_city else "按类别的家庭数",
                                                "labels": [s[0] for s in series], "values": [s[1] for s in series]},
-                       **worklists(user), **alerts_context(user))
+                       **worklists(user, figures), **alerts_context(user, figures["alerts"]))
     elif is_department_officer(user):
         context.update(is_officer=True, jobs=job_list(user=user).select_related("created_by")[:RECENT])
     return render(request, "web/home.html", context)

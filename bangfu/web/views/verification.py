@@ -88,11 +88,19 @@ def verification_report(request, pk: int):
                    "printed_at": clock.local_now()})
 
 
-def alerts_context(user) -> dict:
-    alerts = list(alert_page_queryset(user=user, state=OpenState.OPEN)[:ALERTS])
+def open_alerts(user) -> dict:
+    """The first open alerts of the user's area as plain rows (the start page keeps them in the cache), and how many
+    are open."""
+    alerts = [{"pk": a.pk, "kind": a.get_kind_display(), "household_id": a.household_id, "worker_name": a.worker_name,
+               "union": a.household.union.name, "created_at": a.created_at, "message": a.message}
+              for a in alert_page_queryset(user=user, state=OpenState.OPEN)[:ALERTS]]
     count = selectors.alerts_for(user).count() if len(alerts) == ALERTS else len(alerts)
-    return {"alerts": alerts, "alert_count": count, "alert_more": count - len(alerts),
-            "can_resolve_alerts": may(user, CHANGE)}
+    return {"alerts": alerts, "alert_count": count, "alert_more": count - len(alerts)}
+
+
+def alerts_context(user, alerts: dict | None = None) -> dict:
+    """The alerts card: the open alerts (`open_alerts`, read now unless given) and whether the user may close them."""
+    return {**(open_alerts(user) if alerts is None else alerts), "can_resolve_alerts": may(user, CHANGE)}
 
 
 @require_POST
