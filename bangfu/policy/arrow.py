@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bangfu.policy import schema as s
 from bangfu.policy.messages import AFTER_AS_OF
+from bangfu.policy.parquet import KEY, is_nested
 from bangfu.policy.regions import region_error, region_index
 from bangfu.policy.schema import MORE_THAN_ONE_SELF, NO_SELF, InputError
 from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
@@ -43,6 +43,19 @@ def _null_mask(arr: pa.Array) -> np.ndarray | None:
     return ~np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset:].view(bool)
 
 
+def _offsets(arr: pa.Array) -> np.ndarray:
+    """The offsets of a list or string array (len + 1 of them), read from its buffer."""
+    dtype = np.int64 if pa.types.is_large_list(arr.type) or pa.types.is_large_string(arr.type) else np.int32
+    return np.frombuffer(arr.buffers()[1], dtype, count=arr.offset + len(arr) + 1)[arr.offset:]
+
+
+def _lengths(lists: pa.Array) -> np.ndarray:
+    """Each list's length, 0 for a null one (whatever its offsets span, as `flatten` drops it)."""
+    lengths = np.diff(_offsets(lists))
+    nulls = _null_mask(lists)
+    return lengths if nulls is None else np.where(nulls, 0, lengths)
+
+
 COLUMN_MISSING = "缺少该列"
 
 
@@ -54,10 +67,15 @@ class _Columns:
     """The columns of one record batch (or of a struct inside it), decoded and checked as a whole."""
 
     def __init__(self, arrays: dict[str, pa.Array], prefix: str, rows: np.ndarray,
-                 members: np.ndarray | None = None, present: np.ndarray | None = None):
+                 members: np.ndarray | None = None, present: np.ndarray | None = None,
+                 take: np.ndarray | None = None):
         self.arrays, self.prefix, self.rows, self.members = arrays, prefix, rows, members
         self.present = present  # rows where this struct exists (None: all)
+        self.take = take  # the arrays' rows that are these columns' (None: all, in order)
         self.n = len(rows)
+
+    def pick(self, values: np.ndarray | None) -> np.ndarray | None:
+        return values if values is None or self.take is None else values[self.take]
 
     def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
         if bad.any():
@@ -66,7 +84,9 @@ class _Columns:
 
     def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
         """Where `arr` is null (None: nowhere); refused where the field has no default."""
-        nulls = _null_mask(arr)
+        nulls = self.pick(_null_mask(arr))
+        if nulls is not None and self.take is not None and not nulls.any():
+            nulls = None
         if nulls is not None and default is None:
             self.refuse(name, nulls if self.present is None else nulls & self.present, "缺少取值(null)")
         return nulls
@@ -85,7 +105,7 @@ class _Columns:
         if not (pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
                 or pa.types.is_date32(arr.type)):
             raise InputError(self.prefix + name, f"不应为{arr.type}类型")
-        out = _plain(arr)
+        out = self.pick(_plain(arr))
         if nulls is None:
             return out.astype(np.float64, copy=False) if pa.types.is_floating(arr.type) else out
         if pa.types.is_date32(arr.type):
@@ -106,7 +126,7 @@ class _Columns:
         dictionary = arr.dictionary.to_pylist()
         lookup = np.array([known.get(v, -1) for v in dictionary] + [-2], np.int16)
         nulls = self._nulls(name, arr, default)
-        indices = _plain(arr.indices)
+        indices = self.pick(_plain(arr.indices))
         if len(dictionary) <= 127:  # int32 as Parquet's are read: the arithmetic below on a byte per member
             indices = indices.astype(np.int8, copy=False)
         if (lookup[:-1] == np.arange(len(dictionary))).all():
@@ -118,7 +138,8 @@ class _Columns:
             unknown = codes == -1
             if unknown.any():
                 pos = int(np.argmax(unknown))
-                self.refuse(name, unknown, f"{arr[pos].as_py()!r}不是可选值之一({'、'.join(labels)})")
+                at = pos if self.take is None else int(self.take[pos])
+                self.refuse(name, unknown, f"{arr[at].as_py()!r}不是可选值之一({'、'.join(labels)})")
         if nulls is not None:
             codes = np.where(nulls, default or 0, codes)
         return codes + offset if offset else codes
@@ -144,7 +165,7 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     codes = arr.dictionary.to_pylist()
     index = region_index()
     lookup = np.array([index.get(code, -1) for code in codes], np.int32)
-    idx = _plain(arr.indices).astype(np.int64)
+    idx = h.pick(_plain(arr.indices)).astype(np.int64)
     days = as_of.view(np.int64)
     first_day = int(days.min()) if len(days) else 0
     span = int(days.max()) - first_day + 1 if len(days) else 1
@@ -166,9 +187,15 @@ def _causes(h: _Columns) -> np.ndarray:
     arr = h.arrays.get("hardship_causes")
     if arr is None:
         return causes
-    lengths = pc.list_value_length(arr).fill_null(0).to_numpy()
+    lengths = _lengths(arr)
+    take = None
+    if h.take is not None:  # the values of the rows taken (a household's first member's), no other's
+        taken = np.zeros(len(arr), bool)
+        taken[h.take] = True
+        take = np.flatnonzero(np.repeat(taken, lengths))
+        lengths = lengths[h.take]
     owners = np.repeat(np.arange(h.n), lengths)
-    values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners])
+    values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners], take=take)
     codes = values.codes("hardship_causes", s.CAUSES)
     bits = np.left_shift(1, codes.astype(np.int16)).astype(np.int16)
     listed = lengths > 0
@@ -192,11 +219,10 @@ def _households(h: _Columns) -> dict[str, np.ndarray]:
 
 
 def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
+    """The members of the former layout (a list per household) as columns, and each one's household."""
     lists = h.arrays.get("members")
-    if lists is None:
-        raise InputError("members", COLUMN_MISSING)
     h._nulls("members", lists, None)
-    lengths = pc.list_value_length(lists).fill_null(0).to_numpy()
+    lengths = _lengths(lists)
     h.refuse("members", lengths == 0, "至少应有一名成员")
     hh = np.repeat(np.arange(h.n), lengths)
     position = np.arange(len(hh)) - (np.cumsum(lengths) - lengths)[hh]
@@ -204,8 +230,29 @@ def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
     m = _Columns(dict(zip([f.name for f in flat.type], flat.flatten(), strict=True)), "members.",
                  h.rows[hh], position)
     if flat.null_count:
-        m.refuse("", ~flat.is_valid().to_numpy(zero_copy_only=False), "成员不能为null")
+        m.refuse("", _null_mask(flat), "成员不能为null")
     return m, hh
+
+
+def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
+    """Households and members of a batch of the current layout (a row per member): the households' columns read
+    at each one's first row, named by their number in the file."""
+    key = arrays.get(KEY)
+    if key is None:
+        raise InputError(KEY, COLUMN_MISSING)
+    if not pa.types.is_integer(key.type):
+        raise InputError(KEY, f"不应为{key.type}类型")
+    every = _Columns(arrays, "", np.arange(len(key)))
+    number = every.values(KEY)
+    every.rows = number  # a household named by its number
+    first = np.ones(len(number), bool)
+    first[1:] = number[1:] != number[:-1]
+    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), "应按户递增(同一户的成员在相邻的行)")
+    starts = np.flatnonzero(first)
+    hh = np.cumsum(first) - 1
+    h = _Columns(arrays, "", number[starts], take=starts)
+    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh])
+    return h, m, hh
 
 
 _SHIFTS = 32  # households up to this size: duplicate ids found by comparing each member with the ones before
@@ -219,12 +266,16 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
     if pa.types.is_dictionary(ids.type):  # as bangfu writes them: each distinct id looked at once
         entries = ids.dictionary
         indices = _plain(ids.indices)
-        empty = _plain(pc.binary_length(entries)) == 0
+        empty = np.diff(_offsets(entries)) == 0
         # a dictionary may repeat an entry: equal ids, equal numbers only once it is itself encoded
-        number = _plain(entries.dictionary_encode().indices)[indices]
+        if len(entries) <= 4096:  # without Arrow's compute functions (their import was a tenth of a second)
+            seen: dict = {}
+            number = np.array([seen.setdefault(v, len(seen)) for v in entries.to_pylist()], np.int32)[indices]
+        else:
+            number = _plain(entries.dictionary_encode().indices)[indices]
         m.refuse("id", empty[indices], "id不能为空")
     else:
-        m.refuse("id", _plain(pc.binary_length(ids)) == 0, "id不能为空")
+        m.refuse("id", np.diff(_offsets(ids)) == 0, "id不能为空")
         number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     duplicate = np.zeros(len(hh), bool)
     largest = int(m.members.max(initial=-1)) + 1
@@ -300,10 +351,13 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
 
 
 def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict, list[str] | None]:
-    h = _Columns(dict(zip(batch.schema.names, batch.columns, strict=True)), "",
-                 np.arange(row0, row0 + batch.num_rows))
+    arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
+    if is_nested(batch.schema):
+        h = _Columns(arrays, "", np.arange(row0, row0 + batch.num_rows))
+        m, hh = _member_list(h)
+    else:
+        h, m, hh = _rows(arrays)
     households = _households(h)
-    m, hh = _member_list(h)
     persons = _persons(m, hh, households["as_of"])
     selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
     h.refuse("members", selves == 0, NO_SELF)
@@ -314,19 +368,20 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
 
 def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch], *,
                           member_ids: bool = False, first_row: int = 0) -> Population:
-    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`), or of its
-    record batches one after another (each freed once read).
+    """The columnar form of a table of households (either layout of `bangfu.policy.parquet`), or of its record
+    batches one after another (each freed once read).
 
-    Bad values are refused as documents are (InputError), naming the column and the first bad row
-    (counted from `first_row`, for a batch read from the middle of a file).
+    Bad values are refused as documents are (InputError), naming the column and the first bad household: by
+    its number (the current layout), or by its row counted from `first_row` (the former layout, for a batch read
+    from the middle of a file).
     """
     batches = data.to_batches() if isinstance(data, pa.Table) else [data] if isinstance(data, pa.RecordBatch) else data
     parts, row0 = [], first_row
-    for batch in batches:
+    for batch in whole_households(batches):
         households, persons, ids = _batch(batch, row0, member_ids)
         persons["hh"] = persons["hh"] + (row0 - first_row)
         parts.append((households, persons, ids))
-        row0 += batch.num_rows
+        row0 += len(households["as_of"])
     columns = {}
     for names, k in ((HOUSEHOLD_COLUMNS, 0), (PERSON_COLUMNS, 1)):
         for name in names:
@@ -347,24 +402,75 @@ def read_population(path: str | Path, *, member_ids: bool = False) -> Population
 T = TypeVar("T")
 
 
-def parquet_batches(path: str | Path, batch_size: int) -> Iterator[pa.RecordBatch]:
-    """Record batches of at most `batch_size` rows of a Parquet file, or of a directory of them (the dataset's
-    files in its order), read on this thread.
+def _numbers(batch: pa.RecordBatch) -> np.ndarray | None:
+    """The household numbers of a batch of the current layout (None: the former layout, or no numbers to read)."""
+    key = batch.schema.get_field_index(KEY)
+    if key < 0 or is_nested(batch.schema) or not pa.types.is_integer(batch.schema.types[key]):
+        return None
+    return _plain(batch.column(key))
+
+
+def _split(batch: pa.RecordBatch, households: int) -> Iterator[pa.RecordBatch]:
+    """Slices of a batch of at most `households` households each (no household cut), without a copy."""
+    numbers = _numbers(batch)
+    if numbers is None:
+        for first in range(0, batch.num_rows, households):
+            yield batch.slice(first, households)
+        return
+    starts = np.flatnonzero(np.concatenate([[True], numbers[1:] != numbers[:-1]])) if len(numbers) else numbers
+    first = 0
+    for cut in [*starts[households::households].tolist(), batch.num_rows]:
+        if cut > first:
+            yield batch.slice(first, cut - first)
+        first = cut
+
+
+def whole_households(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """`batches`, each ending with a household's last member: a household whose rows run on into the next batch
+    (a row group written by another program) is moved into it. The former layout's batches pass as they are."""
+    pending = None
+    for batch in batches:
+        if pending is not None:
+            before, after = _numbers(pending), _numbers(batch)
+            if before is not None and after is not None and len(before) and len(after) and before[-1] == after[0]:
+                cut = int(np.searchsorted(before, before[-1]))  # ascending numbers: the last household's first row
+                batch = pa.Table.from_batches([pending.slice(cut), batch]).combine_chunks().to_batches()[0]
+                pending = pending.slice(0, cut)
+            if pending.num_rows:
+                yield pending
+        pending = batch
+    if pending is not None:
+        yield pending
+
+
+def parquet_batches(path: str | Path, households: int) -> Iterator[pa.RecordBatch]:
+    """Record batches of at most `households` households of a Parquet file, or of a directory of them (the
+    dataset's files in its order), read on this thread; no household is split between two.
 
     A file is read row group by row group (Arrow's batch reader refuses nested columns across one), without
     pyarrow.dataset, whose import was a twentieth of a second of `bangfu assess-table`.
     """
+    yield from parquet_batches_of(_row_groups(path), households)
+
+
+def parquet_batches_of(batches: Iterable[pa.RecordBatch], households: int) -> Iterator[pa.RecordBatch]:
+    """Record batches read (a row group each) cut into batches of at most `households` households each."""
+    for batch in whole_households(batches):
+        yield from _split(batch, households)
+
+
+def _row_groups(path: str | Path) -> Iterator[pa.RecordBatch]:
     if Path(path).is_dir():
         import pyarrow.dataset as ds
 
-        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=batch_size, use_threads=False)
+        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=1 << 30, use_threads=False)
         return
     import pyarrow.parquet as pq
 
     # Not pre-buffered: the file is memory-mapped, and a row group's columns are read once each.
     file = pq.ParquetFile(str(path), memory_map=True, pre_buffer=False)
     for i in range(file.num_row_groups):
-        yield from file.read_row_group(i, use_threads=False).to_batches(max_chunksize=batch_size)
+        yield from file.read_row_group(i, use_threads=False).to_batches()
 
 
 def parquet_rows(path: str | Path) -> int:

@@ -13,7 +13,13 @@ from typing import IO
 import numpy as np
 import pyarrow as pa
 
-from bangfu.policy.arrow import parquet_batches, parquet_rows, population_from_arrow, read_ahead
+from bangfu.policy.arrow import (
+    parquet_batches,
+    parquet_batches_of,
+    parquet_rows,
+    population_from_arrow,
+    read_ahead,
+)
 from bangfu.policy.engine import GATE, Evaluation, evaluate
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
@@ -195,15 +201,18 @@ def _pool() -> pa.MemoryPool:
 
 
 def batches(source, first_row: int = 0):
-    """Populations of at most `BATCH` households from a Parquet dataset or fragment, rows counted from `first_row`.
+    """Populations of at most `BATCH` households from a Parquet dataset or fragment, rows of the former layout
+    counted from `first_row`.
 
     The dataset scanner reads whole row groups (ParquetFile's batch reader refuses nested columns
     that cross one), so a batch is a row group, or a slice of a larger one.
     """
     row = first_row
-    for batch in source.to_batches(batch_size=BATCH, use_threads=False, memory_pool=_pool()):
-        yield population_from_arrow(batch, first_row=row)
-        row += batch.num_rows
+    scanned = source.to_batches(batch_size=1 << 30, use_threads=False, memory_pool=_pool())
+    for batch in parquet_batches_of(scanned, BATCH):
+        population = population_from_arrow(batch, first_row=row)
+        row += population.n_households
+        yield population
 
 
 def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
@@ -214,10 +223,10 @@ def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     bar = _progress_bar(path) if progress else None
     for batch in read_ahead(parquet_batches(path, BATCH)):
         population = population_from_arrow(batch, first_row=row)
-        row += batch.num_rows
+        row += population.n_households
         acc = acc + totals(population, evaluate(population, parameters))
         if bar is not None:
-            bar.update(population.n_households)
+            bar.update(batch.num_rows)
     if bar is not None:
         bar.close()
     return acc
@@ -226,7 +235,7 @@ def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
 def _progress_bar(path: str):
     from tqdm import tqdm  # imported only to be shown: its import read every package's metadata (0.1 s)
 
-    return tqdm(total=parquet_rows(path), unit="户", file=sys.stderr, desc="assess")
+    return tqdm(total=parquet_rows(path), unit="行", file=sys.stderr, desc="assess")  # a row: a member (or household)
 
 
 def _assess(args: argparse.Namespace) -> Totals:
