@@ -56,6 +56,22 @@ def _lengths(lists: pa.Array) -> np.ndarray:
     return lengths if nulls is None else np.where(nulls, 0, lengths)
 
 
+def _values(lists: pa.Array, rows: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray | None]:
+    """The values of the lists at `rows` (None: all), as `flatten` gives them (a null list has none) but without
+    its import of Arrow's compute functions: all the values the lists span, and which of them are those (None: all
+    of them)."""
+    offsets = _offsets(lists)
+    spanned = np.diff(offsets)
+    keep = _null_mask(lists)
+    keep = None if keep is None else ~keep
+    if rows is not None:
+        taken = np.zeros(len(lists), bool)
+        taken[rows] = True
+        keep = taken if keep is None else keep & taken
+    values = lists.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    return values, None if keep is None else np.flatnonzero(np.repeat(keep, spanned))
+
+
 COLUMN_MISSING = "缺少该列"
 
 
@@ -187,15 +203,10 @@ def _causes(h: _Columns) -> np.ndarray:
     arr = h.arrays.get("hardship_causes")
     if arr is None:
         return causes
-    lengths = _lengths(arr)
-    take = None
-    if h.take is not None:  # the values of the rows taken (a household's first member's), no other's
-        taken = np.zeros(len(arr), bool)
-        taken[h.take] = True
-        take = np.flatnonzero(np.repeat(taken, lengths))
-        lengths = lengths[h.take]
+    lengths = h.pick(_lengths(arr))
     owners = np.repeat(np.arange(h.n), lengths)
-    values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners], take=take)
+    flat, take = _values(arr, h.take)  # the values of the rows taken (a household's first member's), no other's
+    values = _Columns({"hardship_causes": flat}, "", h.rows[owners], take=take)
     codes = values.codes("hardship_causes", s.CAUSES)
     bits = np.left_shift(1, codes.astype(np.int16)).astype(np.int16)
     listed = lengths > 0

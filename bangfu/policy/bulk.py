@@ -215,10 +215,33 @@ def batches(source, first_row: int = 0):
         yield population
 
 
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def keep_freed_memory() -> None:
+    """glibc's malloc told to keep what numpy frees for the next batch: its arrays (megabytes each) from the heap
+    instead of fresh memory maps, and the heap's top not handed back to the kernel after each batch. Otherwise
+    every batch's arrays were pages faulted in anew: a sixth of `assess-table`'s CPU time was the kernel's
+    (measured 0.37 s of system time for 10⁶ households, 0.11 s so). Nothing where the C library is not glibc."""
+    import ctypes
+    import os
+
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return
+    except (AttributeError, ValueError, OSError):  # not a POSIX system, or no such name
+        return
+    libc = ctypes.CDLL(None)
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    libc.mallopt(M_TOP_PAD, 64 << 20)
+
+
 def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch
     (`parameters`: a bundle's figures instead of the shipped ones); the next batch is read while this one is
     assessed."""
+    keep_freed_memory()
     acc, row = Totals.zero(), 0
     bar = _progress_bar(path) if progress else None
     for batch in read_ahead(parquet_batches(path, BATCH)):

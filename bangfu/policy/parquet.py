@@ -64,7 +64,7 @@ def _leaves(name: str, t: pa.DataType) -> list[str]:
 
 def write_options(schema: pa.Schema) -> dict[str, Any]:
     """`WRITE_OPTIONS` for this layout with more household fields (the archive's export adds its union)."""
-    return {"compression": "snappy", "column_encoding": {KEY: "DELTA_BINARY_PACKED"},
+    return {"compression": "lz4", "column_encoding": {KEY: "DELTA_BINARY_PACKED"},
             "use_dictionary": [leaf for f in schema if f.name != KEY for leaf in _leaves(f.name, f.type)]}
 
 
