@@ -17,30 +17,37 @@ from bangfu.policy.schema import MORE_THAN_ONE_SELF, NO_SELF, InputError
 from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
 
 
-def _plain(arr: pa.Array) -> np.ndarray:
+def _bits(buffer: pa.Buffer, offset: int, n: int, take: np.ndarray | None) -> np.ndarray:
+    """A bitmap's `n` bits from `offset` (those at `take` only, when given) as booleans."""
+    bits = np.frombuffer(buffer, np.uint8)
+    if take is None:
+        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+    at = take + offset
+    return ((bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1).view(bool)
+
+
+def _plain(arr: pa.Array, take: np.ndarray | None = None) -> np.ndarray:
     """The values of a primitive array (boolean, integer, float, date32) read from its buffer, whatever lies
-    under its nulls: no compute kernel, no copy but for booleans (unpacked from bits)."""
+    under its nulls (those at `take` only, when given): no compute kernel, no copy but for booleans (unpacked
+    from bits) and `take`."""
     n, offset = len(arr), arr.offset
     data = arr.buffers()[1]
     if pa.types.is_boolean(arr.type):
-        if data is None:
-            return np.zeros(n, bool)
-        bits = np.frombuffer(data, np.uint8)
-        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+        return np.zeros(n if take is None else len(take), bool) if data is None else _bits(data, offset, n, take)
     dtype = np.int32 if pa.types.is_date32(arr.type) else arr.type.to_pandas_dtype()
     if data is None:
-        return np.zeros(n, dtype)
+        return np.zeros(n if take is None else len(take), dtype)
     out = np.frombuffer(data, dtype, count=offset + n)[offset:]
+    if take is not None:
+        out = out[take]
     return out.astype("datetime64[D]") if pa.types.is_date32(arr.type) else out
 
 
-def _null_mask(arr: pa.Array) -> np.ndarray | None:
-    """Where `arr` is null (None: nowhere)."""
+def _null_mask(arr: pa.Array, take: np.ndarray | None = None) -> np.ndarray | None:
+    """Where `arr` is null (None: nowhere), at `take` only when given."""
     if not arr.null_count:
         return None
-    validity = arr.buffers()[0]
-    bits = np.frombuffer(validity, np.uint8)
-    return ~np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset:].view(bool)
+    return ~_bits(arr.buffers()[0], arr.offset, len(arr), take)
 
 
 def _offsets(arr: pa.Array) -> np.ndarray:
@@ -54,22 +61,6 @@ def _lengths(lists: pa.Array) -> np.ndarray:
     lengths = np.diff(_offsets(lists))
     nulls = _null_mask(lists)
     return lengths if nulls is None else np.where(nulls, 0, lengths)
-
-
-def _values(lists: pa.Array, rows: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray | None]:
-    """The values of the lists at `rows` (None: all), as `flatten` gives them (a null list has none) but without
-    its import of Arrow's compute functions: all the values the lists span, and which of them are those (None: all
-    of them)."""
-    offsets = _offsets(lists)
-    spanned = np.diff(offsets)
-    keep = _null_mask(lists)
-    keep = None if keep is None else ~keep
-    if rows is not None:
-        taken = np.zeros(len(lists), bool)
-        taken[rows] = True
-        keep = taken if keep is None else keep & taken
-    values = lists.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-    return values, None if keep is None else np.flatnonzero(np.repeat(keep, spanned))
 
 
 COLUMN_MISSING = "缺少该列"
@@ -90,8 +81,8 @@ class _Columns:
         self.take = take  # the arrays' rows that are these columns' (None: all, in order)
         self.n = len(rows)
 
-    def pick(self, values: np.ndarray | None) -> np.ndarray | None:
-        return values if values is None or self.take is None else values[self.take]
+    def plain(self, arr: pa.Array) -> np.ndarray:
+        return _plain(arr, self.take)
 
     def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
         if bad.any():
@@ -100,7 +91,7 @@ class _Columns:
 
     def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
         """Where `arr` is null (None: nowhere); refused where the field has no default."""
-        nulls = self.pick(_null_mask(arr))
+        nulls = _null_mask(arr, self.take)
         if nulls is not None and self.take is not None and not nulls.any():
             nulls = None
         if nulls is not None and default is None:
@@ -121,7 +112,7 @@ class _Columns:
         if not (pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
                 or pa.types.is_date32(arr.type)):
             raise InputError(self.prefix + name, f"不应为{arr.type}类型")
-        out = self.pick(_plain(arr))
+        out = self.plain(arr)
         if nulls is None:
             return out.astype(np.float64, copy=False) if pa.types.is_floating(arr.type) else out
         if pa.types.is_date32(arr.type):
@@ -142,7 +133,7 @@ class _Columns:
         dictionary = arr.dictionary.to_pylist()
         lookup = np.array([known.get(v, -1) for v in dictionary] + [-2], np.int16)
         nulls = self._nulls(name, arr, default)
-        indices = self.pick(_plain(arr.indices))
+        indices = self.plain(arr.indices)
         if len(dictionary) <= 127:  # int32 as Parquet's are read: the arithmetic below on a byte per member
             indices = indices.astype(np.int8, copy=False)
         if (lookup[:-1] == np.arange(len(dictionary))).all():
@@ -181,7 +172,7 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     codes = arr.dictionary.to_pylist()
     index = region_index()
     lookup = np.array([index.get(code, -1) for code in codes], np.int32)
-    idx = h.pick(_plain(arr.indices)).astype(np.int64)
+    idx = h.plain(arr.indices).astype(np.int64)
     days = as_of.view(np.int64)
     first_day = int(days.min()) if len(days) else 0
     span = int(days.max()) - first_day + 1 if len(days) else 1
@@ -198,21 +189,45 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     return lookup[idx]
 
 
+class _RunRows:
+    """The household (as messages name it) of each value in runs of values, looked up for a refusal only."""
+
+    def __init__(self, starts: np.ndarray, rows: np.ndarray, total: int):
+        self.starts, self.rows, self.total = starts, rows, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, pos: int):
+        return self.rows[int(np.searchsorted(self.starts, pos, "right")) - 1]
+
+
 def _causes(h: _Columns) -> np.ndarray:
+    """Each household's causes as bits, or-ed over its list (its first row's, in the current layout).
+
+    The lists' values gathered run after run by a cumulative sum of jumps (np.repeat of each value's household
+    was most of this), each household's bits or-ed over its run."""
     causes = np.zeros(h.n, np.int16)
     arr = h.arrays.get("hardship_causes")
     if arr is None:
         return causes
-    lengths = h.pick(_lengths(arr))
-    owners = np.repeat(np.arange(h.n), lengths)
-    flat, take = _values(arr, h.take)  # the values of the rows taken (a household's first member's), no other's
-    values = _Columns({"hardship_causes": flat}, "", h.rows[owners], take=take)
+    spans = _offsets(arr)
+    rows = np.arange(len(arr)) if h.take is None else h.take
+    firsts = spans[rows] - spans[0]
+    lengths = spans[rows + 1] - spans[rows]
+    nulls = _null_mask(arr, h.take)
+    listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
+    lengths = np.where(listed, lengths, 0)
+    runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered
+    total = int(lengths.sum())
+    jumps = np.zeros(total, np.intp)
+    jumps[runs] = np.diff((firsts[listed] - runs), prepend=0)
+    take = np.arange(total) + np.cumsum(jumps)
+    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
+    values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take)
     codes = values.codes("hardship_causes", s.CAUSES)
-    bits = np.left_shift(1, codes.astype(np.int16)).astype(np.int16)
-    listed = lengths > 0
-    if listed.any():  # each household's bits or-ed over its run of values (ufunc.at was a tenth of the reading)
-        starts = (np.cumsum(lengths) - lengths)[listed]
-        causes[listed] = np.bitwise_or.reduceat(bits, starts)
+    if total:
+        causes[listed] = np.bitwise_or.reduceat(np.left_shift(1, codes, dtype=np.int16), runs)
     return causes
 
 
@@ -290,7 +305,9 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
         number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     duplicate = np.zeros(len(hh), bool)
     largest = int(m.members.max(initial=-1)) + 1
-    if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
+    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
+        pass
+    elif largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
         for d in range(1, largest):
             duplicate[d:] |= (number[d:] == number[:-d]) & (hh[d:] == hh[:-d])
     else:

@@ -292,3 +292,19 @@ def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_em
         population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(empty, entries)))
     fine = population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(position, entries)), member_ids=True)
     assert fine.member_ids[start:start + 2] == ["m1", "m2"]
+
+
+def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
+    t = table(200)
+    causes = t.column("hardship_causes").to_pylist()
+    first = int(_first_rows(t)[5])
+    causes[first] = ["illness", "bogus"]
+    bad = t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
+                       pa.array(causes, pa.list_(pa.string())))
+    for layout in (bad, nested(bad)):
+        with pytest.raises(InputError, match=r"^hardship_causes: 第5行:'bogus'不是可选值之一"):
+            population_from_arrow(layout)
+    causes[first] = ["illness", "disability"]  # read from the household's first row, its other rows as they are
+    fine = population_from_arrow(t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
+                                              pa.array(causes, pa.list_(pa.string()))))
+    assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
