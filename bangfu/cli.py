@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     own_process = argv is None  # the console script (or python -m bangfu.cli), not a caller in its own process
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ENGINE_COMMANDS or not argv or argv[0] in {"-h", "--help"}:
+        if own_process:  # before numpy's import: the engine's arrays need no BLAS threads, whose start at that
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # import cost 0.07 s of CPU (the user's wins)
         from bangfu.policy.cli import main as engine_main
 
         status = engine_main(argv)
