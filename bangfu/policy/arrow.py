@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -421,36 +420,12 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBa
     return Population(**columns, member_ids=ids)
 
 
-def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
-    """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
-    command evaluates it batch by batch instead)."""
-    return population_from_arrow(parquet_batches(path, 1 << 17), member_ids=member_ids)
-
-
-T = TypeVar("T")
-
-
 def _numbers(batch: pa.RecordBatch) -> np.ndarray | None:
     """The household numbers of a batch of the current layout (None: the former layout, or no numbers to read)."""
     key = batch.schema.get_field_index(KEY)
     if key < 0 or is_nested(batch.schema) or not pa.types.is_integer(batch.schema.types[key]):
         return None
     return _plain(batch.column(key))
-
-
-def _split(batch: pa.RecordBatch, households: int) -> Iterator[pa.RecordBatch]:
-    """Slices of a batch of at most `households` households each (no household cut), without a copy."""
-    numbers = _numbers(batch)
-    if numbers is None:
-        for first in range(0, batch.num_rows, households):
-            yield batch.slice(first, households)
-        return
-    starts = np.flatnonzero(np.concatenate([[True], numbers[1:] != numbers[:-1]])) if len(numbers) else numbers
-    first = 0
-    for cut in [*starts[households::households].tolist(), batch.num_rows]:
-        if cut > first:
-            yield batch.slice(first, cut - first)
-        first = cut
 
 
 def whole_households(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -469,61 +444,3 @@ def whole_households(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBat
         pending = batch
     if pending is not None:
         yield pending
-
-
-def parquet_batches(path: str | Path, households: int) -> Iterator[pa.RecordBatch]:
-    """Record batches of at most `households` households of a Parquet file, or of a directory of them (the
-    dataset's files in its order), read on this thread; no household is split between two.
-
-    A file is read row group by row group (Arrow's batch reader refuses nested columns across one), without
-    pyarrow.dataset, whose import was a twentieth of a second of `bangfu assess-table`.
-    """
-    yield from parquet_batches_of(_row_groups(path), households)
-
-
-def parquet_batches_of(batches: Iterable[pa.RecordBatch], households: int) -> Iterator[pa.RecordBatch]:
-    """Record batches read (a row group each) cut into batches of at most `households` households each."""
-    for batch in whole_households(batches):
-        yield from _split(batch, households)
-
-
-def _row_groups(path: str | Path) -> Iterator[pa.RecordBatch]:
-    if Path(path).is_dir():
-        import pyarrow.dataset as ds
-
-        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=1 << 30, use_threads=False)
-        return
-    import pyarrow.parquet as pq
-
-    # Not pre-buffered: the file is memory-mapped, and a row group's columns are read once each.
-    file = pq.ParquetFile(str(path), memory_map=True, pre_buffer=False)
-    for i in range(file.num_row_groups):
-        yield from file.read_row_group(i, use_threads=False).to_batches()
-
-
-def parquet_rows(path: str | Path) -> int:
-    """The rows of a Parquet file or directory, from the files' footers."""
-    if Path(path).is_dir():
-        import pyarrow.dataset as ds
-
-        return ds.dataset(str(path), format="parquet").count_rows()
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(str(path)).metadata.num_rows
-
-
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """`items`, each next one produced on a second thread while the caller works on the current one.
-
-    For Parquet: Arrow decodes a row group without holding the GIL, so that the reading of the next batch
-    overlaps the engine's work on this one: shorter wall time for the same CPU time, never more than two
-    batches in memory. An exception raised while producing an item is raised here, in order.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    end = object()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bangfu-read") as pool:
-        future = pool.submit(next, items, end)
-        while (item := future.result()) is not end:
-            future = pool.submit(next, items, end)
-            yield item

@@ -13,14 +13,9 @@ from typing import IO
 import numpy as np
 import pyarrow as pa
 
-from bangfu.policy.arrow import (
-    parquet_batches,
-    parquet_batches_of,
-    parquet_rows,
-    population_from_arrow,
-    read_ahead,
-)
+from bangfu.policy.arrow import population_from_arrow
 from bangfu.policy.engine import GATE, Evaluation, evaluate
+from bangfu.policy.files import parquet_batches_of, parquet_rows, populations
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
 from bangfu.policy.rules import RULES, Rule
@@ -239,17 +234,15 @@ def keep_freed_memory() -> None:
 
 def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch
-    (`parameters`: a bundle's figures instead of the shipped ones); the next batch is read while this one is
-    assessed."""
+    (`parameters`: a bundle's figures instead of the shipped ones); the next batches are read and converted on
+    other threads while this one is assessed (`files.populations`)."""
     keep_freed_memory()
-    acc, row = Totals.zero(), 0
+    acc = Totals.zero()
     bar = _progress_bar(path) if progress else None
-    for batch in read_ahead(parquet_batches(path, BATCH)):
-        population = population_from_arrow(batch, first_row=row)
-        row += population.n_households
+    for population, rows in populations(path, BATCH):
         acc = acc + totals(population, evaluate(population, parameters))
         if bar is not None:
-            bar.update(batch.num_rows)
+            bar.update(rows)
     if bar is not None:
         bar.close()
     return acc

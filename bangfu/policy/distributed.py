@@ -17,7 +17,7 @@ import pyarrow.dataset as ds
 
 from bangfu.policy.bulk import Totals, batches, totals
 from bangfu.policy.engine import evaluate
-from bangfu.policy.parquet import KEY, is_nested
+from bangfu.policy.files import row_group_runs
 
 LOCAL = "local"
 CONNECT_SECONDS = 10  # a scheduler that does not answer by then is reported, not waited for
@@ -33,29 +33,17 @@ class Task:
     first_row: int
 
 
-def _runs(fragment) -> list[list]:
-    """A file's row groups in runs that no household crosses: a row group starts a run when its first household
-    number is above the last one before it (the footer's statistics); without statistics, one run."""
-    runs: list[list] = []
-    before = None
-    nested = is_nested(fragment.physical_schema)
-    for group in fragment.row_groups:
-        numbers = None if nested else (group.statistics or {}).get(KEY)
-        if not runs or nested or (numbers is not None and before is not None and numbers["min"] > before):
-            runs.append([])
-        runs[-1].append(group)
-        before = None if numbers is None else numbers["max"]
-    return runs
-
-
 def plan(path: str | Path, parts: int) -> list[Task]:
     """At least `parts` tasks where the row groups allow it: every file's row groups, in order, split evenly
     between households."""
+    import pyarrow.parquet as pq
+
     files = sorted(ds.dataset(str(path), format="parquet").files)
     runs = []  # (file, row groups, rows)
     for name in files:
-        fragment = next(iter(ds.dataset(name, format="parquet").get_fragments()))
-        runs += [(name, [g.id for g in run], sum(g.num_rows for g in run)) for run in _runs(fragment)]
+        metadata = pq.ParquetFile(name).metadata
+        runs += [(name, groups, sum(metadata.row_group(g).num_rows for g in groups))
+                 for groups in row_group_runs(metadata)]
     per_file = max(1, -(-len(runs) // max(parts, 1)))
     tasks, row = [], 0
     for name in files:

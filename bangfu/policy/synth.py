@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 
 from bangfu.policy import parquet as pf
 from bangfu.policy import schema as s
-from bangfu.policy.arrow import population_from_arrow, read_population
+from bangfu.policy.arrow import population_from_arrow
+from bangfu.policy.files import read_population
 from bangfu.policy.parquet import to_documents
 from bangfu.policy.regions import regions_on
 

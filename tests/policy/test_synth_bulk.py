@@ -17,7 +17,7 @@ import pytest
 
 from bangfu.policy import assess_many
 from bangfu.policy import parquet as pf
-from bangfu.policy.bulk import PAID, cities, totals
+from bangfu.policy.bulk import PAID, assess_file, cities, totals
 from bangfu.policy.engine import evaluate
 from bangfu.policy.regions import get_region
 from bangfu.policy.schema import InputError, parse_document
@@ -217,6 +217,16 @@ def test_a_file_of_the_former_layout_reads_as_the_same_population(tmp_path) -> N
         a, b = getattr(got, name), getattr(want, name)
         assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
     assert to_documents(nested(t)) == to_documents(t)
+    assert assess_file(str(tmp_path / "old.parquet"), progress=False).rows() == assess_file(
+        str(tmp_path / "new.parquet"), progress=False).rows()
+
+
+def test_a_file_of_the_former_layout_read_on_threads_names_the_row_of_the_file(tmp_path) -> None:
+    """Row groups read and converted on threads (`files.populations`) count the former layout's rows across them."""
+    bad = nested(_with_member_value(table(200), "employment", 117, 0, "idle"))
+    pq.write_table(bad, tmp_path / "old.parquet", row_group_size=50)
+    with pytest.raises(InputError, match=r"^members.employment: 第117行,members\[0\]:'idle'"):
+        assess_file(str(tmp_path / "old.parquet"), progress=False)
 
 
 def test_households_across_row_groups_and_batches_are_read_whole(tmp_path) -> None:
@@ -230,7 +240,7 @@ def test_households_across_row_groups_and_batches_are_read_whole(tmp_path) -> No
         a, b = getattr(got, name), getattr(want, name)
         assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
     assert got.member_ids == want.member_ids
-    from bangfu.policy.arrow import parquet_batches
+    from bangfu.policy.files import parquet_batches
 
     sizes = [population_from_arrow(b).n_households for b in parquet_batches(tmp_path / "cut.parquet", 2)]
     assert max(sizes) == 2 and sum(sizes) == 300
