@@ -150,15 +150,25 @@ class _Columns:
             codes = np.where(nulls, default or 0, codes)
         return codes + offset if offset else codes
 
-    def struct(self, name: str) -> _Columns:
-        """A nullable struct field (school, business): its columns, valid where it is present."""
+    def struct(self, name: str) -> tuple[_Columns, np.ndarray]:
+        """A nullable struct field (school, business): its columns at the rows where it is present only, and
+        those rows. A tenth of members has a school and fewer a business: their fields are converted there."""
         arr = self.arrays.get(name)
         if arr is None:
-            return _Columns({}, f"{self.prefix}{name}.", self.rows, self.members, np.zeros(self.n, bool))
+            at = np.zeros(0, np.intp)
+            return _Columns({}, f"{self.prefix}{name}.", self.rows[at], self.members[at], np.zeros(0, bool)), at
         nulls = _null_mask(arr)
-        present = np.ones(self.n, bool) if nulls is None else ~nulls
-        children = dict(zip([f.name for f in arr.type], arr.flatten(), strict=True))
-        return _Columns(children, f"{self.prefix}{name}.", self.rows, self.members, present)
+        at = np.arange(self.n) if nulls is None else np.flatnonzero(~nulls)
+        # The children as stored (not flatten's, whose nulls merge the struct's): only present rows are read.
+        children = {f.name: arr.field(i) for i, f in enumerate(arr.type)}
+        return _Columns(children, f"{self.prefix}{name}.", self.rows[at], self.members[at], take=at), at
+
+
+def _spread(n: int, at: np.ndarray, values: np.ndarray, default) -> np.ndarray:
+    """Values at rows `at` of `n`, `default` elsewhere."""
+    out = np.full(n, default, values.dtype)
+    out[at] = values
+    return out
 
 
 def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
@@ -318,31 +328,32 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
 
 
 def _school(m: _Columns) -> dict[str, np.ndarray]:
-    c = m.struct("school")
-    year = np.where(c.present, c.values("year"), 0)
-    c.refuse("year", c.present & (year < 1), "应不小于1")
+    c, at = m.struct("school")
+    year = c.values("year")
+    c.refuse("year", year < 1, "应不小于1")
     return {
-        "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": np.minimum(year, np.iinfo(_DTYPES["school_year"]).max),
-        "institution": np.where(c.present, c.codes("institution", s.INSTITUTIONS), 0),
-        "excellent": c.values("excellent", False) & c.present,
+        "stage": _spread(m.n, at, c.codes("stage", s.STAGES[1:], offset=1), 0),
+        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max), 0),
+        "institution": _spread(m.n, at, c.codes("institution", s.INSTITUTIONS), 0),
+        "excellent": _spread(m.n, at, c.values("excellent", False), False),
     }
 
 
 def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
-    c = m.struct("business")
-    registered = np.where(c.present, c.values("registered_on"), np.datetime64("NaT"))
-    c.refuse("registered_on", c.present & (registered > as_of), AFTER_AS_OF)
-    employees = np.where(c.present, c.values("employees", 0), 0)
+    c, at = m.struct("business")
+    registered = c.values("registered_on")
+    c.refuse("registered_on", registered > (as_of if np.ndim(as_of) == 0 else as_of[at]), AFTER_AS_OF)
+    employees = c.values("employees", 0)
     c.refuse("employees", employees < 0, "应不小于0")
     none = s.PREMISES.index("none")
     return {
-        "business": np.where(c.present, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
-        "registered_on": registered,
+        "business": _spread(m.n, at, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
+        "registered_on": _spread(m.n, at, registered, np.datetime64("NaT")),
         # No upper bound in the format; rules never read more than the column holds (as table.py).
-        "employees": np.minimum(employees, np.iinfo(_DTYPES["employees"]).max),
-        "first_time": c.values("first_time", False) & c.present,
-        "premises": np.where(c.present, c.codes("premises", s.PREMISES, default=none), none),
-        "other_rent_subsidy": c.values("other_rent_subsidy", False) & c.present,
+        "employees": _spread(m.n, at, np.minimum(employees, np.iinfo(_DTYPES["employees"]).max), 0),
+        "first_time": _spread(m.n, at, c.values("first_time", False), False),
+        "premises": _spread(m.n, at, c.codes("premises", s.PREMISES, default=none), none),
+        "other_rent_subsidy": _spread(m.n, at, c.values("other_rent_subsidy", False), False),
     }
 
 

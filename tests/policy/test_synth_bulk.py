@@ -318,3 +318,24 @@ def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
     fine = population_from_arrow(t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
                                               pa.array(causes, pa.list_(pa.string()))))
     assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
+
+
+def test_school_and_business_fields_are_checked_where_present_naming_the_member() -> None:
+    """Their fields are read at the members who have one only: a bad one there is refused, with its member."""
+    t = table(200)
+    row = int(_first_rows(t)[9]) + 1 if np.diff(_first_rows(t))[9] > 1 else int(_first_rows(t)[9])
+    member = row - int(_first_rows(t)[9])
+    day = t.column("as_of")[row].as_py()
+    for field, value, message in [
+        ("school", {"stage": "primary", "year": 0, "institution": "public"}, r"school\.year: 第9行,members\[\d\]:应不小于1"),
+        ("school", {"stage": None, "year": 2, "institution": "public"}, r"school\.stage: 第9行,members\[\d\]:缺少取值"),
+        ("business", {"kind": "individual", "registered_on": day + datetime.timedelta(days=1)},
+         r"business\.registered_on: 第9行,members\[\d\]:晚于评估日期as_of"),
+    ]:
+        values = t.column(field).to_pylist()
+        values[row] = value
+        bad = t.set_column(t.schema.get_field_index(field), field, pa.array(values, t.schema.field(field).type))
+        for layout in (bad, nested(bad)):
+            with pytest.raises(InputError, match=rf"^members\.{message}") as caught:
+                population_from_arrow(layout)
+            assert f"members[{member}]" in str(caught.value)
