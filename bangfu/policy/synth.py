@@ -280,7 +280,7 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
         out.parent.mkdir(parents=True, exist_ok=True)
         names = [out]
     writers: dict[int, pq.ParquetWriter] = {}
-    # Arrow's writer of nested columns is the slow part (about 1 s per row group): it runs in a
+    # Arrow's writer is the slow part (with the former nested layout about 1 s per row group): it runs in a
     # thread, which releases the GIL, while the next row group is drawn.
     with ThreadPoolExecutor(1) as pool:
         pending = None
