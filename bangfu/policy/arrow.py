@@ -431,7 +431,7 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBa
     return Population(**columns, member_ids=ids)
 
 
-def _numbers(batch: pa.RecordBatch) -> np.ndarray | None:
+def household_numbers(batch: pa.RecordBatch) -> np.ndarray | None:
     """The household numbers of a batch of the current layout (None: the former layout, or no numbers to read)."""
     key = batch.schema.get_field_index(KEY)
     if key < 0 or is_nested(batch.schema) or not pa.types.is_integer(batch.schema.types[key]):
@@ -445,7 +445,7 @@ def whole_households(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBat
     pending = None
     for batch in batches:
         if pending is not None:
-            before, after = _numbers(pending), _numbers(batch)
+            before, after = household_numbers(pending), household_numbers(batch)
             if before is not None and after is not None and len(before) and len(after) and before[-1] == after[0]:
                 cut = int(np.searchsorted(before, before[-1]))  # ascending numbers: the last household's first row
                 batch = pa.Table.from_batches([pending.slice(cut), batch]).combine_chunks().to_batches()[0]

@@ -11,7 +11,7 @@ from typing import TypeVar
 import numpy as np
 import pyarrow as pa
 
-from bangfu.policy.arrow import _numbers, population_from_arrow, whole_households
+from bangfu.policy.arrow import household_numbers, population_from_arrow, whole_households
 from bangfu.policy.parquet import KEY, is_nested
 from bangfu.policy.table import Population
 
@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 def _split(batch: pa.RecordBatch, households: int) -> Iterator[pa.RecordBatch]:
     """Slices of a batch of at most `households` households each (no household cut), without a copy."""
-    numbers = _numbers(batch)
+    numbers = household_numbers(batch)
     if numbers is None:
         for first in range(0, batch.num_rows, households):
             yield batch.slice(first, households)
