@@ -28,7 +28,7 @@ def main() -> None:
     p.add_argument("--partitions", type=int, default=16)
     p.add_argument("--scheduler", default=LOCAL)
     args = p.parse_args()
-    where = OUT / "populations" / f"parts_{args.households}_{args.partitions}_{SEED}_{AS_OF}"
+    where = OUT / "populations" / f"parts_{args.households}_{args.partitions}_{SEED}_{AS_OF}_by_member"
     if not where.exists():
         start = time.perf_counter()
         write_population(args.households, SEED, where, as_of=AS_OF, partitions=args.partitions)

@@ -67,8 +67,10 @@ KINDS = ("all", "hardship")
 
 
 def population_path(n: int, kind: str = "all") -> Path:
+    """The population file of this size and kind, in the current layout (a row per member: files of the former
+    one, a row per household, are named without `_by_member` and are not read here)."""
     suffix = "" if kind == "all" else f"_{kind}"
-    return OUT / "populations" / f"households_{n}_{SEED}_{AS_OF}{suffix}.parquet"
+    return OUT / "populations" / f"households_{n}_{SEED}_{AS_OF}{suffix}_by_member.parquet"
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -3,44 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bangfu.policy import schema as s
 from bangfu.policy.messages import AFTER_AS_OF
+from bangfu.policy.parquet import KEY, is_nested
 from bangfu.policy.regions import region_error, region_index
 from bangfu.policy.schema import MORE_THAN_ONE_SELF, NO_SELF, InputError
 from bangfu.policy.table import _DTYPES, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Population
 
 
-def _plain(arr: pa.Array) -> np.ndarray:
+def _bits(buffer: pa.Buffer, offset: int, n: int, take: np.ndarray | None) -> np.ndarray:
+    """A bitmap's `n` bits from `offset` (those at `take` only, when given) as booleans."""
+    bits = np.frombuffer(buffer, np.uint8)
+    if take is None:
+        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+    at = take + offset
+    return ((bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1).view(bool)
+
+
+def _plain(arr: pa.Array, take: np.ndarray | None = None) -> np.ndarray:
     """The values of a primitive array (boolean, integer, float, date32) read from its buffer, whatever lies
-    under its nulls: no compute kernel, no copy but for booleans (unpacked from bits)."""
+    under its nulls (those at `take` only, when given): no compute kernel, no copy but for booleans (unpacked
+    from bits) and `take`."""
     n, offset = len(arr), arr.offset
     data = arr.buffers()[1]
     if pa.types.is_boolean(arr.type):
-        if data is None:
-            return np.zeros(n, bool)
-        bits = np.frombuffer(data, np.uint8)
-        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+        return np.zeros(n if take is None else len(take), bool) if data is None else _bits(data, offset, n, take)
     dtype = np.int32 if pa.types.is_date32(arr.type) else arr.type.to_pandas_dtype()
     if data is None:
-        return np.zeros(n, dtype)
+        return np.zeros(n if take is None else len(take), dtype)
     out = np.frombuffer(data, dtype, count=offset + n)[offset:]
+    if take is not None:
+        out = out[take]
     return out.astype("datetime64[D]") if pa.types.is_date32(arr.type) else out
 
 
-def _null_mask(arr: pa.Array) -> np.ndarray | None:
-    """Where `arr` is null (None: nowhere)."""
+def _null_mask(arr: pa.Array, take: np.ndarray | None = None) -> np.ndarray | None:
+    """Where `arr` is null (None: nowhere), at `take` only when given."""
     if not arr.null_count:
         return None
-    validity = arr.buffers()[0]
-    bits = np.frombuffer(validity, np.uint8)
-    return ~np.unpackbits(bits, count=arr.offset + len(arr), bitorder="little")[arr.offset:].view(bool)
+    return ~_bits(arr.buffers()[0], arr.offset, len(arr), take)
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    """The offsets of a list or string array (len + 1 of them), read from its buffer."""
+    dtype = np.int64 if pa.types.is_large_list(arr.type) or pa.types.is_large_string(arr.type) else np.int32
+    return np.frombuffer(arr.buffers()[1], dtype, count=arr.offset + len(arr) + 1)[arr.offset:]
+
+
+def _lengths(lists: pa.Array) -> np.ndarray:
+    """Each list's length, 0 for a null one (whatever its offsets span, as `flatten` drops it)."""
+    lengths = np.diff(_offsets(lists))
+    nulls = _null_mask(lists)
+    return lengths if nulls is None else np.where(nulls, 0, lengths)
 
 
 COLUMN_MISSING = "缺少该列"
@@ -54,10 +73,15 @@ class _Columns:
     """The columns of one record batch (or of a struct inside it), decoded and checked as a whole."""
 
     def __init__(self, arrays: dict[str, pa.Array], prefix: str, rows: np.ndarray,
-                 members: np.ndarray | None = None, present: np.ndarray | None = None):
+                 members: np.ndarray | None = None, present: np.ndarray | None = None,
+                 take: np.ndarray | None = None):
         self.arrays, self.prefix, self.rows, self.members = arrays, prefix, rows, members
         self.present = present  # rows where this struct exists (None: all)
+        self.take = take  # the arrays' rows that are these columns' (None: all, in order)
         self.n = len(rows)
+
+    def plain(self, arr: pa.Array) -> np.ndarray:
+        return _plain(arr, self.take)
 
     def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
         if bad.any():
@@ -66,7 +90,9 @@ class _Columns:
 
     def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
         """Where `arr` is null (None: nowhere); refused where the field has no default."""
-        nulls = _null_mask(arr)
+        nulls = _null_mask(arr, self.take)
+        if nulls is not None and self.take is not None and not nulls.any():
+            nulls = None
         if nulls is not None and default is None:
             self.refuse(name, nulls if self.present is None else nulls & self.present, "缺少取值(null)")
         return nulls
@@ -85,7 +111,7 @@ class _Columns:
         if not (pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
                 or pa.types.is_date32(arr.type)):
             raise InputError(self.prefix + name, f"不应为{arr.type}类型")
-        out = _plain(arr)
+        out = self.plain(arr)
         if nulls is None:
             return out.astype(np.float64, copy=False) if pa.types.is_floating(arr.type) else out
         if pa.types.is_date32(arr.type):
@@ -106,7 +132,7 @@ class _Columns:
         dictionary = arr.dictionary.to_pylist()
         lookup = np.array([known.get(v, -1) for v in dictionary] + [-2], np.int16)
         nulls = self._nulls(name, arr, default)
-        indices = _plain(arr.indices)
+        indices = self.plain(arr.indices)
         if len(dictionary) <= 127:  # int32 as Parquet's are read: the arithmetic below on a byte per member
             indices = indices.astype(np.int8, copy=False)
         if (lookup[:-1] == np.arange(len(dictionary))).all():
@@ -118,20 +144,31 @@ class _Columns:
             unknown = codes == -1
             if unknown.any():
                 pos = int(np.argmax(unknown))
-                self.refuse(name, unknown, f"{arr[pos].as_py()!r}不是可选值之一({'、'.join(labels)})")
+                at = pos if self.take is None else int(self.take[pos])
+                self.refuse(name, unknown, f"{arr[at].as_py()!r}不是可选值之一({'、'.join(labels)})")
         if nulls is not None:
             codes = np.where(nulls, default or 0, codes)
         return codes + offset if offset else codes
 
-    def struct(self, name: str) -> _Columns:
-        """A nullable struct field (school, business): its columns, valid where it is present."""
+    def struct(self, name: str) -> tuple[_Columns, np.ndarray]:
+        """A nullable struct field (school, business): its columns at the rows where it is present only, and
+        those rows. A tenth of members has a school and fewer a business: their fields are converted there."""
         arr = self.arrays.get(name)
         if arr is None:
-            return _Columns({}, f"{self.prefix}{name}.", self.rows, self.members, np.zeros(self.n, bool))
+            at = np.zeros(0, np.intp)
+            return _Columns({}, f"{self.prefix}{name}.", self.rows[at], self.members[at], np.zeros(0, bool)), at
         nulls = _null_mask(arr)
-        present = np.ones(self.n, bool) if nulls is None else ~nulls
-        children = dict(zip([f.name for f in arr.type], arr.flatten(), strict=True))
-        return _Columns(children, f"{self.prefix}{name}.", self.rows, self.members, present)
+        at = np.arange(self.n) if nulls is None else np.flatnonzero(~nulls)
+        # The children as stored (not flatten's, whose nulls merge the struct's): only present rows are read.
+        children = {f.name: arr.field(i) for i, f in enumerate(arr.type)}
+        return _Columns(children, f"{self.prefix}{name}.", self.rows[at], self.members[at], take=at), at
+
+
+def _spread(n: int, at: np.ndarray, values: np.ndarray, default) -> np.ndarray:
+    """Values at rows `at` of `n`, `default` elsewhere."""
+    out = np.full(n, default, values.dtype)
+    out[at] = values
+    return out
 
 
 def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
@@ -144,7 +181,7 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     codes = arr.dictionary.to_pylist()
     index = region_index()
     lookup = np.array([index.get(code, -1) for code in codes], np.int32)
-    idx = _plain(arr.indices).astype(np.int64)
+    idx = h.plain(arr.indices).astype(np.int64)
     days = as_of.view(np.int64)
     first_day = int(days.min()) if len(days) else 0
     span = int(days.max()) - first_day + 1 if len(days) else 1
@@ -161,20 +198,45 @@ def _region(h: _Columns, as_of: np.ndarray) -> np.ndarray:
     return lookup[idx]
 
 
+class _RunRows:
+    """The household (as messages name it) of each value in runs of values, looked up for a refusal only."""
+
+    def __init__(self, starts: np.ndarray, rows: np.ndarray, total: int):
+        self.starts, self.rows, self.total = starts, rows, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, pos: int):
+        return self.rows[int(np.searchsorted(self.starts, pos, "right")) - 1]
+
+
 def _causes(h: _Columns) -> np.ndarray:
+    """Each household's causes as bits, or-ed over its list (its first row's, in the current layout).
+
+    The lists' values gathered run after run by a cumulative sum of jumps (np.repeat of each value's household
+    was most of this), each household's bits or-ed over its run."""
     causes = np.zeros(h.n, np.int16)
     arr = h.arrays.get("hardship_causes")
     if arr is None:
         return causes
-    lengths = pc.list_value_length(arr).fill_null(0).to_numpy()
-    owners = np.repeat(np.arange(h.n), lengths)
-    values = _Columns({"hardship_causes": arr.flatten()}, "", h.rows[owners])
+    spans = _offsets(arr)
+    rows = np.arange(len(arr)) if h.take is None else h.take
+    firsts = spans[rows] - spans[0]
+    lengths = spans[rows + 1] - spans[rows]
+    nulls = _null_mask(arr, h.take)
+    listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
+    lengths = np.where(listed, lengths, 0)
+    runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered
+    total = int(lengths.sum())
+    jumps = np.zeros(total, np.intp)
+    jumps[runs] = np.diff((firsts[listed] - runs), prepend=0)
+    take = np.arange(total) + np.cumsum(jumps)
+    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
+    values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take)
     codes = values.codes("hardship_causes", s.CAUSES)
-    bits = np.left_shift(1, codes.astype(np.int16)).astype(np.int16)
-    listed = lengths > 0
-    if listed.any():  # each household's bits or-ed over its run of values (ufunc.at was a tenth of the reading)
-        starts = (np.cumsum(lengths) - lengths)[listed]
-        causes[listed] = np.bitwise_or.reduceat(bits, starts)
+    if total:
+        causes[listed] = np.bitwise_or.reduceat(np.left_shift(1, codes, dtype=np.int16), runs)
     return causes
 
 
@@ -192,11 +254,10 @@ def _households(h: _Columns) -> dict[str, np.ndarray]:
 
 
 def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
+    """The members of the former layout (a list per household) as columns, and each one's household."""
     lists = h.arrays.get("members")
-    if lists is None:
-        raise InputError("members", COLUMN_MISSING)
     h._nulls("members", lists, None)
-    lengths = pc.list_value_length(lists).fill_null(0).to_numpy()
+    lengths = _lengths(lists)
     h.refuse("members", lengths == 0, "至少应有一名成员")
     hh = np.repeat(np.arange(h.n), lengths)
     position = np.arange(len(hh)) - (np.cumsum(lengths) - lengths)[hh]
@@ -204,8 +265,29 @@ def _member_list(h: _Columns) -> tuple[_Columns, np.ndarray]:
     m = _Columns(dict(zip([f.name for f in flat.type], flat.flatten(), strict=True)), "members.",
                  h.rows[hh], position)
     if flat.null_count:
-        m.refuse("", ~flat.is_valid().to_numpy(zero_copy_only=False), "成员不能为null")
+        m.refuse("", _null_mask(flat), "成员不能为null")
     return m, hh
+
+
+def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
+    """Households and members of a batch of the current layout (a row per member): the households' columns read
+    at each one's first row, named by their number in the file."""
+    key = arrays.get(KEY)
+    if key is None:
+        raise InputError(KEY, COLUMN_MISSING)
+    if not pa.types.is_integer(key.type):
+        raise InputError(KEY, f"不应为{key.type}类型")
+    every = _Columns(arrays, "", np.arange(len(key)))
+    number = every.values(KEY)
+    every.rows = number  # a household named by its number
+    first = np.ones(len(number), bool)
+    first[1:] = number[1:] != number[:-1]
+    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), "应按户递增(同一户的成员在相邻的行)")
+    starts = np.flatnonzero(first)
+    hh = np.cumsum(first) - 1
+    h = _Columns(arrays, "", number[starts], take=starts)
+    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh])
+    return h, m, hh
 
 
 _SHIFTS = 32  # households up to this size: duplicate ids found by comparing each member with the ones before
@@ -219,16 +301,22 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
     if pa.types.is_dictionary(ids.type):  # as bangfu writes them: each distinct id looked at once
         entries = ids.dictionary
         indices = _plain(ids.indices)
-        empty = _plain(pc.binary_length(entries)) == 0
+        empty = np.diff(_offsets(entries)) == 0
         # a dictionary may repeat an entry: equal ids, equal numbers only once it is itself encoded
-        number = _plain(entries.dictionary_encode().indices)[indices]
+        if len(entries) <= 4096:  # without Arrow's compute functions (their import was a tenth of a second)
+            seen: dict = {}
+            number = np.array([seen.setdefault(v, len(seen)) for v in entries.to_pylist()], np.int32)[indices]
+        else:
+            number = _plain(entries.dictionary_encode().indices)[indices]
         m.refuse("id", empty[indices], "id不能为空")
     else:
-        m.refuse("id", _plain(pc.binary_length(ids)) == 0, "id不能为空")
+        m.refuse("id", np.diff(_offsets(ids)) == 0, "id不能为空")
         number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
     duplicate = np.zeros(len(hh), bool)
     largest = int(m.members.max(initial=-1)) + 1
-    if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
+    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
+        pass
+    elif largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
         for d in range(1, largest):
             duplicate[d:] |= (number[d:] == number[:-d]) & (hh[d:] == hh[:-d])
     else:
@@ -240,31 +328,32 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
 
 
 def _school(m: _Columns) -> dict[str, np.ndarray]:
-    c = m.struct("school")
-    year = np.where(c.present, c.values("year"), 0)
-    c.refuse("year", c.present & (year < 1), "应不小于1")
+    c, at = m.struct("school")
+    year = c.values("year")
+    c.refuse("year", year < 1, "应不小于1")
     return {
-        "stage": np.where(c.present, c.codes("stage", s.STAGES[1:], offset=1), 0), "school_year": np.minimum(year, np.iinfo(_DTYPES["school_year"]).max),
-        "institution": np.where(c.present, c.codes("institution", s.INSTITUTIONS), 0),
-        "excellent": c.values("excellent", False) & c.present,
+        "stage": _spread(m.n, at, c.codes("stage", s.STAGES[1:], offset=1), 0),
+        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max), 0),
+        "institution": _spread(m.n, at, c.codes("institution", s.INSTITUTIONS), 0),
+        "excellent": _spread(m.n, at, c.values("excellent", False), False),
     }
 
 
 def _business(m: _Columns, as_of: np.ndarray) -> dict[str, np.ndarray]:
-    c = m.struct("business")
-    registered = np.where(c.present, c.values("registered_on"), np.datetime64("NaT"))
-    c.refuse("registered_on", c.present & (registered > as_of), AFTER_AS_OF)
-    employees = np.where(c.present, c.values("employees", 0), 0)
+    c, at = m.struct("business")
+    registered = c.values("registered_on")
+    c.refuse("registered_on", registered > (as_of if np.ndim(as_of) == 0 else as_of[at]), AFTER_AS_OF)
+    employees = c.values("employees", 0)
     c.refuse("employees", employees < 0, "应不小于0")
     none = s.PREMISES.index("none")
     return {
-        "business": np.where(c.present, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
-        "registered_on": registered,
+        "business": _spread(m.n, at, c.codes("kind", s.BUSINESS_KINDS[1:], offset=1), 0),
+        "registered_on": _spread(m.n, at, registered, np.datetime64("NaT")),
         # No upper bound in the format; rules never read more than the column holds (as table.py).
-        "employees": np.minimum(employees, np.iinfo(_DTYPES["employees"]).max),
-        "first_time": c.values("first_time", False) & c.present,
-        "premises": np.where(c.present, c.codes("premises", s.PREMISES, default=none), none),
-        "other_rent_subsidy": c.values("other_rent_subsidy", False) & c.present,
+        "employees": _spread(m.n, at, np.minimum(employees, np.iinfo(_DTYPES["employees"]).max), 0),
+        "first_time": _spread(m.n, at, c.values("first_time", False), False),
+        "premises": _spread(m.n, at, c.codes("premises", s.PREMISES, default=none), none),
+        "other_rent_subsidy": _spread(m.n, at, c.values("other_rent_subsidy", False), False),
     }
 
 
@@ -300,10 +389,13 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
 
 
 def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict, list[str] | None]:
-    h = _Columns(dict(zip(batch.schema.names, batch.columns, strict=True)), "",
-                 np.arange(row0, row0 + batch.num_rows))
+    arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
+    if is_nested(batch.schema):
+        h = _Columns(arrays, "", np.arange(row0, row0 + batch.num_rows))
+        m, hh = _member_list(h)
+    else:
+        h, m, hh = _rows(arrays)
     households = _households(h)
-    m, hh = _member_list(h)
     persons = _persons(m, hh, households["as_of"])
     selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
     h.refuse("members", selves == 0, NO_SELF)
@@ -314,19 +406,20 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
 
 def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch], *,
                           member_ids: bool = False, first_row: int = 0) -> Population:
-    """The columnar form of a table of documents (the Parquet schema of `bangfu.policy.parquet`), or of its
-    record batches one after another (each freed once read).
+    """The columnar form of a table of households (either layout of `bangfu.policy.parquet`), or of its record
+    batches one after another (each freed once read).
 
-    Bad values are refused as documents are (InputError), naming the column and the first bad row
-    (counted from `first_row`, for a batch read from the middle of a file).
+    Bad values are refused as documents are (InputError), naming the column and the first bad household: by
+    its number (the current layout), or by its row counted from `first_row` (the former layout, for a batch read
+    from the middle of a file).
     """
     batches = data.to_batches() if isinstance(data, pa.Table) else [data] if isinstance(data, pa.RecordBatch) else data
     parts, row0 = [], first_row
-    for batch in batches:
+    for batch in whole_households(batches):
         households, persons, ids = _batch(batch, row0, member_ids)
         persons["hh"] = persons["hh"] + (row0 - first_row)
         parts.append((households, persons, ids))
-        row0 += batch.num_rows
+        row0 += len(households["as_of"])
     columns = {}
     for names, k in ((HOUSEHOLD_COLUMNS, 0), (PERSON_COLUMNS, 1)):
         for name in names:
@@ -338,58 +431,27 @@ def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBa
     return Population(**columns, member_ids=ids)
 
 
-def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
-    """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
-    command evaluates it batch by batch instead)."""
-    return population_from_arrow(parquet_batches(path, 1 << 17), member_ids=member_ids)
+def household_numbers(batch: pa.RecordBatch) -> np.ndarray | None:
+    """The household numbers of a batch of the current layout (None: the former layout, or no numbers to read)."""
+    key = batch.schema.get_field_index(KEY)
+    if key < 0 or is_nested(batch.schema) or not pa.types.is_integer(batch.schema.types[key]):
+        return None
+    return _plain(batch.column(key))
 
 
-T = TypeVar("T")
-
-
-def parquet_batches(path: str | Path, batch_size: int) -> Iterator[pa.RecordBatch]:
-    """Record batches of at most `batch_size` rows of a Parquet file, or of a directory of them (the dataset's
-    files in its order), read on this thread.
-
-    A file is read row group by row group (Arrow's batch reader refuses nested columns across one), without
-    pyarrow.dataset, whose import was a twentieth of a second of `bangfu assess-table`.
-    """
-    if Path(path).is_dir():
-        import pyarrow.dataset as ds
-
-        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=batch_size, use_threads=False)
-        return
-    import pyarrow.parquet as pq
-
-    # Not pre-buffered: the file is memory-mapped, and a row group's columns are read once each.
-    file = pq.ParquetFile(str(path), memory_map=True, pre_buffer=False)
-    for i in range(file.num_row_groups):
-        yield from file.read_row_group(i, use_threads=False).to_batches(max_chunksize=batch_size)
-
-
-def parquet_rows(path: str | Path) -> int:
-    """The rows of a Parquet file or directory, from the files' footers."""
-    if Path(path).is_dir():
-        import pyarrow.dataset as ds
-
-        return ds.dataset(str(path), format="parquet").count_rows()
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(str(path)).metadata.num_rows
-
-
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """`items`, each next one produced on a second thread while the caller works on the current one.
-
-    For Parquet: Arrow decodes a row group without holding the GIL, so that the reading of the next batch
-    overlaps the engine's work on this one: shorter wall time for the same CPU time, never more than two
-    batches in memory. An exception raised while producing an item is raised here, in order.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    end = object()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bangfu-read") as pool:
-        future = pool.submit(next, items, end)
-        while (item := future.result()) is not end:
-            future = pool.submit(next, items, end)
-            yield item
+def whole_households(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """`batches`, each ending with a household's last member: a household whose rows run on into the next batch
+    (a row group written by another program) is moved into it. The former layout's batches pass as they are."""
+    pending = None
+    for batch in batches:
+        if pending is not None:
+            before, after = household_numbers(pending), household_numbers(batch)
+            if before is not None and after is not None and len(before) and len(after) and before[-1] == after[0]:
+                cut = int(np.searchsorted(before, before[-1]))  # ascending numbers: the last household's first row
+                batch = pa.Table.from_batches([pending.slice(cut), batch]).combine_chunks().to_batches()[0]
+                pending = pending.slice(0, cut)
+            if pending.num_rows:
+                yield pending
+        pending = batch
+    if pending is not None:
+        yield pending

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
-import ctypes
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -15,8 +13,9 @@ from typing import IO
 import numpy as np
 import pyarrow as pa
 
-from bangfu.policy.arrow import parquet_batches, parquet_rows, population_from_arrow, read_ahead
+from bangfu.policy.arrow import population_from_arrow
 from bangfu.policy.engine import GATE, Evaluation, evaluate
+from bangfu.policy.files import parquet_batches_of, parquet_rows, populations
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
 from bangfu.policy.rules import RULES, Choice, Rule
@@ -128,25 +127,6 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     return Totals(rules, households, entitled, fen)
 
 
-_M_TOP_PAD = -2  # glibc's mallopt(3) parameter
-HEAP_PAD = 256 << 20  # bytes
-
-
-@cache
-def keep_freed_memory() -> None:
-    """Ask glibc to keep `HEAP_PAD` of freed memory at the top of its heap rather than hand it back at once.
-
-    Each batch frees its arrays just before the next allocates them again. By default glibc hands the top of
-    its heap back to the kernel past twice the largest block it has freed (a few megabytes), and the next
-    batch faulted the pages in again: `assess_file` over 10⁶ hardship households took 45 thousand page
-    faults, 20-27 thousand with the pad (about a tenth less CPU); a population in memory just loaded with
-    `np.load`, 32 thousand per run of `population_totals`, none with it. The peak memory is unchanged (the
-    pages were the process's a moment before). Where the C library is not glibc there is nothing to ask.
-    """
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(None).mallopt(_M_TOP_PAD, HEAP_PAD)
-
-
 ADMITTED = 1 << 17  # households past the gate per evaluation of a population in memory
 MOST = 1 << 20  # households per evaluation at most
 
@@ -224,30 +204,54 @@ def _pool() -> pa.MemoryPool:
 
 
 def batches(source, first_row: int = 0):
-    """Populations of at most `BATCH` households from a Parquet dataset or fragment, rows counted from `first_row`.
+    """Populations of at most `BATCH` households from a Parquet dataset or fragment, rows of the former layout
+    counted from `first_row`.
 
     The dataset scanner reads whole row groups (ParquetFile's batch reader refuses nested columns
     that cross one), so a batch is a row group, or a slice of a larger one.
     """
     row = first_row
-    for batch in source.to_batches(batch_size=BATCH, use_threads=False, memory_pool=_pool()):
-        yield population_from_arrow(batch, first_row=row)
-        row += batch.num_rows
+    scanned = source.to_batches(batch_size=1 << 30, use_threads=False, memory_pool=_pool())
+    for batch in parquet_batches_of(scanned, BATCH):
+        population = population_from_arrow(batch, first_row=row)
+        row += population.n_households
+        yield population
+
+
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's mallopt parameters (malloc.h)
+
+
+@cache
+def keep_freed_memory() -> None:
+    """glibc's malloc told to keep what numpy frees for the next batch: its arrays (megabytes each) from the heap
+    instead of fresh memory maps, and the heap's top not handed back to the kernel after each batch. Otherwise
+    every batch's arrays were pages faulted in anew: a sixth of `assess-table`'s CPU time was the kernel's
+    (measured 0.37 s of system time for 10⁶ households, 0.11 s so). Nothing where the C library is not glibc."""
+    import ctypes
+    import os
+
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return
+    except (AttributeError, ValueError, OSError):  # not a POSIX system, or no such name
+        return
+    libc = ctypes.CDLL(None)
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    libc.mallopt(M_TOP_PAD, 64 << 20)
 
 
 def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch
-    (`parameters`: a bundle's figures instead of the shipped ones); the next batch is read while this one is
-    assessed."""
+    (`parameters`: a bundle's figures instead of the shipped ones); the next batches are read and converted on
+    other threads while this one is assessed (`files.populations`)."""
     keep_freed_memory()
-    acc, row = Totals.zero(), 0
+    acc = Totals.zero()
     bar = _progress_bar(path) if progress else None
-    for batch in read_ahead(parquet_batches(path, BATCH)):
-        population = population_from_arrow(batch, first_row=row)
-        row += batch.num_rows
+    for population, rows in populations(path, BATCH):
         acc = acc + totals(population, evaluate(population, parameters))
         if bar is not None:
-            bar.update(population.n_households)
+            bar.update(rows)
     if bar is not None:
         bar.close()
     return acc
@@ -256,7 +260,7 @@ def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
 def _progress_bar(path: str):
     from tqdm import tqdm  # imported only to be shown: its import read every package's metadata (0.1 s)
 
-    return tqdm(total=parquet_rows(path), unit="户", file=sys.stderr, desc="assess")
+    return tqdm(total=parquet_rows(path), unit="行", file=sys.stderr, desc="assess")  # a row: a member (or household)
 
 
 def _assess(args: argparse.Namespace) -> Totals:

@@ -17,6 +17,7 @@ import pyarrow.dataset as ds
 
 from bangfu.policy.bulk import Totals, batches, totals
 from bangfu.policy.engine import evaluate
+from bangfu.policy.files import row_group_runs
 
 LOCAL = "local"
 CONNECT_SECONDS = 10  # a scheduler that does not answer by then is reported, not waited for
@@ -24,7 +25,8 @@ CONNECT_SECONDS = 10  # a scheduler that does not answer by then is reported, no
 
 @dataclass(frozen=True)
 class Task:
-    """Row groups `row_groups` of the Parquet file `path`; `first_row` is their first household's row in the set."""
+    """Row groups `row_groups` of the Parquet file `path`; `first_row` is their first row in the set (a household of
+    the former layout: the messages' row numbers)."""
 
     path: str
     row_groups: tuple[int, ...]
@@ -32,20 +34,24 @@ class Task:
 
 
 def plan(path: str | Path, parts: int) -> list[Task]:
-    """At least `parts` tasks where the row groups allow it: every file's row groups, in order, split evenly."""
+    """At least `parts` tasks where the row groups allow it: every file's row groups, in order, split evenly
+    between households."""
+    import pyarrow.parquet as pq
+
     files = sorted(ds.dataset(str(path), format="parquet").files)
-    groups = []  # (file, row group, rows)
+    runs = []  # (file, row groups, rows)
     for name in files:
-        fragment = next(iter(ds.dataset(name, format="parquet").get_fragments()))
-        groups += [(name, g.id, g.num_rows) for g in fragment.row_groups]
-    per_file = max(1, -(-len(groups) // max(parts, 1)))
+        metadata = pq.ParquetFile(name).metadata
+        runs += [(name, groups, sum(metadata.row_group(g).num_rows for g in groups))
+                 for groups in row_group_runs(metadata)]
+    per_file = max(1, -(-len(runs) // max(parts, 1)))
     tasks, row = [], 0
     for name in files:
-        mine = [g for g in groups if g[0] == name]
+        mine = [r for r in runs if r[0] == name]
         for start in range(0, len(mine), per_file):
             chunk = mine[start:start + per_file]
-            tasks.append(Task(name, tuple(g[1] for g in chunk), row))
-            row += sum(g[2] for g in chunk)
+            tasks.append(Task(name, tuple(g for r in chunk for g in r[1]), row))
+            row += sum(r[2] for r in chunk)
     return tasks
 
 

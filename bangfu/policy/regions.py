@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import importlib.resources
+import importlib.util
+import sys
 from dataclasses import dataclass
 from functools import cache, lru_cache
-
-from stdnum import numdb
+from pathlib import Path
+from types import ModuleType
 
 PROVINCE = "320000"
 PROVINCE_NAME = "江苏省"
@@ -60,13 +61,27 @@ def _parse_periods(text: str) -> tuple[Period, ...]:
     return tuple(periods)
 
 
-def _province_data() -> numdb.NumDB:
+def _stdnum() -> tuple[ModuleType, Path]:
+    """python-stdnum's numdb parser and the folder of its data, without importing the stdnum package: its
+    __init__ imports stdnum.util (ssl, pydoc, …), 40 ms of every engine command's start. numdb itself needs
+    only `re`."""
+    root = Path(importlib.util.find_spec("stdnum").submodule_search_locations[0])
+    numdb = sys.modules.get("stdnum.numdb")
+    if numdb is None:
+        spec = importlib.util.spec_from_file_location("_bangfu_stdnum_numdb", root / "numdb.py")
+        numdb = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(numdb)
+    return numdb, root
+
+
+def _province_data():
     """The province's part of python-stdnum's division data (cn/loc.dat), read by numdb's own parser.
 
     Only its block of lines is parsed: the whole country's added some 25 ms to every command's start.
     """
+    numdb, root = _stdnum()
     lines: list[str] = []
-    with importlib.resources.files("stdnum").joinpath("cn/loc.dat").open(encoding="utf-8") as fh:
+    with (root / "cn" / "loc.dat").open(encoding="utf-8") as fh:
         for line in fh:
             if lines and line[:1] not in (" ", "\t", "#", "\n", "\r"):  # the next province
                 break

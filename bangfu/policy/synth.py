@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 
 from bangfu.policy import parquet as pf
 from bangfu.policy import schema as s
-from bangfu.policy.arrow import population_from_arrow, read_population
+from bangfu.policy.arrow import population_from_arrow
+from bangfu.policy.files import read_population
 from bangfu.policy.parquet import to_documents
 from bangfu.policy.regions import regions_on
 
@@ -183,7 +184,7 @@ def _persons(rng: np.random.Generator, h: dict, day: np.datetime64) -> dict[str,
     return p
 
 
-def _members(p: dict) -> pa.StructArray:
+def _members(p: dict) -> list[pa.Array]:
     stage, kind, given = p["stage"], p["business"], p["given_group"]
     school = pa.StructArray.from_arrays([
         pf.labelled(np.maximum(stage - 1, 0), s.STAGES[1:]), pa.array(p["school_year"].astype(np.int32)),
@@ -194,7 +195,7 @@ def _members(p: dict) -> pa.StructArray:
         pa.array(p["employees"].astype(np.int32)), pa.array(p["first_time"]),
         pf.labelled(p["premises"], s.PREMISES), pa.array(p["other_rent_subsidy"]),
     ], fields=list(pf.BUSINESS), mask=pa.array(kind == 0))
-    return pa.StructArray.from_arrays([
+    return [
         pa.DictionaryArray.from_arrays(p["position"].astype(np.int32), pa.array([f"m{i}" for i in range(1, 7)])),
         pf.labelled(p["relation"], s.RELATIONS), pf.labelled(p["sex"], s.SEXES), pf.dates(p["birth"]),
         pf.labelled(np.maximum(given, 0), s.RETIREMENT_GROUPS, mask=given < 0),
@@ -202,55 +203,62 @@ def _members(p: dict) -> pa.StructArray:
         pa.array(p["willing"]), pa.array(p["disability"].astype(np.int8), mask=p["disability"] == 0),
         pa.array(p["poverty_target"]), pa.array(p["medical_insurance"]), pa.array(p["pension_insurance"]),
         pa.array(p["serious_illness"]), school, business,
-    ], fields=list(pf.MEMBER))
+    ]
 
 
 def _table(rng: np.random.Generator, n: int, day: datetime.date, codes: list[str],
-           weights: np.ndarray, hardship_only: bool = False) -> pa.Table:
+           weights: np.ndarray, hardship_only: bool = False, first: int = 0) -> pa.Table:
+    """`n` households numbered from `first`, a row per member (the layout of `bangfu.policy.parquet`)."""
     as_of = np.datetime64(day, "D")
     h = _households(rng, n, weights, hardship_only)
     p = _persons(rng, h, as_of)
-    offsets = pa.array(np.concatenate([[0], np.cumsum(h["size"])]).astype(np.int32))
+    hh = p["hh"]  # a household's fields on each of its member's rows
+
     bits = (h["causes"][:, None] >> np.arange(len(s.CAUSES))) & 1
-    _, cause = np.nonzero(bits)
-    cause_offsets = pa.array(np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32))
+    counts = bits.sum(axis=1)[hh]
+    cause = np.nonzero(bits[hh])[1]
+    cause_offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    cpi = h["cpi"][hh]
     return pa.Table.from_arrays([
-        pf.dates(np.full(n, as_of)), pf.labelled(h["region"], tuple(codes)),
-        pf.labelled(h["category"], s.CATEGORIES), pa.array(h["archived"]), pa.array(h["dibao"]),
-        pa.array(h["dibao_edge"]), pa.array(p["income"]),
+        pa.array(first + hh), pf.dates(np.full(len(hh), as_of)), pf.labelled(h["region"][hh], tuple(codes)),
+        pf.labelled(h["category"][hh], s.CATEGORIES), pa.array(h["archived"][hh]), pa.array(h["dibao"][hh]),
+        pa.array(h["dibao_edge"][hh]), pa.array(p["income"][hh]),
         pa.ListArray.from_arrays(cause_offsets, pf.labelled(cause, s.CAUSES)),
-        pa.array(h["cpi"], mask=np.isnan(h["cpi"])), pa.ListArray.from_arrays(offsets, _members(p)),
+        pa.array(cpi, mask=np.isnan(cpi)), *_members(p),
     ], schema=pf.SCHEMA)
 
 
-def _chunks(n_households: int, seed: int, as_of: str | datetime.date, hardship_only: bool = False):
+def _chunks(n_households: int, seed: int, as_of: str | datetime.date, hardship_only: bool = False,
+            first: int = 0):
     day = as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(as_of)
     codes, weights = _regions(day)
     for k, start in enumerate(range(0, n_households, ROW_GROUP)):
         yield _table(np.random.default_rng([seed, k]), min(ROW_GROUP, n_households - start), day, codes, weights,
-                     hardship_only)
+                     hardship_only, first + start)
 
 
 def population_table(n_households: int, seed: int, as_of: str | datetime.date = "2024-06-01",
-                     hardship_only: bool = False) -> pa.Table:
-    """The synthetic population in memory: the same rows `write_population` writes for this seed."""
-    chunks = list(_chunks(n_households, seed, as_of, hardship_only))
+                     hardship_only: bool = False, first: int = 0) -> pa.Table:
+    """The synthetic population in memory: the same rows `write_population` writes for this seed (households
+    numbered from `first`: a part of a larger table)."""
+    chunks = list(_chunks(n_households, seed, as_of, hardship_only, first))
     return pa.concat_tables(chunks) if chunks else pf.SCHEMA.empty_table()
 
 
 def _slices(n_households: int, seed: int, as_of: str | datetime.date, partitions: int,
             hardship_only: bool = False):
-    """(partition, table) pieces of the population in order: partition k holds rows [k·n/P, (k+1)·n/P)."""
+    """(partition, table) pieces of the population in order: partition k holds households [k·n/P, (k+1)·n/P)."""
     bounds = [n_households * k // partitions for k in range(partitions + 1)]
-    row, part = 0, 0
+    part = 0
     for chunk in _chunks(n_households, seed, as_of, hardship_only):
+        households = chunk.column(pf.KEY).to_numpy()  # ascending: a piece is the rows of a run of households
         offset = 0
         while offset < chunk.num_rows:
-            while bounds[part + 1] <= row:
+            while bounds[part + 1] <= households[offset]:
                 part += 1
-            take = min(chunk.num_rows - offset, bounds[part + 1] - row)
-            yield part, chunk.slice(offset, take)
-            offset, row = offset + take, row + take
+            end = int(np.searchsorted(households, bounds[part + 1]))
+            yield part, chunk.slice(offset, end - offset)
+            offset = end
 
 
 def write_population(n_households: int, seed: int, out_path: str | Path,
@@ -272,7 +280,7 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
         out.parent.mkdir(parents=True, exist_ok=True)
         names = [out]
     writers: dict[int, pq.ParquetWriter] = {}
-    # Arrow's writer of nested columns is the slow part (about 1 s per row group): it runs in a
+    # Arrow's writer is the slow part (with the former nested layout about 1 s per row group): it runs in a
     # thread, which releases the GIL, while the next row group is drawn.
     with ThreadPoolExecutor(1) as pool:
         pending = None
@@ -282,7 +290,8 @@ def write_population(n_households: int, seed: int, out_path: str | Path,
                     pending.result()
                 writer = writers.get(part) or writers.setdefault(
                     part, pq.ParquetWriter(names[part], pf.SCHEMA, **pf.WRITE_OPTIONS))
-                pending = pool.submit(writer.write_table, table, row_group_size=ROW_GROUP)
+                # a piece is a row group: no household's members split between two
+                pending = pool.submit(writer.write_table, table, row_group_size=max(1, table.num_rows))
             if pending is not None:
                 pending.result()
         finally:

@@ -64,12 +64,15 @@ def _row(household, as_of: datetime.date, salt: str) -> dict:
 
 
 def population_table(*, user, union, as_of: datetime.date) -> pa.Table:
-    """The archived households of the union's subtree that the user may export, one row per input document."""
+    """The archived households of the union's subtree that the user may export, a row per member (`pf.SCHEMA`)."""
     require(user, EXPORT)
     as_of_within(as_of)
     salt = _salt()
     queryset = archived_households(user=user, union=union)
-    batches = [pa.Table.from_pylist([_row(h, as_of, salt) for h in chunk], schema=SCHEMA) for chunk in chunks(queryset)]
+    batches, first = [], 0
+    for chunk in chunks(queryset):
+        batches.append(pf.table([_row(h, as_of, salt) for h in chunk], SCHEMA, first))
+        first += len(chunk)
     return pa.concat_tables(batches) if batches else SCHEMA.empty_table()
 
 
@@ -78,7 +81,7 @@ def population_export(*, user, union, as_of: datetime.date) -> bytes:
     """The Parquet file's bytes, the export written to the audit trail (how many households, never who)."""
     table = population_table(user=user, union=union, as_of=as_of)
     out = io.BytesIO()
-    pq.write_table(table, out, **pf.WRITE_OPTIONS)
+    pq.write_table(table, out, **pf.write_options(SCHEMA))
     audit_log(actor=user, action="population.export", object_type="organisation", object_id=union.pk,
-              area_path=union.path, after={"as_of": as_of.isoformat(), "households": table.num_rows})
+              area_path=union.path, after={"as_of": as_of.isoformat(), "households": pf.count_households(table)})
     return out.getvalue()

@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bangfu.cli import main
+from bangfu.policy import parquet as pf
 from bangfu.policy.bulk import assess_file
 from bangfu.policy.distributed import assess_distributed, combine, plan, task_totals
 from bangfu.policy.synth import write_population
@@ -26,15 +27,33 @@ def test_partitions_hold_the_single_files_rows_in_order(populations):
     one, parts = populations
     files = sorted(parts.iterdir())
     assert [f.name for f in files] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
-    assert [pq.ParquetFile(f).metadata.num_rows for f in files] == [10_000, 10_000, 10_000]
+    households = [np.unique(pq.read_table(f, columns=[pf.KEY]).column(0).to_numpy()) for f in files]
+    assert [(h[0], len(h)) for h in households] == [(0, 10_000), (10_000, 10_000), (20_000, 10_000)]
     assert ds.dataset(str(parts)).to_table().equals(pq.read_table(one))
 
 
 def test_the_plan_covers_every_row_group_once_with_its_first_row(populations):
     _, parts = populations
     tasks = plan(parts, 8)
-    assert [t.first_row for t in tasks] == [0, 10_000, 20_000]
-    assert sum(pq.ParquetFile(t.path).metadata.num_rows for t in tasks) == N
+    rows = [pq.ParquetFile(t.path).metadata.num_rows for t in tasks]
+    assert [t.first_row for t in tasks] == [0, rows[0], rows[0] + rows[1]]
+
+
+def test_row_groups_that_cut_a_household_stay_in_one_task(populations, tmp_path):
+    """A file of another writer whose row groups end within households: tasks split only between households, and
+    the totals are the single process's."""
+    one, _ = populations
+    cut = tmp_path / "cut.parquet"
+    pq.write_table(pq.read_table(one), cut, row_group_size=1_999)
+    tasks = plan(cut, 8)
+    assert len(tasks) > 1 and sum(len(t.row_groups) for t in tasks) == pq.ParquetFile(cut).metadata.num_row_groups
+    for task in tasks[1:]:
+        numbers = pq.ParquetFile(cut).read_row_groups(list(task.row_groups), columns=[pf.KEY]).column(0).to_numpy()
+        before = pq.ParquetFile(cut).read_row_group(task.row_groups[0] - 1, columns=[pf.KEY]).column(0).to_numpy()
+        assert before[-1] < numbers[0]
+    single = assess_file(str(one), progress=False).rows()
+    assert combine(task_totals(t) for t in tasks).rows() == single
+    assert assess_file(str(cut), progress=False).rows() == single  # its runs read on threads, in order
 
 
 def test_tasks_added_up_equal_the_single_process_totals(populations):

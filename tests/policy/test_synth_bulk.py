@@ -12,12 +12,12 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 from bangfu.policy import assess_many
-from bangfu.policy.bulk import PAID, cities, totals
+from bangfu.policy import parquet as pf
+from bangfu.policy.bulk import PAID, assess_file, cities, totals
 from bangfu.policy.engine import evaluate
 from bangfu.policy.regions import get_region
 from bangfu.policy.schema import InputError, parse_document
@@ -111,18 +111,27 @@ def test_vectorised_totals_equal_the_answers_of_the_json_path(as_of: str) -> Non
     assert sum(got_fen.values()) > 0
 
 
+def _first_rows(t: pa.Table) -> np.ndarray:
+    """The row of each household's first member (and the number of rows after the last)."""
+    numbers = t.column(pf.KEY).to_numpy()
+    return np.concatenate([np.flatnonzero(np.concatenate([[True], numbers[1:] != numbers[:-1]])), [len(numbers)]])
+
+
+def nested(t: pa.Table) -> pa.Table:
+    """The population in the former layout (a row per household, its members a list), as files written before."""
+    starts = _first_rows(t)
+    names = [f.name for f in pf.MEMBER]
+    members = pa.StructArray.from_arrays([t.column(name).combine_chunks() for name in names], names=names)
+    households = [t.column(f.name).combine_chunks().take(pa.array(starts[:-1])) for f in pf.HOUSEHOLD]
+    lists = pa.ListArray.from_arrays(pa.array(starts.astype(np.int32)), members)
+    return pa.Table.from_arrays([*households, lists], names=[*pf.HOUSEHOLD.names, "members"])
+
+
 def _with_member_value(t: pa.Table, field: str, row: int, member: int, value: str) -> pa.Table:
     """The table with one member's `field` replaced by `value` (as plain strings)."""
-    members = t.column("members").combine_chunks()
-    flat = members.flatten()
-    position = members.offsets[row].as_py() + member
-    columns = {f.name: flat.field(f.name) for f in flat.type}
-    values = columns[field].cast(pa.string()).to_pylist()
-    values[position] = value
-    columns[field] = pa.array(values, pa.string())
-    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
-    rebuilt = pa.ListArray.from_arrays(members.offsets, struct)
-    return t.set_column(t.schema.get_field_index("members"), "members", rebuilt)
+    values = t.column(field).cast(pa.string()).to_pylist()
+    values[int(_first_rows(t)[row]) + member] = value
+    return t.set_column(t.schema.get_field_index(field), field, pa.array(values, pa.string()))
 
 
 def test_an_unknown_enumeration_value_refuses_the_file_naming_column_and_row(tmp_path) -> None:
@@ -133,7 +142,7 @@ def test_an_unknown_enumeration_value_refuses_the_file_naming_column_and_row(tmp
         read_population(path)
     assert str(caught.value).startswith("members.relation: 第17行,members[0]:'boss'不是可选值之一")
     categories = t.column("category").cast(pa.string()).to_pylist()
-    categories[42] = "poor"
+    categories[_first_rows(t)[42]] = "poor"  # the household's fields are read from its first member's row
     bad = t.set_column(t.schema.get_field_index("category"), "category", pa.array(categories))
     with pytest.raises(InputError, match=r"^category: 第42行:'poor'"):
         population_from_arrow(bad)
@@ -163,36 +172,86 @@ def test_synth_then_assess_table_on_the_command_line(tmp_path) -> None:
 
 def test_assess_table_refuses_a_bad_file_with_exit_2_and_one_line(tmp_path) -> None:
     path = tmp_path / "bad.parquet"
-    pq.write_table(_with_member_value(table(200), "sex", 3, 1 if len(table(200)["members"][3]) > 1 else 0,
-                                      "x"), path)
+    pq.write_table(_with_member_value(table(200), "sex", 3, 0, "x"), path)
     done = _bangfu("assess-table", str(path), "--no-progress")
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: 第3行" in done.stderr
 
 
-def test_a_batch_from_the_middle_of_a_file_names_the_row_of_the_file() -> None:
+def test_a_batch_from_the_middle_of_a_file_names_the_household_by_its_number() -> None:
     t = _with_member_value(table(200), "employment", 17, 0, "idle")
+    starts = _first_rows(t)
+    middle = t.slice(starts[10], starts[50] - starts[10]).combine_chunks()
+    with pytest.raises(InputError, match=r"^members.employment: 第17行,members\[0\]:'idle'"):
+        population_from_arrow(middle, first_row=100)
     with pytest.raises(InputError, match=r"^members.employment: 第107行,members\[0\]:'idle'"):
-        population_from_arrow(t.slice(10, 50).combine_chunks(), first_row=100)
+        population_from_arrow(nested(t).slice(10, 40).combine_chunks(), first_row=100)  # rows counted
 
 
 @pytest.mark.parametrize("one_day", [True, False])
 def test_a_member_born_after_the_as_of_of_their_household_refuses_the_table(one_day: bool) -> None:
     t = table(200)
+    starts = _first_rows(t)
     days = t.column("as_of").to_pylist()
+    day = days[starts[17]]
     if not one_day:  # household 17 assessed a year earlier than the others
-        days[17] = days[17].replace(year=days[17].year - 1)
+        day = day.replace(year=day.year - 1)
+        days[starts[17]:starts[18]] = [day] * int(starts[18] - starts[17])
         t = t.set_column(t.schema.get_field_index("as_of"), "as_of", pa.array(days, pa.date32()))
-    born = days[17].toordinal() + 1  # the day after household 17's as_of: before the others' when not one_day
-    members = t.column("members").combine_chunks()
-    flat = members.flatten()
-    births = flat.field("birth_date").to_pylist()
-    births[members.offsets[17].as_py() + 1] = datetime.date.fromordinal(born)
-    columns = {f.name: flat.field(f.name) for f in flat.type} | {"birth_date": pa.array(births, pa.date32())}
-    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
-    bad = t.set_column(t.schema.get_field_index("members"), "members", pa.ListArray.from_arrays(members.offsets, struct))
-    with pytest.raises(InputError, match=r"^members\.birth_date: 第17行,members\[1\]:晚于评估日期as_of"):
+    born = day.toordinal() + 1  # the day after household 17's as_of: before the others' when not one_day
+    births = t.column("birth_date").to_pylist()
+    births[starts[17] + 1] = datetime.date.fromordinal(born)
+    bad = t.set_column(t.schema.get_field_index("birth_date"), "birth_date", pa.array(births, pa.date32()))
+    for layout in (bad, nested(bad)):
+        with pytest.raises(InputError, match=r"^members\.birth_date: 第17行,members\[1\]:晚于评估日期as_of"):
+            population_from_arrow(layout)
+
+
+def test_a_file_of_the_former_layout_reads_as_the_same_population(tmp_path) -> None:
+    t = table(300)
+    pq.write_table(t, tmp_path / "new.parquet", **pf.WRITE_OPTIONS)
+    pq.write_table(nested(t), tmp_path / "old.parquet")
+    got, want = (read_population(tmp_path / f"{k}.parquet", member_ids=True) for k in ("old", "new"))
+    for name in HOUSEHOLD_COLUMNS + PERSON_COLUMNS:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
+    assert to_documents(nested(t)) == to_documents(t)
+    assert assess_file(str(tmp_path / "old.parquet"), progress=False).rows() == assess_file(
+        str(tmp_path / "new.parquet"), progress=False).rows()
+
+
+def test_a_file_of_the_former_layout_read_on_threads_names_the_row_of_the_file(tmp_path) -> None:
+    """Row groups read and converted on threads (`files.populations`) count the former layout's rows across them."""
+    bad = nested(_with_member_value(table(200), "employment", 117, 0, "idle"))
+    pq.write_table(bad, tmp_path / "old.parquet", row_group_size=50)
+    with pytest.raises(InputError, match=r"^members.employment: 第117行,members\[0\]:'idle'"):
+        assess_file(str(tmp_path / "old.parquet"), progress=False)
+
+
+def test_households_across_row_groups_and_batches_are_read_whole(tmp_path) -> None:
+    """A file of another writer may end a row group in the middle of a household: it is read whole, as a
+    population of small batches is."""
+    t = table(300)
+    pq.write_table(t, tmp_path / "cut.parquet", row_group_size=7)
+    assert pq.ParquetFile(tmp_path / "cut.parquet").metadata.num_row_groups > 100
+    got, want = read_population(tmp_path / "cut.parquet", member_ids=True), population_from_arrow(t, member_ids=True)
+    for name in HOUSEHOLD_COLUMNS + PERSON_COLUMNS:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
+    assert got.member_ids == want.member_ids
+    from bangfu.policy.files import parquet_batches
+
+    sizes = [population_from_arrow(b).n_households for b in parquet_batches(tmp_path / "cut.parquet", 2)]
+    assert max(sizes) == 2 and sum(sizes) == 300
+
+
+def test_members_of_one_household_on_rows_apart_are_refused() -> None:
+    t = table(50)
+    numbers = t.column(pf.KEY).to_numpy().copy()
+    numbers[-1] = 3
+    bad = t.set_column(t.schema.get_field_index(pf.KEY), pf.KEY, pa.array(numbers))
+    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
         population_from_arrow(bad)
 
 
@@ -208,7 +267,7 @@ def _former(t: pa.DataType, name: str = "") -> pa.DataType:
 
 
 def test_a_file_of_the_former_types_reads_as_the_same_population(tmp_path) -> None:
-    t = table(300)
+    t = nested(table(300))
     former = t.cast(pa.schema([pa.field(f.name, _former(f.type, f.name)) for f in t.schema]))
     assert pa.types.is_dictionary(t.schema.field("members").type.value_type.field("id").type)
     assert former.schema.field("members").type.value_type.field("id").type == pa.string()
@@ -222,18 +281,14 @@ def test_a_file_of_the_former_types_reads_as_the_same_population(tmp_path) -> No
 
 
 def _with_ids(t: pa.Table, ids: pa.DictionaryArray) -> pa.Table:
-    members = t.column("members").combine_chunks()
-    flat = members.flatten()
-    columns = {f.name: flat.field(f.name) for f in flat.type} | {"id": ids}
-    struct = pa.StructArray.from_arrays(list(columns.values()), names=list(columns))
-    return t.set_column(t.schema.get_field_index("members"), "members", pa.ListArray.from_arrays(members.offsets, struct))
+    return t.set_column(t.schema.get_field_index("id"), "id", ids)
 
 
 def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_empty() -> None:
     t = table(200).combine_chunks()
-    sizes = pc.list_value_length(t.column("members")).to_numpy()
+    sizes = np.diff(_first_rows(t))
     row = int(np.argmax(sizes >= 2))
-    start = int(np.concatenate([[0], np.cumsum(sizes)])[row])
+    start = int(_first_rows(t)[row])
     position = np.concatenate([np.arange(k) for k in sizes]).astype(np.int32)
     # the dictionary repeats m1: household `row`'s second member is m1 again, under another index
     entries = pa.array(["m1", "m2", "m3", "m4", "m5", "m6", "m1", ""])
@@ -247,3 +302,40 @@ def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_em
         population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(empty, entries)))
     fine = population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(position, entries)), member_ids=True)
     assert fine.member_ids[start:start + 2] == ["m1", "m2"]
+
+
+def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
+    t = table(200)
+    causes = t.column("hardship_causes").to_pylist()
+    first = int(_first_rows(t)[5])
+    causes[first] = ["illness", "bogus"]
+    bad = t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
+                       pa.array(causes, pa.list_(pa.string())))
+    for layout in (bad, nested(bad)):
+        with pytest.raises(InputError, match=r"^hardship_causes: 第5行:'bogus'不是可选值之一"):
+            population_from_arrow(layout)
+    causes[first] = ["illness", "disability"]  # read from the household's first row, its other rows as they are
+    fine = population_from_arrow(t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
+                                              pa.array(causes, pa.list_(pa.string()))))
+    assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
+
+
+def test_school_and_business_fields_are_checked_where_present_naming_the_member() -> None:
+    """Their fields are read at the members who have one only: a bad one there is refused, with its member."""
+    t = table(200)
+    row = int(_first_rows(t)[9]) + 1 if np.diff(_first_rows(t))[9] > 1 else int(_first_rows(t)[9])
+    member = row - int(_first_rows(t)[9])
+    day = t.column("as_of")[row].as_py()
+    for field, value, message in [
+        ("school", {"stage": "primary", "year": 0, "institution": "public"}, r"school\.year: 第9行,members\[\d\]:应不小于1"),
+        ("school", {"stage": None, "year": 2, "institution": "public"}, r"school\.stage: 第9行,members\[\d\]:缺少取值"),
+        ("business", {"kind": "individual", "registered_on": day + datetime.timedelta(days=1)},
+         r"business\.registered_on: 第9行,members\[\d\]:晚于评估日期as_of"),
+    ]:
+        values = t.column(field).to_pylist()
+        values[row] = value
+        bad = t.set_column(t.schema.get_field_index(field), field, pa.array(values, t.schema.field(field).type))
+        for layout in (bad, nested(bad)):
+            with pytest.raises(InputError, match=rf"^members\.{message}") as caught:
+                population_from_arrow(layout)
+            assert f"members[{member}]" in str(caught.value)
