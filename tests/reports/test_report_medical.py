@@ -55,7 +55,7 @@ def test_the_page_and_the_workbook_show_them(bills, users, login, django_assert_
 
     client = login(users["admin_province"])
     client.get("/reports/", {"year": 2025})
-    with django_assert_num_queries(6):  # the stored figures and the unions they name
+    with django_assert_num_queries(4):  # the user, the stored figures and the unions they name
         response = client.get("/reports/", {"year": 2025})
     assert response.context["medical"]["total"] == Decimal("97346.22")
     assert "97346.22" in response.content.decode()
