@@ -142,9 +142,6 @@ AXES_RESET_ON_SUCCESS = True
 
 # Cookies: HttpOnly and SameSite everywhere; Secure whenever the site is served over HTTPS (production).
 HTTPS = _flag("BANGFU_HTTPS", False)
-# Sessions read from the cache (Redis when REDIS_URL is set, shared by the app servers), written through to the
-# database: no session query on most requests.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -201,6 +198,10 @@ CACHES = (
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bangfu"}}
 )
+# Sessions read from the shared cache (Redis), written through to the database: no session query on most requests.
+# Only where the cache is shared: a process's own memory would keep a session that a sign-out in another app server
+# (gunicorn's other workers) deleted, still signed in there until it expired.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # API rate limits (common/ratelimit.py): path prefix, group, per address, per token; the first match applies.
 # The public endpoints (no login) are limited harder; their prefixes come first.
 BANGFU_RATE_LIMITS = [

@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "bangfu-test", "immediate": True}
 # The suite sends thousands of requests from one address: rate limits are switched on by their own tests.
 RATELIMIT_ENABLE = False
+# The suite is one process, whose memory is then as shared as production's Redis: sessions as they are read there.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
