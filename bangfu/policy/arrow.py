@@ -63,6 +63,7 @@ def _lengths(lists: pa.Array) -> np.ndarray:
 
 
 COLUMN_MISSING = "缺少该列"
+NOT_ASCENDING = "应按户递增(同一户的成员在相邻的行)"
 
 
 def _where(rows: np.ndarray, pos: int, members: np.ndarray | None) -> str:
@@ -282,7 +283,7 @@ def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
     every.rows = number  # a household named by its number
     first = np.ones(len(number), bool)
     first[1:] = number[1:] != number[:-1]
-    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), "应按户递增(同一户的成员在相邻的行)")
+    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
     starts = np.flatnonzero(first)
     hh = np.cumsum(first) - 1
     h = _Columns(arrays, "", number[starts], take=starts)

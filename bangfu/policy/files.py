@@ -11,8 +11,9 @@ from typing import TypeVar
 import numpy as np
 import pyarrow as pa
 
-from bangfu.policy.arrow import household_numbers, population_from_arrow, whole_households
+from bangfu.policy.arrow import NOT_ASCENDING, household_numbers, population_from_arrow, whole_households
 from bangfu.policy.parquet import KEY, is_nested
+from bangfu.policy.schema import InputError
 from bangfu.policy.table import Population
 
 READERS = 2  # row groups read and converted at once: the machine's two cores beside the engine's thread
@@ -49,21 +50,30 @@ def parquet_batches(path: str | Path, households: int) -> Iterator[pa.RecordBatc
     A file is read row group by row group (Arrow's batch reader refuses nested columns across one), without
     pyarrow.dataset, whose import was a twentieth of a second of `bangfu assess-table`.
     """
+    if Path(path).is_dir():  # file by file: each file's households numbered on their own (an export's from 0)
+        import pyarrow.dataset as ds
+
+        for name in ds.dataset(str(path), format="parquet").files:
+            yield from parquet_batches_of(_row_groups(name), households)
+        return
     yield from parquet_batches_of(_row_groups(path), households)
 
 
 def parquet_batches_of(batches: Iterable[pa.RecordBatch], households: int) -> Iterator[pa.RecordBatch]:
-    """Record batches read (a row group each) cut into batches of at most `households` households each."""
+    """Record batches read (a row group each, of one file) cut into batches of at most `households` households each.
+    Household numbers that go down from one batch to the next are refused as within a batch: a household's rows
+    apart would be read as two households."""
+    last = None
     for batch in whole_households(batches):
+        numbers = household_numbers(batch)
+        if numbers is not None and len(numbers):
+            if last is not None and numbers[0] < last:
+                raise InputError(KEY, f"第{numbers[0]}行:{NOT_ASCENDING}")
+            last = numbers[-1]
         yield from _split(batch, households)
 
 
 def _row_groups(path: str | Path) -> Iterator[pa.RecordBatch]:
-    if Path(path).is_dir():
-        import pyarrow.dataset as ds
-
-        yield from ds.dataset(str(path), format="parquet").to_batches(batch_size=1 << 30, use_threads=False)
-        return
     import pyarrow.parquet as pq
 
     # Not pre-buffered: the file is memory-mapped, and a row group's columns are read once each.

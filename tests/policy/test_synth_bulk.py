@@ -255,6 +255,32 @@ def test_members_of_one_household_on_rows_apart_are_refused() -> None:
         population_from_arrow(bad)
 
 
+def test_a_household_numbered_again_in_a_later_row_group_is_refused(tmp_path) -> None:
+    """Its rows apart, in two row groups: refused as within one batch, not read as two households."""
+    from bangfu.policy.files import populations
+
+    t = table(50)
+    numbers = t.column(pf.KEY).to_numpy().copy()
+    last = int(np.searchsorted(numbers, numbers[-1]))  # the last household's first row
+    numbers[last:] = 3
+    bad = t.set_column(t.schema.get_field_index(pf.KEY), pf.KEY, pa.array(numbers))
+    pq.write_table(bad, tmp_path / "apart.parquet", row_group_size=last)
+    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
+        read_population(tmp_path / "apart.parquet")
+    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
+        list(populations(tmp_path / "apart.parquet", 1 << 17))
+
+
+def test_files_of_a_directory_each_numbered_from_0_are_read_file_by_file(tmp_path) -> None:
+    """Two exports in one directory: the first's last household and the second's first (both number 0) are two."""
+    from bangfu.policy.files import populations
+
+    (tmp_path / "dir").mkdir()
+    pq.write_table(population_table(1, 3), tmp_path / "dir" / "a.parquet")
+    pq.write_table(population_table(5, 4), tmp_path / "dir" / "b.parquet")
+    assert sum(p.n_households for p, _ in populations(tmp_path / "dir", 1 << 17)) == 6
+
+
 def _former(t: pa.DataType, name: str = "") -> pa.DataType:
     """A type of the file before int32 dictionaries: enumerations indexed by int8 (regions by int16), ids strings."""
     if pa.types.is_dictionary(t):
