@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         from bangfu.policy.cli import main as engine_main
 
         status = engine_main(argv)
-        if own_process and argv[0] == "assess-table" and not any(a.startswith("--scheduler") for a in argv):
+        if own_process and ends_at_once(argv):
             exit_now(status)
         return status
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.config.settings.base")
@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(["bangfu", *argv])
     return 0
+
+
+def ends_at_once(argv: list[str]) -> bool:
+    """Whether the engine's command `argv` may end without the interpreter's teardown (`exit_now`): `assess-table`
+    run in this process. A Dask run registers exit handlers; argparse takes any unambiguous prefix of `--scheduler`,
+    and `--s` is one (no other option of the command starts so)."""
+    return argv[0] == "assess-table" and not any(a.startswith("--s") for a in argv[1:])
 
 
 def exit_now(status: int) -> NoReturn:

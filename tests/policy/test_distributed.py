@@ -95,3 +95,13 @@ def test_an_unreachable_scheduler_is_a_clear_error(populations, capsys, monkeypa
     assert err.startswith("$: 无法读取") and "tcp://127.0.0.1:9" in err and err.count("\n") == 1
 
 
+
+
+def test_a_dask_run_ends_the_usual_way_whatever_prefix_names_the_scheduler():
+    """`exit_now` skips exit handlers, which a Dask run registers: every spelling argparse takes keeps them."""
+    from bangfu.cli import ends_at_once
+
+    assert ends_at_once(["assess-table", "p.parquet", "--no-progress", "--out", "t.csv"])
+    for spelling in (["--scheduler", "local"], ["--scheduler=local"], ["--sched", "local"], ["--s=local"]):
+        assert not ends_at_once(["assess-table", "p.parquet", *spelling]), spelling
+    assert not ends_at_once(["synth", "--households", "5", "--out", "p.parquet"])
