@@ -36,10 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from household_file import backend_cpu, percentile  # noqa: E402  (the backend's CPU from /proc, p90: one home)
 from run import RAISED_LIMITS  # noqa: E402  (the load run's raised per-address limits: one home)
 
-TICK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "bangfu-demo-2019"  # the demo accounts' (bangfu/demo/loader.py)
 STAFF = ["caseworker", "caseworker_wx", "reviewer", "admin", "admin_nj", "auditor"]
 # The spec's own example, as locustfile.py sends it (and from the same variable, for a checkout elsewhere).
@@ -48,16 +49,6 @@ ASSESSMENT = Path(os.environ.get("BANGFU_ASSESSMENT_EXAMPLE", ROOT.parent / "sha
 # list task requests both the API and the page). The public API is a separate user class: weighted apart.
 MIX = {"/ (start page)": 6, "/api/v1/households": 5, "/households/": 5, "/api/v1/households?after=": 2,
        "/households/[id]/": 5, "/targets/": 1, "/ledger/": 1, "/alerts/": 1, "/reports/": 1}
-
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 class Staff:
