@@ -37,6 +37,8 @@ def test_the_plan_covers_every_row_group_once_with_its_first_row(populations):
     tasks = plan(parts, 8)
     rows = [pq.ParquetFile(t.path).metadata.num_rows for t in tasks]
     assert [t.first_row for t in tasks] == [0, rows[0], rows[0] + rows[1]]
+    every = [(str(f), g) for f in sorted(parts.iterdir()) for g in range(pq.ParquetFile(f).metadata.num_row_groups)]
+    assert sorted((t.path, g) for t in tasks for g in t.row_groups) == every  # each row group once
 
 
 def test_row_groups_that_cut_a_household_stay_in_one_task(populations, tmp_path):
