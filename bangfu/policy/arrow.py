@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from bangfu.policy import schema as s
 from bangfu.policy.messages import AFTER_AS_OF
+from bangfu.policy.parquet import HOUSEHOLD as HOUSEHOLD_SCHEMA
 from bangfu.policy.parquet import KEY, is_nested
 from bangfu.policy.regions import region_error, region_index
 from bangfu.policy.schema import MORE_THAN_ONE_SELF, NO_SELF, InputError
@@ -63,11 +64,14 @@ def _lengths(lists: pa.Array) -> np.ndarray:
 
 
 COLUMN_MISSING = "缺少该列"
+HOUSEHOLD_FIELDS = tuple(HOUSEHOLD_SCHEMA.names)
 NOT_ASCENDING = "应按户递增(同一户的成员在相邻的行)"
+SAME_IN_HOUSEHOLD = "同一户各行的取值应相同(与该户第一行不同)"
+ROW, HOUSEHOLD = "行", "户"  # what a refusal counts: a row of the former layout, a household by its number
 
 
-def _where(rows: np.ndarray, pos: int, members: np.ndarray | None) -> str:
-    return f"第{rows[pos]}行" + ("" if members is None else f",members[{members[pos]}]")
+def _where(rows: np.ndarray, pos: int, members: np.ndarray | None, unit: str = ROW) -> str:
+    return f"第{rows[pos]}{unit}" + ("" if members is None else f",members[{members[pos]}]")
 
 
 class _Columns:
@@ -75,8 +79,8 @@ class _Columns:
 
     def __init__(self, arrays: dict[str, pa.Array], prefix: str, rows: np.ndarray,
                  members: np.ndarray | None = None, present: np.ndarray | None = None,
-                 take: np.ndarray | None = None):
-        self.arrays, self.prefix, self.rows, self.members = arrays, prefix, rows, members
+                 take: np.ndarray | None = None, unit: str = ROW):
+        self.arrays, self.prefix, self.rows, self.members, self.unit = arrays, prefix, rows, members, unit
         self.present = present  # rows where this struct exists (None: all)
         self.take = take  # the arrays' rows that are these columns' (None: all, in order)
         self.n = len(rows)
@@ -87,7 +91,7 @@ class _Columns:
     def refuse(self, name: str, bad: np.ndarray, message: str) -> None:
         if bad.any():
             pos = int(np.argmax(bad))
-            raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members)}:{message}")
+            raise InputError(self.prefix + name, f"{_where(self.rows, pos, self.members, self.unit)}:{message}")
 
     def _nulls(self, name: str, arr: pa.Array, default: Any) -> np.ndarray | None:
         """Where `arr` is null (None: nowhere); refused where the field has no default."""
@@ -157,12 +161,14 @@ class _Columns:
         arr = self.arrays.get(name)
         if arr is None:
             at = np.zeros(0, np.intp)
-            return _Columns({}, f"{self.prefix}{name}.", self.rows[at], self.members[at], np.zeros(0, bool)), at
+            return _Columns({}, f"{self.prefix}{name}.", self.rows[at], self.members[at], np.zeros(0, bool),
+                            unit=self.unit), at
         nulls = _null_mask(arr)
         at = np.arange(self.n) if nulls is None else np.flatnonzero(~nulls)
         # The children as stored (not flatten's, whose nulls merge the struct's): only present rows are read.
         children = {f.name: arr.field(i) for i, f in enumerate(arr.type)}
-        return _Columns(children, f"{self.prefix}{name}.", self.rows[at], self.members[at], take=at), at
+        return _Columns(children, f"{self.prefix}{name}.", self.rows[at], self.members[at], take=at,
+                        unit=self.unit), at
 
 
 def _spread(n: int, at: np.ndarray, values: np.ndarray, default) -> np.ndarray:
@@ -234,7 +240,8 @@ def _causes(h: _Columns) -> np.ndarray:
     jumps[runs] = np.diff((firsts[listed] - runs), prepend=0)
     take = np.arange(total) + np.cumsum(jumps)
     flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
-    values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take)
+    values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take,
+                      unit=h.unit)
     codes = values.codes("hardship_causes", s.CAUSES)
     if total:
         causes[listed] = np.bitwise_or.reduceat(np.left_shift(1, codes, dtype=np.int16), runs)
@@ -278,7 +285,7 @@ def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
         raise InputError(KEY, COLUMN_MISSING)
     if not pa.types.is_integer(key.type):
         raise InputError(KEY, f"不应为{key.type}类型")
-    every = _Columns(arrays, "", np.arange(len(key)))
+    every = _Columns(arrays, "", np.arange(len(key)), unit=HOUSEHOLD)
     number = every.values(KEY)
     every.rows = number  # a household named by its number
     first = np.ones(len(number), bool)
@@ -286,9 +293,57 @@ def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
     every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
     starts = np.flatnonzero(first)
     hh = np.cumsum(first) - 1
-    h = _Columns(arrays, "", number[starts], take=starts)
-    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh])
+    for name in HOUSEHOLD_FIELDS:  # read at the first row: every later one must say the same
+        if name in arrays:
+            every.refuse(name, _differs(arrays[name]) & ~first, SAME_IN_HOUSEHOLD)
+    h = _Columns(arrays, "", number[starts], take=starts, unit=HOUSEHOLD)
+    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh],
+                 unit=HOUSEHOLD)
     return h, m, hh
+
+
+def _canonical(arr: pa.Array) -> np.ndarray:
+    """Integers equal exactly where the values of an enumeration (dictionary) or string array are equal."""
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    indices = _plain(arr.indices)
+    entries = arr.dictionary.to_pylist()
+    if len(set(entries)) == len(entries):
+        return indices
+    seen: dict = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in entries], np.int32)[indices]
+
+
+def _differs(arr: pa.Array) -> np.ndarray:
+    """Where a row's value differs from the row before's (a null equal to a null only, NaN to NaN; for a list,
+    the same values in the same order, null and empty alike); never on the first row."""
+    n = len(arr)
+    out = np.zeros(n, bool)
+    if n < 2:
+        return out
+    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+        spans, lengths = _offsets(arr), _lengths(arr)
+        out[1:] = lengths[1:] != lengths[:-1]
+        rows = np.flatnonzero(~out & (lengths > 0))
+        rows = rows[rows > 0]
+        if len(rows):  # each value against the one at its place in the row before
+            size = lengths[rows]
+            own = np.repeat(spans[rows] - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+            before = own - np.repeat(spans[rows] - spans[rows - 1], size)
+            values = _canonical(arr.values)
+            out[rows[np.repeat(np.arange(len(rows)), size)[values[own] != values[before]]]] = True
+        return out
+    if pa.types.is_dictionary(arr.type) or pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        values = _canonical(arr)
+    else:
+        values = _plain(arr)
+    out[1:] = values[1:] != values[:-1]
+    if values.dtype.kind == "f":
+        out[1:] &= ~(np.isnan(values[1:]) & np.isnan(values[:-1]))
+    nulls = _null_mask(arr)
+    if nulls is not None:
+        out[1:] = np.where(nulls[1:] | nulls[:-1], nulls[1:] != nulls[:-1], out[1:])
+    return out
 
 
 _SHIFTS = 32  # households up to this size: duplicate ids found by comparing each member with the ones before
@@ -406,17 +461,18 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
 
 
 def population_from_arrow(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch], *,
-                          member_ids: bool = False, first_row: int = 0) -> Population:
+                          member_ids: bool = False, first_row: int = 0, whole: bool = False) -> Population:
     """The columnar form of a table of households (either layout of `bangfu.policy.parquet`), or of its record
     batches one after another (each freed once read).
 
     Bad values are refused as documents are (InputError), naming the column and the first bad household: by
     its number (the current layout), or by its row counted from `first_row` (the former layout, for a batch read
-    from the middle of a file).
+    from the middle of a file). `whole`: each batch already ends with a household's last row (`files.parquet_batches`:
+    a directory's files each numbered on their own), so that batches are never joined at a household number.
     """
     batches = data.to_batches() if isinstance(data, pa.Table) else [data] if isinstance(data, pa.RecordBatch) else data
     parts, row0 = [], first_row
-    for batch in whole_households(batches):
+    for batch in (batches if whole else whole_households(batches)):
         households, persons, ids = _batch(batch, row0, member_ids)
         persons["hh"] = persons["hh"] + (row0 - first_row)
         parts.append((households, persons, ids))

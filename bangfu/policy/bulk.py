@@ -141,7 +141,6 @@ def population_totals(population: Population, parameters=None, batch: int | None
     households: sized on them, a population most of which the gate refuses is evaluated in few large
     batches, one of hardship households in smaller ones whose columns stay closer to the processor.
     """
-    keep_freed_memory()
     acc = Totals.zero()
     first, size = 0, batch or ADMITTED
     while first < population.n_households:
@@ -245,7 +244,6 @@ def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     """Totals over a Parquet population (a file or a directory of them), in this process, batch by batch
     (`parameters`: a bundle's figures instead of the shipped ones); the next batches are read and converted on
     other threads while this one is assessed (`files.populations`)."""
-    keep_freed_memory()
     acc = Totals.zero()
     bar = _progress_bar(path) if progress else None
     for population, rows in populations(path, BATCH):
@@ -264,6 +262,7 @@ def _progress_bar(path: str):
 
 
 def _assess(args: argparse.Namespace) -> Totals:
+    keep_freed_memory()  # a command's own process: a library call leaves the allocator as its caller set it
     if args.scheduler:
         from bangfu.policy.distributed import assess_distributed
 

@@ -22,7 +22,7 @@ READERS = 2  # row groups read and converted at once: the machine's two cores be
 def read_population(path: str | Path, *, member_ids: bool = False) -> Population:
     """A whole Parquet population (a file or a directory of them), in memory, read batch by batch (the bulk
     command evaluates it batch by batch instead)."""
-    return population_from_arrow(parquet_batches(path, 1 << 17), member_ids=member_ids)
+    return population_from_arrow(parquet_batches(path, 1 << 17), member_ids=member_ids, whole=True)
 
 
 T = TypeVar("T")
@@ -68,7 +68,7 @@ def parquet_batches_of(batches: Iterable[pa.RecordBatch], households: int) -> It
         numbers = household_numbers(batch)
         if numbers is not None and len(numbers):
             if last is not None and numbers[0] < last:
-                raise InputError(KEY, f"第{numbers[0]}行:{NOT_ASCENDING}")
+                raise InputError(KEY, f"第{numbers[0]}户:{NOT_ASCENDING}")
             last = numbers[-1]
         yield from _split(batch, households)
 

@@ -11,7 +11,7 @@ from typing import IO
 
 import pyarrow as pa
 
-from bangfu.policy.bulk import PAID, Totals, assess_file, cities, city_name, print_table
+from bangfu.policy.bulk import PAID, Totals, assess_file, cities, city_name, keep_freed_memory, print_table
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.parameters import ParameterError, load_bundle
 from bangfu.policy.schema import InputError
@@ -59,6 +59,7 @@ def whatif_command(args: argparse.Namespace) -> int:
     if args.scheduler:
         print("--parameters/--against:不能与--scheduler同用(请在本进程中评估该文件)", file=sys.stderr)
         return BAD_INPUT
+    keep_freed_memory()
     bundles = {}
     for flag in ("parameters", "against"):
         path = getattr(args, flag)

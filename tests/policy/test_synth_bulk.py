@@ -140,11 +140,11 @@ def test_an_unknown_enumeration_value_refuses_the_file_naming_column_and_row(tmp
     pq.write_table(_with_member_value(t, "relation", 17, 0, "boss"), path)
     with pytest.raises(InputError) as caught:
         read_population(path)
-    assert str(caught.value).startswith("members.relation: 第17行,members[0]:'boss'不是可选值之一")
+    assert str(caught.value).startswith("members.relation: 第17户,members[0]:'boss'不是可选值之一")
     categories = t.column("category").cast(pa.string()).to_pylist()
     categories[_first_rows(t)[42]] = "poor"  # the household's fields are read from its first member's row
     bad = t.set_column(t.schema.get_field_index("category"), "category", pa.array(categories))
-    with pytest.raises(InputError, match=r"^category: 第42行:'poor'"):
+    with pytest.raises(InputError, match=r"^category: 第42户:'poor'"):
         population_from_arrow(bad)
 
 
@@ -176,14 +176,14 @@ def test_assess_table_refuses_a_bad_file_with_exit_2_and_one_line(tmp_path) -> N
     done = _bangfu("assess-table", str(path), "--no-progress")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: 第3行" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "members.sex: 第3户" in done.stderr
 
 
 def test_a_batch_from_the_middle_of_a_file_names_the_household_by_its_number() -> None:
     t = _with_member_value(table(200), "employment", 17, 0, "idle")
     starts = _first_rows(t)
     middle = t.slice(starts[10], starts[50] - starts[10]).combine_chunks()
-    with pytest.raises(InputError, match=r"^members.employment: 第17行,members\[0\]:'idle'"):
+    with pytest.raises(InputError, match=r"^members.employment: 第17户,members\[0\]:'idle'"):
         population_from_arrow(middle, first_row=100)
     with pytest.raises(InputError, match=r"^members.employment: 第107行,members\[0\]:'idle'"):
         population_from_arrow(nested(t).slice(10, 40).combine_chunks(), first_row=100)  # rows counted
@@ -203,8 +203,8 @@ def test_a_member_born_after_the_as_of_of_their_household_refuses_the_table(one_
     births = t.column("birth_date").to_pylist()
     births[starts[17] + 1] = datetime.date.fromordinal(born)
     bad = t.set_column(t.schema.get_field_index("birth_date"), "birth_date", pa.array(births, pa.date32()))
-    for layout in (bad, nested(bad)):
-        with pytest.raises(InputError, match=r"^members\.birth_date: 第17行,members\[1\]:晚于评估日期as_of"):
+    for layout, unit in ((bad, "户"), (nested(bad), "行")):  # a household by its number, a row of the former layout
+        with pytest.raises(InputError, match=rf"^members\.birth_date: 第17{unit},members\[1\]:晚于评估日期as_of"):
             population_from_arrow(layout)
 
 
@@ -251,7 +251,7 @@ def test_members_of_one_household_on_rows_apart_are_refused() -> None:
     numbers = t.column(pf.KEY).to_numpy().copy()
     numbers[-1] = 3
     bad = t.set_column(t.schema.get_field_index(pf.KEY), pf.KEY, pa.array(numbers))
-    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
+    with pytest.raises(InputError, match=r"^household: 第3户:应按户递增"):
         population_from_arrow(bad)
 
 
@@ -265,9 +265,9 @@ def test_a_household_numbered_again_in_a_later_row_group_is_refused(tmp_path) ->
     numbers[last:] = 3
     bad = t.set_column(t.schema.get_field_index(pf.KEY), pf.KEY, pa.array(numbers))
     pq.write_table(bad, tmp_path / "apart.parquet", row_group_size=last)
-    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
+    with pytest.raises(InputError, match=r"^household: 第3户:应按户递增"):
         read_population(tmp_path / "apart.parquet")
-    with pytest.raises(InputError, match=r"^household: 第3行:应按户递增"):
+    with pytest.raises(InputError, match=r"^household: 第3户:应按户递增"):
         list(populations(tmp_path / "apart.parquet", 1 << 17))
 
 
@@ -279,6 +279,7 @@ def test_files_of_a_directory_each_numbered_from_0_are_read_file_by_file(tmp_pat
     pq.write_table(population_table(1, 3), tmp_path / "dir" / "a.parquet")
     pq.write_table(population_table(5, 4), tmp_path / "dir" / "b.parquet")
     assert sum(p.n_households for p, _ in populations(tmp_path / "dir", 1 << 17)) == 6
+    assert read_population(tmp_path / "dir").n_households == 6  # in memory too
 
 
 def _former(t: pa.DataType, name: str = "") -> pa.DataType:
@@ -320,11 +321,11 @@ def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_em
     entries = pa.array(["m1", "m2", "m3", "m4", "m5", "m6", "m1", ""])
     repeated = position.copy()
     repeated[start + 1] = 6
-    with pytest.raises(InputError, match=rf"^members\.id: 第{row}行,members\[1\]:成员id重复"):
+    with pytest.raises(InputError, match=rf"^members\.id: 第{row}户,members\[1\]:成员id重复"):
         population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(repeated, entries)))
     empty = position.copy()
     empty[start + 1] = 7
-    with pytest.raises(InputError, match=rf"^members\.id: 第{row}行,members\[1\]:id不能为空"):
+    with pytest.raises(InputError, match=rf"^members\.id: 第{row}户,members\[1\]:id不能为空"):
         population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(empty, entries)))
     fine = population_from_arrow(_with_ids(t, pa.DictionaryArray.from_arrays(position, entries)), member_ids=True)
     assert fine.member_ids[start:start + 2] == ["m1", "m2"]
@@ -333,16 +334,18 @@ def test_ids_read_as_a_dictionary_are_refused_when_repeated_in_a_household_or_em
 def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
     t = table(200)
     causes = t.column("hardship_causes").to_pylist()
-    first = int(_first_rows(t)[5])
-    causes[first] = ["illness", "bogus"]
-    bad = t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
-                       pa.array(causes, pa.list_(pa.string())))
-    for layout in (bad, nested(bad)):
-        with pytest.raises(InputError, match=r"^hardship_causes: 第5行:'bogus'不是可选值之一"):
+    first, end = (int(x) for x in _first_rows(t)[5:7])
+    causes[first:end] = [["illness", "bogus"]] * (end - first)  # on each of the household's rows
+
+    def with_causes(values):
+        return t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
+                            pa.array(values, pa.list_(pa.string())))
+
+    for layout, unit in ((with_causes(causes), "户"), (nested(with_causes(causes)), "行")):
+        with pytest.raises(InputError, match=rf"^hardship_causes: 第5{unit}:'bogus'不是可选值之一"):
             population_from_arrow(layout)
-    causes[first] = ["illness", "disability"]  # read from the household's first row, its other rows as they are
-    fine = population_from_arrow(t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes",
-                                              pa.array(causes, pa.list_(pa.string()))))
+    causes[first:end] = [["illness", "disability"]] * (end - first)
+    fine = population_from_arrow(with_causes(causes))
     assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
 
 
@@ -353,15 +356,42 @@ def test_school_and_business_fields_are_checked_where_present_naming_the_member(
     member = row - int(_first_rows(t)[9])
     day = t.column("as_of")[row].as_py()
     for field, value, message in [
-        ("school", {"stage": "primary", "year": 0, "institution": "public"}, r"school\.year: 第9行,members\[\d\]:应不小于1"),
-        ("school", {"stage": None, "year": 2, "institution": "public"}, r"school\.stage: 第9行,members\[\d\]:缺少取值"),
+        ("school", {"stage": "primary", "year": 0, "institution": "public"}, r"school\.year: 第9户,members\[\d\]:应不小于1"),
+        ("school", {"stage": None, "year": 2, "institution": "public"}, r"school\.stage: 第9户,members\[\d\]:缺少取值"),
         ("business", {"kind": "individual", "registered_on": day + datetime.timedelta(days=1)},
-         r"business\.registered_on: 第9行,members\[\d\]:晚于评估日期as_of"),
+         r"business\.registered_on: 第9户,members\[\d\]:晚于评估日期as_of"),
     ]:
         values = t.column(field).to_pylist()
         values[row] = value
         bad = t.set_column(t.schema.get_field_index(field), field, pa.array(values, t.schema.field(field).type))
-        for layout in (bad, nested(bad)):
-            with pytest.raises(InputError, match=rf"^members\.{message}") as caught:
+        for layout, unit in ((bad, "户"), (nested(bad), "行")):
+            with pytest.raises(InputError, match=rf"^members\.{message.replace('户', unit)}") as caught:
                 population_from_arrow(layout)
             assert f"members[{member}]" in str(caught.value)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("monthly_income", -5.0), ("monthly_income", None), ("category", "hardship"), ("region", "320200"),
+    ("archived", False), ("as_of", datetime.date(2020, 1, 1)), ("cpi_yoy_percent", 9.5),
+    ("hardship_causes", ["illness"]), ("hardship_causes", None),
+])
+def test_a_household_field_that_differs_on_a_later_row_of_the_household_is_refused(field, value) -> None:
+    """Read at the household's first row: a later row that says otherwise (a file from another program) is refused,
+    naming the household, never silently ignored."""
+    t = table(200)
+    starts = _first_rows(t)
+    household = next(i for i in range(len(starts) - 1) if starts[i + 1] - starts[i] > 1)
+    column = t.column(field)
+    values = column.to_pylist()
+    if values[starts[household]] == value or (field == "hardship_causes" and not values[starts[household]]
+                                              and not value):  # null and empty alike: no causes
+        pytest.skip("the household already has this value")
+    values[starts[household] + 1] = value
+    bad = t.set_column(t.schema.get_field_index(field), field, pa.array(values, column.type))
+    with pytest.raises(InputError, match=rf"^{field}: 第{household}户:同一户各行的取值应相同"):
+        population_from_arrow(bad)
+    values[starts[household]:starts[household + 1]] = [value] * int(starts[household + 1] - starts[household])
+    try:  # the same on every row: read, or refused for what it is (a negative income, members born after as_of)
+        population_from_arrow(t.set_column(t.schema.get_field_index(field), field, pa.array(values, column.type)))
+    except InputError as refused:
+        assert "同一户各行" not in str(refused)
