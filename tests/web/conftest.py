@@ -54,3 +54,25 @@ def drive(users, noticed):
         return case
 
     return run
+
+
+@pytest.fixture
+def under_review_with_wages(make_household, drive):
+    """`under_review_with_wages(amount)`: a household of g1 in review, with wages of `amount` a month over the eight
+    months before this one (what an exit suggestion reads)."""
+    from decimal import Decimal
+
+    from bangfu.cases.parameters import add_months
+    from bangfu.common import clock
+    from bangfu.registry.models import IncomeRecord
+
+    def make(amount: str):
+        household = make_household("g1")
+        drive(household, "review")
+        first_month = add_months(clock.today().replace(day=1), -8)
+        for i in range(8):
+            IncomeRecord.objects.create(household=household, month=add_months(first_month, i), source="wages",
+                                        amount=Decimal(amount))
+        return household
+
+    return make

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from bangfu.cases.models import Case, FollowUp
-from bangfu.cases.parameters import add_months
 from bangfu.common import clock
-from bangfu.registry.models import IncomeRecord
 
 pytestmark = pytest.mark.django_db
 TODAY = clock.today()
@@ -26,15 +23,10 @@ def test_overdue_reviews_show_on_the_start_page(login, users, household, drive, 
     assert reverse("web:household_detail", args=[household.pk]) not in other
 
 
-def test_followups_due_and_exit_suggestions(login, users, household, drive, make_household):
+def test_followups_due_and_exit_suggestions(login, users, household, drive, under_review_with_wages):
     exited = drive(household, "exited")
     FollowUp.objects.filter(case=exited).update(due_on=TODAY - datetime.timedelta(days=1))
-    second = make_household("g1")
-    drive(second, "review")
-    first_month = add_months(TODAY.replace(day=1), -8)
-    for i in range(8):
-        IncomeRecord.objects.create(household=second, month=add_months(first_month, i), source="wages",
-                                    amount=Decimal("30000"))
+    under_review_with_wages("30000")
     body = login(users["reviewer_xuanwu"]).get(reverse("web:home")).content.decode()
     assert "第一次回访" in body and "建议脱困退出" in body
     assert 'data-testid="home-pending">0<' in body  # reviewers see the ledger queue too

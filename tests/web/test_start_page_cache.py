@@ -5,7 +5,6 @@ its own figures, each role its own actions."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -14,11 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bangfu.cases.models import Case
-from bangfu.cases.parameters import add_months
 from bangfu.common import clock
 from bangfu.exchange import services as exchange
 from bangfu.exchange.models import Alert
-from bangfu.registry.models import IncomeRecord
 from bangfu.standards import services as standards
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +72,8 @@ def test_a_review_due_tomorrow_shows_after_midnight(login, users, make_household
         assert link in view(client)[0]
 
 
-def test_a_standard_set_above_the_area_moves_the_exit_suggestions(login, users, make_household, drive):
-    household = make_household("g1")
-    drive(household, "review")
-    first_month = add_months(TODAY.replace(day=1), -8)
-    for i in range(8):
-        IncomeRecord.objects.create(household=household, month=add_months(first_month, i), source="wages",
-                                    amount=Decimal("6000"))
+def test_a_standard_set_above_the_area_moves_the_exit_suggestions(login, users, under_review_with_wages):
+    under_review_with_wages("6000")
     client = login(users["reviewer_xuanwu"])
     assert "建议脱困退出" in view(client)[0]
     assert "建议脱困退出" in view(client)[0]  # read from the cache
