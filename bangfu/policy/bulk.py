@@ -127,7 +127,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     return Totals(rules, households, entitled, fen)
 
 
-ADMITTED = 1 << 17  # households past the gate per evaluation of a population in memory
+ADMITTED = 1 << 18  # households past the gate per evaluation of a population in memory (2^17: a tenth more
+# CPU on 10⁶ hardship households, the rules' calls and totals' steps paid twice as often)
 MOST = 1 << 20  # households per evaluation at most
 
 

@@ -422,11 +422,32 @@ def _ranges(table: np.ndarray, first: int) -> np.ndarray | bool:
 
 
 def _born_within(group: np.ndarray, birth: np.ndarray, ranges: np.ndarray) -> np.ndarray:
-    """Members whose birth day (days since 1970) is within their retirement group's range [from, to)."""
-    out = np.zeros(len(birth), bool)
-    for g, (start, stop) in enumerate(ranges.tolist()):
-        if start < stop:
-            out |= (group == g) & (birth >= start) & (birth < stop)
+    """Members whose birth day (days since 1970) is within their retirement group's range [from, to).
+
+    The groups' ranges share most of their bounds (every group turns 16 on the same day): the members born
+    within the widest bounds, less those of a group whose own bound is narrower, born outside it. Two
+    comparisons of every member's birth day and two per narrower bound, where a range per group cost two
+    per group and a selection of its members."""
+    n = len(birth)
+    live = [(g, start, stop) for g, (start, stop) in enumerate(ranges.tolist()) if start < stop]
+    if not live:
+        return np.zeros(n, bool)
+    lo, hi = min(start for _, start, _ in live), max(stop for _, _, stop in live)
+    out = birth >= lo
+    outside, member = np.empty(n, bool), np.empty(n, bool)
+    np.less(birth, hi, out=outside)
+    out &= outside
+    for g in range(len(ranges)):
+        if not any(g == k for k, _, _ in live):
+            np.not_equal(group, g, out=member)
+            out &= member
+    for g, start, stop in live:
+        for narrower, compare in ((start > lo, np.less), (stop < hi, np.greater_equal)):
+            if narrower:
+                compare(birth, start if compare is np.less else stop, out=outside)
+                np.equal(group, g, out=member)
+                outside &= member
+                np.greater(out, outside, out=out)  # out and not outside
     return out
 
 
