@@ -277,7 +277,7 @@ def main() -> None:
     ap.add_argument("--single-runs", type=int, default=2000)
     ap.add_argument("--cli-runs", type=int, default=30)
     ap.add_argument("--jsonl-runs", type=int, default=3)
-    ap.add_argument("--table-runs", type=int, default=2, help="warm runs of `bangfu assess-table` on 10⁶")
+    ap.add_argument("--table-runs", type=int, default=2, help="warm runs of `bangfu assess-table` on 10⁶ (0: not timed)")
     ap.add_argument("--no-openfisca", action="store_true", help="no OpenFisca simulation (the anchor's numpy still runs)")
     ap.add_argument("--only-bulk", action="store_true", help="bulk figures only (no single, CLI, JSON Lines)")
     for hidden in ("--worker", "--path", "--kind"):
@@ -325,7 +325,7 @@ def main() -> None:
         print(f"N={n:,}: bangfu {row['bangfu']['seconds']:.3f} s, peak {row['bangfu']['peak_mib']:.0f} MiB"
               + (f"; OpenFisca {row['openfisca'].get('seconds', float('nan')):.3f} s" if openfisca else ""),
               flush=True)
-    if 1_000_000 in sizes:
+    if 1_000_000 in sizes and args.table_runs:  # 0: no warm run to report, the command not timed
         results["assess_table"] = time_assess_table(1_000_000, args.table_runs)
     if not args.only_bulk:
         results["single"] = run("single", runs=args.single_runs)
