@@ -90,37 +90,43 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     n = len(codes)
     admitted = evaluation.admitted  # every rule's rows lie within the household gate
     city_h = city_of_region.take(admitted.region)
-    city = {"household": city_h, "person": city_h.take(admitted.hh)}  # take: no checks of a fancy index
+    city_p = city_h.take(admitted.hh)  # take: no checks of a fancy index
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
+    # A rule's masks are over the rows of its entity, or over some of them (`rows`, a restricted evaluation:
+    # rules within the same members share one such array): each set of rows is counted apart.
+    city: dict[object, np.ndarray] = {"household": city_h, "person": city_p}
     # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
     # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
-    slot: dict[str, dict[tuple | int, int]] = {"household": {}, "person": {}}
-    masks: dict[str, list[np.ndarray | None]] = {"household": [None], "person": [None]}  # None: every row
+    slot: dict[object, dict[tuple | int, int]] = {}
+    masks: dict[object, list[np.ndarray | None]] = {"household": [None]}  # None: every row
     where, two = [], {}
     for i, result in enumerate(results, start=1):
-        entity = result.rule.entity
+        space = result.rule.entity if result.rows is None else id(result.rows)
+        if space not in city:
+            city[space] = city_p.take(result.rows)
         key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
-        found = slot[entity].get(key, 0 if key == () else None)
+        space_masks, space_slot = masks.setdefault(space, [None]), slot.setdefault(space, {})
+        found = space_slot.get(key, 0 if key == () else None)
         if found is None:
-            found = slot[entity][key] = len(masks[entity])
-            masks[entity].append(result.entitled)
-        where.append((entity, found))
+            found = space_slot[key] = len(space_masks)
+            space_masks.append(result.entitled)
+        where.append((space, found))
         if result.rule.kind in PAID and (figures := _two_figures(result.outcome.amount)) is not None:
             # Rows held at the first figure are counted with the masks; the others are the rest.
-            two[i] = (*figures[:2], len(masks[entity]))
-            masks[entity].append(result.entitled & figures[2])
-    counts = {entity: count_by_city(m, city[entity], n) for entity, m in masks.items()}
+            two[i] = (*figures[:2], len(masks[space]))
+            masks[space].append(result.entitled & figures[2])
+    counts = {space: count_by_city(m, city[space], n) for space, m in masks.items()}
     entitled[0] = counts["household"][0]  # the gate
-    for i, (result, (entity, found)) in enumerate(zip(results, where, strict=True), start=1):
-        entitled[i] = counts[entity][found]
+    for i, (result, (space, found)) in enumerate(zip(results, where, strict=True), start=1):
+        entitled[i] = counts[space][found]
         if i in two:
             first, second, at_first = two[i]
-            fen[i] = (fen_by_city(first, None, None, counts[entity][at_first])
-                      + fen_by_city(second, None, None, entitled[i] - counts[entity][at_first]))
+            fen[i] = (fen_by_city(first, None, None, counts[space][at_first])
+                      + fen_by_city(second, None, None, entitled[i] - counts[space][at_first]))
         elif result.rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = fen_by_city(result.outcome.amount, result.entitled, city[entity], entitled[i])
+            fen[i] = fen_by_city(result.outcome.amount, result.entitled, city[space], entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
                                                                           minlength=n)
@@ -147,7 +153,7 @@ def population_totals(population: Population, parameters=None, batch: int | None
     while first < population.n_households:
         last = min(first + size, population.n_households)
         part = population.slice(first, last)
-        evaluation = evaluate(part, parameters)
+        evaluation = evaluate(part, parameters, restricted=True)
         acc = acc + totals(part, evaluation)
         if batch is None:
             admitted = max(1, evaluation.admitted.n_households)
@@ -248,7 +254,7 @@ def assess_file(path: str, progress: bool = True, parameters=None) -> Totals:
     acc = Totals.zero()
     bar = _progress_bar(path) if progress else None
     for population, rows in populations(path, BATCH):
-        acc = acc + totals(population, evaluate(population, parameters))
+        acc = acc + totals(population, evaluate(population, parameters, restricted=True))
         if bar is not None:
             bar.update(rows)
     if bar is not None:

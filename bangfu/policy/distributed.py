@@ -60,7 +60,7 @@ def task_totals(task: Task) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np
     fragment = next(iter(ds.dataset(task.path, format="parquet").get_fragments()))
     acc = Totals.zero()
     for population in batches(fragment.subset(row_group_ids=list(task.row_groups)), task.first_row):
-        acc = acc + totals(population, evaluate(population))
+        acc = acc + totals(population, evaluate(population, restricted=True))
     return tuple(r.code for r in acc.rules), acc.households, acc.entitled, acc.fen
 
 

@@ -23,8 +23,11 @@ GATE_ARTICLE = 2
 class RuleResult:
     rule: Rule
     outcome: Outcome
-    masks: list[np.ndarray]  # each condition, per row of the rule's entity
+    masks: list[np.ndarray]  # each condition, per row of the rule's entity (of `rows`)
     entitled: np.ndarray  # the household gate and every condition
+    # The rows of the entity evaluated (`Rule.within`, in a restricted evaluation); None: every row. The rule
+    # entitles none of the others, and says nothing of them.
+    rows: np.ndarray | None = None
 
     def first_failure(self, rows: np.ndarray) -> list[int]:
         """For each of `rows`, the index of the first condition that refuses it (-1: none)."""
@@ -74,20 +77,31 @@ def _gate(ctx: Ctx) -> Outcome:
 GATE = Rule(GATE_CODE, GATE_ARTICLE, "eligibility", "household", "困难职工家庭", "", _gate)
 
 
-def _result(rule: Rule, outcome: Outcome, n: int) -> RuleResult:
+def _result(rule: Rule, outcome: Outcome, n: int, rows: np.ndarray | None = None) -> RuleResult:
     # Chained `&` over whole columns: for a million rows this beats stacking the masks in a matrix,
     # whose pages must first be touched; for a batch of one it is a call per condition.
     masks = [_full(mask, n) for mask, _ in outcome.conditions]
     if not masks:
-        return RuleResult(rule, outcome, masks, np.ones(n, bool))
+        return RuleResult(rule, outcome, masks, np.ones(n, bool), rows)
     entitled = masks[0] & masks[1] if len(masks) > 1 else masks[0].copy()  # never a view of a mask
     for mask in masks[2:]:
         entitled &= mask
-    return RuleResult(rule, outcome, masks, entitled)
+    return RuleResult(rule, outcome, masks, entitled, rows)
 
 
-def evaluate(population: Population, parameters: ParameterSet | None = None) -> Evaluation:
-    """The household gate over the batch, then every rule over the households it admits."""
+def _evaluated(rule: Rule, ctx: Ctx, size: dict[str, int], restricted: bool) -> RuleResult:
+    if restricted and rule.within is not None:
+        within = ctx.within(rule.within)
+        return _result(rule, rule.formula(within), len(within.rows), within.rows)
+    return _result(rule, rule.formula(ctx), size[rule.entity])
+
+
+def evaluate(population: Population, parameters: ParameterSet | None = None, restricted: bool = False) -> Evaluation:
+    """The household gate over the batch, then every rule over the households it admits.
+
+    `restricted` (the bulk totals): a rule that names the members it can entitle (`Rule.within`) is evaluated
+    over those alone, its result's `rows` saying which; an answer, which says why the others are refused,
+    evaluates every rule over every row."""
     parameters = parameters or default_parameters()
     gate = _result(GATE, _gate(Ctx(population, parameters)), population.n_households)
     households = persons = None
@@ -100,7 +114,7 @@ def evaluate(population: Population, parameters: ParameterSet | None = None) -> 
                           households, persons)
     ctx = Ctx(admitted, parameters)
     size = {"household": admitted.n_households, "person": admitted.n_persons}
-    results = [_result(rule, rule.formula(ctx), size[rule.entity]) for rule in RULES]
+    results = [_evaluated(rule, ctx, size, restricted) for rule in RULES]
     return Evaluation(population, gate, admitted, results, households, persons)
 
 

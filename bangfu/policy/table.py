@@ -16,6 +16,7 @@ PERSON_COLUMNS = ("hh", "relation", "sex", "group", "birth", "employment", "work
                   "disability", "poverty_target", "medical_insurance", "pension_insurance",
                   "serious_illness", "stage", "school_year", "institution", "excellent", "business",
                   "registered_on", "employees", "first_time", "premises", "other_rent_subsidy")
+_PERSON_SET = frozenset(PERSON_COLUMNS)
 
 
 @dataclass
@@ -89,6 +90,27 @@ class Population:
         ids = None if self.member_ids is None else [self.member_ids[i] for i in persons.tolist()]
         return Population(**columns, member_ids=ids), persons
 
+
+    def members(self, rows: np.ndarray) -> Population:
+        """The members at `rows` (ascending) with every household of the batch: the households' columns are
+        this batch's, a member's column is gathered at `rows` when a rule first reads it."""
+        return _Members(self, rows)
+
+
+class _Members(Population):
+    """`Population.members`: a column of the members gathered on first reading (a rule reads few of them)."""
+
+    def __init__(self, population: Population, rows: np.ndarray):  # no dataclass __init__: columns come lazily
+        self.__dict__.update({name: getattr(population, name) for name in HOUSEHOLD_COLUMNS})
+        self._of, self._rows = population, rows
+        self.member_ids = None if population.member_ids is None else [population.member_ids[i] for i in rows.tolist()]
+
+    def __getattr__(self, name: str) -> np.ndarray:  # only for names not yet in the instance: a member's column
+        if name not in _PERSON_SET:
+            raise AttributeError(name)
+        column = getattr(self._of, name).take(self._rows)
+        setattr(self, name, column)
+        return column
 
 _DTYPES = {
     "as_of": "datetime64[D]", "region": np.int16, "category": np.int8, "archived": bool, "dibao": bool,

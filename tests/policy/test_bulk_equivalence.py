@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_batch_property import households
@@ -23,11 +24,11 @@ from test_batch_property import households
 from bangfu.policy import assess
 from bangfu.policy import parquet as pf
 from bangfu.policy.arrow import population_from_arrow
-from bangfu.policy.bulk import PAID, cities, population_totals
+from bangfu.policy.bulk import PAID, cities, population_totals, totals
 from bangfu.policy.engine import GATE_CODE, evaluate
 from bangfu.policy.parameters import default_parameters
 from bangfu.policy.regions import get_region
-from bangfu.policy.rules import Ctx
+from bangfu.policy.rules import RULES, Ctx
 from bangfu.policy.rules.base import _born_within, _ranges
 from bangfu.policy.schema import parse_document
 from bangfu.policy.synth import population_table, to_documents
@@ -163,3 +164,44 @@ def test_the_arrow_reader_equals_the_document_path_on_random_households(docs, sl
         assert a.dtype == b.dtype, name
         assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
     assert got.member_ids == want.member_ids
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 400), days=st.lists(st.sampled_from(DAYS), min_size=1,
+       max_size=3), hardship=st.booleans())
+def test_the_restricted_evaluation_equals_the_full_one(seed, n, days, hardship) -> None:
+    """A rule evaluated only over the members it names (`Rule.within`, the bulk totals) entitles, row for row,
+    whom the full evaluation entitles, at the same amounts (bit for bit), and the full one none of the others."""
+    population = population_from_arrow(_population(seed, [n] * len(days), days, hardship))
+    full, restricted = evaluate(population), evaluate(population, restricted=True)
+    codes = {r.rule.code for r in restricted.results if r.rows is not None}
+    assert codes == {r.code for r in RULES if r.within} or not restricted.admitted.n_households
+    for whole, part in zip(full.results, restricted.results, strict=True):
+        if part.rows is None:
+            assert whole.rows is None and (whole.entitled == part.entitled).all(), part.rule.code
+            continue
+        outside = np.ones(len(whole.entitled), bool)
+        outside[part.rows] = False
+        assert not whole.entitled[outside].any(), part.rule.code
+        assert (whole.entitled[part.rows] == part.entitled).all(), part.rule.code
+        if whole.outcome.amount is not None:
+            at = part.rows[part.entitled]
+            want = np.broadcast_to(np.asarray(whole.outcome.amount, np.float64), whole.entitled.shape)[at]
+            got = np.broadcast_to(np.asarray(part.outcome.amount, np.float64), part.entitled.shape)[part.entitled]
+            assert (want.view(np.int64) == got.view(np.int64)).all(), part.rule.code
+    assert (totals(population, full).entitled == totals(population, restricted).entitled).all()
+    assert (totals(population, full).fen == totals(population, restricted).fen).all()
+
+
+def test_a_context_within_some_members_refuses_the_households_member_aggregates() -> None:
+    """Over the pupils alone a household's size or 'any member' would count only them: refused, not wrong."""
+    population = population_from_arrow(_population(7, [50], [DAYS[4]], True))
+    ctx = Ctx(population, default_parameters())
+    pupils = ctx.within("in_school")
+    assert (pupils.rows == np.flatnonzero(population.stage > 0)).all()
+    assert (pupils.pop.stage == population.stage[pupils.rows]).all() and pupils.pop.n_households == 50
+    with pytest.raises(ValueError, match="household_size"):
+        pupils.household_size  # noqa: B018 (a property)
+    with pytest.raises(ValueError, match="any_member"):
+        pupils.any_member(pupils.in_school)
+    assert ctx.household_size.sum() == population.n_persons  # the batch's own context still counts them

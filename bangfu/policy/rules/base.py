@@ -66,18 +66,23 @@ class Rule:
     # The formula reads the household's `monthly_income`: its answer is a figure only where income is known
     # (a file with no income records sends the spec's default 0; pages then say the income is missing).
     income_tested: bool = False
+    # A fact of `Ctx` (a mask over the members) outside which the rule entitles no one: the bulk totals evaluate
+    # it over those members alone (`Ctx.within`), its refusals of the others being no figure of theirs.
+    within: str | None = None
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, *, article: int, kind: Kind, entity: Entity, title: str,
-         explain: str | Callable[[dict], str], income_tested: bool = False) -> Callable:
-    """Register a formula for a benefit code of the spec (`income_tested`: it reads `monthly_income`)."""
+         explain: str | Callable[[dict], str], income_tested: bool = False, within: str | None = None) -> Callable:
+    """Register a formula for a benefit code of the spec (`income_tested`: it reads `monthly_income`; `within`:
+    the members it can entitle, see `Rule.within`)."""
+    assert within is None or (entity == "person" and within in MEMBER_FACTS), (code, within)
 
     def register(formula: Callable[[Ctx], Outcome]) -> Callable[[Ctx], Outcome]:
         assert code not in REGISTRY, code
-        REGISTRY[code] = Rule(code, article, kind, entity, title, explain, formula, income_tested)
+        REGISTRY[code] = Rule(code, article, kind, entity, title, explain, formula, income_tested, within)
         return formula
 
     return register
@@ -186,6 +191,26 @@ class Ctx:
         self._memo: dict[tuple, Any] = {}
         self._hparams: dict[str, Param] = {}
         self._pparams: dict[str, Param] = {}
+        self.rows: np.ndarray | None = None  # the batch's members this context holds (`within`); None: all
+
+    def within(self, fact: str) -> Ctx:
+        """The context of the members where `fact` (one of `MEMBER_FACTS`) holds, with every household: the
+        same parameters and household figures (shared, not computed again), a member's column or fact
+        computed for those members only. Member aggregates (`household_size`, `any_member`) refuse there:
+        over some members they are no household's."""
+        found = self._memo.get(("within", fact))
+        if found is None:
+            assert self.rows is None, "a context within a context"
+            found = self._memo["within", fact] = Ctx.__new__(Ctx)
+            rows = np.flatnonzero(getattr(self, fact))
+            # Parameters, days, the households' parameters and facts (those computed) shared; no member's.
+            found.__dict__.update({name: self.__dict__[name] for name in _SHARED if name in self.__dict__})
+            found.pop, found.rows, found._memo, found._pparams = self.pop.members(rows), rows, {}, {}
+        return found
+
+    def _whole(self, what: str) -> None:
+        if self.rows is not None:
+            raise ValueError(f"{what} over some of a household's members (Ctx.within) is not the household's")
 
     def _memoised(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if key not in self._memo:
@@ -278,10 +303,12 @@ class Ctx:
 
     @cached_property
     def household_size(self) -> np.ndarray:
+        self._whole("household_size")
         return np.bincount(self.pop.hh, minlength=self.pop.n_households)
 
     def any_member(self, members: np.ndarray) -> np.ndarray:
         """Per household: whether any of its members is among `members` (a mask over them)."""
+        self._whole("any_member")
         out = np.zeros(self.pop.n_households, np.uint8)
         # The greatest of its members' bytes: `maximum.at` runs without a branch per member, where finding the
         # members' positions first (a selection) cost twice as much over a mask of about one member in two.
@@ -403,6 +430,9 @@ class Ctx:
         return table[index]
 
 
+MEMBER_FACTS = ("in_school", "has_business")  # the facts a rule may name as its `within`
+# What a context `within` some members shares with the batch's: nothing computed over the members.
+_SHARED = ("parameters", "days", "_day", "_days_key", "_scalars", "_hparams", "_region", "extreme")
 WORKING_AGE_TABLE_MIN = 4096  # members; fewer: computed member by member
 _BLOCK = 4096  # days
 _BY_GROUP = ("retirement_age", "reform_first_cohort", "reform_months_per_step", "reform_max_months")

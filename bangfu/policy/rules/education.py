@@ -18,7 +18,7 @@ def _standard(c: Ctx, name: str) -> tuple[dict, dict, dict]:
             {"basis": c.cited(name, "person")})
 
 
-@rule("education.preschool_aid", article=13, kind="cash", entity="person",
+@rule("education.preschool_aid", article=13, kind="cash", entity="person", within="in_school",
       title="学前教育政府资助",
       explain="{basis}在公办幼儿园或普惠性民办幼儿园上学,平均每人每年资助{amount}元(第13条)。")
 def preschool_aid(c: Ctx) -> Outcome:
@@ -31,7 +31,7 @@ def preschool_aid(c: Ctx) -> Outcome:
         listed=c.in_school)
 
 
-@rule("education.compulsory_living_subsidy", article=14, kind="cash", entity="person",
+@rule("education.compulsory_living_subsidy", article=14, kind="cash", entity="person", within="in_school",
       title="义务教育家庭经济困难学生生活补助",
       explain=lambda r: (f"{r['basis']}{'小学生' if r['stage'] == 'primary' else '初中生'}每人每年{r['amount']}元"
                          f"(每天{r['yuan_per_day']}元,一年按{r['days']}天算)(第14条)。"))
@@ -53,7 +53,7 @@ def compulsory_living_subsidy(c: Ctx) -> Outcome:
         sources={"basis": c.cited(p + "primary_yuan_per_day", "person")}, listed=c.in_school)
 
 
-@rule("education.high_school_grant", article=15, kind="cash", entity="person",
+@rule("education.high_school_grant", article=15, kind="cash", entity="person", within="in_school",
       title="普通高中国家助学金",
       explain="{basis}普通高中国家助学金平均每人每年{amount}元,学校按家庭困难程度在{min}元至{max}元之间分档发放(第15条)。")
 def high_school_grant(c: Ctx) -> Outcome:
@@ -69,7 +69,7 @@ def _grades(last_year: object) -> object:
     return np.where(np.asarray(last_year) >= 3, "一至三年级", "一、二年级")
 
 
-@rule("education.vocational_grant", article=16, kind="cash", entity="person",
+@rule("education.vocational_grant", article=16, kind="cash", entity="person", within="in_school",
       title="中等职业学校国家助学金",
       explain=lambda r: (f"{r['basis']}中等职业学校全日制正式学籍{_grades(float(r['last_year']))}学生,"
                          f"国家助学金每人每年{r['amount']}元(第16条)。"))
@@ -89,7 +89,7 @@ def vocational_grant(c: Ctx) -> Outcome:
 _HIGHER = ("higher", "adult_higher_regular")
 
 
-@rule("education.university_grant", article=17, kind="cash", entity="person",
+@rule("education.university_grant", article=17, kind="cash", entity="person", within="in_school",
       title="高校国家助学金",
       explain="{basis}在高校全日制本专科或成人高校普通班上学,国家助学金平均每人每年{amount}元(第17条)。")
 def university_grant(c: Ctx) -> Outcome:
@@ -99,7 +99,7 @@ def university_grant(c: Ctx) -> Outcome:
                    details=details, illustrative=illustrative, sources=sources, listed=c.in_school)
 
 
-@rule("education.inspirational_scholarship", article=17, kind="cash", entity="person",
+@rule("education.inspirational_scholarship", article=17, kind="cash", entity="person", within="in_school",
       title="国家励志奖学金",
       explain="二年级以上(含二年级)品学兼优的高校学生可以申请国家励志奖学金,{basis}每人每年{amount}元,"
               "由学校评审,不是人人都有(第17条)。")

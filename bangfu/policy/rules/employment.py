@@ -31,7 +31,7 @@ def startup_subsidies(c: Ctx) -> Outcome:
     ], listed=unemployed | c.has_business)
 
 
-@rule("entrepreneurship.guaranteed_loan", article=4, kind="eligibility", entity="person",
+@rule("entrepreneurship.guaranteed_loan", article=4, kind="eligibility", entity="person", within="has_business",
       title="创业担保贷款及财政贴息",
       explain=lambda r: ("法定劳动年龄内创业的困难职工家庭成员可申请创业担保贷款,财政给予贴息;"
                          f"个人贷款最高{wan(r['max_loan'])}(具体额度按雇用人数确定),期限最长{r['max_term_years']}年(第4条)。"))
@@ -46,7 +46,7 @@ def guaranteed_loan(c: Ctx) -> Outcome:
     }, listed=c.has_business)
 
 
-@rule("entrepreneurship.tax_relief", article=4, kind="eligibility", entity="person",
+@rule("entrepreneurship.tax_relief", article=4, kind="eligibility", entity="person", within="has_business",
       title="创业税收优惠",
       explain="从事个体经营的困难职工家庭成员享受创业税收优惠政策(第4条)。")
 def tax_relief(c: Ctx) -> Outcome:
@@ -56,7 +56,7 @@ def tax_relief(c: Ctx) -> Outcome:
     ], listed=c.has_business)
 
 
-@rule("entrepreneurship.rent_subsidy", article=5, kind="subsidy", entity="person",
+@rule("entrepreneurship.rent_subsidy", article=5, kind="subsidy", entity="person", within="has_business",
       title="创业场地租金补贴",
       explain="租用创业场地的困难职工家庭成员可享受租金补贴,自登记之日起最长{max_years}年(第5条)。")
 def rent_subsidy(c: Ctx) -> Outcome:
