@@ -206,6 +206,7 @@ class Ctx:
             # Parameters, days, the households' parameters and facts (those computed) shared; no member's.
             found.__dict__.update({name: self.__dict__[name] for name in _SHARED if name in self.__dict__})
             found.pop, found.rows, found._memo, found._pparams = self.pop.members(rows), rows, {}, {}
+            found._batch = self
         return found
 
     def _whole(self, what: str) -> None:
@@ -353,8 +354,12 @@ class Ctx:
         """Spec 'Working age': 16 to the statutory retirement age, with the 2025 reform.
 
         A large batch has far fewer distinct (day, retirement group, birth date) than members: there it is
-        computed once for each and looked up (`_working_age_table`).
+        computed once for each and looked up (`_working_age_table`). Within some members (`within`): the
+        batch's, at those members (a few thousand with a business: their own range of birth dates had no
+        table, and member by member cost more than the batch's look-up).
         """
+        if self.rows is not None:
+            return self._batch.working_age.take(self.rows)
         found = self._working_age_table()
         return found if found is not None else self._working_age_direct()
 
