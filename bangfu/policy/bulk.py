@@ -90,13 +90,16 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     n = len(codes)
     admitted = evaluation.admitted  # every rule's rows lie within the household gate
     city_h = city_of_region.take(admitted.region)
-    city_p = city_h.take(admitted.hh)  # take: no checks of a fancy index
+    # Each row's city × 256, the key of the counts' histograms: the members' gathered from their households'
+    # (take: no checks of a fancy index), their cities read from it only where an amount needs them.
+    key_h = city_h * 256
+    key_p = key_h.take(admitted.hh)
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
     # A rule's masks are over the rows of its entity, or over some of them (`rows`, a restricted evaluation:
     # rules within the same members share one such array): each set of rows is counted apart.
-    city: dict[object, np.ndarray] = {"household": city_h, "person": city_p}
+    keys: dict[object, np.ndarray] = {"household": key_h, "person": key_p}
     # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
     # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
     slot: dict[object, dict[tuple | int, int]] = {}
@@ -104,8 +107,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     where, two = [], {}
     for i, result in enumerate(results, start=1):
         space = result.rule.entity if result.rows is None else id(result.rows)
-        if space not in city:
-            city[space] = city_p.take(result.rows)
+        if space not in keys:
+            keys[space] = key_p.take(result.rows)
         key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
         space_masks, space_slot = masks.setdefault(space, [None]), slot.setdefault(space, {})
         found = space_slot.get(key, 0 if key == () else None)
@@ -117,7 +120,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
             # Rows held at the first figure are counted with the masks; the others are the rest.
             two[i] = (*figures[:2], len(masks[space]))
             masks[space].append(result.entitled & figures[2])
-    counts = {space: count_by_city(m, city[space], n) for space, m in masks.items()}
+    counts = {space: count_by_city(m, city_h if space == "household" else None, n, keys[space])
+              for space, m in masks.items()}
     entitled[0] = counts["household"][0]  # the gate
     for i, (result, (space, found)) in enumerate(zip(results, where, strict=True), start=1):
         entitled[i] = counts[space][found]
@@ -126,7 +130,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
             fen[i] = (fen_by_city(first, None, None, counts[space][at_first])
                       + fen_by_city(second, None, None, entitled[i] - counts[space][at_first]))
         elif result.rule.kind in PAID and result.outcome.amount is not None:
-            fen[i] = fen_by_city(result.outcome.amount, result.entitled, city[space], entitled[i])
+            cities_of = city_h if space == "household" else keys[space] >> 8
+            fen[i] = fen_by_city(result.outcome.amount, result.entitled, cities_of, entitled[i])
     rules = (evaluation.gate.rule, *(r.rule for r in results))
     households = entitled[0] if admitted is population else np.bincount(city_of_region[population.region],
                                                                           minlength=n)

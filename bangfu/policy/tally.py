@@ -80,26 +80,30 @@ def _packed(masks: list[np.ndarray]) -> np.ndarray:
     return packed
 
 
-def count_by_city(masks: list[np.ndarray | None], city: np.ndarray, n_cities: int) -> np.ndarray:
+def count_by_city(masks: list[np.ndarray | None], city: np.ndarray | None, n_cities: int,
+                  key: np.ndarray | None = None) -> np.ndarray:
     """[mask, city]: the rows each mask (bool, one per row of the entity; None: every row) holds in each city.
 
     Eight masks at a time are packed into the bits of one byte per row, and one histogram of (city, byte)
     counts them all: where counting a mask by city alone (selecting its rows, or gathering it in the order
     of the cities) cost a pass over the rows for each. Every row is the histogram's rows by city, packing
     nothing; a few sparse masks left over after the groups of eight are counted at their rows, where a
-    group of their own paid a histogram of every row.
+    group of their own paid a histogram of every row. `key`: each row's city × 256 (int64), where the caller
+    has it (members' gathered from their households': no multiplication per member); `city` may then be
+    None, read from the key where needed.
     """
+    if key is None:
+        key = np.multiply(city, 256, dtype=np.int64)
     out = np.empty((len(masks), n_cities), np.int64)
     every = [i for i, m in enumerate(masks) if m is None]
     some = [i for i, m in enumerate(masks) if m is not None]
     rest = len(some) % 8
-    if rest and rest <= _FEW and all(np.count_nonzero(masks[i]) * _SPARSE <= len(city) for i in some[-rest:]):
+    if rest and rest <= _FEW and all(np.count_nonzero(masks[i]) * _SPARSE <= len(key) for i in some[-rest:]):
         for i in some[-rest:]:
-            out[i] = np.bincount(city.take(np.flatnonzero(masks[i])), minlength=n_cities)
+            out[i] = np.bincount(key.take(np.flatnonzero(masks[i])) >> 8, minlength=n_cities)
         some = some[:-rest]
     rows = None
     if some:
-        key = city * 256
         cell = np.empty_like(key)
         for first in range(0, len(some), 8):
             group = some[first:first + 8]
@@ -109,7 +113,7 @@ def count_by_city(masks: list[np.ndarray | None], city: np.ndarray, n_cities: in
             out[group] = (histogram @ _BITS[:, :len(group)]).T
             rows = histogram.sum(axis=1) if rows is None else rows
     if every:
-        out[every] = np.bincount(city, minlength=n_cities) if rows is None else rows
+        out[every] = np.bincount(key >> 8 if city is None else city, minlength=n_cities) if rows is None else rows
     return out
 
 

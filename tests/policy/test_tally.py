@@ -26,6 +26,8 @@ def test_masks_counted_by_city_as_one_by_one(k: int, rows: int) -> None:
     assert counted.shape == (k, N_CITIES)
     for i, mask in enumerate(masks):
         assert counted[i].tolist() == np.bincount(city[mask], minlength=N_CITIES).tolist()
+    # The members' keys (city × 256) gathered from their households' and no city: the same counts.
+    assert (count_by_city(masks, None, N_CITIES, key=city * 256) == counted).all()
 
 
 @pytest.mark.parametrize("k", [0, 1, 9, 16])
@@ -36,9 +38,24 @@ def test_every_row_counted_as_the_rows_of_each_city(k: int, rows: int) -> None:
     city = rng.integers(0, N_CITIES, rows).astype(np.intp)
     masks = [None, *_masks(rng, rows, k), None]
     counted = count_by_city(masks, city, N_CITIES)
+    assert (count_by_city(masks, None, N_CITIES, key=city * 256) == counted).all()
     every = np.bincount(city, minlength=N_CITIES).tolist()
     assert counted[0].tolist() == every and counted[-1].tolist() == every
     for i, mask in enumerate(masks[1:-1], start=1):
+        assert counted[i].tolist() == np.bincount(city[mask], minlength=N_CITIES).tolist()
+
+
+@pytest.mark.parametrize("by_key", [False, True])
+def test_sparse_masks_left_over_counted_at_their_rows(by_key: bool) -> None:
+    """One or two sparse masks after the groups of eight are counted at their rows (by the members' keys
+    where no city is given): the counts of the rows they hold."""
+    rng = np.random.default_rng(11)
+    rows = 5000
+    city = rng.integers(0, N_CITIES, rows).astype(np.intp)
+    masks = [rng.random(rows) < d for d in (0.5,) * 8 + (0.02, 0.01)]
+    counted = (count_by_city(masks, None, N_CITIES, key=city * 256) if by_key
+               else count_by_city(masks, city, N_CITIES))
+    for i, mask in enumerate(masks):
         assert counted[i].tolist() == np.bincount(city[mask], minlength=N_CITIES).tolist()
 
 
