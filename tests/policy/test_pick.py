@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bangfu.policy.rules.base import Choice, pick
+from bangfu.policy.rules.base import Choice, given_or, pick
 
 FIGURES = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, float("nan")])
 MASKS = st.lists(st.booleans(), max_size=70)
@@ -48,3 +48,16 @@ def test_a_choice_reads_as_its_column_by_rows_and_times_a_number(a, b, by, mask,
 def test_two_figures_picked_over_a_strided_mask() -> None:
     held = np.array([True, False, False, True, True, False])[::2]
     assert np.asarray(pick(held, 1.25, 1000.0)).tolist() == [1.25, 1000.0, 1.25]
+
+
+@given(column=st.lists(FIGURES, max_size=70), figure=FIGURES, by_row=st.booleans())
+def test_a_column_or_a_figure_where_none_is_given_as_np_where(column: list[float], figure: float,
+                                                              by_row: bool) -> None:
+    """`given_or` (a figure entered with the household, else the one held): `np.where` bit for bit, the column
+    itself where the figure held is none either; a figure per row (one per region) too."""
+    values = np.array(column, np.float64)
+    held = np.full(len(values), figure) if by_row else figure
+    got = given_or(values, held)
+    assert _bits(np.broadcast_to(got, values.shape)) == _bits(np.where(~np.isnan(values), values, held))
+    if not by_row and np.isnan(figure):
+        assert got is values

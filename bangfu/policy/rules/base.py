@@ -112,6 +112,14 @@ def pick(mask: np.ndarray, a: Array, b: Array) -> Array:
     return np.where(mask, a, b)
 
 
+def given_or(column: np.ndarray, figure: Array) -> Array:
+    """`column` where it holds a value, else `figure` (NaN: none given): `np.where(np.isnan(column), figure,
+    column)`, but the column itself where the figure is none either (no pass over the rows for nothing)."""
+    if np.ndim(figure) == 0 and np.isnan(figure):
+        return column
+    return np.where(np.isnan(column), figure, column)
+
+
 class Choice:
     """A figure of two values over the rows: `a` where `mask` holds, else `b` (`pick` of two figures).
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bangfu.policy.rules.base import Ctx, Outcome, rule
+from bangfu.policy.rules.base import Ctx, Outcome, given_or, pick, rule
 
 _EXTREME = "仅特困职工家庭享受"
 _U = "living.utilities."
@@ -68,7 +68,7 @@ def price_subsidy(c: Ctx) -> Outcome:
     name = "living.price_subsidy.cpi_yoy_percent"
     held = c.hparam(name)
     given = ~np.isnan(c.pop.cpi)
-    cpi = np.where(given, c.pop.cpi, held.value)
+    cpi = given_or(c.pop.cpi, held.value)
     threshold = c.hparam("living.price_subsidy.cpi_threshold_percent").value
     references = c.references(name)
 
@@ -84,7 +84,7 @@ def price_subsidy(c: Ctx) -> Outcome:
                          "无法判断是否达到{threshold_percent}%(第19条)"),
         (cpi >= threshold, "居民消费价格同比涨幅{cpi_yoy_percent}%,低于{threshold_percent}%(第19条)"),
     ], details={"cpi_yoy_percent": cpi, "threshold_percent": threshold, "cpi_month": month},
-        illustrative={"cpi_yoy_percent": ~given & held.illustrative}, facts={"missing": missing})
+        illustrative={"cpi_yoy_percent": pick(given, False, held.illustrative)}, facts={"missing": missing})
 
 
 @rule("living.dibao_equivalent_benefits", article=19, kind="eligibility", entity="household",
