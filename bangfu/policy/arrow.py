@@ -324,20 +324,30 @@ def _differs(arr: pa.Array) -> np.ndarray:
     if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
         spans, lengths = _offsets(arr), _lengths(arr)
         out[1:] = lengths[1:] != lengths[:-1]
-        rows = np.flatnonzero(~out & (lengths > 0))
-        rows = rows[rows > 0]
-        if len(rows):  # each value against the one at its place in the row before
-            size = lengths[rows]
-            own = np.repeat(spans[rows] - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-            before = own - np.repeat(spans[rows] - spans[rows - 1], size)
+        first, last = int(spans[0]), int(spans[-1])
+        if last > first:
+            # Each value against the one as many places before as its row is long: in a row as long as the row
+            # before (never null: a null row's length is 0), the value at its place in the row before (a list's
+            # values are contiguous); a row differs where any of its values does (unequal values counted as
+            # they go). Spans, not lengths, so that a null row's values (if any) keep their place. A value of
+            # a row longer than the one before may point before the first (a negative index): compared, unused.
+            own = np.diff(spans)
+            before = np.arange(first, last, dtype=own.dtype)
+            before -= np.repeat(own, own)
             values = _canonical(arr.values)
-            out[rows[np.repeat(np.arange(len(rows)), size)[values[own] != values[before]]]] = True
+            unequal = np.zeros(last - first + 1, np.int32)
+            np.cumsum(values[first:last] != values[before], out=unequal[1:])
+            count = unequal[spans - first]
+            differs = count[2:] != count[1:-1]
+            if arr.null_count:
+                differs &= lengths[1:] > 0
+            out[1:] |= differs
         return out
     if pa.types.is_dictionary(arr.type) or pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         values = _canonical(arr)
-    else:
-        values = _plain(arr)
-    out[1:] = values[1:] != values[:-1]
+    else:  # dates as their day numbers (no datetime64 copy)
+        values = _plain(arr.view(pa.int32()) if pa.types.is_date32(arr.type) else arr)
+    np.not_equal(values[1:], values[:-1], out=out[1:])
     if values.dtype.kind == "f":
         out[1:] &= ~(np.isnan(values[1:]) & np.isnan(values[:-1]))
     nulls = _null_mask(arr)
@@ -453,7 +463,7 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
         h, m, hh = _rows(arrays)
     households = _households(h)
     persons = _persons(m, hh, households["as_of"])
-    selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
+    selves = np.bincount(hh[persons["relation"] == 0], minlength=h.n)  # integers: no float weight per member
     h.refuse("members", selves == 0, NO_SELF)
     h.refuse("members", selves > 1, MORE_THAN_ONE_SELF)
     ids = _ids(m, hh)

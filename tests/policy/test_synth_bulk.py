@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bangfu.policy import assess_many
 from bangfu.policy import parquet as pf
@@ -395,3 +397,24 @@ def test_a_household_field_that_differs_on_a_later_row_of_the_household_is_refus
         population_from_arrow(t.set_column(t.schema.get_field_index(field), field, pa.array(values, column.type)))
     except InputError as refused:
         assert "同一户各行" not in str(refused)
+
+
+LISTS = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["a", "b", "c"]), max_size=4)), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=LISTS, offset=st.integers(0, 3), dictionary=st.booleans())
+def test_lists_differ_from_the_row_before_as_python_compares_them(rows, offset, dictionary) -> None:
+    """`_differs` of a list column (hardship_causes, compared value against value at once): a row differs from the
+    one before where its values or their order differ, null and empty alike; in a slice, a dictionary's too."""
+    from bangfu.policy.arrow import _differs
+
+    # A null row spans values of its own (another program may leave them): they are no part of the list.
+    lists = [["a", "z"]] * offset + [["c", "a"] if row is None else row for row in rows]
+    offsets = pa.array(np.cumsum([0, *map(len, lists)]).astype(np.int32))
+    flat = pa.array([v for row in lists for v in row], pa.string())
+    values = pa.ListArray.from_arrays(offsets, flat.dictionary_encode() if dictionary else flat,
+                                      mask=pa.array([False] * offset + [row is None for row in rows]))
+    arr = values.slice(offset)
+    expected = [False] + [(rows[i] or []) != (rows[i - 1] or []) for i in range(1, len(rows))]
+    assert _differs(arr).tolist() == expected
