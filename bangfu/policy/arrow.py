@@ -289,15 +289,20 @@ def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
     number = every.values(KEY)
     every.rows = number  # a household named by its number
     first = np.ones(len(number), bool)
-    first[1:] = number[1:] != number[:-1]
-    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
+    np.not_equal(number[1:], number[:-1], out=first[1:])
+    if (number[1:] < number[:-1]).any():
+        every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
     starts = np.flatnonzero(first)
-    hh = np.cumsum(first) - 1
+    hh = np.cumsum(first)
+    hh -= 1
+    later = ~first
     for name in HOUSEHOLD_FIELDS:  # read at the first row: every later one must say the same
         if name in arrays:
-            every.refuse(name, _differs(arrays[name]) & ~first, SAME_IN_HOUSEHOLD)
+            differs = _differs(arrays[name])
+            every.refuse(name, np.logical_and(differs, later, out=differs), SAME_IN_HOUSEHOLD)
     h = _Columns(arrays, "", number[starts], take=starts, unit=HOUSEHOLD)
-    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh],
+    # Each member named by its household's number (the number on its own row) and its place in it.
+    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", number, np.arange(len(hh)) - starts[hh],
                  unit=HOUSEHOLD)
     return h, m, hh
 
