@@ -218,6 +218,13 @@ class _RunRows:
         return self.rows[int(np.searchsorted(self.starts, pos, "right")) - 1]
 
 
+def _coded(arr: pa.Array, labels: tuple[str, ...]) -> bool:
+    """Whether `arr` holds enumeration codes as bangfu writes them: a dictionary of known labels in their order,
+    no null (each index is the value's code, and no value needs a check)."""
+    return (pa.types.is_dictionary(arr.type) and not arr.null_count and len(arr.dictionary) <= len(labels)
+            and arr.dictionary.to_pylist() == list(labels[:len(arr.dictionary)]))
+
+
 def _causes(h: _Columns) -> np.ndarray:
     """Each household's causes as bits, or-ed over its list (its first row's, in the current layout).
 
@@ -233,13 +240,23 @@ def _causes(h: _Columns) -> np.ndarray:
     lengths = spans[rows + 1] - spans[rows]
     nulls = _null_mask(arr, h.take)
     listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
+    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
+    if _coded(flat, s.CAUSES):  # each value's index is its code, known: or-ed where the lists lie, no gather
+        bits = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
+        np.left_shift(1, _plain(flat.indices), out=bits[:-1], dtype=np.int16)
+        bounds = np.empty(2 * len(rows), np.intp)
+        bounds[0::2] = firsts
+        bounds[1::2] = firsts + lengths
+        if len(rows):
+            causes[:] = np.bitwise_or.reduceat(bits, bounds)[0::2]
+        causes[~listed] = 0  # reduceat's value of an empty span is the value at it
+        return causes
     lengths = np.where(listed, lengths, 0)
     runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered
     total = int(lengths.sum())
     jumps = np.zeros(total, np.intp)
     jumps[runs] = np.diff((firsts[listed] - runs), prepend=0)
     take = np.arange(total) + np.cumsum(jumps)
-    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
     values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take,
                       unit=h.unit)
     codes = values.codes("hardship_causes", s.CAUSES)

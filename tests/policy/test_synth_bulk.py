@@ -351,6 +351,37 @@ def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
     assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
 
 
+def test_causes_read_alike_whatever_the_dictionary_and_a_null_cause_is_refused() -> None:
+    """Causes as bangfu writes them (a dictionary of the labels in order: each index is the code) and as another
+    program may (the labels in another order, plain strings) read as the same bits, in either layout; a null
+    among a household's causes is refused, naming the household."""
+    t = table(300)
+    causes = t.column("hardship_causes").to_pylist()
+    labels = pf.LABELS["hardship_causes"]
+
+    def with_causes(values, dictionary):
+        offsets = pa.array(np.cumsum([0, *(len(v or []) for v in values)]).astype(np.int32))
+        flat = [c for v in values for c in v or []]
+        codes = [None if c is None else dictionary.index(c) for c in flat]
+        lists = pa.ListArray.from_arrays(offsets, pa.DictionaryArray.from_arrays(
+            pa.array(codes, pa.int32()), pa.array(dictionary)), mask=pa.array([v is None for v in values]))
+        return t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes", lists)
+
+    expected = population_from_arrow(t).causes
+    assert expected.any()
+    for layout in (lambda x: x, nested):
+        for dictionary in (list(labels), list(reversed(labels)), list(labels[:3])):
+            kept = [None if v is None else [c for c in v if c in dictionary] for v in causes]
+            bits = [sum(1 << labels.index(c) for c in set(v or [])) for v in kept]
+            read = population_from_arrow(layout(with_causes(kept, dictionary))).causes
+            assert read.tolist() == [bits[i] for i in _first_rows(t)[:-1]]
+    first, end = (int(x) for x in _first_rows(t)[7:9])
+    causes[first:end] = [["illness", None]] * (end - first)
+    for layout, unit in ((with_causes(causes, list(labels)), "户"), (nested(with_causes(causes, list(labels))), "行")):
+        with pytest.raises(InputError, match=rf"^hardship_causes: 第7{unit}:缺少取值"):
+            population_from_arrow(layout)
+
+
 def test_school_and_business_fields_are_checked_where_present_naming_the_member() -> None:
     """Their fields are read at the members who have one only: a bad one there is refused, with its member."""
     t = table(200)
