@@ -242,14 +242,14 @@ def _causes(h: _Columns) -> np.ndarray:
     listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
     flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
     if _coded(flat, s.CAUSES):  # each value's index is its code, known: or-ed where the lists lie, no gather
-        bits = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
-        np.left_shift(1, _plain(flat.indices), out=bits[:-1], dtype=np.int16)
-        bounds = np.empty(2 * len(rows), np.intp)
-        bounds[0::2] = firsts
-        bounds[1::2] = firsts + lengths
-        if len(rows):
-            causes[:] = np.bitwise_or.reduceat(bits, bounds)[0::2]
-        causes[~listed] = 0  # reduceat's value of an empty span is the value at it
+        at = np.flatnonzero(listed)
+        if len(at):
+            bits = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
+            np.left_shift(1, _plain(flat.indices), out=bits[:-1], dtype=np.int16)
+            bounds = np.empty(2 * len(at), np.intp)
+            bounds[0::2] = firsts[at]
+            bounds[1::2] = bounds[0::2] + lengths[at]
+            causes[at] = np.bitwise_or.reduceat(bits, bounds)[0::2]
         return causes
     lengths = np.where(listed, lengths, 0)
     runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered
