@@ -421,7 +421,8 @@ def _school(m: _Columns) -> dict[str, np.ndarray]:
     c.refuse("year", year < 1, "应不小于1")
     return {
         "stage": _spread(m.n, at, c.codes("stage", s.STAGES[1:], offset=1), 0),
-        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max), 0),
+        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max).astype(
+            _DTYPES["school_year"]), 0),
         "institution": _spread(m.n, at, c.codes("institution", s.INSTITUTIONS), 0),
         "excellent": _spread(m.n, at, c.values("excellent", False), False),
     }
@@ -464,7 +465,7 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
     m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "应为1至4")
     return {
         "hh": hh, "relation": m.codes("relation", s.RELATIONS), "sex": sex,
-        "group": np.where(given >= 0, given, np.where(sex == 0, 0, 1)), "birth": birth,
+        "group": np.where(given >= 0, given, sex != 0), "birth": birth,  # a byte each, as the column is
         "employment": m.codes("employment", s.EMPLOYMENTS, default=s.EMPLOYMENTS.index("none")),
         "work_ability": m.codes("work_ability", s.WORK_ABILITIES, default=0),
         "willing": m.values("willing_to_work", True), "disability": np.maximum(disability, 0),
