@@ -393,18 +393,20 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
         # a dictionary may repeat an entry: equal ids, equal numbers only once it is itself encoded
         if len(entries) <= 4096:  # without Arrow's compute functions (their import was a tenth of a second)
             seen: dict = {}
-            number = np.array([seen.setdefault(v, len(seen)) for v in entries.to_pylist()], np.int32)[indices]
+            first = [seen.setdefault(v, len(seen)) for v in entries.to_pylist()]
+            number = indices if len(seen) == len(first) else np.array(first, np.int32)[indices]  # distinct: as is
         else:
             number = _plain(entries.dictionary_encode().indices)[indices]
-        m.refuse("id", empty[indices], "id不能为空")
+        if empty.any():
+            m.refuse("id", empty[indices], "id不能为空")
     else:
         m.refuse("id", np.diff(_offsets(ids)) == 0, "id不能为空")
         number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
+    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
+        return ids
     duplicate = np.zeros(len(hh), bool)
     largest = int(m.members.max(initial=-1)) + 1
-    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
-        pass
-    elif largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
+    if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
         for d in range(1, largest):
             duplicate[d:] |= (number[d:] == number[:-d]) & (hh[d:] == hh[:-d])
     else:
