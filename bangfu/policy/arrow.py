@@ -228,8 +228,9 @@ def _coded(arr: pa.Array, labels: tuple[str, ...]) -> bool:
 def _causes(h: _Columns) -> np.ndarray:
     """Each household's causes as bits, or-ed over its list (its first row's, in the current layout).
 
-    The lists' values gathered run after run by a cumulative sum of jumps (np.repeat of each value's household
-    was most of this), each household's bits or-ed over its run."""
+    Causes as bangfu writes them (`_coded`) are summed along the values; others are gathered run after run by a
+    cumulative sum of jumps (np.repeat of each value's household was most of this), each household's bits
+    or-ed over its run."""
     causes = np.zeros(h.n, np.int16)
     arr = h.arrays.get("hardship_causes")
     if arr is None:
@@ -242,14 +243,20 @@ def _causes(h: _Columns) -> np.ndarray:
     listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
     flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
     if _coded(flat, s.CAUSES):  # each value's index is its code, known: or-ed where the lists lie, no gather
-        at = np.flatnonzero(listed)
-        if len(at):
-            bits = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
-            np.left_shift(1, _plain(flat.indices), out=bits[:-1], dtype=np.int16)
-            bounds = np.empty(2 * len(at), np.intp)
-            bounds[0::2] = firsts[at]
-            bounds[1::2] = bounds[0::2] + lengths[at]
-            causes[at] = np.bitwise_or.reduceat(bits, bounds)[0::2]
+        # Each cause a bit, summed along the values (a household's: the sum over its list): its or where no cause
+        # is listed twice, as many bits as the list is long. A list that repeats one is or-ed place by place.
+        each = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
+        np.left_shift(1, _plain(flat.indices), out=each[:-1], dtype=np.int16)
+        summed = np.zeros(len(flat) + 1, np.int64)
+        np.cumsum(each[:-1], out=summed[1:])
+        total = summed[firsts + lengths] - summed[firsts]
+        causes[:] = np.where(listed, total, 0)
+        again = np.flatnonzero(listed & (np.bitwise_count(total) != lengths))
+        if len(again):
+            bounds = np.empty(2 * len(again), np.intp)
+            bounds[0::2] = firsts[again]
+            bounds[1::2] = bounds[0::2] + lengths[again]
+            causes[again] = np.bitwise_or.reduceat(each, bounds)[0::2]
         return causes
     lengths = np.where(listed, lengths, 0)
     runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered

@@ -376,6 +376,11 @@ def test_causes_read_alike_whatever_the_dictionary_and_a_null_cause_is_refused()
             read = population_from_arrow(layout(with_causes(kept, dictionary))).causes
             assert read.tolist() == [bits[i] for i in _first_rows(t)[:-1]]
     first, end = (int(x) for x in _first_rows(t)[7:9])
+    for repeated in (["illness", "illness"], ["disability", "illness", "disability", "disability"]):
+        causes[first:end] = [repeated] * (end - first)  # a cause listed twice counts once
+        for layout in (lambda x: x, nested):
+            assert population_from_arrow(layout(with_causes(causes, list(labels)))).causes[7] == sum(
+                1 << labels.index(c) for c in set(repeated))
     causes[first:end] = [["illness", None]] * (end - first)
     for layout, unit in ((with_causes(causes, list(labels)), "户"), (nested(with_causes(causes, list(labels))), "行")):
         with pytest.raises(InputError, match=rf"^hardship_causes: 第7{unit}:缺少取值"):
