@@ -218,11 +218,19 @@ class _RunRows:
         return self.rows[int(np.searchsorted(self.starts, pos, "right")) - 1]
 
 
+def _coded(arr: pa.Array, labels: tuple[str, ...]) -> bool:
+    """Whether `arr` holds enumeration codes as bangfu writes them: a dictionary of known labels in their order,
+    no null (each index is the value's code, and no value needs a check)."""
+    return (pa.types.is_dictionary(arr.type) and not arr.null_count and len(arr.dictionary) <= len(labels)
+            and arr.dictionary.to_pylist() == list(labels[:len(arr.dictionary)]))
+
+
 def _causes(h: _Columns) -> np.ndarray:
     """Each household's causes as bits, or-ed over its list (its first row's, in the current layout).
 
-    The lists' values gathered run after run by a cumulative sum of jumps (np.repeat of each value's household
-    was most of this), each household's bits or-ed over its run."""
+    Causes as bangfu writes them (`_coded`) are summed along the values; others are gathered run after run by a
+    cumulative sum of jumps (np.repeat of each value's household was most of this), each household's bits
+    or-ed over its run."""
     causes = np.zeros(h.n, np.int16)
     arr = h.arrays.get("hardship_causes")
     if arr is None:
@@ -233,13 +241,29 @@ def _causes(h: _Columns) -> np.ndarray:
     lengths = spans[rows + 1] - spans[rows]
     nulls = _null_mask(arr, h.take)
     listed = lengths > 0 if nulls is None else (lengths > 0) & ~nulls
+    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
+    if _coded(flat, s.CAUSES):  # each value's index is its code, known: or-ed where the lists lie, no gather
+        # Each cause a bit, summed along the values (a household's: the sum over its list): its or where no cause
+        # is listed twice, as many bits as the list is long. A list that repeats one is or-ed place by place.
+        each = np.zeros(len(flat) + 1, np.int16)  # a last entry: reduceat's indices stay within it
+        np.left_shift(1, _plain(flat.indices), out=each[:-1], dtype=np.int16)
+        summed = np.zeros(len(flat) + 1, np.int64)
+        np.cumsum(each[:-1], out=summed[1:])
+        total = summed[firsts + lengths] - summed[firsts]
+        causes[:] = np.where(listed, total, 0)
+        again = np.flatnonzero(listed & (np.bitwise_count(total) != lengths))
+        if len(again):
+            bounds = np.empty(2 * len(again), np.intp)
+            bounds[0::2] = firsts[again]
+            bounds[1::2] = bounds[0::2] + lengths[again]
+            causes[again] = np.bitwise_or.reduceat(each, bounds)[0::2]
+        return causes
     lengths = np.where(listed, lengths, 0)
     runs = (np.cumsum(lengths) - lengths)[listed]  # where each listed household's values start, gathered
     total = int(lengths.sum())
     jumps = np.zeros(total, np.intp)
     jumps[runs] = np.diff((firsts[listed] - runs), prepend=0)
     take = np.arange(total) + np.cumsum(jumps)
-    flat = arr.values.slice(int(spans[0]), int(spans[-1] - spans[0]))
     values = _Columns({"hardship_causes": flat}, "", _RunRows(runs, h.rows[listed], total), take=take,
                       unit=h.unit)
     codes = values.codes("hardship_causes", s.CAUSES)
@@ -289,15 +313,20 @@ def _rows(arrays: dict[str, pa.Array]) -> tuple[_Columns, _Columns, np.ndarray]:
     number = every.values(KEY)
     every.rows = number  # a household named by its number
     first = np.ones(len(number), bool)
-    first[1:] = number[1:] != number[:-1]
-    every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
+    np.not_equal(number[1:], number[:-1], out=first[1:])
+    if (number[1:] < number[:-1]).any():
+        every.refuse(KEY, np.concatenate([[False], number[1:] < number[:-1]]), NOT_ASCENDING)
     starts = np.flatnonzero(first)
-    hh = np.cumsum(first) - 1
+    hh = np.cumsum(first)
+    hh -= 1
+    later = ~first
     for name in HOUSEHOLD_FIELDS:  # read at the first row: every later one must say the same
         if name in arrays:
-            every.refuse(name, _differs(arrays[name]) & ~first, SAME_IN_HOUSEHOLD)
+            differs = _differs(arrays[name])
+            every.refuse(name, np.logical_and(differs, later, out=differs), SAME_IN_HOUSEHOLD)
     h = _Columns(arrays, "", number[starts], take=starts, unit=HOUSEHOLD)
-    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", h.rows[hh], np.arange(len(hh)) - starts[hh],
+    # Each member named by its household's number (the number on its own row) and its place in it.
+    m = _Columns({k: v for k, v in arrays.items() if k != KEY}, "members.", number, np.arange(len(hh)) - starts[hh],
                  unit=HOUSEHOLD)
     return h, m, hh
 
@@ -324,20 +353,30 @@ def _differs(arr: pa.Array) -> np.ndarray:
     if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
         spans, lengths = _offsets(arr), _lengths(arr)
         out[1:] = lengths[1:] != lengths[:-1]
-        rows = np.flatnonzero(~out & (lengths > 0))
-        rows = rows[rows > 0]
-        if len(rows):  # each value against the one at its place in the row before
-            size = lengths[rows]
-            own = np.repeat(spans[rows] - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-            before = own - np.repeat(spans[rows] - spans[rows - 1], size)
+        first, last = int(spans[0]), int(spans[-1])
+        if last > first:
+            # Each value against the one as many places before as its row is long: in a row as long as the row
+            # before (never null: a null row's length is 0), the value at its place in the row before (a list's
+            # values are contiguous); a row differs where any of its values does (unequal values counted as
+            # they go). Spans, not lengths, so that a null row's values (if any) keep their place. A value of
+            # a row longer than the one before may point before the first (a negative index): compared, unused.
+            own = np.diff(spans)
+            before = np.arange(first, last, dtype=own.dtype)
+            before -= np.repeat(own, own)
             values = _canonical(arr.values)
-            out[rows[np.repeat(np.arange(len(rows)), size)[values[own] != values[before]]]] = True
+            unequal = np.zeros(last - first + 1, np.int32)
+            np.cumsum(values[first:last] != values[before], out=unequal[1:])
+            count = unequal[spans - first]
+            differs = count[2:] != count[1:-1]
+            if arr.null_count:
+                differs &= lengths[1:] > 0
+            out[1:] |= differs
         return out
     if pa.types.is_dictionary(arr.type) or pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         values = _canonical(arr)
-    else:
-        values = _plain(arr)
-    out[1:] = values[1:] != values[:-1]
+    else:  # dates as their day numbers (no datetime64 copy)
+        values = _plain(arr.view(pa.int32()) if pa.types.is_date32(arr.type) else arr)
+    np.not_equal(values[1:], values[:-1], out=out[1:])
     if values.dtype.kind == "f":
         out[1:] &= ~(np.isnan(values[1:]) & np.isnan(values[:-1]))
     nulls = _null_mask(arr)
@@ -361,18 +400,20 @@ def _ids(m: _Columns, hh: np.ndarray) -> pa.Array:
         # a dictionary may repeat an entry: equal ids, equal numbers only once it is itself encoded
         if len(entries) <= 4096:  # without Arrow's compute functions (their import was a tenth of a second)
             seen: dict = {}
-            number = np.array([seen.setdefault(v, len(seen)) for v in entries.to_pylist()], np.int32)[indices]
+            first = [seen.setdefault(v, len(seen)) for v in entries.to_pylist()]
+            number = indices if len(seen) == len(first) else np.array(first, np.int32)[indices]  # distinct: as is
         else:
             number = _plain(entries.dictionary_encode().indices)[indices]
-        m.refuse("id", empty[indices], "id不能为空")
+        if empty.any():
+            m.refuse("id", empty[indices], "id不能为空")
     else:
         m.refuse("id", np.diff(_offsets(ids)) == 0, "id不能为空")
         number = _plain(ids.dictionary_encode().indices)  # equal ids, equal numbers
+    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
+        return ids
     duplicate = np.zeros(len(hh), bool)
     largest = int(m.members.max(initial=-1)) + 1
-    if (number == m.members).all():  # each member's id numbered by its place (m1, m2, … as synth writes them)
-        pass
-    elif largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
+    if largest <= _SHIFTS:  # members of a household are consecutive: each against the ones before
         for d in range(1, largest):
             duplicate[d:] |= (number[d:] == number[:-d]) & (hh[d:] == hh[:-d])
     else:
@@ -389,7 +430,8 @@ def _school(m: _Columns) -> dict[str, np.ndarray]:
     c.refuse("year", year < 1, "应不小于1")
     return {
         "stage": _spread(m.n, at, c.codes("stage", s.STAGES[1:], offset=1), 0),
-        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max), 0),
+        "school_year": _spread(m.n, at, np.minimum(year, np.iinfo(_DTYPES["school_year"]).max).astype(
+            _DTYPES["school_year"]), 0),
         "institution": _spread(m.n, at, c.codes("institution", s.INSTITUTIONS), 0),
         "excellent": _spread(m.n, at, c.values("excellent", False), False),
     }
@@ -432,7 +474,7 @@ def _persons(m: _Columns, hh: np.ndarray, as_of: np.ndarray) -> dict[str, np.nda
     m.refuse("disability_grade", (disability != -1) & ((disability < 1) | (disability > 4)), "应为1至4")
     return {
         "hh": hh, "relation": m.codes("relation", s.RELATIONS), "sex": sex,
-        "group": np.where(given >= 0, given, np.where(sex == 0, 0, 1)), "birth": birth,
+        "group": np.where(given >= 0, given, sex != 0), "birth": birth,  # a byte each, as the column is
         "employment": m.codes("employment", s.EMPLOYMENTS, default=s.EMPLOYMENTS.index("none")),
         "work_ability": m.codes("work_ability", s.WORK_ABILITIES, default=0),
         "willing": m.values("willing_to_work", True), "disability": np.maximum(disability, 0),
@@ -453,7 +495,7 @@ def _batch(batch: pa.RecordBatch, row0: int, with_ids: bool) -> tuple[dict, dict
         h, m, hh = _rows(arrays)
     households = _households(h)
     persons = _persons(m, hh, households["as_of"])
-    selves = np.bincount(hh, weights=persons["relation"] == 0, minlength=h.n)
+    selves = np.bincount(hh[persons["relation"] == 0], minlength=h.n)  # integers: no float weight per member
     h.refuse("members", selves == 0, NO_SELF)
     h.refuse("members", selves > 1, MORE_THAN_ONE_SELF)
     ids = _ids(m, hh)

@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bangfu.policy import assess_many
 from bangfu.policy import parquet as pf
@@ -349,6 +351,42 @@ def test_an_unknown_cause_refuses_the_table_naming_its_household() -> None:
     assert fine.causes[5] == 0b11 and (fine.causes[:5] == population_from_arrow(t).causes[:5]).all()
 
 
+def test_causes_read_alike_whatever_the_dictionary_and_a_null_cause_is_refused() -> None:
+    """Causes as bangfu writes them (a dictionary of the labels in order: each index is the code) and as another
+    program may (the labels in another order, plain strings) read as the same bits, in either layout; a null
+    among a household's causes is refused, naming the household."""
+    t = table(300)
+    causes = t.column("hardship_causes").to_pylist()
+    labels = pf.LABELS["hardship_causes"]
+
+    def with_causes(values, dictionary):
+        offsets = pa.array(np.cumsum([0, *(len(v or []) for v in values)]).astype(np.int32))
+        flat = [c for v in values for c in v or []]
+        codes = [None if c is None else dictionary.index(c) for c in flat]
+        lists = pa.ListArray.from_arrays(offsets, pa.DictionaryArray.from_arrays(
+            pa.array(codes, pa.int32()), pa.array(dictionary)), mask=pa.array([v is None for v in values]))
+        return t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes", lists)
+
+    expected = population_from_arrow(t).causes
+    assert expected.any()
+    for layout in (lambda x: x, nested):
+        for dictionary in (list(labels), list(reversed(labels)), list(labels[:3])):
+            kept = [None if v is None else [c for c in v if c in dictionary] for v in causes]
+            bits = [sum(1 << labels.index(c) for c in set(v or [])) for v in kept]
+            read = population_from_arrow(layout(with_causes(kept, dictionary))).causes
+            assert read.tolist() == [bits[i] for i in _first_rows(t)[:-1]]
+    first, end = (int(x) for x in _first_rows(t)[7:9])
+    for repeated in (["illness", "illness"], ["disability", "illness", "disability", "disability"]):
+        causes[first:end] = [repeated] * (end - first)  # a cause listed twice counts once
+        for layout in (lambda x: x, nested):
+            assert population_from_arrow(layout(with_causes(causes, list(labels)))).causes[7] == sum(
+                1 << labels.index(c) for c in set(repeated))
+    causes[first:end] = [["illness", None]] * (end - first)
+    for layout, unit in ((with_causes(causes, list(labels)), "户"), (nested(with_causes(causes, list(labels))), "行")):
+        with pytest.raises(InputError, match=rf"^hardship_causes: 第7{unit}:缺少取值"):
+            population_from_arrow(layout)
+
+
 def test_school_and_business_fields_are_checked_where_present_naming_the_member() -> None:
     """Their fields are read at the members who have one only: a bad one there is refused, with its member."""
     t = table(200)
@@ -395,3 +433,24 @@ def test_a_household_field_that_differs_on_a_later_row_of_the_household_is_refus
         population_from_arrow(t.set_column(t.schema.get_field_index(field), field, pa.array(values, column.type)))
     except InputError as refused:
         assert "同一户各行" not in str(refused)
+
+
+LISTS = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["a", "b", "c"]), max_size=4)), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=LISTS, offset=st.integers(0, 3), dictionary=st.booleans())
+def test_lists_differ_from_the_row_before_as_python_compares_them(rows, offset, dictionary) -> None:
+    """`_differs` of a list column (hardship_causes, compared value against value at once): a row differs from the
+    one before where its values or their order differ, null and empty alike; in a slice, a dictionary's too."""
+    from bangfu.policy.arrow import _differs
+
+    # A null row spans values of its own (another program may leave them): they are no part of the list.
+    lists = [["a", "z"]] * offset + [["c", "a"] if row is None else row for row in rows]
+    offsets = pa.array(np.cumsum([0, *map(len, lists)]).astype(np.int32))
+    flat = pa.array([v for row in lists for v in row], pa.string())
+    values = pa.ListArray.from_arrays(offsets, flat.dictionary_encode() if dictionary else flat,
+                                      mask=pa.array([False] * offset + [row is None for row in rows]))
+    arr = values.slice(offset)
+    expected = [False] + [(rows[i] or []) != (rows[i - 1] or []) for i in range(1, len(rows))]
+    assert _differs(arr).tolist() == expected
