@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from bangfu.policy.arrow import population_from_arrow
-from bangfu.policy.engine import GATE, Evaluation, evaluate
+from bangfu.policy.engine import GATE, Evaluation, RuleResult, evaluate
 from bangfu.policy.files import parquet_batches_of, parquet_rows, populations
 from bangfu.policy.messages import cannot_read
 from bangfu.policy.regions import all_regions, get_region
@@ -84,6 +84,36 @@ def _two_figures(amount) -> tuple[float, float, np.ndarray] | None:
     return two_figures(amount) if np.ndim(amount) else None
 
 
+def _masks_by_space(results: list[RuleResult], key_p: np.ndarray) -> tuple[dict, dict, list, dict]:
+    """The distinct masks to count for `totals`, by the rows they are over (a space): each space's keys (the
+    members' at some of them: `key_p` gathered), its masks (None: every row), where each rule's count is
+    found, and for a rule paying two figures those figures and where its rows at the first are counted."""
+    # A rule's masks are over the rows of its entity, or over some of them (`rows`, a restricted evaluation:
+    # rules within the same members share one such array): each set of rows is counted apart.
+    keys: dict[object, np.ndarray] = {}
+    # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
+    # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
+    slot: dict[object, dict[tuple | int, int]] = {}
+    masks: dict[object, list[np.ndarray | None]] = {"household": [None]}  # None: every row
+    where, two = [], {}
+    for i, result in enumerate(results, start=1):
+        space = result.rule.entity if result.rows is None else id(result.rows)
+        if result.rows is not None and space not in keys:
+            keys[space] = key_p.take(result.rows)
+        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
+        space_masks, space_slot = masks.setdefault(space, [None]), slot.setdefault(space, {})
+        found = space_slot.get(key, 0 if key == () else None)
+        if found is None:
+            found = space_slot[key] = len(space_masks)
+            space_masks.append(result.entitled)
+        where.append((space, found))
+        if result.rule.kind in PAID and (figures := _two_figures(result.outcome.amount)) is not None:
+            # Rows held at the first figure are counted with the masks; the others are the rest.
+            two[i] = (*figures[:2], len(space_masks))
+            space_masks.append(result.entitled & figures[2])
+    return keys, masks, where, two
+
+
 def totals(population: Population, evaluation: Evaluation) -> Totals:
     """Per rule and city: rows entitled, and the sum of their amounts in fen (cash and subsidy kinds)."""
     codes, city_of_region = cities()
@@ -97,29 +127,8 @@ def totals(population: Population, evaluation: Evaluation) -> Totals:
     results = evaluation.results
     entitled = np.zeros((1 + len(results), n), np.int64)
     fen = np.zeros((1 + len(results), n), np.int64)
-    # A rule's masks are over the rows of its entity, or over some of them (`rows`, a restricted evaluation:
-    # rules within the same members share one such array): each set of rows is counted apart.
-    keys: dict[object, np.ndarray] = {"household": key_h, "person": key_p}
-    # Rows by city for a rule of no condition are the entity's, and a rule of one condition shared with
-    # another (特困 households: five rules) counts as that one does: each distinct mask is counted once.
-    slot: dict[object, dict[tuple | int, int]] = {}
-    masks: dict[object, list[np.ndarray | None]] = {"household": [None]}  # None: every row
-    where, two = [], {}
-    for i, result in enumerate(results, start=1):
-        space = result.rule.entity if result.rows is None else id(result.rows)
-        if space not in keys:
-            keys[space] = key_p.take(result.rows)
-        key = tuple(id(m) for m in result.masks) if len(result.masks) < 2 else id(result.entitled)
-        space_masks, space_slot = masks.setdefault(space, [None]), slot.setdefault(space, {})
-        found = space_slot.get(key, 0 if key == () else None)
-        if found is None:
-            found = space_slot[key] = len(space_masks)
-            space_masks.append(result.entitled)
-        where.append((space, found))
-        if result.rule.kind in PAID and (figures := _two_figures(result.outcome.amount)) is not None:
-            # Rows held at the first figure are counted with the masks; the others are the rest.
-            two[i] = (*figures[:2], len(masks[space]))
-            masks[space].append(result.entitled & figures[2])
+    keys, masks, where, two = _masks_by_space(results, key_p)
+    keys |= {"household": key_h, "person": key_p}
     counts = {space: count_by_city(m, city_h if space == "household" else None, n, keys[space])
               for space, m in masks.items()}
     entitled[0] = counts["household"][0]  # the gate

@@ -242,6 +242,8 @@ def _rows(results: list[RuleResult], n: int) -> list[tuple | None]:
 def _found(evaluation: Evaluation) -> list[tuple | None]:
     """`_rows` for every rule of the evaluation, in its order."""
     found: list[tuple | None] = [None] * len(evaluation.results)
+    if any(r.rows is not None for r in evaluation.results):
+        raise ValueError("an answer says why every row is refused: evaluate(restricted=False)")
     admitted = evaluation.admitted
     if not admitted.n_households:  # every row a rule entitles or refuses lies within the gate
         return found
@@ -261,9 +263,10 @@ def entitled_amounts(evaluation: Evaluation) -> tuple[np.ndarray, np.ndarray, np
     batch_row = evaluation.households
     parts = []
     for k, result in enumerate(evaluation.results):
-        rows = np.flatnonzero(result.entitled)
-        if not len(rows):
+        at = np.flatnonzero(result.entitled)  # among the rows evaluated: a restricted evaluation's are some
+        if not len(at):
             continue
+        rows = at if result.rows is None else result.rows[at]
         if result.rule.entity == "person":
             owners, persons = batch_row[admitted.hh[rows]], evaluation.persons[rows]
         else:
@@ -272,9 +275,9 @@ def entitled_amounts(evaluation: Evaluation) -> tuple[np.ndarray, np.ndarray, np
         if amount is None:
             amounts = np.full(len(rows), np.nan)
         elif isinstance(amount, Choice):
-            amounts = amount[rows]
+            amounts = amount[at]
         elif isinstance(amount, np.ndarray) and amount.ndim:
-            amounts = amount[rows].astype(np.float64)
+            amounts = amount[at].astype(np.float64)
         else:
             amounts = np.full(len(rows), float(_scalar(amount)))
         parts.append((owners, np.full(len(rows), k, np.int64), persons, amounts))

@@ -90,7 +90,6 @@ class Population:
         ids = None if self.member_ids is None else [self.member_ids[i] for i in persons.tolist()]
         return Population(**columns, member_ids=ids), persons
 
-
     def members(self, rows: np.ndarray) -> Population:
         """The members at `rows` (ascending) with every household of the batch: the households' columns are
         this batch's, a member's column is gathered at `rows` when a rule first reads it."""
@@ -111,6 +110,7 @@ class _Members(Population):
         column = getattr(self._of, name).take(self._rows)
         setattr(self, name, column)
         return column
+
 
 _DTYPES = {
     "as_of": "datetime64[D]", "region": np.int16, "category": np.int8, "archived": bool, "dibao": bool,

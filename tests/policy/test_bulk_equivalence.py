@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import datetime
+import gc
+import weakref
 from collections import Counter
 from decimal import Decimal
 
@@ -205,3 +207,21 @@ def test_a_context_within_some_members_refuses_the_households_member_aggregates(
     with pytest.raises(ValueError, match="any_member"):
         pupils.any_member(pupils.in_school)
     assert ctx.household_size.sum() == population.n_persons  # the batch's own context still counts them
+
+
+def test_a_batchs_context_is_freed_with_its_evaluation_not_by_the_cycle_collector() -> None:
+    """A context within some members refers to its batch's without holding it: the two holding each other kept a
+    batch's columns and facts past its evaluation until the cycle collector ran, bulk runs' batches piling up."""
+    population = population_from_arrow(_population(7, [50], [DAYS[4]], True))
+    ctx = Ctx(population, default_parameters())
+    pupils = ctx.within("in_school")
+    assert len(pupils.working_age) == len(pupils.rows)  # read through the batch's while it lives
+    batch = weakref.ref(ctx)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del ctx, pupils
+        assert batch() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -4,6 +4,7 @@ entries, and the same amounts once rounded as answers round them; `from_columns`
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from bangfu.policy import default_parameters
 from bangfu.policy import parquet as pf
@@ -26,6 +27,20 @@ def test_the_entries_of_the_answers_as_arrays():
     found = sorted((int(h), codes[k], None if p < 0 else population.member_ids[p], money(a))
                    for h, k, p, a in zip(hh.tolist(), rule.tolist(), person.tolist(), amount.tolist(), strict=True))
     assert found == expected
+
+
+def test_a_restricted_evaluation_gives_the_same_entries():
+    """Rules evaluated over the members they name (`Rule.within`: pupils, members with a business) give their
+    entries at those members' rows in the batch, not at their positions among them."""
+    households = [parse_document(d) for d in pf.to_documents(population_table(300, seed=5))]
+    population = from_households(households)
+    restricted = evaluate(population, default_parameters(), restricted=True)
+    assert any(r.rows is not None and r.entitled.any() for r in restricted.results)
+    full = entitled_amounts(evaluate(population, default_parameters()))
+    for want, got in zip(full, entitled_amounts(restricted), strict=True):
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="restricted=False"):
+        answers(restricted, households)  # an answer's refusals are of every row
 
 
 def test_columns_lay_out_as_documents_do():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -214,7 +215,9 @@ class Ctx:
             # Parameters, days, the households' parameters and facts (those computed) shared; no member's.
             found.__dict__.update({name: self.__dict__[name] for name in _SHARED if name in self.__dict__})
             found.pop, found.rows, found._memo, found._pparams = self.pop.members(rows), rows, {}, {}
-            found._batch = self
+            # Not the batch's context itself: the two holding each other, a batch's columns and facts outlived
+            # its evaluation until the cycle collector ran, the bulk runs' batches piling up in memory.
+            found._batch = weakref.ref(self)
         return found
 
     def _whole(self, what: str) -> None:
@@ -367,7 +370,7 @@ class Ctx:
         table, and member by member cost more than the batch's look-up).
         """
         if self.rows is not None:
-            return self._batch.working_age.take(self.rows)
+            return self._batch().working_age.take(self.rows)
         found = self._working_age_table()
         return found if found is not None else self._working_age_direct()
 
