@@ -156,9 +156,9 @@ def population_totals(population: Population, parameters=None, batch: int | None
     """`totals` of a population held in memory, evaluated `batch` households at a time (None: batches sized
     so that about `ADMITTED` households pass the gate in each, as many as passed it in the last one).
 
-    The same answers as one evaluation of the whole, at a cost linear in its size: a batch's arrays are
-    few megabytes, reused from the allocator's free memory, where arrays over ten million members would
-    each be fresh pages for the kernel to fault in. The rules' columns are those of the admitted
+    The same answers as one evaluation of the whole, at a cost linear in its size: a batch's arrays (about
+    90 MiB at 2^18 admitted households) are reused from the allocator's free memory, where arrays over ten
+    million members would each be fresh pages for the kernel to fault in. The rules' columns are those of the admitted
     households: sized on them, a population most of which the gate refuses is evaluated in few large
     batches, one of hardship households in smaller ones whose columns stay closer to the processor.
     """
