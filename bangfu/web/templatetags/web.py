@@ -11,7 +11,7 @@ from django import template
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
 from bangfu.accounts import access
