@@ -150,15 +150,27 @@ def section(url_name: str | None) -> str:
 
 @register.filter
 def quick_select(field) -> str:
-    """A <select> rendered in Python: Django renders each option through a template, slow for long lists. Each text
-    escaped as format_html would (html.escape, what Django's escape runs; safe text as it is) without making a safe
-    string of every option: a list page's filters hold hundreds of them (issue 19)."""
+    """A <select> rendered in Python: Django renders each option through a template, slow for long lists (a province's
+    unions: hundreds). Each text escaped as format_html would (html.escape, what Django's escape runs; safe text as it
+    is); the options of the same choices made once per process (issue 19), only the chosen one marked per request."""
     current = "" if field.value() in (None, "") else str(field.value())
-    options = "".join(
-        f'<option value="{_escaped(value)}"{" selected" if str(value) == current else ""}>{_escaped(label)}</option>'
-        for value, label in field.field.choices)
+    options = "".join(chosen if value == current else plain for value, plain, chosen in _options(field.field.choices))
     attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
     return format_html('<select name="{}"{}>{}</select>', field.html_name, attrs, mark_safe(options))
+
+
+def _options(choices) -> tuple[tuple[str, str, str], ...]:
+    try:
+        return _options_of(tuple(choices))
+    except TypeError:  # choices that cannot be a key (groups as lists): made each time
+        return _options_of.__wrapped__(choices)
+
+
+@functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
+def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
+    """(value, the option, the option chosen) for each choice."""
+    return tuple((str(value), f'<option value="{_escaped(value)}">{_escaped(label)}</option>',
+                  f'<option value="{_escaped(value)}" selected>{_escaped(label)}</option>') for value, label in choices)
 
 
 def _escaped(text) -> str:
