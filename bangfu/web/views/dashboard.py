@@ -69,7 +69,7 @@ def worklists(user, figures: dict) -> dict:
         "suggestions": figures["suggestions"],
         "pending": (request_list(user=user, status=RequestStatus.PENDING).count()
                     if may_approve(user, user.organisation.path) else None),
-        "rounds_waiting": rounds_waiting(user=user),
+        "rounds_waiting": rounds_waiting(user=user, listed=True),
     }
 
 
