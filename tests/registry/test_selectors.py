@@ -75,6 +75,17 @@ def test_the_list_takes_two_queries_whatever_the_page_size(make_household, users
     assert rows[0][0] == "张伟" and rows[0][3] == 3
 
 
+def test_the_list_counts_the_households_it_pages_through(three, users, orgs):
+    """The count is taken of the filtered households without the page's union, worker and size (`counted`): the same
+    households, a search and a union filter included."""
+    _, b, _ = three
+    admin = users["admin_province"]
+    for filters, expected in (({}, 3), ({"union": orgs["xuanwu"]}, 2),
+                              ({"q": b.members.get(relation="self").id_number}, 1)):
+        page = selectors.household_list(user=admin, per_page=1, **filters)
+        assert page.total == expected and page.pages == expected
+
+
 def test_household_get_outside_the_area_is_not_found(three, users):
     a, _, c = three
     assert selectors.household_get(user=users["caseworker_g1"], pk=a.pk).pk == a.pk
