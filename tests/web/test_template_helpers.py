@@ -29,3 +29,28 @@ def test_display_is_the_fields_own_label_and_a_value_not_among_the_choices_as_it
     assert display(user, "role") == user.get_role_display() != user.role  # the Chinese label, not the code
     user.role = "no-such-role"
     assert display(user, "role") == "no-such-role" == user.get_role_display()
+
+
+@pytest.mark.parametrize("name", ["web:household_detail", "web:round_detail", "web:alert_resolve"])
+def test_pk_url_is_the_address_url_gives(name):
+    from django.urls import reverse
+
+    from bangfu.web.templatetags.web import pk_url
+
+    for pk in (1, 42, 9081726354, "7"):
+        assert pk_url(name, pk) == reverse(name, args=[pk])
+
+
+def test_pk_url_follows_the_address_prefix_and_refuses_an_address_of_other_arguments():
+    from django.urls import reverse, set_script_prefix
+
+    from bangfu.web.templatetags.web import pk_url
+
+    set_script_prefix("/bangfu/")
+    try:
+        assert pk_url("web:household_detail", 5) == "/bangfu/households/5/" == reverse("web:household_detail", args=[5])
+    finally:
+        set_script_prefix("/")
+    assert pk_url("web:household_detail", 5) == "/households/5/"
+    with pytest.raises(Exception):  # noqa: B017, PT011 - NoReverseMatch or ValueError: no address of one id
+        pk_url("web:plan_detail", 5)
