@@ -36,9 +36,8 @@ def nav_menu(context, section: str) -> str:
     reversed addresses and conditions were a fifth of a small page's CPU; issue 19). Nothing else of the user may go
     into it."""
     user = context["request"].user
-    department_officer = user.role == "department_officer" and bool(user.department)
     return _nav_menu(get_script_prefix(), section, *(access.may(user, action) for action in _NAV_ACTIONS),
-                     department_officer)
+                     access.is_department_officer(user))
 
 
 _NAV_ACTIONS = (access.VIEW, access.ADD, access.VIEW_AUDIT, access.MANAGE_USERS)
