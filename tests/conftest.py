@@ -83,7 +83,10 @@ def empty_cache():
     not outlive the test whose rows they counted, as ids start again after a rollback on SQLite."""
     from django.core.cache import cache
 
+    from bangfu.reports.snapshots import clear_local
+
     cache.clear()
+    clear_local()  # and the figures kept in the process's memory (`cached_figures(local=True)`)
 
 
 @pytest.fixture(autouse=True)

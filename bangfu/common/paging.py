@@ -70,7 +70,7 @@ def _flipped(order: Sequence[str]) -> list[str]:
 
 def keyset_page(rows: QuerySet, *, order: Sequence[str], page: Any = 1, per_page: int = 50, after: Any = None,
                 before: Any = None, max_per_page: int = MAX_PER_PAGE, filters: dict | None = None,
-                count: bool = True) -> Page:
+                count: bool = True, counted: QuerySet | None = None) -> Page:
     """One page of `rows` in `order` (non-null columns ending with the unique `id`, e.g. ("-at", "-id")).
 
     `after` gives the page of the rows following the row of that id, `before` the page preceding it, each an index
@@ -78,7 +78,8 @@ def keyset_page(rows: QuerySet, *, order: Sequence[str], page: Any = 1, per_page
     only the number shown. A cursor that is not a row of `rows` (another area's, a made-up one) is no cursor.
     The page carries the cursors of its neighbours (None at either end). Queries: the count, the page, and with a
     cursor over more columns than the id one more to read that row's sort values. Without `count` (a trail that
-    grows without end, where counting costs more than the page) the total is None.
+    grows without end, where counting costs more than the page) the total is None. `counted`: the same rows without
+    what only the page needs (joins, subqueries), cheaper to count.
     """
     order = list(order)
     if order[-1].lstrip("-") not in ("id", "pk"):
@@ -86,7 +87,7 @@ def keyset_page(rows: QuerySet, *, order: Sequence[str], page: Any = 1, per_page
     per_page = max(1, min(per_page, max_per_page))
     page, after, before = page_number(page), cursor(after), cursor(before)
     rows = rows.order_by(*order)
-    total = rows.count() if count else None
+    total = (rows if counted is None else counted).count() if count else None
     mark, forward = (after, True) if after is not None else (before, False)
     values = _sort_values(rows, order, mark) if mark is not None else None
     if values is not None and forward:

@@ -10,6 +10,7 @@ is data, never code."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -155,19 +156,46 @@ def snapshot(key: str, current: str, compute: Callable[[], object], *, refresh: 
     return Figures(value, started, True)
 
 
-def cached_figures(key: str, union, compute: Callable[[], object]) -> object:
+def cached_figures(key: str, union, compute: Callable[[], object], *, local: bool = False) -> object:
     """Figures of the union's area that are cheap enough to compute in a request but read on every view (the start
     page): kept in the shared cache (Redis in production: what one app server computed, every one reads) under the
     union's dated `stamp`, so a change in the area or above it, a release changing the shipped parameters and a new
     day each give a new key and the next view computes them anew; the stamp is read before they are computed. As
     with the stored figures, `compute` computes them as the area (`AreaScope`), the same for everyone who may see it,
-    and the caller has checked that the viewer does; they are plain data (the cache pickles them)."""
+    and the caller has checked that the viewer does; they are plain data (the cache pickles them).
+
+    `local`: kept in this process's memory instead, under the same key and for the same time at most (what costs more
+    to unpickle than to read, such as a province's unions for a filter; issue 19); the callers must only read them,
+    as every request of the process is given the same objects."""
     full = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}:{stamp(union, dated=True)}"
+    if local:
+        return _local(full, compute)
     found = cache.get(full, _MISSING)
     if found is _MISSING:
         found = compute()
         cache.set(full, found, CACHE_SECONDS)
     return found
+
+
+_LOCAL: dict[str, tuple[float, object]] = {}  # `cached_figures(local=True)`: key -> (until, figures)
+LOCAL_ENTRIES = 256  # at most, in each process: emptied when full (the keys of past stamps are never read again)
+
+
+def _local(key: str, compute: Callable[[], object]) -> object:
+    now = time.monotonic()
+    found = _LOCAL.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    value = compute()
+    if len(_LOCAL) >= LOCAL_ENTRIES:
+        _LOCAL.clear()
+    _LOCAL[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def clear_local() -> None:
+    """Forget the figures kept in this process's memory (the tests: ids start again after a rollback on SQLite)."""
+    _LOCAL.clear()
 
 
 def report_figures(*, user, union, year: int, background: bool = True) -> Figures:

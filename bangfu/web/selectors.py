@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from bangfu.accounts.access import VIEW
+from bangfu.accounts.access import VIEW, AreaScope
 from bangfu.accounts.models import Organisation, OrgLevel
 from bangfu.accounts.organisations import division_name
 from bangfu.accounts.selectors import organisation_list
 from bangfu.cases.workflow import ARCHIVED_STATES, CaseState
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Member
+from bangfu.reports.snapshots import cached_figures
 
 
 def area_summary(*, user) -> dict:
@@ -46,6 +47,18 @@ def region_choices(*, user) -> list[tuple[str, str]]:
 def union_choices(*, user, levels: tuple[str, ...] | None = None) -> list[Organisation]:
     qs = organisation_list(user=user).only("pk", "name", "level", "division_code", "path")
     return list(qs.filter(level__in=levels) if levels else qs)
+
+
+def filter_choices(*, user, levels: tuple[str, ...] | None = None) -> tuple[list[tuple[str, str]], list[Organisation]]:
+    """The region choices and the unions (`union_choices` at `levels`) of the user's area, for the list pages'
+    filters: the same for everyone of the organisation, so read once per process until the next change in its area
+    or above it (`cached_figures(local=True)`; a union created, renamed or synced is such a change, audited where it
+    applies) instead of two queries on each view (issue 19). The unions are shared by the process's requests: only
+    read them."""
+    union = user.organisation
+    scope = AreaScope(union)
+    return cached_figures(f"filters:{','.join(levels or ())}", union, local=True,
+                          compute=lambda: (region_choices(user=scope), union_choices(user=scope, levels=levels)))
 
 
 def active_id_numbers(numbers: list[str]) -> set[str]:

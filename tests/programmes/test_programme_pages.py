@@ -109,3 +109,21 @@ def test_payee_page_sets_masks_and_reveals_with_a_log(login, staff, area):
     assert card not in page and card[-4:] in page
     shown = client.post(f"/households/{household.pk}/payee/", {"reveal": "1"}).content.decode()
     assert card in shown and AuditEntry.objects.filter(action="payee.reveal_account").exists()
+
+
+def test_the_waiting_rounds_are_listed_whole_at_a_fixed_number_of_queries(login, staff, prepared, warmth, orgs, today):
+    """The start page and the programmes page read only the listed columns of the waiting rounds (`LISTED`): what
+    they show is all there, and another round costs no query (no deferred column read per row)."""
+    from bangfu.programmes import services
+
+    client = login(staff["caseworker_xuanwu"])
+    row = f"{warmth.name}第{prepared.number}批 · {prepared.title}"
+    client.get("/")  # the area's figures into the cache: the counts below are those of every later view
+    home, listing = count_queries(client, "/"), count_queries(client, "/programmes/")
+    for page in ("/", "/programmes/"):
+        shown = client.get(page).content.decode()
+        assert row in shown.replace(" 第", "第") and prepared.get_state_display() in shown
+    services.round_create(actor=staff["caseworker_xuanwu"], programme=warmth, union=orgs["xuanwu"], paid_on=today)
+    assert client.get("/").content.decode().count('data-testid="home-round-') == 2
+    assert count_queries(client, "/") == home
+    assert count_queries(client, "/programmes/") <= listing + 1  # the programme's own rounds count (as before)

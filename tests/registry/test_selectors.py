@@ -75,6 +75,17 @@ def test_the_list_takes_two_queries_whatever_the_page_size(make_household, users
     assert rows[0][0] == "张伟" and rows[0][3] == 3
 
 
+def test_the_list_counts_the_households_it_pages_through(three, users, orgs):
+    """The count is taken of the filtered households without the page's union, worker and size (`counted`): the same
+    households, a search and a union filter included."""
+    _, b, _ = three
+    admin = users["admin_province"]
+    for filters, expected in (({}, 3), ({"union": orgs["xuanwu"]}, 2),
+                              ({"q": b.members.get(relation="self").id_number}, 1)):
+        page = selectors.household_list(user=admin, per_page=1, **filters)
+        assert page.total == expected and page.pages == expected
+
+
 def test_household_get_outside_the_area_is_not_found(three, users):
     a, _, c = three
     assert selectors.household_get(user=users["caseworker_g1"], pk=a.pk).pk == a.pk
@@ -87,3 +98,19 @@ def test_household_get_outside_the_area_is_not_found(three, users):
 def test_pagination_is_clamped(three, users):
     page = selectors.household_list(user=users["admin_province"], page=0, per_page=10_000)
     assert page.page == 1 and page.per_page == selectors.MAX_PER_PAGE
+
+
+def test_the_lists_shared_subqueries_serve_every_query_unchanged(three, users):
+    """The worker and size subqueries are built once per process (`_list_columns`): lists of other areas, a search
+    and an export between them leave them as they were."""
+    from bangfu.registry.exports import household_export
+
+    def rows(user, **filters):
+        return [(h.pk, h.worker_name, h.size) for h in selectors.household_list(user=user, **filters).items]
+
+    a, b, _ = three
+    before = rows(users["caseworker_g1"])
+    assert before and all(name and size for _, name, size in before)
+    rows(users["admin_province"], q=b.members.get(relation="self").id_number)
+    household_export(user=users["admin_province"])
+    assert rows(users["caseworker_g1"]) == before and a.pk in {pk for pk, _, _ in before}

@@ -60,6 +60,30 @@ def test_start_page_counts_the_users_area(login, users, household, make_househol
     assert 'data-testid="count-total">2<' in province
 
 
+def test_each_role_gets_its_own_menu_though_menus_are_rendered_once_per_process(login, users):
+    """The menu's HTML is kept per process (`nav_menu`) by section and permissions: one role's menu never reaches
+    another role, and the page's own entry is the active one."""
+    import re
+
+    def menu(user, name="web:home"):
+        page = login(user).get(reverse(name)).content.decode()
+        links = re.findall(r'<a class="nav-link( active)?" href="([^"]+)"', page)
+        return {href for _, href in links}, {href for active, href in links if active}
+
+    everything = {reverse(f"web:{name}") for name in ("audit_log", "user_list", "household_create", "imports")}
+    admin, active = menu(users["admin_province"])
+    assert everything <= admin and active == {reverse("web:home")}
+    caseworker, _ = menu(users["caseworker_g1"])
+    assert {reverse("web:household_create"), reverse("web:imports")} <= caseworker
+    assert reverse("web:audit_log") not in caseworker and reverse("web:user_list") not in caseworker
+    auditor, _ = menu(users["auditor_province"])
+    assert reverse("web:audit_log") in auditor and not {reverse("web:user_list"), reverse("web:household_create")} & auditor
+    officer, _ = menu(users["officer"])
+    assert officer == {reverse("web:home"), reverse("web:department_data")}
+    _, active = menu(users["admin_province"], "web:household_list")
+    assert active == {reverse("web:household_list")}
+
+
 def test_department_officer_sees_no_household_pages(login, users, household):
     client = login(users["officer"])
     home = client.get(reverse("web:home"))

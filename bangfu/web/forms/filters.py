@@ -13,7 +13,7 @@ from bangfu.common import clock
 from bangfu.common.bounds import FIRST_YEAR, page_number
 from bangfu.registry import choices as c
 
-from ..selectors import region_choices, union_choices
+from ..selectors import filter_choices
 from .base import StyledForm, blank, date_input
 
 FILTER_KEYS = ("q", "region", "category", "cause", "status")
@@ -40,15 +40,16 @@ class HouseholdFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = blank("全部", region_choices(user=user))
+        county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
+        levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
+        regions, unions = filter_choices(user=user, levels=levels)
+        self.fields["region"].choices = blank("全部", regions)
         years = [(y, f"{y}年") for y in range(clock.today().year, FIRST_YEAR - 1, -1)]
         self.fields["closed_year"].choices = blank("全部", years)
         self.fields["helped"].choices = blank("全部", years)
         self.fields["relapsed"].choices = blank("全部", years)
-        # Grassroots unions are many (thousands in a province): listed only for a county's own users.
-        county_or_below = user.organisation.level in (OrgLevel.COUNTY, OrgLevel.GRASSROOTS)
-        levels = None if county_or_below else (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
-        self.unions = {o.pk: o for o in union_choices(user=user, levels=levels)}
+        # Grassroots unions are many (thousands in a province): listed only for a county's own users (`levels`).
+        self.unions = {o.pk: o for o in unions}
         # A grassroots union not listed (a report's drill links to it) is still a filter, if it is in the area.
         wanted = str(self.data.get("union", "")) if self.is_bound else ""
         if wanted.isdigit() and int(wanted) not in self.unions:

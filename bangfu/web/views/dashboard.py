@@ -23,7 +23,7 @@ from bangfu.reports.snapshots import cached_figures, report_figures
 
 from ..access import page
 from ..forms.base import StyledForm
-from ..selectors import area_summary, may_approve, union_choices
+from ..selectors import area_summary, filter_choices, may_approve
 from .exchange import RECENT
 from .reports import target_links
 from .verification import alerts_context, open_alerts
@@ -69,7 +69,7 @@ def worklists(user, figures: dict) -> dict:
         "suggestions": figures["suggestions"],
         "pending": (request_list(user=user, status=RequestStatus.PENDING).count()
                     if may_approve(user, user.organisation.path) else None),
-        "rounds_waiting": rounds_waiting(user=user),
+        "rounds_waiting": rounds_waiting(user=user, listed=True),
     }
 
 
@@ -99,7 +99,7 @@ class TargetsForm(StyledForm):
         super().__init__(*args, **kwargs)
         levels = None if user.organisation.level == OrgLevel.GRASSROOTS else (
             OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
-        self.unions = {u.pk: u for u in union_choices(user=user, levels=levels)}
+        self.unions = {u.pk: u for u in filter_choices(user=user, levels=levels)[1]}
         self.fields["union"].choices = [(pk, u.name) for pk, u in self.unions.items()]
         this_year = clock.today().year
         self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)]

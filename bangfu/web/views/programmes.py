@@ -66,7 +66,7 @@ def programme_list(request):
             messages.success(request, f"已设立项目「{programme.name}」。")
             return redirect("web:programme_detail", pk=programme.pk)
     context = {"programmes": list(selectors.programme_list(user=user).order_by("union__path", "name")),
-               "waiting": selectors.rounds_waiting(user=user), "form": form if unions else None}
+               "waiting": selectors.rounds_waiting(user=user, listed=True), "form": form if unions else None}
     return render(request, "web/programmes/list.html", context, status=422 if form.errors else 200)
 
 
