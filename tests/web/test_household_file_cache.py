@@ -143,3 +143,24 @@ def test_each_viewer_posts_the_kept_forms_with_their_own_token(users, household,
                                     "source": "wages", "amount": "1234.56"})
     assert response.status_code == 302
     assert household.incomes.get(month=LAST_MONTH).amount == Decimal("1234.56")
+
+
+def test_another_date_asked_for_is_rendered_each_time(login, users, household):
+    """Only today's cards are kept: a key per date asked for would let anyone fill the cache."""
+    client = login(users["caseworker_g1"])
+    url = reverse("web:household_detail", args=[household.pk])
+    for query in ({"as_of": "2025-03-01"}, {"medical_year": TODAY.year - 1}):
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, query).status_code == 200
+            assert rendered([q["sql"] for q in captured.captured_queries])
+    view(client, household)
+    assert not rendered(view(client, household)[1])
+    assert not rendered(view_as_of_today(client, household))
+
+
+def view_as_of_today(client, household) -> list[str]:
+    """Today's date asked for by name: the cards kept."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("web:household_detail", args=[household.pk]), {"as_of": TODAY.isoformat()})
+    return [q["sql"] for q in captured.captured_queries]
