@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import functools
+import html
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 
 from bangfu.common.errors import DomainError
 
@@ -36,6 +40,45 @@ class StyledForm(forms.Form):
         # On a hidden field (the version) the message would never be seen: it goes to the top instead.
         field = exc.field if exc.field in self.fields and not self.fields[exc.field].widget.is_hidden else None
         self.add_error(field, exc.message)
+
+
+def select_html(name: str, attrs: str, choices, selected: str) -> str:
+    """A <select> rendered in Python, options and all (flat choices; `attrs` rendered already): Django renders each
+    option through a template, slow for a long list (a province's unions: 9 ms for 109 of them). Each text escaped
+    as format_html would (html.escape, what Django's escape runs; safe text as it is); the options of the same
+    choices made once per process (issue 19), only the chosen one marked per request."""
+    options = "".join(chosen if value == selected else plain for value, plain, chosen in _options(choices))
+    return format_html('<select name="{}"{}>{}</select>', name, attrs, mark_safe(options))
+
+
+def _options(choices) -> tuple[tuple[str, str, str], ...]:
+    try:
+        return _options_of(tuple(choices))
+    except TypeError:  # choices that cannot be a key (groups as lists): made each time
+        return _options_of.__wrapped__(choices)
+
+
+@functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
+def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
+    """(value, the option, the option chosen) for each choice."""
+    return tuple((str(value), f'<option value="{_escaped(value)}">{_escaped(label)}</option>',
+                  f'<option value="{_escaped(value)}" selected>{_escaped(label)}</option>') for value, label in choices)
+
+
+def _escaped(text) -> str:
+    return text if isinstance(text, SafeData) else html.escape(str(text))
+
+
+class QuickSelect(forms.Select):
+    """A Select of flat choices rendered by `select_html`, with the attributes Django gives its own (id, required,
+    aria-invalid and aria-describedby of a field in error) in Django's order."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = self.format_value(value)
+        given = self.build_attrs(self.attrs, attrs).items()
+        rendered = format_html_join("", " {}{}", ((key, "" if value is True else format_html('="{}"', value))
+                                              for key, value in given if value is not False and value is not None))
+        return select_html(name, rendered, self.choices, values[0] if values else "")
 
 
 def date_input(**attrs) -> forms.DateInput:

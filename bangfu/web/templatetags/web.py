@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import json
 from decimal import Decimal
 
@@ -11,14 +10,15 @@ from django import template
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 
 from bangfu.accounts import access
 from bangfu.accounts.organisations import division_name
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
 from bangfu.registry.presenters import health_text
+
+from ..forms.base import select_html
 
 register = template.Library()
 CAUSES = dict(c.Cause.choices)
@@ -172,27 +172,8 @@ def quick_select(field) -> str:
     unions: hundreds). Each text escaped as format_html would (html.escape, what Django's escape runs; safe text as it
     is); the options of the same choices made once per process (issue 19), only the chosen one marked per request."""
     current = "" if field.value() in (None, "") else str(field.value())
-    options = "".join(chosen if value == current else plain for value, plain, chosen in _options(field.field.choices))
     attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
-    return format_html('<select name="{}"{}>{}</select>', field.html_name, attrs, mark_safe(options))
-
-
-def _options(choices) -> tuple[tuple[str, str, str], ...]:
-    try:
-        return _options_of(tuple(choices))
-    except TypeError:  # choices that cannot be a key (groups as lists): made each time
-        return _options_of.__wrapped__(choices)
-
-
-@functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
-def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
-    """(value, the option, the option chosen) for each choice."""
-    return tuple((str(value), f'<option value="{_escaped(value)}">{_escaped(label)}</option>',
-                  f'<option value="{_escaped(value)}" selected>{_escaped(label)}</option>') for value, label in choices)
-
-
-def _escaped(text) -> str:
-    return text if isinstance(text, SafeData) else html.escape(str(text))
+    return select_html(field.html_name, attrs, field.field.choices, current)
 
 
 @functools.cache
