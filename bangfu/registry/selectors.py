@@ -6,7 +6,19 @@ import re
 from collections.abc import Callable, Collection
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Reverse
 
 from bangfu.accounts.access import VIEW, VIEW_ID_NUMBER, may
@@ -141,15 +153,23 @@ def household_list(*, user, page: int = 1, per_page: int = 50, after=None, befor
     return found
 
 
-def household_get(*, user, pk: int, action: str = VIEW) -> Household:
-    """One household with its members (not removed), income records and documents; NotFound outside the area."""
-    active = Member.objects.filter(removed=False).order_by("position", "id")
-    household = (Household.objects.restrict(user, action).select_related("union")
-                 .prefetch_related(Prefetch("members", queryset=active, to_attr="active_members"),
-                                   "incomes", "documents").filter(pk=pk).first())
+def household_get(*, user, pk: int, action: str = VIEW, files: bool = True) -> Household:
+    """One household (with its union) and, unless `files` is false, its members (not removed), income records and
+    documents (`read_files`); NotFound outside the area."""
+    household = Household.objects.restrict(user, action).select_related("union").filter(pk=pk).first()
     if household is None:
         raise NotFound("未找到该家庭档案")
+    if files:
+        read_files([household])
     return household
+
+
+def read_files(households: list[Household]) -> None:
+    """What a household's file lists, read for households in hand (one query each whatever their number): members
+    not removed, in their order (`active_members`), income records and documents."""
+    active = Member.objects.filter(removed=False).order_by("position", "id")
+    prefetch_related_objects(households, Prefetch("members", queryset=active, to_attr="active_members"),
+                             "incomes", "documents")
 
 
 def member_list(*, user, household: Household, include_removed: bool = False) -> QuerySet[Member]:

@@ -161,7 +161,8 @@ def cached_figures(key: str, union, compute: Callable[[], object]) -> object:
     union's dated `stamp`, so a change in the area or above it, a release changing the shipped parameters and a new
     day each give a new key and the next view computes them anew; the stamp is read before they are computed. As
     with the stored figures, `compute` computes them as the area (`AreaScope`), the same for everyone who may see it,
-    and the caller has checked that the viewer does; they are plain data (the cache pickles them)."""
+    or else `key` names all of the viewer that they depend on (the household file's cards: role and area); the caller
+    has checked that the viewer sees the union's area; they are plain data (the cache pickles them)."""
     full = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}:{stamp(union, dated=True)}"
     found = cache.get(full, _MISSING)
     if found is _MISSING:

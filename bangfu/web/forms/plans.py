@@ -8,7 +8,7 @@ from bangfu.cases.models import Department, MeasureKind, MeasureStatus
 from bangfu.common.bounds import FIRST_YEAR, YEAR_MAX
 from bangfu.ledger.models import EntryKind, FundSource
 
-from .base import StyledForm, blank, date_input
+from .base import QuickSelect, StyledForm, blank, date_input
 
 TEXT = {"widget": forms.Textarea(attrs={"rows": 2}), "required": False}
 CASEWORKER_KINDS = [(v, label) for v, label in MeasureKind.choices if v != MeasureKind.ENTITLEMENT]
@@ -93,7 +93,7 @@ class DecisionForm(StyledForm):
 
 
 class BudgetForm(StyledForm):
-    union = forms.TypedChoiceField(label="工会", coerce=int)
+    union = forms.TypedChoiceField(label="工会", coerce=int, widget=QuickSelect)  # a province's: over a hundred
     fund_source = forms.ChoiceField(label="资金来源", choices=FundSource.choices)
     year = forms.IntegerField(label="年度", min_value=FIRST_YEAR, max_value=YEAR_MAX)
     amount = forms.DecimalField(label="预算金额(元)", min_value=0, max_digits=14, decimal_places=2)

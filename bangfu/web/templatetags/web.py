@@ -7,14 +7,14 @@ from decimal import Decimal
 
 from django import template
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from bangfu.accounts import access
 from bangfu.accounts.organisations import division_name
 from bangfu.common.ids import mask_id_number
 from bangfu.registry import choices as c
 from bangfu.registry.presenters import health_text
+
+from ..forms.base import select_html
 
 register = template.Library()
 CAUSES = dict(c.Cause.choices)
@@ -125,8 +125,5 @@ def section(url_name: str | None) -> str:
 def quick_select(field) -> str:
     """A <select> rendered in Python: Django renders each option through a template, slow for long lists."""
     current = "" if field.value() in (None, "") else str(field.value())
-    options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (str(value), mark_safe(" selected") if str(value) == current else "", label)
-        for value, label in field.field.choices))
     attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
-    return format_html('<select name="{}"{}>{}</select>', field.html_name, attrs, options)
+    return select_html(field.html_name, attrs, field.field.choices, current)

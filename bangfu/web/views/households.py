@@ -6,6 +6,7 @@ import datetime
 import functools
 
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -17,14 +18,14 @@ from bangfu.common.errors import ValidationFailed
 from bangfu.policy.answer_json import answer_json
 from bangfu.registry import selectors
 from bangfu.registry.exports import household_export
-from bangfu.reports.snapshots import below_dibao
+from bangfu.reports.snapshots import below_dibao, cached_figures
 
 from ..access import is_htmx, page, pager_query
 from ..entitlements import entitlements_for, page_answer
 from ..forms.filters import HouseholdFilterForm
 from ..forms.other import DocumentForm, IncomeForm
 from .cases import panel_context
-from .medical import medical_context
+from .medical import medical_context, medical_year_asked
 from .programmes import household_rounds_context
 from .verification import verification_context
 
@@ -89,15 +90,44 @@ def entry_fields() -> dict[str, str]:
             for name, (template, context) in forms.items()}
 
 
+# Where the viewer's CSRF token goes in the file's cards kept in the shared cache: filled in per request, never stored.
+CSRF_SLOT = "bangfu-csrf-token-slot"
+
+
+def file_cards(request, household) -> str:
+    """The file's cards (facts, rounds, verification, members, entitlements, medical costs, incomes, documents): what
+    the page costs most to read and render. They depend on the household's area's data (`reports.snapshots`'s
+    `stamp`: every change writes an audit row in the area, a standard one above it; the engine's shipped parameters;
+    today), on the dates asked for, and on the viewer only through their role and area (`restrict`, `may`: which
+    buttons, forms, masked numbers and rounds they see): kept in the shared cache under those (`cached_figures`),
+    rendered without the request (no user of it in them), the CSRF token filled in afterwards. The caller has read
+    the household as the viewer (`household_get`: their area), without its members, incomes and documents: they are
+    read here when the cards are rendered, not when they come from the cache."""
+    user = request.user
+    as_of, year = _as_of(request), medical_year_asked(request)
+
+    def render_cards() -> str:
+        selectors.read_files([household])
+        context = file_context(request, household)
+        # The verification card reads the household's bills (identification counts them): the medical card then
+        # uses them instead of reading them again, so it comes after.
+        context.update(**entry_fields(), **verification_context(user, household),
+                       **medical_context(request, household), **household_rounds_context(user, household),
+                       csrf_token=CSRF_SLOT)
+        return render_to_string("web/households/_cards.html", context)
+
+    key = (f"household-file:{household.pk}:{as_of.isoformat()}:{year}:"
+           f"{user.role}:{user.department}:{user.organisation.path}")
+    return mark_safe(cached_figures(key, household.union, render_cards).replace(CSRF_SLOT, get_token(request)))
+
+
 @page(VIEW)
 def household_detail(request, pk: int):
-    household = selectors.household_get(user=request.user, pk=pk)
-    context = file_context(request, household)
-    # The verification card reads the household's bills (identification counts them): the medical card then
-    # uses them instead of reading them again, so it comes after.
-    context.update(**entry_fields(), **panel_context(request, household),
-                   **verification_context(request.user, household), **medical_context(request, household),
-                   **household_rounds_context(request.user, household))
+    household = selectors.household_get(user=request.user, pk=pk, files=False)
+    user, active = request.user, household.status not in INACTIVE_STATES
+    cards = file_cards(request, household)  # first: when rendered, the case panel uses the documents they read
+    context = {"household": household, "editable": may(user, CHANGE) and active,
+               "can_add_member": may(user, ADD) and active, **panel_context(request, household), "file_cards": cards}
     return render(request, "web/households/detail.html", context)
 
 

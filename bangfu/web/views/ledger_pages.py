@@ -78,7 +78,7 @@ def union_ledger(request):
                "by_union": by_union[1:], "budgets": budgets, "pending": pending, "query": request.GET.urlencode(),
                "can_export": may(user, EXPORT), "over": [b for b in budgets if b["remaining"] < 0]}
     if may(user, SET_BUDGET):
-        context["budget_form"] = BudgetForm(unions=_unions(user), initial={
+        context["budget_form"] = BudgetForm(unions=list(form.unions.values()), initial={  # the filter's unions
             "year": year or clock.today().year, "union": union.pk})
     return render(request, "web/ledger/union.html", context)
 

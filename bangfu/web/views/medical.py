@@ -30,7 +30,8 @@ from ..forms.medical import BillForm, CalculatorForm
 ACCIDENT_SHARE = "sync.identification.accident_expense_share"
 
 
-def _year(request) -> int:
+def medical_year_asked(request) -> int:
+    """The year of the file's 医疗费用 card (`medical_year`, else this year; within the years kept)."""
     try:
         year = int(request.GET.get("medical_year", ""))
     except ValueError:
@@ -41,7 +42,7 @@ def _year(request) -> int:
 def medical_context(request, household) -> dict:
     """The file's 医疗费用 card: the year's bills settled, the schemes' shares, the family's own share."""
     today = clock.today()
-    year = _year(request)
+    year = medical_year_asked(request)
     as_of = min(today, datetime.date(year, 12, 31))
     summary = medical.medical_year(user=request.user, household=household, year=year, as_of=as_of)
     line = effective_parameters()[ACCIDENT_SHARE].at(as_of, household.region_code)
