@@ -143,3 +143,26 @@ def test_each_viewer_posts_the_kept_forms_with_their_own_token(users, household,
                                     "source": "wages", "amount": "1234.56"})
     assert response.status_code == 302
     assert household.incomes.get(month=LAST_MONTH).amount == Decimal("1234.56")
+
+
+def test_a_change_saved_while_the_view_reads_the_household_is_not_kept_stale(login, users, household, monkeypatch):
+    """A change committed after the view read the household but before the area's stamp was read (another user's
+    save, a moment apart) moves the stamp: the cards kept under it must show the change, not the household read
+    before it (else the stale cards are shown until the next change in the area, or for CACHE_SECONDS)."""
+    from bangfu.web.views import households as views
+
+    kept = views.cached_figures
+
+    def saved_meanwhile(key, union, compute):
+        fresh = household.__class__.objects.get(pk=household.pk)
+        registry.household_update(actor=users["caseworker_g1"], household=fresh, data={"address": "中山路99号"},
+                                  version=fresh.version)
+        monkeypatch.setattr(views, "cached_figures", kept)
+        return kept(key, union, compute)
+
+    monkeypatch.setattr(views, "cached_figures", saved_meanwhile)
+    client = login(users["caseworker_g1"])
+    view(client, household)  # renders the cards while the address is saved
+    body, queries = view(client, household)
+    assert not rendered(queries)  # nothing changed since: the kept cards
+    assert "中山路99号" in body.split('id="facts-title"', 1)[1]

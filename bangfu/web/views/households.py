@@ -107,6 +107,9 @@ def file_cards(request, household) -> str:
     as_of, year = _as_of(request), medical_year_asked(request)
 
     def render_cards() -> str:
+        # Read again now that the area's stamp is read: a change saved since the view read it (its audit row
+        # already in the stamp) would otherwise be kept under that stamp, unseen until the next change.
+        selectors.household_reread(household)
         selectors.read_files([household])
         context = file_context(request, household)
         # The verification card reads the household's bills (identification counts them): the medical card then
