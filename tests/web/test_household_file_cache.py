@@ -178,3 +178,24 @@ def test_a_note_holding_the_token_slots_name_is_shown_as_written(login, users, h
     body = view(login(users["caseworker_g1"]), household)[0]
     facts = body.split('id="facts-title"', 1)[1].split("</dl>", 1)[0]
     assert "备注 bangfu-csrf-token-slot" in facts
+
+
+def test_another_date_asked_for_is_rendered_each_time(login, users, household):
+    """Only today's cards are kept: a key per date asked for would let anyone fill the cache."""
+    client = login(users["caseworker_g1"])
+    url = reverse("web:household_detail", args=[household.pk])
+    for query in ({"as_of": "2025-03-01"}, {"medical_year": TODAY.year - 1}):
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, query).status_code == 200
+            assert rendered([q["sql"] for q in captured.captured_queries])
+    view(client, household)
+    assert not rendered(view(client, household)[1])
+    assert not rendered(view_as_of_today(client, household))
+
+
+def view_as_of_today(client, household) -> list[str]:
+    """Today's date asked for by name: the cards kept."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("web:household_detail", args=[household.pk]), {"as_of": TODAY.isoformat()})
+    return [q["sql"] for q in captured.captured_queries]

@@ -104,7 +104,8 @@ def file_cards(request, household) -> str:
     the page costs most to read and render. They depend on the household's area's data (`reports.snapshots`'s
     `stamp`: every change writes an audit row in the area, a standard one above it; the engine's shipped parameters;
     today), on the dates asked for, and on the viewer only through their role and area (`restrict`, `may`: which
-    buttons, forms, masked numbers and rounds they see): kept in the shared cache under those (`cached_figures`),
+    buttons, forms, masked numbers and rounds they see): those of today kept in the shared cache under those
+    (`cached_figures`; another date asked for is rendered each time, so that no one fills the cache with dates),
     rendered without the request (no user of it in them), the CSRF token filled in afterwards. The caller has read
     the household as the viewer (`household_get`: their area), without its members, incomes and documents: they are
     read here when the cards are rendered, not when they come from the cache."""
@@ -124,9 +125,13 @@ def file_cards(request, household) -> str:
                        csrf_token=csrf_slot())
         return render_to_string("web/households/_cards.html", context)
 
-    key = (f"household-file:{household.pk}:{as_of.isoformat()}:{year}:"
-           f"{user.role}:{user.department}:{user.organisation.path}")
-    return mark_safe(cached_figures(key, household.union, render_cards).replace(csrf_slot(), get_token(request)))
+    today = clock.today()
+    if as_of != today or year != today.year:  # another date asked for: rendered, not kept (no key per date)
+        html = render_cards()
+    else:
+        key = f"household-file:{household.pk}:{user.role}:{user.department}:{user.organisation.path}"
+        html = cached_figures(key, household.union, render_cards)  # under the area's stamp of today
+    return mark_safe(html.replace(csrf_slot(), get_token(request)))
 
 
 @page(VIEW)
