@@ -364,6 +364,9 @@ def _differs(arr: pa.Array) -> np.ndarray:
             before = np.arange(first, last, dtype=own.dtype)
             before -= np.repeat(own, own)
             values = _canonical(arr.values)
+            nulls = _null_mask(arr.values)
+            if nulls is not None:  # a null value: equal to a null only, whatever index lies under it
+                values = np.where(nulls, -1, values)
             unequal = np.zeros(last - first + 1, np.int32)
             np.cumsum(values[first:last] != values[before], out=unequal[1:])
             count = unequal[spans - first]

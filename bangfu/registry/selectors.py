@@ -178,6 +178,13 @@ def household_get(*, user, pk: int, action: str = VIEW, files: bool = True) -> H
     return household
 
 
+def household_reread(household: Household) -> None:
+    """The household's own fields and its union read again, in place (members, incomes and documents read before
+    are dropped): for what is computed from it after a stamp was read, so that no change committed in between is
+    missed (`views.households.file_cards`)."""
+    household.refresh_from_db(from_queryset=Household.objects.select_related("union"))
+
+
 def read_files(households: list[Household]) -> None:
     """What a household's file lists, read for households in hand (one query each whatever their number): members
     not removed, in their order (`active_members`), income records and documents."""

@@ -435,7 +435,26 @@ def test_a_household_field_that_differs_on_a_later_row_of_the_household_is_refus
         assert "同一户各行" not in str(refused)
 
 
-LISTS = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["a", "b", "c"]), max_size=4)), min_size=1, max_size=40)
+def test_a_null_cause_on_a_later_row_is_refused_as_differing() -> None:
+    """A later row of a household listing a null cause where the first lists one (another program's file) differs
+    from it, whatever index lies under the null (Arrow writes 0 there: the first label's)."""
+    t = table(200)
+    starts = _first_rows(t)
+    household = next(i for i in range(len(starts) - 1) if starts[i + 1] - starts[i] > 1)
+    labels = list(pf.LABELS["hardship_causes"])
+    rows = [[labels[0]] if starts[household] <= r < starts[household + 1] else [] for r in range(t.num_rows)]
+    later = int(starts[household]) + 1
+    codes = [None if r == later else labels.index(c) for r, row in enumerate(rows) for c in row]
+    offsets = pa.array(np.cumsum([0, *map(len, rows)]).astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()),
+                                                                             pa.array(labels)))
+    with pytest.raises(InputError, match=rf"^hardship_causes: 第{household}户:同一户各行的取值应相同"):
+        population_from_arrow(t.set_column(t.schema.get_field_index("hardship_causes"), "hardship_causes", lists))
+
+
+# a null among a row's values too: it differs from any value, whatever lies under it
+LISTS = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["a", "b", "c", None]), max_size=4)), min_size=1,
+                 max_size=40)
 
 
 @settings(max_examples=300, deadline=None)

@@ -127,6 +127,8 @@ def test_another_area_never_sees_the_kept_cards_and_each_role_its_own_buttons(lo
 def test_each_viewer_posts_the_kept_forms_with_their_own_token(users, household, make_user):
     """The cards are kept with a slot for the CSRF token, filled per request: a second caseworker, reading the
     cards the first one's view rendered, posts their income form with the token it holds."""
+    from bangfu.web.views import households as views
+
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(users["caseworker_g1"])
     second.force_login(make_user("caseworker", "g1", "caseworker_g1_second"))
@@ -135,7 +137,7 @@ def test_each_viewer_posts_the_kept_forms_with_their_own_token(users, household,
     with CaptureQueriesContext(connection) as captured:
         body = second.get(url).content.decode()
     assert not rendered([q["sql"] for q in captured.captured_queries])  # the cards the first view kept
-    assert "csrf-token-slot" not in body
+    assert views.csrf_slot() not in body
     action = reverse("web:income_set", args=[household.pk])
     form = body.split(f'action="{action}"', 1)[1]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
@@ -143,6 +145,39 @@ def test_each_viewer_posts_the_kept_forms_with_their_own_token(users, household,
                                     "source": "wages", "amount": "1234.56"})
     assert response.status_code == 302
     assert household.incomes.get(month=LAST_MONTH).amount == Decimal("1234.56")
+
+
+def test_a_change_saved_while_the_view_reads_the_household_is_not_kept_stale(login, users, household, monkeypatch):
+    """A change committed after the view read the household but before the area's stamp was read (another user's
+    save, a moment apart) moves the stamp: the cards kept under it must show the change, not the household read
+    before it (else the stale cards are shown until the next change in the area, or for CACHE_SECONDS)."""
+    from bangfu.web.views import households as views
+
+    kept = views.cached_figures
+
+    def saved_meanwhile(key, union, compute):
+        fresh = household.__class__.objects.get(pk=household.pk)
+        registry.household_update(actor=users["caseworker_g1"], household=fresh, data={"address": "中山路99号"},
+                                  version=fresh.version)
+        monkeypatch.setattr(views, "cached_figures", kept)
+        return kept(key, union, compute)
+
+    monkeypatch.setattr(views, "cached_figures", saved_meanwhile)
+    client = login(users["caseworker_g1"])
+    view(client, household)  # renders the cards while the address is saved
+    body, queries = view(client, household)
+    assert not rendered(queries)  # nothing changed since: the kept cards
+    assert "中山路99号" in body.split('id="facts-title"', 1)[1]
+
+
+def test_a_note_holding_the_token_slots_name_is_shown_as_written(login, users, household):
+    """The slot the viewer's CSRF token is put in must not be text a user can type into a household's data: a note
+    reading as the slot would show each viewer their token in its place (and no longer the note)."""
+    registry.household_update(actor=users["caseworker_g1"], household=household,
+                              data={"notes": "备注 bangfu-csrf-token-slot"}, version=household.version)
+    body = view(login(users["caseworker_g1"]), household)[0]
+    facts = body.split('id="facts-title"', 1)[1].split("</dl>", 1)[0]
+    assert "备注 bangfu-csrf-token-slot" in facts
 
 
 def test_another_date_asked_for_is_rendered_each_time(login, users, household):

@@ -25,8 +25,9 @@ TODAY = clock.today()
 MORE = 3  # rows added between the two loads
 # The household file's whole request: the user read with their organisation, the session from the cache (16 before),
 # the area's last change (the cards' key: 14 before the cards were kept); with the cards kept (nothing changed in the
-# area since they were rendered), the user, the household, the area's last change and the case panel's three.
-FILE_QUERIES, KEPT_FILE_QUERIES = 15, 6
+# area since they were rendered), the user, the household, the area's last change and the case panel's three; when
+# they are rendered, the household read again after the area's last change (a change saved in between is not kept).
+FILE_QUERIES, KEPT_FILE_QUERIES = 16, 6
 
 
 def queries(client, url: str) -> list[str]:

@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
@@ -90,8 +91,12 @@ def entry_fields() -> dict[str, str]:
             for name, (template, context) in forms.items()}
 
 
-# Where the viewer's CSRF token goes in the file's cards kept in the shared cache: filled in per request, never stored.
-CSRF_SLOT = "bangfu-csrf-token-slot"
+@functools.cache
+def csrf_slot() -> str:
+    """Where the viewer's CSRF token goes in the file's cards kept in the shared cache: filled in per request, never
+    stored. Derived from the secret key (the same on every server), so that no user can type it into a household's
+    data: a note holding it would show each viewer their token in its place."""
+    return "csrf-slot-" + salted_hmac("bangfu.web.file_cards", "csrf-slot").hexdigest()[:24]
 
 
 def file_cards(request, household) -> str:
@@ -108,13 +113,16 @@ def file_cards(request, household) -> str:
     as_of, year = _as_of(request), medical_year_asked(request)
 
     def render_cards() -> str:
+        # Read again now that the area's stamp is read: a change saved since the view read it (its audit row
+        # already in the stamp) would otherwise be kept under that stamp, unseen until the next change.
+        selectors.household_reread(household)
         selectors.read_files([household])
         context = file_context(request, household)
         # The verification card reads the household's bills (identification counts them): the medical card then
         # uses them instead of reading them again, so it comes after.
         context.update(**entry_fields(), **verification_context(user, household),
                        **medical_context(request, household), **household_rounds_context(user, household),
-                       csrf_token=CSRF_SLOT)
+                       csrf_token=csrf_slot())
         return render_to_string("web/households/_cards.html", context)
 
     today = clock.today()
@@ -123,7 +131,7 @@ def file_cards(request, household) -> str:
     else:
         key = f"household-file:{household.pk}:{user.role}:{user.department}:{user.organisation.path}"
         html = cached_figures(key, household.union, render_cards)  # under the area's stamp of today
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))
+    return mark_safe(html.replace(csrf_slot(), get_token(request)))
 
 
 @page(VIEW)
