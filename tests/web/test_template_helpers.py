@@ -54,3 +54,18 @@ def test_pk_url_follows_the_address_prefix_and_refuses_an_address_of_other_argum
     assert pk_url("web:household_detail", 5) == "/households/5/"
     with pytest.raises(Exception):  # noqa: B017, PT011 - NoReverseMatch or ValueError: no address of one id
         pk_url("web:plan_detail", 5)
+
+
+def test_quick_select_escapes_a_plain_label_after_the_same_text_marked_safe():
+    """The options are kept per process by their choices: a plain label equal to a safe one already seen (a str and a
+    SafeString of the same characters are equal keys) is escaped all the same, not given the safe one's HTML."""
+
+    class Safe(forms.Form):
+        kind = forms.ChoiceField(choices=[("x", mark_safe("<i>斜</i>"))])
+
+    class Plain(forms.Form):
+        kind = forms.ChoiceField(choices=[("x", "<i>斜</i>")])
+
+    assert "><i>斜</i></option>" in quick_select(Safe()["kind"])
+    assert ">&lt;i&gt;斜&lt;/i&gt;</option>" in quick_select(Plain()["kind"])
+    assert "><i>斜</i></option>" in quick_select(Safe()["kind"])

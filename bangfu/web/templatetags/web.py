@@ -178,21 +178,25 @@ def quick_select(field) -> str:
 
 
 def _options(choices) -> tuple[tuple[str, str, str], ...]:
+    # Whether each text is safe is part of the key: a str and a SafeString of the same characters are equal keys, and
+    # a plain label must not be given the HTML of a safe one seen before (nor the reverse).
+    key = tuple((value, label, isinstance(value, SafeData), isinstance(label, SafeData)) for value, label in choices)
     try:
-        return _options_of(tuple(choices))
+        return _options_of(key)
     except TypeError:  # choices that cannot be a key (groups as lists): made each time
-        return _options_of.__wrapped__(choices)
+        return _options_of.__wrapped__(key)
 
 
 @functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
 def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
-    """(value, the option, the option chosen) for each choice."""
-    return tuple((str(value), f'<option value="{_escaped(value)}">{_escaped(label)}</option>',
-                  f'<option value="{_escaped(value)}" selected>{_escaped(label)}</option>') for value, label in choices)
+    """(value, the option, the option chosen) for each (value, label, value safe, label safe)."""
+    return tuple((str(value), f'<option value="{_escaped(value, safe_value)}">{_escaped(label, safe_label)}</option>',
+                  f'<option value="{_escaped(value, safe_value)}" selected>{_escaped(label, safe_label)}</option>')
+                 for value, label, safe_value, safe_label in choices)
 
 
-def _escaped(text) -> str:
-    return text if isinstance(text, SafeData) else html.escape(str(text))
+def _escaped(text, safe: bool) -> str:
+    return str(text) if safe else html.escape(str(text))
 
 
 @functools.cache
