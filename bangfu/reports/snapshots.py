@@ -165,8 +165,8 @@ def cached_figures(key: str, union, compute: Callable[[], object], *, local: boo
     and the caller has checked that the viewer does; they are plain data (the cache pickles them).
 
     `local`: kept in this process's memory instead, the area's newest only (a new stamp replaces it), for the same time
-    at most (what costs more to unpickle than to read, such as a province's unions for a filter; issue 19); the callers must only read them,
-    as every request of the process is given the same objects."""
+    at most (what costs more to unpickle than to read, such as a province's unions for a filter; issue 19); the
+    callers must only read them, as every request of the process is given the same objects."""
     area = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}"
     current = stamp(union, dated=True)
     if local:
