@@ -69,3 +69,32 @@ def test_quick_select_escapes_a_plain_label_after_the_same_text_marked_safe():
     assert "><i>斜</i></option>" in quick_select(Safe()["kind"])
     assert ">&lt;i&gt;斜&lt;/i&gt;</option>" in quick_select(Plain()["kind"])
     assert "><i>斜</i></option>" in quick_select(Safe()["kind"])
+
+
+def test_quick_select_keeps_each_option_once_however_many_lists_it_is_in():
+    """A province's union filter with one more union drilled into (`?union=` from a report) is another list of ~290
+    options: what the process keeps grows with the options seen, not with each list of them (~200 KB a list)."""
+    import gc
+    import tracemalloc
+
+    shared = [(n, f"某某区总工会{n}") for n in range(300)]
+
+    class Filter(forms.Form):
+        union = forms.ChoiceField()
+
+    def render(extra: int) -> str:
+        form = Filter({"union": str(10_000 + extra)})
+        form.fields["union"].choices = [*shared, (10_000 + extra, f"基层工会{extra}")]
+        return quick_select(form["union"])
+
+    render(-1)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        shown = [f'<option value="{10_000 + n}" selected>基层工会{n}</option>' in render(n) for n in range(40)]
+        gc.collect()  # the forms of the renders (cycles through their bound fields)
+        grown = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert all(shown)
+    assert grown < 40 * 5_000, grown  # a few hundred bytes for each new option: not a copy of each list

@@ -170,29 +170,32 @@ def section(url_name: str | None) -> str:
 def quick_select(field) -> str:
     """A <select> rendered in Python: Django renders each option through a template, slow for long lists (a province's
     unions: hundreds). Each text escaped as format_html would (html.escape, what Django's escape runs; safe text as it
-    is); the options of the same choices made once per process (issue 19), only the chosen one marked per request."""
+    is); each option made once per process (issue 19), only the chosen one marked per request."""
     current = "" if field.value() in (None, "") else str(field.value())
     options = "".join(chosen if value == current else plain for value, plain, chosen in _options(field.field.choices))
     attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
     return format_html('<select name="{}"{}>{}</select>', field.html_name, attrs, mark_safe(options))
 
 
-def _options(choices) -> tuple[tuple[str, str, str], ...]:
-    # Whether each text is safe is part of the key: a str and a SafeString of the same characters are equal keys, and
-    # a plain label must not be given the HTML of a safe one seen before (nor the reverse).
-    key = tuple((value, label, isinstance(value, SafeData), isinstance(label, SafeData)) for value, label in choices)
-    try:
-        return _options_of(key)
-    except TypeError:  # choices that cannot be a key (groups as lists): made each time
-        return _options_of.__wrapped__(key)
+def _options(choices) -> list[tuple[str, str, str]]:
+    # Kept option by option, not list by list: a list with one more union (a report's drill link) is another list
+    # but the same options (a province's list is ~200 KB). Whether each text is safe is part of the key: a str and a
+    # SafeString of the same characters are equal keys, and a plain label must not get a safe one's HTML.
+    out = []
+    for value, label in choices:
+        key = (value, label, isinstance(value, SafeData), isinstance(label, SafeData))
+        try:
+            out.append(_option(*key))
+        except TypeError:  # a choice that cannot be a key (a group as a list): made each time
+            out.append(_option.__wrapped__(*key))
+    return out
 
 
-@functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
-def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
-    """(value, the option, the option chosen) for each (value, label, value safe, label safe)."""
-    return tuple((str(value), f'<option value="{_escaped(value, safe_value)}">{_escaped(label, safe_label)}</option>',
-                  f'<option value="{_escaped(value, safe_value)}" selected>{_escaped(label, safe_label)}</option>')
-                 for value, label, safe_value, safe_label in choices)
+@functools.lru_cache(maxsize=8192)  # the options of a few pages' filters: the areas' unions, about 1 MB
+def _option(value, label, safe_value: bool, safe_label: bool) -> tuple[str, str, str]:
+    """(value, the option, the option chosen)."""
+    shown, text = _escaped(value, safe_value), _escaped(label, safe_label)
+    return str(value), f'<option value="{shown}">{text}</option>', f'<option value="{shown}" selected>{text}</option>'
 
 
 def _escaped(text, safe: bool) -> str:
