@@ -165,12 +165,14 @@ def cached_figures(key: str, union, compute: Callable[[], object], *, local: boo
     or else `key` names all of the viewer that they depend on (the household file's cards: role and area); the caller
     has checked that the viewer sees the union's area; they are plain data (the cache pickles them).
 
-    `local`: kept in this process's memory instead, under the same key and for the same time at most (what costs more
-    to unpickle than to read, such as a province's unions for a filter; issue 19); the callers must only read them,
-    as every request of the process is given the same objects."""
-    full = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}:{stamp(union, dated=True)}"
+    `local`: kept in this process's memory instead, the area's newest only (a new stamp replaces it), for the same time
+    at most (what costs more to unpickle than to read, such as a province's unions for a filter; issue 19); the
+    callers must only read them, as every request of the process is given the same objects."""
+    area = f"figures:{FORMAT}:{key}:{union.pk}:{union.path}"
+    current = stamp(union, dated=True)
     if local:
-        return _local(full, compute)
+        return _local(area, current, compute)
+    full = f"{area}:{current}"
     found = cache.get(full, _MISSING)
     if found is _MISSING:
         found = compute()
@@ -178,19 +180,21 @@ def cached_figures(key: str, union, compute: Callable[[], object], *, local: boo
     return found
 
 
-_LOCAL: dict[str, tuple[float, object]] = {}  # `cached_figures(local=True)`: key -> (until, figures)
-LOCAL_ENTRIES = 256  # at most, in each process: emptied when full (the keys of past stamps are never read again)
+_LOCAL: dict[str, tuple[str, float, object]] = {}  # `cached_figures(local=True)`: area's key -> (stamp, until, figures)
+LOCAL_ENTRIES = 256  # areas' figures at most, in each process: emptied when full
 
 
-def _local(key: str, compute: Callable[[], object]) -> object:
+def _local(area: str, current: str, compute: Callable[[], object]) -> object:
+    """One entry per area's key: a new stamp replaces the figures of the past one (never read again) instead of
+    adding to them."""
     now = time.monotonic()
-    found = _LOCAL.get(key)
-    if found is not None and found[0] > now:
-        return found[1]
+    found = _LOCAL.get(area)
+    if found is not None and found[0] == current and found[1] > now:
+        return found[2]
     value = compute()
-    if len(_LOCAL) >= LOCAL_ENTRIES:
+    if area not in _LOCAL and len(_LOCAL) >= LOCAL_ENTRIES:
         _LOCAL.clear()
-    _LOCAL[key] = (now + CACHE_SECONDS, value)
+    _LOCAL[area] = (current, now + CACHE_SECONDS, value)
     return value
 
 

@@ -52,3 +52,16 @@ def test_the_prepared_read_gives_what_the_orm_gives(users):
                                                                        for f in organisation]
     assert found._state.db == "default" and not found._state.adding
     assert signed_in_user(10**9) is None
+
+
+def test_a_password_changed_elsewhere_signs_the_other_sessions_out(login, users):
+    """The session carries the hash of the password it was opened with (Django's session verification, run on the
+    user the backend reads): a password changed through another session or app server ends this one."""
+    user = users["caseworker_g1"]
+    client = login(user)
+    assert client.get(reverse("web:home")).status_code == 200
+    changed = user.__class__.objects.get(pk=user.pk)
+    changed.set_password("another-pw-for-tests-456")
+    changed.save(update_fields=["password"])
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))

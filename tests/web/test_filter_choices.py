@@ -47,3 +47,19 @@ def test_each_area_its_own_unions(login, users):
     assert "南京市秦淮区总工会" in nanjing and "无锡市总工会" not in nanjing
     province, _ = union_options(login(users["admin_province"]), reverse("web:targets"))
     assert "无锡市总工会" in province and "玄武某企业工会" not in province  # a province lists no grassroots unions
+
+
+def test_a_change_in_the_area_replaces_its_choices_in_memory_not_adds_to_them(login, users, orgs):
+    """Each change in an area gives its filters a new stamp: the process keeps the area's newest choices only, not
+    one copy per past stamp (a province's unions are ~120 KB; a busy province changes every few seconds)."""
+    from bangfu.audit.services import audit_log
+    from bangfu.reports import snapshots
+
+    client = login(users["reviewer_xuanwu"])
+    union_options(client)
+    kept = len(snapshots._LOCAL)
+    for n in range(5):
+        audit_log(actor=users["admin_province"], action="organisation.create", object_type="organisation",
+                  object_id=n, area_path=orgs["xuanwu"].path)
+        union_options(client)
+    assert len(snapshots._LOCAL) == kept

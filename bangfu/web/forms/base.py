@@ -46,27 +46,34 @@ def select_html(name: str, attrs: str, choices, selected: str) -> str:
     """A <select> rendered in Python, options and all (flat choices; `attrs` rendered already): Django renders each
     option through a template, slow for a long list (a province's unions: 9 ms for 109 of them). Each text escaped
     as format_html would (html.escape, what Django's escape runs; safe text as it is); the options of the same
-    choices made once per process (issue 19), only the chosen one marked per request."""
+    each option made once per process (issue 19), only the chosen one marked per request."""
     options = "".join(chosen if value == selected else plain for value, plain, chosen in _options(choices))
     return format_html('<select name="{}"{}>{}</select>', name, attrs, mark_safe(options))
 
 
-def _options(choices) -> tuple[tuple[str, str, str], ...]:
-    try:
-        return _options_of(tuple(choices))
-    except TypeError:  # choices that cannot be a key (groups as lists): made each time
-        return _options_of.__wrapped__(choices)
+def _options(choices) -> list[tuple[str, str, str]]:
+    # Kept option by option, not list by list: a list with one more union (a report's drill link) is another list
+    # but the same options (a province's list is ~200 KB). Whether each text is safe is part of the key: a str and a
+    # SafeString of the same characters are equal keys, and a plain label must not get a safe one's HTML.
+    out = []
+    for value, label in choices:
+        key = (value, label, isinstance(value, SafeData), isinstance(label, SafeData))
+        try:
+            out.append(_option(*key))
+        except TypeError:  # a choice that cannot be a key (a group as a list): made each time
+            out.append(_option.__wrapped__(*key))
+    return out
 
 
-@functools.lru_cache(maxsize=256)  # the filters of a few pages × the areas' unions
-def _options_of(choices) -> tuple[tuple[str, str, str], ...]:
-    """(value, the option, the option chosen) for each choice."""
-    return tuple((str(value), f'<option value="{_escaped(value)}">{_escaped(label)}</option>',
-                  f'<option value="{_escaped(value)}" selected>{_escaped(label)}</option>') for value, label in choices)
+@functools.lru_cache(maxsize=8192)  # the options of a few pages' filters: the areas' unions, about 1 MB
+def _option(value, label, safe_value: bool, safe_label: bool) -> tuple[str, str, str]:
+    """(value, the option, the option chosen)."""
+    shown, text = _escaped(value, safe_value), _escaped(label, safe_label)
+    return str(value), f'<option value="{shown}">{text}</option>', f'<option value="{shown}" selected>{text}</option>'
 
 
-def _escaped(text) -> str:
-    return text if isinstance(text, SafeData) else html.escape(str(text))
+def _escaped(text, safe: bool) -> str:
+    return str(text) if safe else html.escape(str(text))
 
 
 class QuickSelect(forms.Select):

@@ -170,7 +170,7 @@ def section(url_name: str | None) -> str:
 def quick_select(field) -> str:
     """A <select> rendered in Python: Django renders each option through a template, slow for long lists (a province's
     unions: hundreds). Each text escaped as format_html would (html.escape, what Django's escape runs; safe text as it
-    is); the options of the same choices made once per process (issue 19), only the chosen one marked per request."""
+    is): `select_html`."""
     current = "" if field.value() in (None, "") else str(field.value())
     attrs = flatatt({**field.field.widget.attrs, "id": field.auto_id})
     return select_html(field.html_name, attrs, field.field.choices, current)
