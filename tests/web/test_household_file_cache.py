@@ -199,3 +199,31 @@ def view_as_of_today(client, household) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("web:household_detail", args=[household.pk]), {"as_of": TODAY.isoformat()})
     return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_new_release_renders_the_cards_anew(login, users, household, monkeypatch):
+    """Two releases side by side during a deployment: neither serves the cards the other rendered."""
+    from bangfu.web.views import households as views
+
+    client = login(users["caseworker_g1"])
+    view(client, household)
+    assert not rendered(view(client, household)[1])
+    monkeypatch.setattr(views, "code_fingerprint", lambda: "another-release")
+    assert rendered(view(client, household)[1])
+    assert not rendered(view(client, household)[1])
+
+
+def test_the_code_fingerprint_follows_the_packages_code_and_templates(tmp_path):
+    from bangfu.common.cache import fingerprint
+
+    (tmp_path / "web").mkdir()
+    (tmp_path / "views.py").write_text("x = 1\n")
+    (tmp_path / "web" / "_cards.html").write_text("<p>{{ x }}</p>")
+    first = fingerprint(tmp_path)
+    (tmp_path / "notes.txt").write_text("not code")
+    assert fingerprint(tmp_path) == first
+    (tmp_path / "web" / "_cards.html").write_text("<p>{{ y }}</p>")
+    changed = fingerprint(tmp_path)
+    assert changed != first
+    (tmp_path / "views.py").write_text("x = 2\n")
+    assert fingerprint(tmp_path) not in (first, changed)

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from bangfu.accounts.access import ADD, CHANGE, EXPORT, VIEW, VIEW_ID_NUMBER, may
 from bangfu.cases.workflow import INACTIVE_STATES
 from bangfu.common import clock
+from bangfu.common.cache import code_fingerprint
 from bangfu.common.errors import ValidationFailed
 from bangfu.policy.answer_json import answer_json
 from bangfu.registry import selectors
@@ -103,7 +104,7 @@ def file_cards(request, household) -> str:
     """The file's cards (facts, rounds, verification, members, entitlements, medical costs, incomes, documents): what
     the page costs most to read and render. They depend on the household's area's data (`reports.snapshots`'s
     `stamp`: every change writes an audit row in the area, a standard one above it; the engine's shipped parameters;
-    today), on the dates asked for, and on the viewer only through their role and area (`restrict`, `may`: which
+    today), on the release's code and templates (`code_fingerprint`), on the dates asked for, and on the viewer only through their role and area (`restrict`, `may`: which
     buttons, forms, masked numbers and rounds they see): those of today kept in the shared cache under those
     (`cached_figures`; another date asked for is rendered each time, so that no one fills the cache with dates),
     rendered without the request (no user of it in them), the CSRF token filled in afterwards. The caller has read
@@ -129,7 +130,8 @@ def file_cards(request, household) -> str:
     if as_of != today or year != today.year:  # another date asked for: rendered, not kept (no key per date)
         html = render_cards()
     else:
-        key = f"household-file:{household.pk}:{user.role}:{user.department}:{user.organisation.path}"
+        key = (f"household-file:{code_fingerprint()}:{household.pk}:{user.role}:{user.department}:"
+               f"{user.organisation.path}")
         html = cached_figures(key, household.union, render_cards)  # under the area's stamp of today
     return mark_safe(html.replace(csrf_slot(), get_token(request)))
 
