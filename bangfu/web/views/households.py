@@ -104,8 +104,9 @@ def file_cards(request, household) -> str:
     """The file's cards (facts, rounds, verification, members, entitlements, medical costs, incomes, documents): what
     the page costs most to read and render. They depend on the household's area's data (`reports.snapshots`'s
     `stamp`: every change writes an audit row in the area, a standard one above it; the engine's shipped parameters;
-    today), on the release's code and templates (`code_fingerprint`), on the dates asked for, and on the viewer only through their role and area (`restrict`, `may`: which
-    buttons, forms, masked numbers and rounds they see): those of today kept in the shared cache under those
+    today), on the release's code and templates (`code_fingerprint`), on the dates asked for, and on the viewer
+    only through their role and area (`restrict`, `may`: which buttons, forms, masked numbers and rounds they
+    see): those of today kept in the shared cache under those
     (`cached_figures`; another date asked for is rendered each time, so that no one fills the cache with dates),
     rendered without the request (no user of it in them), the CSRF token filled in afterwards. The caller has read
     the household as the viewer (`household_get`: their area), without its members, incomes and documents: they are
